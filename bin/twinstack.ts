@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+import { main } from '../constructs/cli/main';
+
+main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  out: process.stdout,
+  err: process.stderr,
+}).then((code) => {
+  process.exitCode = code;
+});

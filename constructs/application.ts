@@ -1,0 +1,244 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, attachCustomSynthesis, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { Construct, IConstruct } from 'constructs';
+import { LocalTwin, renderLocalTwin, renderLocalTwinFiles } from './compose/compose-renderer';
+import { invalid, ValidationError } from './errors';
+import { checkName } from './model/names';
+import type { ApplicationSpec } from './model/spec';
+import { ModelReport, validateModel } from './model/validate';
+import { modelToJson } from './model/model-file';
+import type { Secret } from './secret';
+import type { Volume } from './volume';
+import type { Workload } from './workload';
+
+/** Properties of an Application. */
+export interface ApplicationProps {
+  /**
+   * Name of the application: compose project name and Service Connect namespace.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * VPC to run in; it needs private subnets with egress.
+   * @default - a new VPC over 2 availability zones with public and private subnets, one NAT gateway and
+   * flow logs to CloudWatch Logs; locally the compose default network
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Retention of the log groups of every workload.
+   * @default logs.RetentionDays.ONE_MONTH in the cloud; locally compose keeps container logs until removal
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Enable CloudWatch Container Insights on the cluster.
+   * @default true
+   */
+  readonly containerInsights?: boolean;
+}
+
+const APPLICATION = Symbol.for('twinstack.Application');
+
+/** The files the local twin consists of, as written next to the templates during `cdk synth`. */
+export interface LocalTwinFiles {
+  /** Compose file, relative to the cloud assembly directory. */
+  readonly composeFile: string;
+  /** `.env.example`, relative to the cloud assembly directory. */
+  readonly envExampleFile: string;
+  /** The application model as JSON, for the command-line tool. */
+  readonly modelFile: string;
+}
+
+/**
+ * The root of a twinstack application, placed in any Stack. It owns the ECS cluster, the VPC (unless one is
+ * given), a Service Connect namespace so services reach each other by the names they have locally, and the
+ * model both twins are rendered from. During `cdk synth` the compose file, `.env.example` and the model are
+ * written into the cloud assembly next to the templates.
+ */
+export class Application extends Construct {
+  /** Finds the Application `construct` belongs to. */
+  public static of(construct: IConstruct): Application {
+    for (let c: IConstruct | undefined = construct.node.scope; c; c = c.node.scope) {
+      if (Application.isApplication(c)) return c;
+    }
+    throw invalid(
+      construct.node.path,
+      'scope',
+      construct.node.scope?.node.path ?? '(root)',
+      'is not inside an Application; create it with the application (or a construct under it) as scope',
+    );
+  }
+
+  /** Whether `x` is an Application (works across copies of the library). */
+  public static isApplication(x: unknown): x is Application {
+    return typeof x === 'object' && x !== null && APPLICATION in x;
+  }
+
+  /** Name of the application in both twins. */
+  public readonly name: string;
+  /** The VPC. */
+  public readonly vpc: ec2.IVpc;
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** The Service Connect namespace (Cloud Map HTTP namespace named after the application). */
+  public readonly namespace: servicediscovery.HttpNamespace;
+  /** Retention of workload log groups. */
+  public readonly logRetention: logs.RetentionDays;
+  /** The files of the local twin inside the cloud assembly. */
+  public readonly localTwinFiles: LocalTwinFiles;
+  private readonly workloads: Workload[] = [];
+  private readonly volumes: Volume[] = [];
+  private readonly secrets: Secret[] = [];
+  private readonly emitted = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: ApplicationProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, APPLICATION, { value: true });
+    this.name = checkName(this.node.path, 'name', props.name ?? id);
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.vpc = props.vpc ?? this.createVpc();
+    this.namespace = new servicediscovery.HttpNamespace(this, 'Namespace', {
+      name: this.name,
+      description: `Service Connect namespace of application ${this.name}`,
+    });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2:
+        props.containerInsights === false ? ecs.ContainerInsights.DISABLED : ecs.ContainerInsights.ENABLED,
+    });
+
+    const stem = `${Stack.of(this).artifactId}.${this.name}`;
+    this.localTwinFiles = {
+      composeFile: `${stem}.compose.yaml`,
+      envExampleFile: `${stem}.env.example`,
+      modelFile: `${stem}.twinstack.json`,
+    };
+    this.node.addValidation({ validate: () => this.validateOnSynth() });
+    attachCustomSynthesis(this, {
+      onSynthesize: (session) => this.writeLocalTwin(session.outdir),
+    });
+  }
+
+  /** The application model: every workload, volume and secret, sorted by name. */
+  public toSpec(): ApplicationSpec {
+    const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+    return {
+      name: this.name,
+      path: this.node.path,
+      workloads: this.workloads.map((w) => w.toSpec()).sort(byName),
+      volumes: this.volumes.map((v) => v.toSpec()).sort(byName),
+      secrets: this.secrets.map((s) => s.toSpec()).sort(byName),
+    };
+  }
+
+  /** Checks the whole model; the errors are what synthesis would reject. */
+  public validate(): ModelReport {
+    return validateModel(this.toSpec());
+  }
+
+  /** Renders the local twin for a compose file that will live in `outputDirectory`. */
+  public renderLocalTwin(outputDirectory: string): LocalTwin {
+    return renderLocalTwin(this.toSpec(), { outputDirectory: path.resolve(outputDirectory) });
+  }
+
+  /** The compose file and `.env.example` texts for a compose file that will live in `outputDirectory`. */
+  public renderLocalTwinFiles(outputDirectory: string): { compose: string; envExample: string } {
+    return renderLocalTwinFiles(this.toSpec(), { outputDirectory: path.resolve(outputDirectory) });
+  }
+
+  /** @internal */
+  public _registerWorkload(workload: Workload): void {
+    const clash = this.workloads.find((w) => w.name === workload.name);
+    if (clash) {
+      throw invalid(
+        workload.node.path,
+        'name',
+        workload.name,
+        `is already used by ${clash.node.path}; workload names must be unique in an application`,
+      );
+    }
+    this.workloads.push(workload);
+  }
+
+  /** @internal */
+  public _registerVolume(volume: Volume): void {
+    const clash = this.volumes.find((v) => v.name === volume.name);
+    if (clash)
+      throw invalid(
+        volume.node.path,
+        'name',
+        volume.name,
+        `is already used by ${clash.node.path}; volume names must be unique in an application`,
+      );
+    this.volumes.push(volume);
+  }
+
+  /** @internal */
+  public _registerSecret(secret: Secret): void {
+    const clash = this.secrets.find((s) => s.name === secret.name);
+    if (clash)
+      throw invalid(
+        secret.node.path,
+        'id',
+        secret.name,
+        `is already used by ${clash.node.path}; secret ids must be unique in an application`,
+      );
+    this.secrets.push(secret);
+  }
+
+  /**
+   * The ECR registry host when the stack's account and region are known at synth time.
+   * @internal
+   */
+  public _ecrRegistry(): string | undefined {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return undefined;
+    return `${stack.account}.dkr.ecr.${stack.region}.${stack.urlSuffix}`;
+  }
+
+  private createVpc(): ec2.IVpc {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+    });
+    vpc.addFlowLog('FlowLogs', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(
+        new logs.LogGroup(this, 'FlowLogsGroup', { retention: this.logRetention }),
+      ),
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
+    return vpc;
+  }
+
+  private validateOnSynth(): string[] {
+    const report = this.validate();
+    if (report.errors.length > 0) throw new ValidationError(report.errors);
+    for (const w of report.warnings) {
+      const key = `${w.id} ${w.path} ${w.message}`;
+      if (this.emitted.has(key)) continue;
+      this.emitted.add(key);
+      Annotations.of(findByPath(this, w.path) ?? this).addWarningV2(w.id, w.message);
+    }
+    return [];
+  }
+
+  private writeLocalTwin(outdir: string): void {
+    const spec = this.toSpec();
+    const files = renderLocalTwinFiles(spec, { outputDirectory: outdir });
+    fs.writeFileSync(path.join(outdir, this.localTwinFiles.composeFile), files.compose);
+    fs.writeFileSync(path.join(outdir, this.localTwinFiles.envExampleFile), files.envExample);
+    fs.writeFileSync(path.join(outdir, this.localTwinFiles.modelFile), modelToJson(spec, outdir));
+  }
+}
+
+function findByPath(root: IConstruct, fullPath: string): IConstruct | undefined {
+  return root.node.findAll().find((c) => c.node.path === fullPath);
+}

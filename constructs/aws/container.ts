@@ -1,0 +1,50 @@
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { EcrImage, Image } from '../model/image';
+import type { CpuArchitectureName, ImageSpec, WorkloadSpec } from '../model/spec';
+import type { SecretReference } from '../secret';
+
+/** The ECS image of a workload's image spec. */
+export function containerImage(image: Image, spec: ImageSpec, arch: CpuArchitectureName): ecs.ContainerImage {
+  switch (spec.kind) {
+    case 'directory':
+      return ecs.ContainerImage.fromAsset(spec.directory, {
+        file: spec.file,
+        ...(spec.target ? { target: spec.target } : {}),
+        buildArgs: { ...spec.buildArgs },
+        platform: arch === 'arm64' ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
+      });
+    case 'registry':
+      return ecs.ContainerImage.fromRegistry(spec.reference);
+    case 'ecr':
+      return ecs.ContainerImage.fromEcrRepository((image as EcrImage).repository, spec.digest ?? spec.tag);
+  }
+}
+
+/** The ECS secret of a twinstack secret reference. */
+export function ecsSecret(reference: SecretReference): ecs.Secret {
+  return ecs.Secret.fromSecretsManager(reference.secret.secret, reference.field);
+}
+
+/**
+ * Container options shared by services and jobs, from the workload's spec (environment, secrets and
+ * dependencies are added by the caller as they are declared).
+ */
+export function containerOptions(
+  image: Image,
+  spec: WorkloadSpec,
+  logGroup: logs.ILogGroup,
+  extra: Partial<ecs.ContainerDefinitionOptions>,
+): ecs.ContainerDefinitionOptions {
+  return {
+    containerName: spec.name,
+    image: containerImage(image, spec.image, spec.cpuArchitecture),
+    ...(spec.command ? { command: [...spec.command] } : {}),
+    ...(spec.entrypoint ? { entryPoint: [...spec.entrypoint] } : {}),
+    ...(spec.workingDirectory ? { workingDirectory: spec.workingDirectory } : {}),
+    ...(spec.user ? { user: spec.user } : {}),
+    logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: spec.name }),
+    ...extra,
+  };
+}

@@ -1,0 +1,85 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { modelFromJson } from '../model/model-file';
+import type { ApplicationSpec } from '../model/spec';
+import { CliError } from './cli-error';
+
+/** One application model found in a cloud assembly. */
+export interface AssemblyApplication {
+  readonly spec: ApplicationSpec;
+  /** The model file it was read from. */
+  readonly file: string;
+}
+
+/**
+ * Synthesises the CDK app into a temporary cloud assembly, as `cdk synth` would: the app command comes from
+ * `appCommand` or the `app` entry of `cdk.json`, the context from `cdk.json`. The built-in CloudFormation
+ * validation is skipped because only the model is read.
+ */
+export function synthesize(cwd: string, env: NodeJS.ProcessEnv, appCommand?: string): string {
+  const cdkJsonPath = path.join(cwd, 'cdk.json');
+  const cdkJson = fs.existsSync(cdkJsonPath) ? JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8')) : {};
+  const command = appCommand ?? cdkJson.app;
+  if (!command)
+    throw new CliError(
+      `no app to synthesize: pass --app "<command>" or --assembly <dir>, or run in a directory with a cdk.json`,
+    );
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-'));
+  const result = spawnSync(command, {
+    cwd,
+    shell: true,
+    encoding: 'utf8',
+    env: {
+      ...env,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
+      CDK_VALIDATION: 'false',
+    },
+  });
+  if (result.status !== 0) {
+    throw new CliError(`synthesis failed (${command}):\n${(result.stderr || result.stdout || '').trim()}`);
+  }
+  return outdir;
+}
+
+/** Every application model in the assembly at `dir`, including nested stage assemblies. */
+export function readApplications(dir: string): AssemblyApplication[] {
+  if (!fs.existsSync(dir)) throw new CliError(`cloud assembly ${dir} does not exist`);
+  const found: AssemblyApplication[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs
+      .readdirSync(d, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory() && entry.name.startsWith('assembly-')) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.twinstack.json')) {
+        found.push({ spec: modelFromJson(fs.readFileSync(full, 'utf8'), d), file: full });
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** Picks the application named `name`, or the only one. */
+export function selectApplication(apps: readonly AssemblyApplication[], name?: string): AssemblyApplication {
+  const names = apps.map((a) => a.spec.name);
+  if (apps.length === 0) throw new CliError('the app defines no twinstack Application');
+  if (name !== undefined) {
+    const matches = apps.filter((a) => a.spec.name === name);
+    if (matches.length === 0)
+      throw new CliError(`no application named '${name}'; the app defines ${names.join(', ')}`);
+    if (matches.length > 1)
+      throw new CliError(
+        `application '${name}' is defined in several stacks (${matches.map((m) => path.basename(m.file)).join(', ')})`,
+      );
+    return matches[0];
+  }
+  if (apps.length > 1)
+    throw new CliError(
+      `the app defines several applications (${names.join(', ')}); choose one with --application`,
+    );
+  return apps[0];
+}

@@ -1,0 +1,96 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { renderLocalTwinFiles } from '../compose/compose-renderer';
+import { ValidationError } from '../errors';
+import { readApplications, selectApplication, synthesize } from './assembly';
+import { CliError } from './cli-error';
+
+/** Where the command-line tool reads and writes. */
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly out: { write(text: string): unknown };
+  readonly err: { write(text: string): unknown };
+}
+
+const USAGE = `Usage: twinstack <command> [options]
+
+Commands:
+  compose   Write the local twin (compose file and .env.example) of an application.
+
+Options of compose:
+  -o, --output FILE        compose file to write (default: docker-compose.yml)
+  -a, --application NAME   application to render, when the app defines several
+      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
+      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+      --no-env-example     do not write .env.example next to the compose file
+  -h, --help               show this help
+`;
+
+/** Runs the command-line tool; resolves to the process exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      io.out.write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'compose') return compose(rest, io);
+    throw new CliError(`unknown command '${command}'\n\n${USAGE}`, 2);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err.write(`twinstack: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof ValidationError) {
+      io.err.write(`twinstack: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function compose(argv: string[], io: CliIo): number {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        output: { type: 'string', short: 'o' },
+        application: { type: 'string', short: 'a' },
+        app: { type: 'string' },
+        assembly: { type: 'string' },
+        'no-env-example': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new CliError(`${(e as Error).message}\n\n${USAGE}`, 2);
+  }
+  if (values.help) {
+    io.out.write(USAGE);
+    return 0;
+  }
+  const assembly = values.assembly
+    ? path.resolve(io.cwd, values.assembly)
+    : synthesize(io.cwd, io.env, values.app);
+  try {
+    const app = selectApplication(readApplications(assembly), values.application);
+    const output = path.resolve(io.cwd, values.output ?? 'docker-compose.yml');
+    const files = renderLocalTwinFiles(app.spec, { outputDirectory: path.dirname(output) });
+    fs.mkdirSync(path.dirname(output), { recursive: true });
+    fs.writeFileSync(output, files.compose);
+    io.out.write(`wrote ${path.relative(io.cwd, output) || output} (application '${app.spec.name}')\n`);
+    if (!values['no-env-example']) {
+      const envExample = path.join(path.dirname(output), '.env.example');
+      fs.writeFileSync(envExample, files.envExample);
+      io.out.write(`wrote ${path.relative(io.cwd, envExample)}\n`);
+    }
+    return 0;
+  } finally {
+    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,262 @@
+import * as path from 'path';
+import { Document } from 'yaml';
+import { ValidationError } from '../errors';
+import type {
+  ApplicationSpec,
+  DependencyConditionName,
+  HealthCheckSpec,
+  ImageSpec,
+  SecretReferenceSpec,
+  WorkloadSpec,
+} from '../model/spec';
+import { validateModel } from '../model/validate';
+import type {
+  ComposeBuild,
+  ComposeDependsOnCondition,
+  ComposeDocument,
+  ComposeService,
+} from './compose-types';
+
+/** Options of the compose renderer. */
+export interface ComposeRenderOptions {
+  /**
+   * Absolute directory the compose file will be written to; build contexts are made relative to it.
+   */
+  readonly outputDirectory: string;
+}
+
+/** A rendered local twin: the compose document and the variables its `.env` must define. */
+export interface LocalTwin {
+  readonly compose: ComposeDocument;
+  /** Every variable the compose file reads from `.env`, with a comment saying where the cloud twin gets it. */
+  readonly variables: readonly LocalVariable[];
+}
+
+export interface LocalVariable {
+  readonly name: string;
+  readonly description: string;
+}
+
+const CONDITIONS: Record<DependencyConditionName, ComposeDependsOnCondition> = {
+  started: 'service_started',
+  healthy: 'service_healthy',
+  'completed-successfully': 'service_completed_successfully',
+};
+
+const ECR_REGISTRY_VARIABLES =
+  '${AWS_ACCOUNT_ID:?set AWS_ACCOUNT_ID in .env}.dkr.ecr.${AWS_REGION:?set AWS_REGION in .env}.amazonaws.com';
+
+/**
+ * Renders the local twin of an application: a pure function of the model, deterministic (sorted keys, no
+ * timestamps, no top-level `version:`). Throws ValidationError when the model breaks a whole-model rule.
+ */
+export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOptions): LocalTwin {
+  const report = validateModel(app);
+  if (report.errors.length > 0) throw new ValidationError(report.errors);
+
+  const variables = new Map<string, string>();
+  const imageNames = localImageNames(app, options.outputDirectory);
+  const services: Record<string, ComposeService> = {};
+  for (const w of [...app.workloads].sort((a, b) => a.name.localeCompare(b.name))) {
+    services[w.name] = renderWorkload(app, w, options, imageNames, variables);
+  }
+  const usedVolumes = [...new Set(app.workloads.flatMap((w) => w.mounts.map((m) => m.volume)))].sort();
+  const compose: ComposeDocument = {
+    name: app.name,
+    services,
+    ...(usedVolumes.length ? { volumes: Object.fromEntries(usedVolumes.map((v) => [v, {}])) } : {}),
+  };
+  return {
+    compose,
+    variables: [...variables.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, description]) => ({ name, description })),
+  };
+}
+
+function renderWorkload(
+  app: ApplicationSpec,
+  w: WorkloadSpec,
+  options: ComposeRenderOptions,
+  imageNames: Map<string, string>,
+  variables: Map<string, string>,
+): ComposeService {
+  const environment: Record<string, string> = {};
+  for (const [k, v] of Object.entries(w.environment)) environment[k] = escape(v);
+  for (const [k, ref] of Object.entries(w.secrets)) {
+    environment[k] = `\${${ref.localVariable}:?set ${ref.localVariable} in .env}`;
+    variables.set(ref.localVariable, describeSecret(app, ref));
+  }
+  const image = renderImage(w.image, options, imageNames, variables);
+  const exposed = w.ports.filter((p) => p.hostPort === undefined);
+  const published = w.ports.filter((p) => p.hostPort !== undefined);
+  const deps = [...w.dependsOn].sort((a, b) => a.target.localeCompare(b.target));
+  return {
+    ...image,
+    platform: w.cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
+    ...(w.entrypoint ? { entrypoint: w.entrypoint.map(escape) } : {}),
+    ...(w.command ? { command: w.command.map(escape) } : {}),
+    ...(w.workingDirectory ? { working_dir: escape(w.workingDirectory) } : {}),
+    ...(w.user ? { user: escape(w.user) } : {}),
+    ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
+    ...(exposed.length ? { expose: exposed.map((p) => String(p.containerPort)) } : {}),
+    ...(published.length ? { ports: published.map((p) => `${p.hostPort}:${p.containerPort}`) } : {}),
+    ...(w.healthCheck ? { healthcheck: renderHealthcheck(w.healthCheck) } : {}),
+    ...(deps.length
+      ? {
+          depends_on: Object.fromEntries(deps.map((d) => [d.target, { condition: CONDITIONS[d.condition] }])),
+        }
+      : {}),
+    ...(w.mounts.length
+      ? {
+          volumes: w.mounts.map((m) => ({
+            type: 'volume' as const,
+            source: m.volume,
+            target: m.path,
+            ...(m.readOnly ? { read_only: true } : {}),
+          })),
+        }
+      : {}),
+    restart: w.kind === 'job' ? 'no' : 'unless-stopped',
+    deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
+  };
+}
+
+function renderImage(
+  image: ImageSpec,
+  options: ComposeRenderOptions,
+  imageNames: Map<string, string>,
+  variables: Map<string, string>,
+): { image?: string; build?: ComposeBuild } {
+  switch (image.kind) {
+    case 'registry':
+      return { image: escape(image.reference) };
+    case 'ecr': {
+      if (!image.registry) {
+        variables.set(
+          'AWS_ACCOUNT_ID',
+          'AWS account that holds the ECR repositories the cloud twin pulls from',
+        );
+        variables.set('AWS_REGION', 'AWS region of those ECR repositories');
+      }
+      const ref = image.digest ? `@${image.digest}` : `:${image.tag}`;
+      return { image: `${image.registry ?? ECR_REGISTRY_VARIABLES}/${image.repositoryName}${ref}` };
+    }
+    case 'directory': {
+      const build = buildOf(image, options.outputDirectory);
+      return {
+        image: imageNames.get(JSON.stringify(build))!,
+        build,
+      };
+    }
+  }
+}
+
+function buildOf(image: Extract<ImageSpec, { kind: 'directory' }>, outputDirectory: string): ComposeBuild {
+  const relative = path.relative(outputDirectory, image.directory).split(path.sep).join('/');
+  const args = Object.entries(image.buildArgs);
+  return {
+    context: relative === '' ? '.' : relative.startsWith('.') ? relative : `./${relative}`,
+    ...(image.file !== 'Dockerfile' ? { dockerfile: image.file } : {}),
+    ...(image.target ? { target: image.target } : {}),
+    ...(args.length ? { args: Object.fromEntries(args.map(([k, v]) => [k, escape(v)])) } : {}),
+  };
+}
+
+/**
+ * One local image name per distinct build, so services that share a build share one image:
+ * `<app>-<directory>[-<target>]`, with a numeric suffix when two different builds would collide.
+ */
+function localImageNames(app: ApplicationSpec, outputDirectory: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  const builds = app.workloads
+    .map((w) => w.image)
+    .filter((i): i is Extract<ImageSpec, { kind: 'directory' }> => i.kind === 'directory')
+    .map((i) => ({ key: JSON.stringify(buildOf(i, outputDirectory)), image: i }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+  for (const { key, image } of builds) {
+    if (names.has(key)) continue;
+    const stem = [app.name, path.basename(image.directory), image.target]
+      .filter(Boolean)
+      .join('-')
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-');
+    let name = `${stem}:local`;
+    for (let i = 2; taken.has(name); i++) name = `${stem}-${i}:local`;
+    taken.add(name);
+    names.set(key, name);
+  }
+  return names;
+}
+
+function renderHealthcheck(h: HealthCheckSpec) {
+  return {
+    test: h.test.map(escape),
+    interval: `${h.intervalSeconds}s`,
+    timeout: `${h.timeoutSeconds}s`,
+    retries: h.retries,
+    ...(h.startPeriodSeconds > 0 ? { start_period: `${h.startPeriodSeconds}s` } : {}),
+  };
+}
+
+function describeSecret(app: ApplicationSpec, ref: SecretReferenceSpec): string {
+  const secret = app.secrets.find((s) => s.name === ref.secret);
+  const where =
+    secret?.source.kind === 'generated'
+      ? 'generated in Secrets Manager by the cloud twin'
+      : `Secrets Manager secret '${secret?.source.kind === 'imported' ? secret.source.secretName : ref.secret}' in the cloud twin`;
+  return `${ref.field ? `field '${ref.field}' of ` : ''}${where}`;
+}
+
+function formatCpus(cpu: number): string {
+  return String(cpu / 1024);
+}
+
+/** Literal text in a compose file: `$` starts an interpolation there, so it is doubled. */
+function escape(text: string): string {
+  return text.replace(/\$/g, '$$$$');
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Serialises the compose document as YAML with a header saying where it came from. */
+export function composeToYaml(doc: ComposeDocument, header: readonly string[] = []): string {
+  // YAML 1.1 rules decide what gets quoted, so values such as "no", "on" or "22:22" stay strings for
+  // every compose implementation, including those that still read YAML 1.1.
+  const yaml = new Document(doc, { version: '1.1' });
+  const lines = [
+    ` Local twin of application '${doc.name}', rendered by twinstack from the same model as its cloud twin.`,
+    ' Do not edit: change the application and run `twinstack compose` again.',
+    ...header.map((h) => ` ${h}`),
+  ];
+  yaml.commentBefore = lines.join('\n');
+  return yaml.toString({ lineWidth: 0 });
+}
+
+/** Notes for the compose file's header: what the local twin does differently from the cloud twin. */
+export function localTwinNotes(app: ApplicationSpec): string[] {
+  return app.workloads
+    .filter((w) => w.kind === 'service' && w.desiredCount !== 1)
+    .map((w) => `${w.name}: ${w.desiredCount} task(s) in the cloud; 1 container locally.`);
+}
+
+/** Renders the local twin and serialises it: the compose file's text and the `.env.example` text. */
+export function renderLocalTwinFiles(
+  app: ApplicationSpec,
+  options: ComposeRenderOptions,
+): { compose: string; envExample: string } {
+  const twin = renderLocalTwin(app, options);
+  return { compose: composeToYaml(twin.compose, localTwinNotes(app)), envExample: renderEnvExample(twin) };
+}
+
+/** Renders `.env.example`: every variable the local twin reads, empty, with where the cloud twin gets it. */
+export function renderEnvExample(twin: LocalTwin): string {
+  const lines = [
+    `# Variables the local twin of '${twin.compose.name}' reads. Copy to .env and fill in; never commit .env.`,
+  ];
+  for (const v of twin.variables) lines.push('', `# ${v.description}`, `${v.name}=`);
+  return `${lines.join('\n')}\n`;
+}

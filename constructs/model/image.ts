@@ -1,0 +1,171 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import { invalid } from '../errors';
+import type { ImageSpec } from './spec';
+
+/** Options of an image built from a directory. */
+export interface DirectoryImageOptions {
+  /**
+   * Dockerfile, relative to the directory.
+   * @default 'Dockerfile'
+   */
+  readonly file?: string;
+  /**
+   * Multi-stage build target.
+   * @default - the last stage, in both twins
+   */
+  readonly target?: string;
+  /**
+   * Build arguments; never put a secret here, build arguments are stored in the image and the template.
+   * @default - none
+   */
+  readonly buildArgs?: Record<string, string>;
+}
+
+const REFERENCE =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const BUILD_TARGET = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * The container image of a workload. Built from a directory, it becomes `ContainerImage.fromAsset` in the
+ * cloud (built and pushed by `cdk deploy`) and `build:` locally; from a registry it is pulled by both twins.
+ */
+export abstract class Image {
+  /** Builds the image from `directory` (relative to the working directory) with its Dockerfile. */
+  public static fromDirectory(directory: string, options: DirectoryImageOptions = {}): Image {
+    return new DirectoryImage(directory, options);
+  }
+
+  /** Pulls `reference` (e.g. `public.ecr.aws/nginx/nginx:1.27` or `postgres:16@sha256:...`) in both twins. */
+  public static fromRegistry(reference: string): Image {
+    return new RegistryImage(reference);
+  }
+
+  /**
+   * Pulls a tag or digest (`sha256:...`) of an ECR repository; the task execution role is granted pull.
+   * Locally the image is pulled from the same repository (log in with `aws ecr get-login-password` first).
+   */
+  public static fromEcrRepository(repository: ecr.IRepository, tagOrDigest = 'latest'): Image {
+    return new EcrImage(repository, tagOrDigest);
+  }
+
+  /** Validates the image for the workload at `path` and records it in the model. */
+  public abstract _toSpec(path: string, registry?: string): ImageSpec;
+}
+
+class DirectoryImage extends Image {
+  constructor(
+    private readonly directory: string,
+    private readonly options: DirectoryImageOptions,
+  ) {
+    super();
+  }
+
+  public _toSpec(at: string): ImageSpec {
+    if (typeof this.directory !== 'string' || this.directory.trim() === '') {
+      throw invalid(
+        at,
+        'image.directory',
+        this.directory,
+        'must be the path of a directory with a Dockerfile',
+      );
+    }
+    const directory = path.resolve(this.directory);
+    if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
+      throw invalid(at, 'image.directory', this.directory, `does not exist (looked for ${directory})`);
+    }
+    const file = this.options.file ?? 'Dockerfile';
+    if (path.isAbsolute(file) || !fs.existsSync(path.join(directory, file))) {
+      throw invalid(
+        at,
+        'image.file',
+        file,
+        `is not a file inside ${this.directory}; give the Dockerfile's path relative to the directory`,
+      );
+    }
+    const target = this.options.target;
+    if (target !== undefined && !BUILD_TARGET.test(target)) {
+      throw invalid(at, 'image.target', target, 'is not a valid build stage name');
+    }
+    if (target !== undefined) {
+      const dockerfile = fs.readFileSync(path.join(directory, file), 'utf8');
+      const stages = [...dockerfile.matchAll(/^\s*FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) =>
+        m[1].toLowerCase(),
+      );
+      if (!stages.includes(target.toLowerCase())) {
+        throw invalid(
+          at,
+          'image.target',
+          target,
+          `is not a stage of ${file}; its stages are ${stages.length ? stages.join(', ') : '(none named)'}`,
+        );
+      }
+    }
+    const buildArgs = this.options.buildArgs ?? {};
+    for (const [key, value] of Object.entries(buildArgs)) {
+      if (typeof value !== 'string' || Token.isUnresolved(value)) {
+        throw invalid(at, `image.buildArgs.${key}`, value, 'must be a plain string known at synth time');
+      }
+    }
+    return {
+      kind: 'directory',
+      directory,
+      file,
+      ...(target !== undefined ? { target } : {}),
+      buildArgs: Object.fromEntries(Object.entries(buildArgs).sort(([a], [b]) => a.localeCompare(b))),
+    };
+  }
+}
+
+class RegistryImage extends Image {
+  constructor(private readonly reference: string) {
+    super();
+  }
+
+  public _toSpec(at: string): ImageSpec {
+    if (
+      typeof this.reference !== 'string' ||
+      Token.isUnresolved(this.reference) ||
+      !REFERENCE.test(this.reference)
+    ) {
+      throw invalid(
+        at,
+        'image',
+        this.reference,
+        'is not an image reference; use [registry/]name[:tag][@sha256:digest], e.g. "postgres:16"',
+      );
+    }
+    return { kind: 'registry', reference: this.reference };
+  }
+}
+
+/** An image in an ECR repository; the cloud renderer needs the repository itself for the pull grant. */
+export class EcrImage extends Image {
+  constructor(
+    public readonly repository: ecr.IRepository,
+    public readonly tagOrDigest: string,
+  ) {
+    super();
+  }
+
+  public _toSpec(at: string, registry?: string): ImageSpec {
+    const name = this.repository.repositoryName;
+    if (Token.isUnresolved(name)) {
+      throw invalid(
+        at,
+        'image.repository',
+        '(a token)',
+        'must have a name known at synth time so the local twin can pull it; import it with Repository.fromRepositoryName',
+      );
+    }
+    const ref = this.tagOrDigest;
+    if (DIGEST.test(ref))
+      return { kind: 'ecr', repositoryName: name, digest: ref, ...(registry ? { registry } : {}) };
+    if (!TAG.test(ref)) throw invalid(at, 'image.tag', ref, 'is not a valid tag or sha256 digest');
+    return { kind: 'ecr', repositoryName: name, tag: ref, ...(registry ? { registry } : {}) };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The application model: plain, validated, JSON-serialisable data. Both renderers read these specs and
+ * nothing else; no CDK token ever appears in them. Every default is applied once, when a construct records
+ * its spec, so a renderer never invents a value of its own.
+ */
+
+/** When a dependent may start, relative to the workload it depends on. */
+export type DependencyConditionName = 'started' | 'healthy' | 'completed-successfully';
+
+/** Protocol spoken on a container port; used for Service Connect metrics and by the local proxy. */
+export type PortProtocol = 'tcp' | 'http' | 'http2' | 'grpc';
+
+/** CPU architecture of the containers. */
+export type CpuArchitectureName = 'x86_64' | 'arm64';
+
+export interface PortSpec {
+  /** Name of the port mapping (unique within the workload); Service Connect uses it. */
+  readonly name: string;
+  readonly containerPort: number;
+  /** Published on the developer's machine only; never in the cloud. */
+  readonly hostPort?: number;
+  readonly protocol: PortProtocol;
+}
+
+export type ProbeSpec =
+  | { readonly kind: 'command'; readonly command: readonly string[] }
+  | { readonly kind: 'shell'; readonly script: string }
+  | { readonly kind: 'http'; readonly port: number; readonly path: string }
+  | { readonly kind: 'tcp'; readonly port: number };
+
+export interface HealthCheckSpec {
+  /** What the probe checks; the HTTP form is kept so load balancers can derive their own check from it. */
+  readonly probe: ProbeSpec;
+  /** The exact test both twins run, in Docker form (`CMD ...` or `CMD-SHELL ...`). */
+  readonly test: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+export type ImageSpec =
+  | {
+      readonly kind: 'directory';
+      /** Absolute path of the build context. */
+      readonly directory: string;
+      /** Dockerfile, relative to the context. */
+      readonly file: string;
+      readonly target?: string;
+      readonly buildArgs: Readonly<Record<string, string>>;
+    }
+  | { readonly kind: 'registry'; readonly reference: string }
+  | {
+      readonly kind: 'ecr';
+      readonly repositoryName: string;
+      readonly tag?: string;
+      readonly digest?: string;
+      /** Registry host when the account and region are known at synth time. */
+      readonly registry?: string;
+    };
+
+export interface SecretReferenceSpec {
+  /** Name of the secret in the model. */
+  readonly secret: string;
+  /** JSON key inside the secret value; absent for the whole value. */
+  readonly field?: string;
+  /** Variable the local twin reads from `.env`. */
+  readonly localVariable: string;
+}
+
+export interface SecretSpec {
+  readonly name: string;
+  readonly source:
+    | { readonly kind: 'imported'; readonly secretName: string }
+    | { readonly kind: 'generated'; readonly length: number; readonly excludePunctuation: boolean };
+  readonly description?: string;
+}
+
+export interface MountSpec {
+  readonly volume: string;
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+export interface DependencySpec {
+  readonly target: string;
+  readonly condition: DependencyConditionName;
+}
+
+export type WorkloadKind = 'service' | 'job';
+
+export interface WorkloadSpec {
+  readonly kind: WorkloadKind;
+  /** Name in both twins: compose service name and Service Connect DNS name. */
+  readonly name: string;
+  /** Construct path, for messages. */
+  readonly path: string;
+  readonly image: ImageSpec;
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly workingDirectory?: string;
+  readonly user?: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, SecretReferenceSpec>>;
+  readonly ports: readonly PortSpec[];
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly desiredCount: number;
+  readonly cpuArchitecture: CpuArchitectureName;
+  readonly healthCheck?: HealthCheckSpec;
+  readonly dependsOn: readonly DependencySpec[];
+  readonly mounts: readonly MountSpec[];
+}
+
+export interface VolumeSpec {
+  readonly name: string;
+  readonly path: string;
+  /** Owner of the volume's root directory and identity of every NFS call when set. */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Octal permissions of the root directory, e.g. `755`. */
+  readonly permissions: string;
+}
+
+export interface ApplicationSpec {
+  readonly name: string;
+  readonly path: string;
+  readonly workloads: readonly WorkloadSpec[];
+  readonly volumes: readonly VolumeSpec[];
+  readonly secrets: readonly SecretSpec[];
+}

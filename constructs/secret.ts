@@ -1,0 +1,184 @@
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { Application } from './application';
+import { invalid } from './errors';
+import { checkEnvName, checkInteger, upperSnake } from './model/names';
+import type { SecretReferenceSpec, SecretSpec } from './model/spec';
+
+/** Options shared by imported and generated secrets. */
+export interface SecretOptions {
+  /**
+   * Prefix of the local variables for this secret's JSON fields: field `password` is read from
+   * `${PREFIX}PASSWORD` in `.env`.
+   * @default - the secret's id in UPPER_SNAKE_CASE followed by `_`
+   */
+  readonly localVariablePrefix?: string;
+  /**
+   * Local variable for the whole secret value.
+   * @default - the secret's id in UPPER_SNAKE_CASE
+   */
+  readonly localVariable?: string;
+}
+
+/** Options of a generated secret. */
+export interface GeneratedSecretOptions extends SecretOptions {
+  /**
+   * Length of the generated value.
+   * @default 32
+   */
+  readonly length?: number;
+  /**
+   * Leave punctuation out of the generated value (safer inside URLs and shell commands).
+   * @default true
+   */
+  readonly excludePunctuation?: boolean;
+  /**
+   * Description stored with the secret in Secrets Manager.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/** Options of one reference to a secret. */
+export interface SecretReferenceOptions {
+  /**
+   * Variable the local twin reads from `.env` for this value.
+   * @default - see SecretOptions
+   */
+  readonly localVariable?: string;
+}
+
+/** A secret value passed to a container: `secret.field('password')` or `secret.value()`. */
+export class SecretReference {
+  /** @internal */
+  constructor(
+    /** The secret. */
+    public readonly secret: Secret,
+    /** JSON key inside the secret; undefined for the whole value. */
+    public readonly field: string | undefined,
+    /** Variable the local twin reads from `.env`. */
+    public readonly localVariable: string,
+  ) {}
+
+  /** @internal */
+  public _toSpec(): SecretReferenceSpec {
+    return {
+      secret: this.secret.name,
+      ...(this.field !== undefined ? { field: this.field } : {}),
+      localVariable: this.localVariable,
+    };
+  }
+}
+
+/**
+ * A secret: an existing Secrets Manager secret or one generated at deploy time. Cloud: injected by ECS
+ * (`secrets`), read access granted to exactly the tasks that use it. Local: read from `.env` under a
+ * variable listed in the generated `.env.example`. The value never appears in a template or compose file.
+ */
+export class Secret extends Construct {
+  /** Imports an existing Secrets Manager secret by name. */
+  public static fromSecretName(
+    scope: Construct,
+    id: string,
+    secretName: string,
+    options: SecretOptions = {},
+  ): Secret {
+    return new Secret(scope, id, { kind: 'imported', secretName }, options);
+  }
+
+  /** Generates a random value at deploy time and stores it in Secrets Manager (retained on stack deletion). */
+  public static generate(scope: Construct, id: string, options: GeneratedSecretOptions = {}): Secret {
+    const path = `${scope.node.path}/${id}`;
+    const length = options.length === undefined ? 32 : checkInteger(path, 'length', options.length, 8, 4096);
+    return new Secret(
+      scope,
+      id,
+      { kind: 'generated', length, excludePunctuation: options.excludePunctuation ?? true },
+      options,
+    );
+  }
+
+  /** The Secrets Manager secret, for grants and references elsewhere in the stack. */
+  public readonly secret: secretsmanager.ISecret;
+  /** Name of the secret in the application model. */
+  public readonly name: string;
+  /** The application this secret belongs to. */
+  public readonly application: Application;
+  private readonly source: SecretSpec['source'];
+  private readonly description?: string;
+  private readonly prefix: string;
+  private readonly wholeVariable: string;
+
+  private constructor(
+    scope: Construct,
+    id: string,
+    source: SecretSpec['source'],
+    options: GeneratedSecretOptions,
+  ) {
+    super(scope, id);
+    const path = this.node.path;
+    this.application = Application.of(this);
+    this.name = id;
+    this.source = source;
+    this.description = options.description;
+    this.prefix = options.localVariablePrefix ?? `${upperSnake(id)}_`;
+    this.wholeVariable = options.localVariable ?? upperSnake(id);
+    if (options.localVariablePrefix !== undefined)
+      checkEnvName(path, 'localVariablePrefix', `${options.localVariablePrefix}X`);
+    checkEnvName(path, 'localVariable', this.wholeVariable);
+    if (source.kind === 'imported') {
+      if (typeof source.secretName !== 'string' || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(source.secretName)) {
+        throw invalid(
+          path,
+          'secretName',
+          source.secretName,
+          'is not a Secrets Manager secret name; use letters, digits and /_+=.@-',
+        );
+      }
+      if (Token.isUnresolved(source.secretName))
+        throw invalid(path, 'secretName', '(a token)', 'must be known at synth time');
+      this.secret = secretsmanager.Secret.fromSecretNameV2(this, 'Secret', source.secretName);
+    } else {
+      const generated = new secretsmanager.Secret(this, 'Secret', {
+        description: options.description,
+        generateSecretString: {
+          passwordLength: source.length,
+          excludePunctuation: source.excludePunctuation,
+        },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.secret = generated;
+    }
+    this.application._registerSecret(this);
+  }
+
+  /** The value of JSON key `key` of the secret. */
+  public field(key: string, options: SecretReferenceOptions = {}): SecretReference {
+    if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(key)) {
+      throw invalid(
+        this.node.path,
+        'field',
+        key,
+        'is not a JSON key twinstack can pass; use letters, digits, "_", "." or "-"',
+      );
+    }
+    const variable = options.localVariable ?? `${this.prefix}${upperSnake(key)}`;
+    return new SecretReference(this, key, checkEnvName(this.node.path, 'localVariable', variable));
+  }
+
+  /** The whole secret value. */
+  public value(options: SecretReferenceOptions = {}): SecretReference {
+    const variable = options.localVariable ?? this.wholeVariable;
+    return new SecretReference(this, undefined, checkEnvName(this.node.path, 'localVariable', variable));
+  }
+
+  /** The model of this secret. */
+  public toSpec(): SecretSpec {
+    return {
+      name: this.name,
+      source: this.source,
+      ...(this.description ? { description: this.description } : {}),
+    };
+  }
+}

@@ -1,0 +1,321 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Annotations, Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { containerOptions, ecsSecret } from './aws/container';
+import { ecsHealthCheck } from './aws/health-check';
+import type { Dependency } from './dependency';
+import { invalid } from './errors';
+import { HealthCheck } from './model/health-check';
+import { checkInteger } from './model/names';
+import type { HealthCheckSpec, PortProtocol, PortSpec } from './model/spec';
+import { WarningIds } from './model/validate';
+import type { SecretReference } from './secret';
+import { Job } from './job';
+import type { Volume } from './volume';
+import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
+
+/** A port the service listens on. */
+export interface PortOptions {
+  /** Port inside the container. */
+  readonly containerPort: number;
+  /**
+   * Port published on the developer's machine. Local only: the cloud never publishes a port (routes do).
+   * @default - not published; reachable by other services of the application
+   */
+  readonly hostPort?: number;
+  /**
+   * Protocol spoken on the port; Service Connect records per-protocol metrics for http, http2 and grpc.
+   * @default 'tcp'
+   */
+  readonly protocol?: PortProtocol;
+  /**
+   * Name of the port mapping (Service Connect).
+   * @default - `<service name>-<containerPort>`
+   */
+  readonly name?: string;
+}
+
+/** Properties of a Service. */
+export interface ServiceProps extends WorkloadProps {
+  /**
+   * Ports the service listens on. Other services of the application reach them as `<name>:<port>` in both
+   * twins (Service Connect in the cloud, the compose network locally).
+   * @default - no ports: a worker
+   */
+  readonly ports?: PortOptions[];
+  /**
+   * Number of tasks.
+   * @default 1 task on Fargate; 1 container locally (a laptop runs one of each)
+   */
+  readonly desiredCount?: number;
+  /**
+   * Health check run inside the container.
+   * @default - none; ECS and compose only watch that the process runs
+   */
+  readonly healthCheck?: HealthCheck;
+}
+
+const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'http', 'http2', 'grpc'];
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/**
+ * A long-running containerised service. Cloud: a Fargate task definition and ECS service in the
+ * application's cluster, in private subnets, registered with Service Connect under its name, with a
+ * deployment circuit breaker that rolls back. Local: a compose service of the same name.
+ */
+export class Service extends Workload {
+  /** The Fargate task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The service's main container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The ECS service. */
+  public readonly fargateService: ecs.FargateService;
+  /** Log group of the service's containers. */
+  public readonly logGroup: logs.LogGroup;
+  private readonly ports: readonly PortSpec[];
+  private readonly healthCheckSpec?: HealthCheckSpec;
+  private readonly desiredCount: number;
+  private readonly mountedVolumes = new Map<Volume, boolean>();
+
+  constructor(scope: Construct, id: string, props: ServiceProps) {
+    super(scope, id, props, 'service');
+    const path = this.node.path;
+    this.desiredCount =
+      props.desiredCount === undefined ? 1 : checkInteger(path, 'desiredCount', props.desiredCount, 0, 1000);
+    this.ports = checkPorts(path, this.name, props.ports ?? []);
+    if (props.healthCheck !== undefined && !(props.healthCheck instanceof HealthCheck)) {
+      throw invalid(
+        path,
+        'healthCheck',
+        props.healthCheck,
+        'must be a HealthCheck, e.g. HealthCheck.http({ port: 8080 })',
+      );
+    }
+    this.healthCheckSpec = props.healthCheck?._toSpec(path);
+    const spec = this.toSpec();
+
+    const app = this.application;
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: app.logRetention });
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: this._cpu,
+      memoryLimitMiB: this._memoryMiB,
+      runtimePlatform: {
+        cpuArchitecture:
+          this._cpuArchitecture === 'arm64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    let healthCheck: ecs.HealthCheck | undefined;
+    if (this.healthCheckSpec) {
+      const cloud = ecsHealthCheck(this.healthCheckSpec);
+      healthCheck = cloud.healthCheck;
+      if (cloud.adjustments.length > 0) {
+        Annotations.of(this).addWarningV2(
+          WarningIds.HEALTH_CHECK_ADJUSTED,
+          `health check of '${this.name}' adjusted for ECS: ${cloud.adjustments.join('; ')}; the local twin keeps the declared values`,
+        );
+      }
+    }
+    this.container = this.taskDefinition.addContainer(
+      this.name,
+      containerOptions(this._image, spec, this.logGroup, {
+        essential: true,
+        portMappings: this.ports.map((p) => ({
+          name: p.name,
+          containerPort: p.containerPort,
+          protocol: ecs.Protocol.TCP,
+          ...(p.protocol !== 'tcp' ? { appProtocol: APP_PROTOCOLS[p.protocol] } : {}),
+        })),
+        ...(healthCheck ? { healthCheck } : {}),
+      }),
+    );
+    this.fargateService = new ecs.FargateService(this, 'Service', {
+      cluster: app.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: this.desiredCount,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      assignPublicIp: false,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      serviceConnectConfiguration: {
+        namespace: app.namespace.namespaceArn,
+        services: this.ports.map((p) => ({
+          portMappingName: p.name,
+          discoveryName: p.name,
+          dnsName: this.name,
+          port: p.containerPort,
+        })),
+        logDriver: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'service-connect' }),
+      },
+    });
+    this.initialise();
+    this.acknowledgeNagFindings();
+  }
+
+  /** Host name other services of the application reach this one by, in both twins. */
+  public get hostname(): string {
+    return this.name;
+  }
+
+  /** `host:port` of one of the service's ports, the same string in both twins. */
+  public endpoint(containerPort?: number): string {
+    const port = containerPort ?? this.ports[0]?.containerPort;
+    if (port === undefined || !this.ports.some((p) => p.containerPort === port)) {
+      throw invalid(
+        this.node.path,
+        'endpoint',
+        containerPort,
+        `is not a port of '${this.name}'; its ports are ${this.ports.map((p) => p.containerPort).join(', ') || '(none)'}`,
+      );
+    }
+    return `${this.name}:${port}`;
+  }
+
+  /**
+   * Findings of cdk-nag's AwsSolutions pack that follow from how every service is built, acknowledged with
+   * the reason they are safe (listed in the README's security section).
+   */
+  private acknowledgeNagFindings(): void {
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'Plain environment values are non-secret settings declared in the application model; secret values reach ' +
+        'the container through ECS secrets from Secrets Manager, and credential-like keys with literal values ' +
+        'are flagged by twinstack:env-looks-like-secret.',
+    });
+    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'The only wildcard on the task execution role is ecr:GetAuthorizationToken, which supports no ' +
+        'resource-level permissions; image pulls themselves are scoped to the repository.',
+    });
+  }
+
+  protected extras(): WorkloadExtras {
+    return {
+      ports: this.ports,
+      desiredCount: this.desiredCount,
+      ...(this.healthCheckSpec ? { healthCheck: this.healthCheckSpec } : {}),
+    };
+  }
+
+  protected onEnvironment(key: string, value: string): void {
+    this.container.addEnvironment(key, value);
+  }
+
+  protected onSecret(key: string, reference: SecretReference): void {
+    this.container.addSecret(key, ecsSecret(reference));
+  }
+
+  protected onMount(mount: Mount): void {
+    this._mountIn(this.container, mount);
+  }
+
+  protected onDependency(dependency: Dependency): void {
+    const target = dependency.target;
+    if (target instanceof Job) {
+      const jobContainer = target._attachTo(this);
+      this.container.addContainerDependencies({
+        container: jobContainer,
+        condition:
+          dependency.condition === 'started'
+            ? ecs.ContainerDependencyCondition.START
+            : ecs.ContainerDependencyCondition.SUCCESS,
+      });
+    } else if (target instanceof Service) {
+      this._dependOnService(target);
+    }
+  }
+
+  /**
+   * Starts this service's ECS service after `target`'s has stabilised and lets this service's tasks reach
+   * the target's ports.
+   * @internal
+   */
+  public _dependOnService(target: Service): void {
+    // Resource-level DependsOn: a construct-level dependency would also order the security groups under
+    // both services and close a cycle with the ingress rule below.
+    (this.fargateService.node.defaultChild as ecs.CfnService).addResourceDependency(
+      target.fargateService.node.defaultChild as ecs.CfnService,
+    );
+    for (const p of target.ports) {
+      target.fargateService.connections.allowFrom(
+        this.fargateService,
+        ec2.Port.tcp(p.containerPort),
+        `from ${this.name}`,
+      );
+    }
+  }
+
+  /**
+   * Mounts `mount.volume` into `container` (this service's or a hosted job's): EFS volume on the task, NFS from
+   * this service's security group, and IAM client access for the task role.
+   * @internal
+   */
+  public _mountIn(container: ecs.ContainerDefinition, mount: Mount): void {
+    const volume = mount.volume;
+    const readOnly = mount.readOnly ?? false;
+    if (!this.mountedVolumes.has(volume)) {
+      this.taskDefinition.addVolume({
+        name: volume.name,
+        efsVolumeConfiguration: {
+          fileSystemId: volume.fileSystem.fileSystemId,
+          transitEncryption: 'ENABLED',
+          authorizationConfig: { accessPointId: volume.accessPoint.accessPointId, iam: 'ENABLED' },
+        },
+      });
+      volume.fileSystem.connections.allowDefaultPortFrom(this.fargateService, `NFS from ${this.name}`);
+    }
+    const writable = this.mountedVolumes.get(volume) ?? false;
+    if (!readOnly && !writable) volume.fileSystem.grantReadWrite(this.taskDefinition.taskRole);
+    else if (!this.mountedVolumes.has(volume)) volume.fileSystem.grantRead(this.taskDefinition.taskRole);
+    this.mountedVolumes.set(volume, writable || !readOnly);
+    container.addMountPoints({ sourceVolume: volume.name, containerPath: mount.path, readOnly });
+  }
+}
+
+const APP_PROTOCOLS: Record<Exclude<PortProtocol, 'tcp'>, ecs.AppProtocol> = {
+  http: ecs.AppProtocol.http,
+  http2: ecs.AppProtocol.http2,
+  grpc: ecs.AppProtocol.grpc,
+};
+
+function checkPorts(path: string, service: string, ports: readonly PortOptions[]): PortSpec[] {
+  if (!Array.isArray(ports)) throw invalid(path, 'ports', ports, 'must be a list of ports');
+  const seen = new Set<number>();
+  const names = new Set<string>();
+  return ports.map((p, i) => {
+    const prop = `ports[${i}]`;
+    const containerPort = checkInteger(path, `${prop}.containerPort`, p?.containerPort, 1, 65535);
+    if (seen.has(containerPort)) {
+      throw invalid(
+        path,
+        `${prop}.containerPort`,
+        containerPort,
+        'is declared twice; declare each container port once',
+      );
+    }
+    seen.add(containerPort);
+    const hostPort =
+      p.hostPort === undefined ? undefined : checkInteger(path, `${prop}.hostPort`, p.hostPort, 1, 65535);
+    const protocol = p.protocol ?? 'tcp';
+    if (!PROTOCOLS.includes(protocol))
+      throw invalid(path, `${prop}.protocol`, protocol, `is not supported; use ${PROTOCOLS.join(', ')}`);
+    const name = p.name ?? `${service.replace(/_/g, '-')}-${containerPort}`;
+    if (!PORT_NAME.test(name))
+      throw invalid(
+        path,
+        `${prop}.name`,
+        name,
+        'must be 1-64 lowercase letters, digits or "-", not starting or ending with "-"',
+      );
+    if (names.has(name))
+      throw invalid(path, `${prop}.name`, name, 'is already the name of another port of this service');
+    names.add(name);
+    return { name, containerPort, ...(hostPort !== undefined ? { hostPort } : {}), protocol };
+  });
+}

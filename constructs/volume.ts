@@ -1,0 +1,97 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
+import { Construct } from 'constructs';
+import { Application } from './application';
+import { invalid } from './errors';
+import { checkInteger, checkName } from './model/names';
+import type { VolumeSpec } from './model/spec';
+
+/** Properties of a Volume. */
+export interface VolumeProps {
+  /**
+   * Name of the volume in both twins (compose named volume; EFS access point path `/<name>`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * POSIX user id that owns the volume's root directory and that every file operation runs as, so
+   * non-root containers can write. Cloud: EFS access point POSIX user and creation owner.
+   * Local: not applied (named volumes take the ownership of the image's directory on first use).
+   * @default - operations run as the container's own user; the root directory is owned by 0
+   */
+  readonly uid?: number;
+  /**
+   * POSIX group id, used with `uid`.
+   * @default - the value of `uid`, or 0
+   */
+  readonly gid?: number;
+  /**
+   * Octal permissions of the volume's root directory when it is created.
+   * @default '755'
+   */
+  readonly permissions?: string;
+  /**
+   * What happens to the file system when it leaves the stack.
+   * @default RemovalPolicy.RETAIN - data outlives the stack; remove it by hand
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A persistent volume shared by one or more workloads. Cloud: an encrypted EFS file system (automatic
+ * backups, retained by default) with one access point, mount targets in the application's private subnets
+ * and NFS allowed only from the services that mount it, over TLS with IAM authorisation.
+ * Local: a named volume.
+ */
+export class Volume extends Construct {
+  /** The EFS file system of the cloud twin. */
+  public readonly fileSystem: efs.FileSystem;
+  /** The access point every mount goes through. */
+  public readonly accessPoint: efs.AccessPoint;
+  /** Name of the volume in both twins. */
+  public readonly name: string;
+  /** The application this volume belongs to. */
+  public readonly application: Application;
+  private readonly spec: VolumeSpec;
+
+  constructor(scope: Construct, id: string, props: VolumeProps = {}) {
+    super(scope, id);
+    const path = this.node.path;
+    this.application = Application.of(this);
+    this.name = checkName(path, 'name', props.name ?? id);
+    const uid = props.uid === undefined ? undefined : checkInteger(path, 'uid', props.uid, 0, 4294967295);
+    const gid = props.gid === undefined ? undefined : checkInteger(path, 'gid', props.gid, 0, 4294967295);
+    if (gid !== undefined && uid === undefined) throw invalid(path, 'gid', gid, 'needs uid as well');
+    const permissions = props.permissions ?? '755';
+    if (!/^[0-7]{3,4}$/.test(permissions))
+      throw invalid(path, 'permissions', permissions, 'must be octal, e.g. "755" or "0770"');
+    this.spec = {
+      name: this.name,
+      path: `/${this.name}`,
+      ...(uid !== undefined ? { uid, gid: gid ?? uid } : {}),
+      permissions,
+    };
+
+    this.fileSystem = new efs.FileSystem(this, 'FileSystem', {
+      vpc: this.application.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      encrypted: true,
+      enableAutomaticBackups: true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const owner = String(this.spec.uid ?? 0);
+    const group = String(this.spec.gid ?? 0);
+    this.accessPoint = this.fileSystem.addAccessPoint('AccessPoint', {
+      path: this.spec.path,
+      createAcl: { ownerUid: owner, ownerGid: group, permissions },
+      ...(this.spec.uid !== undefined ? { posixUser: { uid: owner, gid: group } } : {}),
+    });
+    this.application._registerVolume(this);
+  }
+
+  /** The model of this volume. */
+  public toSpec(): VolumeSpec {
+    return this.spec;
+  }
+}

@@ -1,0 +1,7 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { DozerStack } from './dozer/dozer-stack';
+
+/** Adds every example application to `app`, one stack each. */
+export function addExamples(app: App): Stack[] {
+  return [new DozerStack(app, 'Dozer')];
+}

@@ -1,0 +1,2 @@
+export * from './dozer/dozer-stack';
+export * from './examples-app';
