@@ -1,4 +1,4 @@
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   Application,
@@ -9,6 +9,7 @@ import {
   Secret,
   Service,
   Volume,
+  WarningIds,
   WorkloadProps,
 } from '../../../constructs';
 import { examplePath } from '../../project-root';
@@ -72,6 +73,12 @@ export class DozerStack extends Stack {
       }),
       dependsOn: [Dependency.completedSuccessfully(this.build)],
     });
+    // ECS cannot probe every second; it probes every 20 s up to 10 times instead, which still gives the
+    // pipeline longer to come up (200 s) than the seed's 90 x 1 s.
+    Annotations.of(this.app).acknowledgeWarning(
+      WarningIds.HEALTH_CHECK_ADJUSTED,
+      'ECS probes every 20 s up to 10 times: at least as long as the declared 90 x 1 s',
+    );
     this.api = new Service(application, 'dozer-api', {
       ...common,
       environment: { APP_HOST: this.app.hostname },

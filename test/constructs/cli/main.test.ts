@@ -1,0 +1,189 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { parse } from 'yaml';
+import { Application, Image, Service } from '../../../constructs';
+import { main } from '../../../constructs/cli/main';
+import { synthesize } from '../../../constructs/cli/assembly';
+import type { ApplicationSpec, WorkloadSpec } from '../../../constructs/model/spec';
+import { PROJECT_ROOT, testApp } from '../../support/test-app';
+
+function io(cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: {
+      cwd,
+      env: { ...process.env, ...env },
+      out: { write: (t: string) => out.push(t) },
+      err: { write: (t: string) => err.push(t) },
+    },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-cli-'));
+}
+
+function workload(name: string, overrides: Partial<WorkloadSpec> = {}): WorkloadSpec {
+  return {
+    kind: 'service',
+    name,
+    path: `App/${name}`,
+    image: { kind: 'registry', reference: 'nginx:1.27' },
+    environment: {},
+    secrets: {},
+    ports: [],
+    cpu: 256,
+    memoryMiB: 512,
+    desiredCount: 1,
+    cpuArchitecture: 'x86_64',
+    dependsOn: [],
+    mounts: [],
+    ...overrides,
+  };
+}
+
+function model(name: string, workloads: WorkloadSpec[] = [workload('web')]): ApplicationSpec {
+  return { name, path: `Stack/${name}`, workloads, volumes: [], secrets: [] };
+}
+
+/** A real cloud assembly with one application whose image is built from the dozer example's directory. */
+function realAssembly(): string {
+  const outdir = tmp();
+  const app = testApp({ outdir });
+  const application = new Application(new Stack(app, 'Web'), 'web');
+  new Service(application, 'site', {
+    image: Image.fromDirectory(path.join(PROJECT_ROOT, 'lib/examples/dozer/image')),
+    ports: [{ containerPort: 80, hostPort: 8080 }],
+  });
+  app.synth();
+  return outdir;
+}
+
+describe('twinstack compose', () => {
+  test('writes the compose file and .env.example from an existing assembly, contexts relative to the output', async () => {
+    const assembly = realAssembly();
+    const cwd = tmp();
+    const run = io(cwd);
+    const code = await main(['compose', '--assembly', assembly, '-o', 'deploy/docker-compose.yml'], run.io);
+    expect(run.err()).toBe('');
+    expect(code).toBe(0);
+    const compose = parse(fs.readFileSync(path.join(cwd, 'deploy/docker-compose.yml'), 'utf8'));
+    expect(compose.name).toBe('web');
+    expect(compose.services.site.ports).toEqual(['8080:80']);
+    const expected = path.relative(
+      path.join(cwd, 'deploy'),
+      path.join(PROJECT_ROOT, 'lib/examples/dozer/image'),
+    );
+    expect(compose.services.site.build.context).toBe(expected);
+    expect(fs.existsSync(path.join(cwd, 'deploy/.env.example'))).toBe(true);
+    expect(run.out()).toContain("wrote deploy/docker-compose.yml (application 'web')");
+  });
+
+  test('--no-env-example writes only the compose file; the default output is docker-compose.yml', async () => {
+    const assembly = realAssembly();
+    const cwd = tmp();
+    const code = await main(['compose', '--assembly', assembly, '--no-env-example'], io(cwd).io);
+    expect(code).toBe(0);
+    expect(fs.readdirSync(cwd)).toEqual(['docker-compose.yml']);
+  });
+
+  test('synthesizes the app named in cdk.json with its context, then removes the temporary assembly', async () => {
+    const cwd = tmp();
+    fs.writeFileSync(
+      path.join(cwd, 'cdk.json'),
+      JSON.stringify({
+        app: `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`,
+        context: { flag: true },
+      }),
+    );
+    const run = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
+    expect(await main(['compose'], run.io)).toBe(0);
+    expect(parse(fs.readFileSync(path.join(cwd, 'docker-compose.yml'), 'utf8')).services.web.image).toBe(
+      'nginx:1.27',
+    );
+  });
+
+  test('passes the cdk.json context to the app and skips the CloudFormation validator', () => {
+    const cwd = tmp();
+    fs.writeFileSync(path.join(cwd, 'cdk.json'), JSON.stringify({ context: { '@aws-cdk/x:y': true } }));
+    const outdir = synthesize(
+      cwd,
+      { ...process.env },
+      `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`,
+    );
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'context-seen.json'), 'utf8'))).toEqual({
+      '@aws-cdk/x:y': true,
+    });
+  });
+
+  test('asks for --application when the app defines several, and names them', async () => {
+    const cwd = tmp();
+    const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
+    const run = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
+    expect(await main(['compose', '--app', app], run.io)).toBe(1);
+    expect(run.err()).toBe(
+      'twinstack: the app defines several applications (shop, blog); choose one with --application\n',
+    );
+    const ok = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
+    expect(await main(['compose', '--app', app, '--application', 'blog'], ok.io)).toBe(0);
+    expect(parse(fs.readFileSync(path.join(cwd, 'docker-compose.yml'), 'utf8')).name).toBe('blog');
+  });
+
+  test('reports an unknown application, a failing app and a missing app as one line, exit 1', async () => {
+    const cwd = tmp();
+    const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
+    const unknown = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
+    expect(await main(['compose', '--app', app, '-a', 'blog'], unknown.io)).toBe(1);
+    expect(unknown.err()).toBe("twinstack: no application named 'blog'; the app defines shop\n");
+
+    const failing = io(cwd, { FAKE_APP_FAIL: 'boom: bad input' });
+    expect(await main(['compose', '--app', app], failing.io)).toBe(1);
+    expect(failing.err()).toContain('synthesis failed');
+    expect(failing.err()).toContain('boom: bad input');
+
+    const none = io(cwd);
+    expect(await main(['compose'], none.io)).toBe(1);
+    expect(none.err()).toContain('no app to synthesize');
+  });
+
+  test('reports a model that breaks a whole-model rule without a stack trace', async () => {
+    const cwd = tmp();
+    const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
+    const broken = model('shop', [
+      workload('a', { dependsOn: [{ target: 'b', condition: 'started' }] }),
+      workload('b', { dependsOn: [{ target: 'a', condition: 'started' }] }),
+    ]);
+    const run = io(cwd, { FAKE_APP_MODELS: JSON.stringify([broken]) });
+    expect(await main(['compose', '--app', app], run.io)).toBe(1);
+    expect(run.err()).toMatch(/^twinstack: App\/a: dependsOn "a -> b -> a" is a dependency cycle/);
+    expect(run.err()).not.toMatch(/\n\s+at /);
+  });
+
+  test('usage errors exit 2; help exits 0', async () => {
+    const unknownCommand = io(tmp());
+    expect(await main(['deploy'], unknownCommand.io)).toBe(2);
+    expect(unknownCommand.err()).toContain("unknown command 'deploy'");
+    const badOption = io(tmp());
+    expect(await main(['compose', '--bogus'], badOption.io)).toBe(2);
+    expect(badOption.err()).toContain('--bogus');
+    const help = io(tmp());
+    expect(await main(['--help'], help.io)).toBe(0);
+    expect(help.out()).toContain('Usage: twinstack <command>');
+    expect(await main([], io(tmp()).io)).toBe(2);
+  });
+
+  test('an app without twinstack applications is reported', async () => {
+    const outdir = tmp();
+    const app = testApp({ outdir });
+    new Stack(app, 'Empty');
+    app.synth();
+    const run = io(tmp());
+    expect(await main(['compose', '--assembly', outdir], run.io)).toBe(1);
+    expect(run.err()).toBe('twinstack: the app defines no twinstack Application\n');
+  });
+});
