@@ -1,0 +1,57 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Application } from '../../../constructs';
+import { addExamples } from '../../../lib/examples';
+import { composeSchemaErrors } from '../../support/compose-schema';
+import { testApp } from '../../support/test-app';
+
+// Every example the CDK app synthesizes, checked the same way; each example's own test file checks what
+// makes it special (and runs the built-in CloudFormation validator once for it).
+const app = testApp();
+const stacks = addExamples(app);
+const assembly = app.synth();
+
+const applications = stacks.flatMap((stack) =>
+  stack.node
+    .findAll()
+    .filter(Application.isApplication)
+    .map((application) => ({ stack, application })),
+);
+
+test('the examples app defines at least one application per stack', () => {
+  expect(stacks.length).toBeGreaterThan(0);
+  for (const stack of stacks) expect(applications.some((a) => a.stack === stack)).toBe(true);
+});
+
+describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.name}`, a] as const))(
+  '%s',
+  (_name, { stack, application }: { stack: Stack; application: Application }) => {
+    const read = (file: string) => fs.readFileSync(path.join(assembly.directory, file), 'utf8');
+
+    test('its compose file passes the Compose Specification schema', () => {
+      expect(composeSchemaErrors(read(application.localTwinFiles.composeFile))).toEqual([]);
+    });
+
+    test('.env.example defines exactly the variables the compose file reads', () => {
+      const compose = read(application.localTwinFiles.composeFile);
+      const used = new Set([...compose.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
+      const defined = new Set(
+        [...read(application.localTwinFiles.envExampleFile).matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=/gm)].map(
+          (m) => m[1],
+        ),
+      );
+      expect([...defined].sort()).toEqual([...used].sort());
+    });
+
+    test('its stack passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    });
+
+    test('the model breaks no whole-model rule', () => {
+      expect(application.validate().errors).toEqual([]);
+    });
+  },
+);
