@@ -15,6 +15,7 @@ import { modelToJson } from './model/model-file';
 import type { Secret } from './secret';
 import type { Volume } from './volume';
 import type { Workload } from './workload';
+import { byName } from './model/order';
 
 /** Properties of an Application. */
 export interface ApplicationProps {
@@ -125,7 +126,6 @@ export class Application extends Construct {
 
   /** The application model: every workload, volume and secret, sorted by name. */
   public toSpec(): ApplicationSpec {
-    const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
     return {
       name: this.name,
       path: this.node.path,

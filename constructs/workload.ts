@@ -202,7 +202,7 @@ export abstract class Workload extends Construct {
         'must be known at synth time so both twins get the same value',
       );
     }
-    if (key in this.environment || key in this.secretRefs)
+    if (Object.hasOwn(this.environment, key) || Object.hasOwn(this.secretRefs, key))
       throw invalid(path, 'environment', key, 'is already set on this workload');
     this.environment[key] = value;
     this.onEnvironment(key, value);
@@ -228,7 +228,7 @@ export abstract class Workload extends Construct {
         `belongs to another application; use a secret of '${this.application.name}'`,
       );
     }
-    if (key in this.environment || key in this.secretRefs)
+    if (Object.hasOwn(this.environment, key) || Object.hasOwn(this.secretRefs, key))
       throw invalid(path, 'secrets', key, 'is already set on this workload');
     this.secretRefs[key] = reference;
     this.onSecret(key, reference);

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { modelFromJson } from '../model/model-file';
 import type { ApplicationSpec } from '../model/spec';
+import { byName } from '../model/order';
 import { CliError } from './cli-error';
 
 /** One application model found in a cloud assembly. */
@@ -49,9 +50,7 @@ export function readApplications(dir: string): AssemblyApplication[] {
   if (!fs.existsSync(dir)) throw new CliError(`cloud assembly ${dir} does not exist`);
   const found: AssemblyApplication[] = [];
   const walk = (d: string) => {
-    for (const entry of fs
-      .readdirSync(d, { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort(byName)) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory() && entry.name.startsWith('assembly-')) walk(full);
       else if (entry.isFile() && entry.name.endsWith('.twinstack.json')) {

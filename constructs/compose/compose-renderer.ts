@@ -10,6 +10,7 @@ import type {
   WorkloadSpec,
 } from '../model/spec';
 import { validateModel } from '../model/validate';
+import { byKey, byName, compareStrings } from '../model/order';
 import type {
   ComposeBuild,
   ComposeDependsOnCondition,
@@ -57,7 +58,7 @@ export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOpti
   const variables = new Map<string, string>();
   const imageNames = localImageNames(app, options.outputDirectory);
   const services: Record<string, ComposeService> = {};
-  for (const w of [...app.workloads].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const w of [...app.workloads].sort(byName)) {
     services[w.name] = renderWorkload(app, w, options, imageNames, variables);
   }
   const usedVolumes = [...new Set(app.workloads.flatMap((w) => w.mounts.map((m) => m.volume)))].sort();
@@ -68,9 +69,7 @@ export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOpti
   };
   return {
     compose,
-    variables: [...variables.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, description]) => ({ name, description })),
+    variables: [...variables.entries()].sort(byKey).map(([name, description]) => ({ name, description })),
   };
 }
 
@@ -90,7 +89,7 @@ function renderWorkload(
   const image = renderImage(w.image, options, imageNames, variables);
   const exposed = w.ports.filter((p) => p.hostPort === undefined);
   const published = w.ports.filter((p) => p.hostPort !== undefined);
-  const deps = [...w.dependsOn].sort((a, b) => a.target.localeCompare(b.target));
+  const deps = [...w.dependsOn].sort((a, b) => compareStrings(a.target, b.target));
   return {
     ...image,
     platform: w.cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
@@ -156,7 +155,7 @@ function buildOf(image: Extract<ImageSpec, { kind: 'directory' }>, outputDirecto
   const relative = path.relative(outputDirectory, image.directory).split(path.sep).join('/');
   const args = Object.entries(image.buildArgs);
   return {
-    context: relative === '' ? '.' : relative.startsWith('.') ? relative : `./${relative}`,
+    context: relative === '' ? '.' : relative.startsWith('..') ? relative : `./${relative}`,
     ...(image.file !== 'Dockerfile' ? { dockerfile: image.file } : {}),
     ...(image.target ? { target: image.target } : {}),
     ...(args.length ? { args: Object.fromEntries(args.map(([k, v]) => [k, escape(v)])) } : {}),
@@ -174,7 +173,7 @@ function localImageNames(app: ApplicationSpec, outputDirectory: string): Map<str
     .map((w) => w.image)
     .filter((i): i is Extract<ImageSpec, { kind: 'directory' }> => i.kind === 'directory')
     .map((i) => ({ key: JSON.stringify(buildOf(i, outputDirectory)), image: i }))
-    .sort((a, b) => a.key.localeCompare(b.key));
+    .sort((a, b) => compareStrings(a.key, b.key));
   for (const { key, image } of builds) {
     if (names.has(key)) continue;
     const stem = [app.name, path.basename(image.directory), image.target]
@@ -219,7 +218,7 @@ function escape(text: string): string {
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(byKey));
 }
 
 /** Serialises the compose document as YAML with a header saying where it came from. */

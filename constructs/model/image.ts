@@ -4,6 +4,7 @@ import { Token } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import { invalid } from '../errors';
 import type { ImageSpec } from './spec';
+import { byKey } from './order';
 
 /** Options of an image built from a directory. */
 export interface DirectoryImageOptions {
@@ -116,7 +117,7 @@ class DirectoryImage extends Image {
       directory,
       file,
       ...(target !== undefined ? { target } : {}),
-      buildArgs: Object.fromEntries(Object.entries(buildArgs).sort(([a], [b]) => a.localeCompare(b))),
+      buildArgs: Object.fromEntries(Object.entries(buildArgs).sort(byKey)),
     };
   }
 }

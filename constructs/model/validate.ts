@@ -1,5 +1,6 @@
 import { describeValue, ValidationProblem } from '../errors';
 import type { ApplicationSpec, WorkloadSpec } from './spec';
+import { byName, compareStrings } from './order';
 
 /** A finding that does not stop synthesis; `id` is stable so users can acknowledge it. */
 export interface ModelWarning {
@@ -52,6 +53,20 @@ export function validateModel(app: ApplicationSpec): ModelReport {
   const hostPorts = new Map<number, string>();
 
   for (const w of app.workloads) {
+    if (w.kind === 'service') {
+      // ECS counts the container-level sizes of the jobs in a task against the task's size.
+      const jobs = hostedJobs(w, byName);
+      const cpu = jobs.reduce((sum, j) => sum + j.cpu, 0);
+      const memory = jobs.reduce((sum, j) => sum + j.memoryMiB, 0);
+      if (cpu > w.cpu || memory > w.memoryMiB) {
+        problem(
+          w.path,
+          'cpu',
+          `${w.cpu} (memoryMiB ${w.memoryMiB})`,
+          `is less than the job${jobs.length > 1 ? 's' : ''} ${jobs.map((j) => j.name).join(', ')} running inside its tasks in the cloud need (cpu ${cpu}, memoryMiB ${memory}); give the service more or the jobs less`,
+        );
+      }
+    }
     w.dependsOn.forEach((d, i) => {
       const prop = `dependsOn[${i}]`;
       const target = byName.get(d.target);
@@ -67,18 +82,6 @@ export function validateModel(app: ApplicationSpec): ModelReport {
           `is not part of application '${app.name}'; depend only on its own services and jobs`,
         );
         return;
-      }
-      if (
-        w.kind === 'service' &&
-        target.kind === 'job' &&
-        (target.cpu > w.cpu || target.memoryMiB > w.memoryMiB)
-      ) {
-        problem(
-          w.path,
-          prop,
-          `${d.target} (cpu ${target.cpu}, memoryMiB ${target.memoryMiB})`,
-          `runs inside the tasks of ${w.name} in the cloud, which only have cpu ${w.cpu} and memoryMiB ${w.memoryMiB}; give the job at most that, or the service more`,
-        );
       }
       if (d.condition === 'healthy' && !target.healthCheck) {
         problem(
@@ -121,7 +124,7 @@ export function validateModel(app: ApplicationSpec): ModelReport {
     for (const [key, ref] of Object.entries(w.secrets)) {
       if (!secrets.has(ref.secret))
         problem(w.path, `secrets.${key}`, ref.secret, `is not a secret of application '${app.name}'`);
-      if (key in w.environment)
+      if (Object.hasOwn(w.environment, key))
         problem(
           w.path,
           `secrets.${key}`,
@@ -159,41 +162,105 @@ export function validateModel(app: ApplicationSpec): ModelReport {
     }
   }
 
-  for (const cycle of findCycles(app.workloads, byName)) {
-    const first = byName.get(cycle[0])!;
+  for (const group of dependencyCycles(app.workloads, byName)) {
+    const first = byName.get(group.cycle[0])!;
+    const others = group.members.filter((m) => !group.cycle.includes(m));
     problem(
       first.path,
       'dependsOn',
-      cycle.join(' -> '),
-      'is a dependency cycle; nothing in it could ever start',
+      group.cycle.join(' -> '),
+      `is a dependency cycle${others.length ? ` (${group.members.join(', ')} all wait on each other)` : ''}; nothing in it could ever start`,
     );
   }
   return { errors, warnings };
 }
 
-/** Every elementary cycle, reported once, starting at its alphabetically first member. */
-function findCycles(workloads: readonly WorkloadSpec[], byName: Map<string, WorkloadSpec>): string[][] {
-  const cycles = new Map<string, string[]>();
-  const state = new Map<string, 'visiting' | 'done'>();
+/** A set of workloads that wait on each other, and its shortest cycle through its first member. */
+interface CycleGroup {
+  readonly members: string[];
+  readonly cycle: string[];
+}
+
+/**
+ * Every group of workloads that wait on each other (strongly connected components of the dependency graph,
+ * Tarjan's algorithm), so every cycle is reported, once, through the group it belongs to. Each group is
+ * shown with its shortest cycle starting at its first member by name.
+ */
+function dependencyCycles(workloads: readonly WorkloadSpec[], all: Map<string, WorkloadSpec>): CycleGroup[] {
+  const edges = (name: string) =>
+    (all.get(name)?.dependsOn ?? [])
+      .map((d) => d.target)
+      .filter((t) => all.has(t) && t !== name)
+      .sort(compareStrings);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
   const stack: string[] = [];
-  const visit = (name: string) => {
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const d of byName.get(name)?.dependsOn ?? []) {
-      if (!byName.has(d.target) || d.target === name) continue;
-      if (state.get(d.target) === 'visiting') {
-        const loop = stack.slice(stack.indexOf(d.target));
-        const start = loop.indexOf([...loop].sort()[0]);
-        const canonical = [...loop.slice(start), ...loop.slice(0, start)];
-        cycles.set(canonical.join('>'), [...canonical, canonical[0]]);
-      } else if (!state.has(d.target)) {
-        visit(d.target);
+  const groups: CycleGroup[] = [];
+  const connect = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges(v)) {
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
       }
     }
-    stack.pop();
-    state.set(name, 'done');
+    if (low.get(v) !== index.get(v)) return;
+    const members: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      members.push(w);
+    } while (w !== v);
+    if (members.length > 1) {
+      members.sort(compareStrings);
+      groups.push({ members, cycle: shortestCycle(members[0], new Set(members), edges) });
+    }
   };
-  for (const w of [...workloads].sort((a, b) => a.name.localeCompare(b.name)))
-    if (!state.has(w.name)) visit(w.name);
-  return [...cycles.values()];
+  for (const w of [...workloads].sort(byName)) if (!index.has(w.name)) connect(w.name);
+  return groups.sort((a, b) => compareStrings(a.members[0], b.members[0]));
+}
+
+/** Breadth-first search for the shortest path from `start` back to itself inside `within`. */
+function shortestCycle(start: string, within: Set<string>, edges: (name: string) => string[]): string[] {
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const v = queue.shift()!;
+    for (const w of edges(v)) {
+      if (!within.has(w)) continue;
+      if (w === start) {
+        const path = [v];
+        while (path[0] !== start) path.unshift(previous.get(path[0])!);
+        return [...path, start];
+      }
+      if (!previous.has(w)) {
+        previous.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return [start, start];
+}
+
+/** Every job that runs in the tasks of `service`: the jobs it waits for, and the jobs those wait for. */
+function hostedJobs(service: WorkloadSpec, all: Map<string, WorkloadSpec>): WorkloadSpec[] {
+  const found = new Map<string, WorkloadSpec>();
+  const visit = (w: WorkloadSpec) => {
+    for (const d of w.dependsOn) {
+      const target = all.get(d.target);
+      if (target?.kind === 'job' && !found.has(target.name)) {
+        found.set(target.name, target);
+        visit(target);
+      }
+    }
+  };
+  visit(service);
+  return [...found.values()].sort(byName);
 }
