@@ -101,6 +101,24 @@ export class Application extends Construct {
     Object.defineProperty(this, APPLICATION, { value: true });
     this.name = checkName(this.node.path, 'name', props.name ?? id);
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    for (const other of Stack.of(this).node.findAll()) {
+      if (other !== this && Application.isApplication(other) && other.name === this.name) {
+        throw invalid(
+          this.node.path,
+          'name',
+          this.name,
+          `is already the name of ${other.node.path} in this stack; both would write the same compose file and Service Connect namespace`,
+        );
+      }
+    }
+    if (props.vpc && props.vpc.privateSubnets.length === 0) {
+      throw invalid(
+        this.node.path,
+        'vpc',
+        props.vpc.node.path,
+        'has no private subnets with egress; services, volumes and their endpoints run there, so give the VPC such subnets',
+      );
+    }
     this.vpc = props.vpc ?? this.createVpc();
     this.namespace = new servicediscovery.HttpNamespace(this, 'Namespace', {
       name: this.name,
@@ -132,6 +150,7 @@ export class Application extends Construct {
       workloads: this.workloads.map((w) => w.toSpec()).sort(byName),
       volumes: this.volumes.map((v) => v.toSpec()).sort(byName),
       secrets: this.secrets.map((s) => s.toSpec()).sort(byName),
+      loadBalancers: [],
     };
   }
 

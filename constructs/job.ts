@@ -44,6 +44,7 @@ export class Job extends Workload {
   public _attachTo(host: Service): ecs.ContainerDefinition {
     const existing = this.hosts.get(host);
     if (existing) return existing;
+    host._reserveForJob(this);
     const container = host.taskDefinition.addContainer(
       this.name,
       containerOptions(this._image, this.toSpec(), this.logGroup, {

@@ -128,6 +128,14 @@ export class Secret extends Construct {
       checkEnvName(path, 'localVariablePrefix', `${options.localVariablePrefix}X`);
     checkEnvName(path, 'localVariable', this.wholeVariable);
     if (source.kind === 'imported') {
+      if (Token.isUnresolved(source.secretName)) {
+        throw invalid(
+          path,
+          'secretName',
+          '(a token)',
+          'must be known at synth time so the local twin can name it',
+        );
+      }
       if (typeof source.secretName !== 'string' || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(source.secretName)) {
         throw invalid(
           path,
@@ -136,8 +144,6 @@ export class Secret extends Construct {
           'is not a Secrets Manager secret name; use letters, digits and /_+=.@-',
         );
       }
-      if (Token.isUnresolved(source.secretName))
-        throw invalid(path, 'secretName', '(a token)', 'must be known at synth time');
       this.secret = secretsmanager.Secret.fromSecretNameV2(this, 'Secret', source.secretName);
     } else {
       const generated = new secretsmanager.Secret(this, 'Secret', {
@@ -155,6 +161,14 @@ export class Secret extends Construct {
 
   /** The value of JSON key `key` of the secret. */
   public field(key: string, options: SecretReferenceOptions = {}): SecretReference {
+    if (this.source.kind === 'generated') {
+      throw invalid(
+        this.node.path,
+        'field',
+        key,
+        'cannot be read: a generated secret holds one plain value, not JSON; use secret.value()',
+      );
+    }
     if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(key)) {
       throw invalid(
         this.node.path,

@@ -78,6 +78,7 @@ export class Service extends Workload {
   private readonly healthCheckSpec?: HealthCheckSpec;
   private readonly desiredCount: number;
   private readonly mountedVolumes = new Map<Volume, boolean>();
+  private readonly hostedJobs: Job[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id, props, 'service');
@@ -249,6 +250,31 @@ export class Service extends Workload {
         `from ${this.name}`,
       );
     }
+  }
+
+  /**
+   * Records that `job` runs in this service's tasks, checking first that the task has room for it: ECS adds
+   * the container-level sizes of a task's jobs up against the task's size.
+   * @internal
+   */
+  public _reserveForJob(job: Job): void {
+    const jobs = [...this.hostedJobs, job];
+    const cpu = jobs.reduce((sum, j) => sum + j._cpu, 0);
+    const memory = jobs.reduce((sum, j) => sum + j._memoryMiB, 0);
+    if (cpu > this._cpu || memory > this._memoryMiB) {
+      throw invalid(
+        this.node.path,
+        'cpu',
+        `${this._cpu} (memoryMiB ${this._memoryMiB})`,
+        `is less than the job${jobs.length > 1 ? 's' : ''} ${jobs
+          .map((j) => j.name)
+          .sort()
+          .join(
+            ', ',
+          )} running inside its tasks in the cloud need (cpu ${cpu}, memoryMiB ${memory}); give the service more or the jobs less`,
+      );
+    }
+    this.hostedJobs.push(job);
   }
 
   /**

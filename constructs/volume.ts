@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Application } from './application';
 import { invalid } from './errors';
@@ -79,6 +80,25 @@ export class Volume extends Construct {
       encrypted: true,
       enableAutomaticBackups: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // Only principals granted access (the tasks that mount the volume) may mount, write or act as root,
+      // and only over TLS. aws-cdk-lib's default policy would allow writes and root access to anyone
+      // who can reach a mount target; with this policy in place, the IAM grants decide.
+      allowAnonymousAccess: true,
+      fileSystemPolicy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'DenyUnencryptedTransport',
+            effect: iam.Effect.DENY,
+            principals: [new iam.AnyPrincipal()],
+            actions: [
+              'elasticfilesystem:ClientMount',
+              'elasticfilesystem:ClientWrite',
+              'elasticfilesystem:ClientRootAccess',
+            ],
+            conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ],
+      }),
     });
     const owner = String(this.spec.uid ?? 0);
     const group = String(this.spec.gid ?? 0);

@@ -33,6 +33,7 @@ export function modelFromJson(json: string, directory: string): ApplicationSpec 
   const app = parsed.application;
   return {
     ...app,
+    loadBalancers: app.loadBalancers ?? [],
     workloads: app.workloads.map((w) =>
       w.image.kind === 'directory'
         ? { ...w, image: { ...w.image, directory: path.resolve(directory, w.image.directory) } }

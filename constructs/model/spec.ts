@@ -128,4 +128,58 @@ export interface ApplicationSpec {
   readonly workloads: readonly WorkloadSpec[];
   readonly volumes: readonly VolumeSpec[];
   readonly secrets: readonly SecretSpec[];
+  readonly loadBalancers: readonly LoadBalancerSpec[];
+}
+
+/** Conditions of a route; all given kinds must match (AND), any value within a kind may match (OR). */
+export interface RouteConditionsSpec {
+  /** URL path patterns, ALB syntax: case-sensitive, `*` any characters, `?` one character. */
+  readonly pathPatterns: readonly string[];
+  /** Host names, case-insensitive, `*` and `?` wildcards, without port. */
+  readonly hostHeaders: readonly string[];
+  /** Header name (case-insensitive) to accepted values (case-insensitive, wildcards). */
+  readonly httpHeaders: Readonly<Record<string, readonly string[]>>;
+  /** Query-string pairs; a pair without key matches any key. Case-insensitive, wildcards. */
+  readonly queryStrings: readonly { readonly key?: string; readonly value: string }[];
+}
+
+export interface TargetHealthCheckSpec {
+  readonly path: string;
+  /** Success codes, ALB syntax: "200", "200-299" or "200,302". */
+  readonly healthyHttpCodes: string;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+}
+
+export interface RouteSpec {
+  /** Name of the route, unique within its load balancer. */
+  readonly name: string;
+  /** Construct path, for messages. */
+  readonly path: string;
+  /** The service traffic goes to. */
+  readonly service: string;
+  /** Container port of that service. */
+  readonly port: number;
+  readonly conditions: RouteConditionsSpec;
+  /** Listener-rule priority; lower is evaluated first. Absent for the catch-all (the default action). */
+  readonly priority?: number;
+  readonly healthCheck: TargetHealthCheckSpec;
+  readonly deregistrationDelaySeconds: number;
+}
+
+export interface LoadBalancerSpec {
+  /** Name in both twins; locally the reverse-proxy service's name. */
+  readonly name: string;
+  readonly path: string;
+  readonly internetFacing: boolean;
+  /** Port of the HTTP listener (a redirect to HTTPS when `httpsPort` is set). */
+  readonly httpPort: number;
+  /** Port of the HTTPS listener, when a certificate is given. */
+  readonly httpsPort?: number;
+  /** Port the local proxy is published on. */
+  readonly localPort: number;
+  /** Routes in evaluation order: by priority, the catch-all last. */
+  readonly routes: readonly RouteSpec[];
 }

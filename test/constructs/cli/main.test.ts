@@ -48,7 +48,7 @@ function workload(name: string, overrides: Partial<WorkloadSpec> = {}): Workload
 }
 
 function model(name: string, workloads: WorkloadSpec[] = [workload('web')]): ApplicationSpec {
-  return { name, path: `Stack/${name}`, workloads, volumes: [], secrets: [] };
+  return { name, path: `Stack/${name}`, workloads, volumes: [], secrets: [], loadBalancers: [] };
 }
 
 /** A real cloud assembly with one application whose image is built from the dozer example's directory. */

@@ -13,6 +13,7 @@ import type {
   DependencyConditionName,
   HealthCheckSpec,
   ImageSpec,
+  LoadBalancerSpec,
   SecretSpec,
   VolumeSpec,
   WorkloadSpec,
@@ -88,7 +89,7 @@ const importedSecret = (name: string, secretName: string): SecretSpec => ({
 
 function application(
   workloads: WorkloadSpec[],
-  extras: { volumes?: VolumeSpec[]; secrets?: SecretSpec[] } = {},
+  extras: { volumes?: VolumeSpec[]; secrets?: SecretSpec[]; loadBalancers?: LoadBalancerSpec[] } = {},
 ): ApplicationSpec {
   return {
     name: 'shop',
@@ -96,6 +97,7 @@ function application(
     workloads,
     volumes: extras.volumes ?? [],
     secrets: extras.secrets ?? [],
+    loadBalancers: extras.loadBalancers ?? [],
   };
 }
 

@@ -2,6 +2,7 @@ import type {
   ApplicationSpec,
   DependencyConditionName,
   HealthCheckSpec,
+  LoadBalancerSpec,
   SecretSpec,
   VolumeSpec,
   WorkloadSpec,
@@ -57,7 +58,7 @@ const secret = (name: string): SecretSpec => ({
 
 function application(
   workloads: WorkloadSpec[],
-  extras: { volumes?: VolumeSpec[]; secrets?: SecretSpec[] } = {},
+  extras: { volumes?: VolumeSpec[]; secrets?: SecretSpec[]; loadBalancers?: LoadBalancerSpec[] } = {},
 ): ApplicationSpec {
   return {
     name: APP,
@@ -65,6 +66,7 @@ function application(
     workloads,
     volumes: extras.volumes ?? [],
     secrets: extras.secrets ?? [],
+    loadBalancers: extras.loadBalancers ?? [],
   };
 }
 
