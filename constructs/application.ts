@@ -12,6 +12,7 @@ import { checkName } from './model/names';
 import type { ApplicationSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
 import { modelToJson } from './model/model-file';
+import type { LoadBalancer } from './load-balancer';
 import type { Secret } from './secret';
 import type { Volume } from './volume';
 import type { Workload } from './workload';
@@ -94,6 +95,7 @@ export class Application extends Construct {
   private readonly workloads: Workload[] = [];
   private readonly volumes: Volume[] = [];
   private readonly secrets: Secret[] = [];
+  private readonly loadBalancerList: LoadBalancer[] = [];
   private readonly emitted = new Set<string>();
 
   constructor(scope: Construct, id: string, props: ApplicationProps = {}) {
@@ -150,7 +152,7 @@ export class Application extends Construct {
       workloads: this.workloads.map((w) => w.toSpec()).sort(byName),
       volumes: this.volumes.map((v) => v.toSpec()).sort(byName),
       secrets: this.secrets.map((s) => s.toSpec()).sort(byName),
-      loadBalancers: [],
+      loadBalancers: this.loadBalancerList.map((l) => l.toSpec()).sort(byName),
     };
   }
 
@@ -194,6 +196,20 @@ export class Application extends Construct {
         `is already used by ${clash.node.path}; volume names must be unique in an application`,
       );
     this.volumes.push(volume);
+  }
+
+  /** @internal */
+  public _registerLoadBalancer(loadBalancer: LoadBalancer): void {
+    const clash = this.loadBalancerList.find((l) => l.name === loadBalancer.name);
+    if (clash) {
+      throw invalid(
+        loadBalancer.node.path,
+        'name',
+        loadBalancer.name,
+        `is already used by ${clash.node.path}; load balancer names must be unique in an application`,
+      );
+    }
+    this.loadBalancerList.push(loadBalancer);
   }
 
   /** @internal */

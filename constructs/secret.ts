@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Application } from './application';
@@ -155,6 +155,13 @@ export class Secret extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.secret = generated;
+      Validations.of(generated).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'A generated application secret has no generic rotation: rotating it also has to change what it ' +
+          'protects (a database user, an API key). Add a rotation schedule to `secret.secret` where the ' +
+          'application supports one.',
+      });
     }
     this.application._registerSecret(this);
   }

@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Annotations, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { containerOptions, ecsSecret } from './aws/container';
 import { ecsHealthCheck } from './aws/health-check';
@@ -9,7 +9,9 @@ import type { Dependency } from './dependency';
 import { invalid } from './errors';
 import { HealthCheck } from './model/health-check';
 import { checkInteger } from './model/names';
-import type { HealthCheckSpec, PortProtocol, PortSpec } from './model/spec';
+import type { AutoScalingSpec, HealthCheckSpec, PortProtocol, PortSpec } from './model/spec';
+import { wholeSeconds } from './model/durations';
+import type { Route } from './route';
 import { WarningIds } from './model/validate';
 import type { SecretReference } from './secret';
 import { Job } from './job';
@@ -55,6 +57,47 @@ export interface ServiceProps extends WorkloadProps {
    * @default - none; ECS and compose only watch that the process runs
    */
   readonly healthCheck?: HealthCheck;
+  /**
+   * Lowest share of `desiredCount` kept running during a deployment. Use 0 with `maxHealthyPercent: 100`
+   * for a singleton that must never run twice (a database on a volume).
+   * @default 100 - keeps serving during a deploy; locally compose restarts the one container in place
+   */
+  readonly minHealthyPercent?: number;
+  /**
+   * Highest share of `desiredCount` running during a deployment.
+   * @default 200 - new tasks start before old ones stop
+   */
+  readonly maxHealthyPercent?: number;
+  /**
+   * Time ECS ignores failing load-balancer health checks of a new task; at least the container health
+   * check's start period. Cloud only.
+   * @default - when routed: the container start period plus the time the load balancer needs to see the
+   * task healthy (interval x healthy threshold)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+}
+
+/** Task-count scaling of a service. */
+export interface AutoScalingOptions {
+  /** Fewest tasks. */
+  readonly minCapacity: number;
+  /** Most tasks. */
+  readonly maxCapacity: number;
+  /**
+   * Target average CPU utilisation (percent).
+   * @default - not scaled on CPU
+   */
+  readonly cpuUtilizationPercent?: number;
+  /**
+   * Target average memory utilisation (percent).
+   * @default - not scaled on memory
+   */
+  readonly memoryUtilizationPercent?: number;
+  /**
+   * Target ALB requests per task per minute, over the service's routes.
+   * @default - not scaled on requests
+   */
+  readonly requestsPerTarget?: number;
 }
 
 const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'http', 'http2', 'grpc'];
@@ -79,6 +122,15 @@ export class Service extends Workload {
   private readonly desiredCount: number;
   private readonly mountedVolumes = new Map<Volume, boolean>();
   private readonly hostedJobs: Job[] = [];
+  private readonly deployment: {
+    minHealthyPercent: number;
+    maxHealthyPercent: number;
+    gracePeriodSeconds?: number;
+  };
+  private readonly routeList: Route[] = [];
+  private autoScaling?: AutoScalingSpec;
+  private scalableTarget?: ecs.ScalableTaskCount;
+  private requestScalingConfigured = false;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id, props, 'service');
@@ -95,6 +147,38 @@ export class Service extends Workload {
       );
     }
     this.healthCheckSpec = props.healthCheck?._toSpec(path);
+    const minHealthyPercent =
+      props.minHealthyPercent === undefined
+        ? 100
+        : checkInteger(path, 'minHealthyPercent', props.minHealthyPercent, 0, 100);
+    const maxHealthyPercent =
+      props.maxHealthyPercent === undefined
+        ? 200
+        : checkInteger(path, 'maxHealthyPercent', props.maxHealthyPercent, 100, 200);
+    let gracePeriodSeconds: number | undefined;
+    if (props.healthCheckGracePeriod !== undefined) {
+      gracePeriodSeconds = wholeSeconds(
+        path,
+        'healthCheckGracePeriod',
+        props.healthCheckGracePeriod,
+        0,
+        2147483647,
+      );
+      const start = this.healthCheckSpec?.startPeriodSeconds ?? 0;
+      if (gracePeriodSeconds < start) {
+        throw invalid(
+          path,
+          'healthCheckGracePeriod',
+          `${gracePeriodSeconds} s`,
+          `is shorter than the container health check's start period (${start} s); the load balancer would stop tasks that are still starting`,
+        );
+      }
+    }
+    this.deployment = {
+      minHealthyPercent,
+      maxHealthyPercent,
+      ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
+    };
     const spec = this.toSpec();
 
     const app = this.application;
@@ -136,8 +220,8 @@ export class Service extends Workload {
       cluster: app.cluster,
       taskDefinition: this.taskDefinition,
       desiredCount: this.desiredCount,
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
+      minHealthyPercent: this.deployment.minHealthyPercent,
+      maxHealthyPercent: this.deployment.maxHealthyPercent,
       circuitBreaker: { enable: true, rollback: true },
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
@@ -197,11 +281,114 @@ export class Service extends Workload {
   }
 
   protected extras(): WorkloadExtras {
+    const grace = this.gracePeriodSeconds();
     return {
       ports: this.ports,
       desiredCount: this.desiredCount,
       ...(this.healthCheckSpec ? { healthCheck: this.healthCheckSpec } : {}),
+      deployment: {
+        minHealthyPercent: this.deployment.minHealthyPercent,
+        maxHealthyPercent: this.deployment.maxHealthyPercent,
+        ...(grace !== undefined ? { healthCheckGracePeriodSeconds: grace } : {}),
+      },
+      ...(this.autoScaling ? { autoScaling: this.autoScaling } : {}),
     };
+  }
+
+  /**
+   * Scales the number of tasks between `minCapacity` and `maxCapacity` with target tracking on CPU, memory
+   * and/or ALB requests per task. Cloud only: the local twin runs one container (noted in its header).
+   */
+  public autoScale(options: AutoScalingOptions): void {
+    const path = this.node.path;
+    if (this.autoScaling) throw invalid(path, 'autoScale', options, 'is already configured for this service');
+    const minCapacity = checkInteger(path, 'autoScale.minCapacity', options.minCapacity, 0, 1000);
+    const maxCapacity = checkInteger(
+      path,
+      'autoScale.maxCapacity',
+      options.maxCapacity,
+      Math.max(1, minCapacity),
+      1000,
+    );
+    if (this.desiredCount < minCapacity || this.desiredCount > maxCapacity) {
+      throw invalid(
+        path,
+        'desiredCount',
+        this.desiredCount,
+        `is outside the scaling range ${minCapacity}-${maxCapacity}`,
+      );
+    }
+    const percent = (prop: string, v?: number) =>
+      v === undefined ? undefined : checkInteger(path, `autoScale.${prop}`, v, 1, 100);
+    const cpu = percent('cpuUtilizationPercent', options.cpuUtilizationPercent);
+    const memory = percent('memoryUtilizationPercent', options.memoryUtilizationPercent);
+    const requests =
+      options.requestsPerTarget === undefined
+        ? undefined
+        : checkInteger(path, 'autoScale.requestsPerTarget', options.requestsPerTarget, 1, 1000000);
+    if (cpu === undefined && memory === undefined && requests === undefined) {
+      throw invalid(
+        path,
+        'autoScale',
+        options,
+        'needs a target: cpuUtilizationPercent, memoryUtilizationPercent or requestsPerTarget',
+      );
+    }
+    this.autoScaling = {
+      minCapacity,
+      maxCapacity,
+      ...(cpu !== undefined ? { cpuUtilizationPercent: cpu } : {}),
+      ...(memory !== undefined ? { memoryUtilizationPercent: memory } : {}),
+      ...(requests !== undefined ? { requestsPerTarget: requests } : {}),
+    };
+    this.scalableTarget = this.fargateService.autoScaleTaskCount({ minCapacity, maxCapacity });
+    if (cpu !== undefined)
+      this.scalableTarget.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: cpu });
+    if (memory !== undefined)
+      this.scalableTarget.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: memory });
+    this.configureRequestScaling();
+  }
+
+  /** The routes of load balancers that send traffic to this service. */
+  public get routes(): readonly Route[] {
+    return [...this.routeList];
+  }
+
+  /**
+   * Called by a Route targeting this service.
+   * @internal
+   */
+  public _routed(route: Route): void {
+    this.routeList.push(route);
+    const cfn = this.fargateService.node.defaultChild as ecs.CfnService;
+    cfn.healthCheckGracePeriodSeconds = this.gracePeriodSeconds();
+    this.configureRequestScaling();
+  }
+
+  private gracePeriodSeconds(): number | undefined {
+    if (this.deployment.gracePeriodSeconds !== undefined) return this.deployment.gracePeriodSeconds;
+    if (this.routeList.length === 0) return undefined;
+    const start = this.healthCheckSpec?.startPeriodSeconds ?? 0;
+    return (
+      start +
+      Math.max(...this.routeList.map((r) => r.healthCheck.intervalSeconds * r.healthCheck.healthyThreshold))
+    );
+  }
+
+  private configureRequestScaling(): void {
+    const requests = this.autoScaling?.requestsPerTarget;
+    if (
+      requests === undefined ||
+      this.requestScalingConfigured ||
+      !this.scalableTarget ||
+      this.routeList.length === 0
+    )
+      return;
+    this.requestScalingConfigured = true;
+    this.scalableTarget.scaleOnRequestCount('Requests', {
+      requestsPerTarget: requests,
+      targetGroup: this.routeList[0].targetGroup,
+    });
   }
 
   protected onEnvironment(key: string, value: string): void {

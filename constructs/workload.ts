@@ -105,6 +105,8 @@ export interface WorkloadExtras {
   readonly ports: WorkloadSpec['ports'];
   readonly desiredCount: number;
   readonly healthCheck?: WorkloadSpec['healthCheck'];
+  readonly deployment?: WorkloadSpec['deployment'];
+  readonly autoScaling?: WorkloadSpec['autoScaling'];
 }
 
 /**
@@ -337,6 +339,8 @@ export abstract class Workload extends Construct {
       desiredCount: extras.desiredCount,
       cpuArchitecture: this._cpuArchitecture,
       ...(extras.healthCheck ? { healthCheck: extras.healthCheck } : {}),
+      ...(extras.deployment ? { deployment: extras.deployment } : {}),
+      ...(extras.autoScaling ? { autoScaling: extras.autoScaling } : {}),
       dependsOn: this.dependencies.map((d) => ({ target: d.target.name, condition: d.condition })),
       mounts: this.mountList.map((m): MountSpec => ({
         volume: m.volume.name,

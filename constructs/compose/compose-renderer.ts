@@ -6,11 +6,13 @@ import type {
   DependencyConditionName,
   HealthCheckSpec,
   ImageSpec,
+  LoadBalancerSpec,
   SecretReferenceSpec,
   WorkloadSpec,
 } from '../model/spec';
 import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
+import { renderNginxConfig } from './proxy-config';
 import type {
   ComposeBuild,
   ComposeDependsOnCondition,
@@ -61,11 +63,20 @@ export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOpti
   for (const w of [...app.workloads].sort(byName)) {
     services[w.name] = renderWorkload(app, w, options, imageNames, variables);
   }
-  const usedVolumes = [...new Set(app.workloads.flatMap((w) => w.mounts.map((m) => m.volume)))].sort();
+  const configs: Record<string, { content: string }> = {};
+  for (const lb of app.loadBalancers) {
+    const config = `${lb.name}-nginx-conf`;
+    configs[config] = { content: escape(renderNginxConfig(lb)) };
+    services[lb.name] = renderProxy(lb, config);
+  }
+  const usedVolumes = [...new Set(app.workloads.flatMap((w) => w.mounts.map((m) => m.volume)))].sort(
+    compareStrings,
+  );
   const compose: ComposeDocument = {
     name: app.name,
-    services,
+    services: sortKeys(services),
     ...(usedVolumes.length ? { volumes: Object.fromEntries(usedVolumes.map((v) => [v, {}])) } : {}),
+    ...(Object.keys(configs).length ? { configs: sortKeys(configs) } : {}),
   };
   return {
     compose,
@@ -118,6 +129,24 @@ function renderWorkload(
       : {}),
     restart: w.kind === 'job' ? 'no' : 'unless-stopped',
     deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
+  };
+}
+
+/**
+ * The local stand-in of a load balancer: nginx with a configuration generated from the same routes,
+ * carried inline (`configs.content`) so the compose file is self-contained. It listens on the HTTP
+ * listener's port (plain HTTP also when the cloud twin serves HTTPS) and waits for the routed services.
+ */
+function renderProxy(lb: LoadBalancerSpec, config: string): ComposeService {
+  const targets = [...new Set(lb.routes.map((r) => r.service))].sort(compareStrings);
+  return {
+    image: lb.localProxyImage,
+    ports: [`${lb.localPort}:${lb.httpPort}`],
+    configs: [{ source: config, target: '/etc/nginx/conf.d/default.conf' }],
+    ...(targets.length
+      ? { depends_on: Object.fromEntries(targets.map((t) => [t, { condition: 'service_started' as const }])) }
+      : {}),
+    restart: 'unless-stopped',
   };
 }
 
@@ -237,9 +266,25 @@ export function composeToYaml(doc: ComposeDocument, header: readonly string[] = 
 
 /** Notes for the compose file's header: what the local twin does differently from the cloud twin. */
 export function localTwinNotes(app: ApplicationSpec): string[] {
-  return app.workloads
-    .filter((w) => w.kind === 'service' && w.desiredCount !== 1)
-    .map((w) => `${w.name}: ${w.desiredCount} task(s) in the cloud; 1 container locally.`);
+  const notes: string[] = [];
+  for (const w of [...app.workloads].sort(byName)) {
+    if (w.kind !== 'service') continue;
+    if (w.autoScaling) {
+      notes.push(
+        `${w.name}: ${w.autoScaling.minCapacity}-${w.autoScaling.maxCapacity} tasks (autoscaled) in the cloud; 1 container locally.`,
+      );
+    } else if (w.desiredCount !== 1) {
+      notes.push(`${w.name}: ${w.desiredCount} tasks in the cloud; 1 container locally.`);
+    }
+  }
+  for (const lb of [...app.loadBalancers].sort(byName)) {
+    notes.push(
+      lb.httpsPort !== undefined
+        ? `${lb.name}: HTTPS on ${lb.httpsPort} in the cloud (HTTP ${lb.httpPort} redirects there); locally the same routes over plain HTTP on localhost:${lb.localPort}.`
+        : `${lb.name}: the load balancer's routes, reproduced by an nginx proxy on localhost:${lb.localPort}.`,
+    );
+  }
+  return notes;
 }
 
 /** Renders the local twin and serialises it: the compose file's text and the `.env.example` text. */

@@ -43,6 +43,7 @@ export interface ComposeService {
   readonly healthcheck?: ComposeHealthcheck;
   readonly depends_on?: Readonly<Record<string, ComposeDependsOn>>;
   readonly volumes?: readonly ComposeVolumeMount[];
+  readonly configs?: readonly { readonly source: string; readonly target: string }[];
   readonly restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   readonly deploy?: {
     readonly resources: { readonly limits: { readonly cpus: string; readonly memory: string } };
@@ -53,4 +54,5 @@ export interface ComposeDocument {
   readonly name: string;
   readonly services: Readonly<Record<string, ComposeService>>;
   readonly volumes?: Readonly<Record<string, Record<string, never>>>;
+  readonly configs?: Readonly<Record<string, { readonly content: string }>>;
 }

@@ -110,6 +110,26 @@ export interface WorkloadSpec {
   readonly healthCheck?: HealthCheckSpec;
   readonly dependsOn: readonly DependencySpec[];
   readonly mounts: readonly MountSpec[];
+  /** How the cloud twin replaces tasks; the local twin runs one container and restarts it in place. */
+  readonly deployment?: DeploymentSpec;
+  /** Task-count scaling of the cloud twin; the local twin runs one container. */
+  readonly autoScaling?: AutoScalingSpec;
+}
+
+export interface DeploymentSpec {
+  readonly minHealthyPercent: number;
+  readonly maxHealthyPercent: number;
+  /** Time ECS ignores failing load-balancer health checks of a new task. */
+  readonly healthCheckGracePeriodSeconds?: number;
+}
+
+export interface AutoScalingSpec {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly cpuUtilizationPercent?: number;
+  readonly memoryUtilizationPercent?: number;
+  /** Target of ALB requests per task per minute, over the service's routes. */
+  readonly requestsPerTarget?: number;
 }
 
 export interface VolumeSpec {
@@ -145,6 +165,8 @@ export interface RouteConditionsSpec {
 
 export interface TargetHealthCheckSpec {
   readonly path: string;
+  /** Container port probed. */
+  readonly port: number;
   /** Success codes, ALB syntax: "200", "200-299" or "200,302". */
   readonly healthyHttpCodes: string;
   readonly intervalSeconds: number;
@@ -180,6 +202,8 @@ export interface LoadBalancerSpec {
   readonly httpsPort?: number;
   /** Port the local proxy is published on. */
   readonly localPort: number;
+  /** Image of the local proxy (nginx). */
+  readonly localProxyImage: string;
   /** Routes in evaluation order: by priority, the catch-all last. */
   readonly routes: readonly RouteSpec[];
 }

@@ -1,6 +1,7 @@
 import { describeValue, ValidationProblem } from '../errors';
-import type { ApplicationSpec, WorkloadSpec } from './spec';
+import type { ApplicationSpec, RouteSpec, WorkloadSpec } from './spec';
 import { byName, compareStrings } from './order';
+import { conditionsKey } from './route-conditions';
 
 /** A finding that does not stop synthesis; `id` is stable so users can acknowledge it. */
 export interface ModelWarning {
@@ -162,6 +163,58 @@ export function validateModel(app: ApplicationSpec): ModelReport {
     }
   }
 
+  for (const lb of app.loadBalancers) {
+    const owner = byName.get(lb.name);
+    if (owner) {
+      problem(
+        lb.path,
+        'name',
+        lb.name,
+        `is also the name of ${owner.path}; locally the load balancer is a compose service of that name`,
+      );
+    }
+    const portOwner = hostPorts.get(lb.localPort);
+    if (portOwner)
+      problem(
+        lb.path,
+        'localPort',
+        lb.localPort,
+        `is already published by ${portOwner}; each host port can be published once locally`,
+      );
+    else hostPorts.set(lb.localPort, lb.path);
+    const seenConditions = new Map<string, string>();
+    const seenPriorities = new Map<number, string>();
+    for (const route of lb.routes) {
+      const target = byName.get(route.service);
+      if (!target || target.kind !== 'service') {
+        problem(route.path, 'service', route.service, `is not a service of application '${app.name}'`);
+      } else if (!target.ports.some((p) => p.containerPort === route.port)) {
+        problem(route.path, 'port', route.port, `is not a container port of service '${route.service}'`);
+      }
+      const key = conditionsKey(route.conditions);
+      const same = seenConditions.get(key);
+      if (same)
+        problem(
+          route.path,
+          'conditions',
+          describeConditions(route),
+          `are the same as those of route '${same}'; the second route could never match`,
+        );
+      else seenConditions.set(key, route.name);
+      if (route.priority !== undefined) {
+        const clash = seenPriorities.get(route.priority);
+        if (clash)
+          problem(
+            route.path,
+            'priority',
+            route.priority,
+            `is also the priority of route '${clash}'; give each route its own priority`,
+          );
+        else seenPriorities.set(route.priority, route.name);
+      }
+    }
+  }
+
   for (const group of dependencyCycles(app.workloads, byName)) {
     const first = byName.get(group.cycle[0])!;
     const others = group.members.filter((m) => !group.cycle.includes(m));
@@ -173,6 +226,17 @@ export function validateModel(app: ApplicationSpec): ModelReport {
     );
   }
   return { errors, warnings };
+}
+
+function describeConditions(route: RouteSpec): string {
+  const c = route.conditions;
+  const parts = [
+    ...c.pathPatterns.map((p) => `path ${p}`),
+    ...c.hostHeaders.map((h) => `host ${h}`),
+    ...Object.entries(c.httpHeaders).map(([k, v]) => `${k}: ${v.join('|')}`),
+    ...c.queryStrings.map((q) => `?${q.key ?? '*'}=${q.value}`),
+  ];
+  return parts.length ? parts.join(', ') : '(catch-all)';
 }
 
 /** A set of workloads that wait on each other, and its shortest cycle through its first member. */

@@ -1,2 +1,3 @@
 export * from './dozer/dozer-stack';
+export * from './goals/goals-stack';
 export * from './examples-app';

@@ -694,9 +694,9 @@ describe('composeToYaml', () => {
 describe('renderLocalTwinFiles', () => {
   test('gives the compose text with notes for scaled services, and the .env.example text', () => {
     const app = shop();
-    expect(localTwinNotes(app)).toEqual(['api: 3 task(s) in the cloud; 1 container locally.']);
+    expect(localTwinNotes(app)).toEqual(['api: 3 tasks in the cloud; 1 container locally.']);
     const files = renderLocalTwinFiles(app, options);
-    expect(files.compose).toContain('# api: 3 task(s) in the cloud; 1 container locally.');
+    expect(files.compose).toContain('# api: 3 tasks in the cloud; 1 container locally.');
     expect(parse(files.compose)).toEqual(renderLocalTwin(app, options).compose);
     expect(files.envExample).toBe(renderEnvExample(renderLocalTwin(app, options)));
   });

@@ -1,0 +1,264 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { Application } from './application';
+import { enableAccessLogs } from './aws/access-logs';
+import { invalid } from './errors';
+import { checkInteger, checkName } from './model/names';
+import { compareStrings } from './model/order';
+import type { LoadBalancerSpec } from './model/spec';
+import { Route, RouteOptions } from './route';
+
+/** Properties of a LoadBalancer. */
+export interface LoadBalancerProps {
+  /**
+   * Name in both twins: locally the reverse-proxy service's name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Reachable from the internet (public subnets) or only inside the VPC (private subnets).
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+  /**
+   * Certificate for an HTTPS listener; HTTP then redirects to HTTPS. Local: the proxy serves the same
+   * routes over plain HTTP on `localPort` and does not redirect (there is no certificate on a laptop).
+   * @default - HTTP only
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS (TLS 1.3 and 1.2, forward secrecy)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * Port of the HTTP listener.
+   * @default 80
+   */
+  readonly httpPort?: number;
+  /**
+   * Port of the HTTPS listener (with a certificate).
+   * @default 443
+   */
+  readonly httpsPort?: number;
+  /**
+   * Host port the local proxy is published on.
+   * @default - the HTTP listener's port
+   */
+  readonly localPort?: number;
+  /**
+   * Write access logs to an encrypted S3 bucket that blocks public access and expires logs. Local: the
+   * proxy logs requests to its container output.
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+  /**
+   * Days access logs are kept.
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * Image of the local reverse proxy (an nginx image).
+   * @default 'nginx:1.27-alpine'
+   */
+  readonly localProxyImage?: string;
+}
+
+/** The nginx image the local twin's reverse proxy runs by default. */
+export const DEFAULT_LOCAL_PROXY_IMAGE = 'nginx:1.27-alpine';
+
+/**
+ * One load balancer shared by many services, with routes declared once for both twins. Cloud: an
+ * Application Load Balancer (invalid header fields dropped, access logs on), HTTP or HTTPS listeners, one
+ * listener rule and target group per route; its security group reaches only the routed services' ports.
+ * Local: a reverse-proxy service (nginx) whose configuration, generated from the same routes and carried
+ * inline in the compose file, applies the same conditions in the same order to the same services.
+ */
+export class LoadBalancer extends Construct {
+  /** The Application Load Balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener the routes are rules of (HTTPS when a certificate is given, else HTTP). */
+  public readonly listener: elbv2.ApplicationListener;
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The access-log bucket, when access logs are on. */
+  public readonly accessLogsBucket?: s3.Bucket;
+  /** Name in both twins. */
+  public readonly name: string;
+  /** The application this load balancer belongs to. */
+  public readonly application: Application;
+  /** Image of the local reverse proxy. */
+  public readonly localProxyImage: string;
+  private readonly routeList: Route[] = [];
+  private readonly props: LoadBalancerProps;
+  private readonly httpPort: number;
+  private readonly httpsPort?: number;
+  private readonly localPort: number;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps = {}) {
+    super(scope, id);
+    const path = this.node.path;
+    this.application = Application.of(this);
+    this.props = props;
+    this.name = checkName(path, 'name', props.name ?? id);
+    this.httpPort =
+      props.httpPort === undefined ? 80 : checkInteger(path, 'httpPort', props.httpPort, 1, 65535);
+    if (props.certificate) {
+      this.httpsPort =
+        props.httpsPort === undefined ? 443 : checkInteger(path, 'httpsPort', props.httpsPort, 1, 65535);
+      if (this.httpsPort === this.httpPort) {
+        throw invalid(
+          path,
+          'httpsPort',
+          this.httpsPort,
+          'is also the HTTP port; give the two listeners different ports',
+        );
+      }
+    } else if (props.httpsPort !== undefined) {
+      throw invalid(
+        path,
+        'httpsPort',
+        props.httpsPort,
+        'needs a certificate: an HTTPS listener cannot serve without one',
+      );
+    } else if (props.sslPolicy !== undefined) {
+      throw invalid(
+        path,
+        'sslPolicy',
+        props.sslPolicy,
+        'needs a certificate: there is no HTTPS listener to apply it to',
+      );
+    }
+    this.localPort =
+      props.localPort === undefined
+        ? this.httpPort
+        : checkInteger(path, 'localPort', props.localPort, 1, 65535);
+    this.localProxyImage = props.localProxyImage ?? DEFAULT_LOCAL_PROXY_IMAGE;
+    const internetFacing = props.internetFacing ?? true;
+    const vpc = this.application.vpc;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      allowAllOutbound: false,
+      description: `Load balancer ${this.name}: listeners in, routed service ports out`,
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing,
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+      vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    if (props.accessLogs ?? true) {
+      const days =
+        props.accessLogRetentionDays === undefined
+          ? 90
+          : checkInteger(path, 'accessLogRetentionDays', props.accessLogRetentionDays, 1, 3650);
+      this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        lifecycleRules: [{ expiration: Duration.days(days) }],
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      enableAccessLogs(this.loadBalancer, this.accessLogsBucket);
+      Validations.of(this.accessLogsBucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason:
+          'This bucket receives the load balancer access logs; logging access to it would log the log writes.',
+      });
+    }
+    const peer = internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock);
+    const notFound = elbv2.ListenerAction.fixedResponse(404, {
+      contentType: 'text/plain',
+      messageBody: 'Not Found',
+    });
+    if (props.certificate) {
+      this.listener = this.loadBalancer.addListener('Https', {
+        port: this.httpsPort,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [props.certificate],
+        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
+        open: false,
+        defaultAction: notFound,
+      });
+      this.loadBalancer.addListener('Http', {
+        port: this.httpPort,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({
+          protocol: 'HTTPS',
+          port: String(this.httpsPort),
+          permanent: true,
+        }),
+      });
+      this.securityGroup.addIngressRule(peer, ec2.Port.tcp(this.httpsPort!), 'HTTPS listener');
+    } else {
+      this.listener = this.loadBalancer.addListener('Http', {
+        port: this.httpPort,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: notFound,
+      });
+    }
+    this.securityGroup.addIngressRule(peer, ec2.Port.tcp(this.httpPort), 'HTTP listener');
+    if (internetFacing) {
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason:
+          'An internet-facing load balancer accepts the internet on its listener ports only; it reaches nothing but the routed service ports.',
+      });
+    }
+    this.application._registerLoadBalancer(this);
+  }
+
+  /**
+   * Routes requests matching the conditions to a service port. Rules are evaluated in priority order
+   * (declaration order unless given); a route without conditions is the catch-all and must come last.
+   */
+  public addRoute(id: string, options: RouteOptions): Route {
+    const catchAll = this.routeList.find((r) => r.isCatchAll);
+    if (catchAll) {
+      throw invalid(
+        `${this.node.path}/${id}`,
+        'conditions',
+        id,
+        `is declared after the catch-all route '${catchAll.name}'; declare the catch-all last`,
+      );
+    }
+    const route = new Route(this, id, { ...options, defaultPriority: 10 * (this.routeList.length + 1) });
+    this.routeList.push(route);
+    return route;
+  }
+
+  /** The routes in declaration order. */
+  public get routes(): readonly Route[] {
+    return [...this.routeList];
+  }
+
+  /** @internal */
+  public get _vpc(): ec2.IVpc {
+    return this.application.vpc;
+  }
+
+  /** The model of this load balancer; routes in evaluation order (priority, the catch-all last). */
+  public toSpec(): LoadBalancerSpec {
+    const routes = this.routeList.map((r) => r.toSpec());
+    const order = (p?: number) => p ?? Number.MAX_SAFE_INTEGER;
+    routes.sort((a, b) => order(a.priority) - order(b.priority) || compareStrings(a.name, b.name));
+    return {
+      name: this.name,
+      path: this.node.path,
+      internetFacing: this.props.internetFacing ?? true,
+      httpPort: this.httpPort,
+      ...(this.httpsPort !== undefined ? { httpsPort: this.httpsPort } : {}),
+      localPort: this.localPort,
+      localProxyImage: this.localProxyImage,
+      routes,
+    };
+  }
+}
