@@ -18,13 +18,15 @@ function runTour(): { app: App; stack: Stack } {
   const js = ts.transpileModule(`${block[1]}\nexport { app, stack };`, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   }).outputText;
-  // The tour builds ./api; give it a Dockerfile with the stage it names, in a scratch working directory.
+  // The tour builds ./api and ./site; give them Dockerfiles with the stages it names, in a scratch directory.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-readme-'));
   fs.mkdirSync(path.join(dir, 'api'));
   fs.writeFileSync(
     path.join(dir, 'api', 'Dockerfile'),
     'FROM node:22 AS build\nFROM node:22-slim AS production\n',
   );
+  fs.mkdirSync(path.join(dir, 'site'));
+  fs.writeFileSync(path.join(dir, 'site', 'Dockerfile.prod'), 'FROM nginx:stable-alpine\n');
   const cwd = process.cwd();
   process.chdir(dir);
   try {
@@ -51,7 +53,11 @@ test('the README tour synthesizes both twins as it describes', () => {
   const { app, stack } = runTour();
   const assembly = app.synth();
   const template = Template.fromJSON(assembly.getStackByName('Shop').template);
-  template.resourceCountIs('AWS::ECS::Service', 2);
+  template.resourceCountIs('AWS::ECS::Service', 3);
+  template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    Priority: 10,
+    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+  });
   template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 2 });
   template.hasResourceProperties('AWS::ECS::TaskDefinition', {
     ContainerDefinitions: Match.arrayWith([
@@ -62,7 +68,8 @@ test('the README tour synthesizes both twins as it describes', () => {
   const composeText = fs.readFileSync(path.join(assembly.directory, 'Shop.shop.compose.yaml'), 'utf8');
   expect(composeSchemaErrors(composeText)).toEqual([]);
   const compose = parse(composeText);
-  expect(Object.keys(compose.services)).toEqual(['api', 'migrate', 'worker']);
+  expect(Object.keys(compose.services)).toEqual(['api', 'migrate', 'site', 'web', 'worker']);
+  expect(compose.services.web.ports).toEqual(['80:80']);
   expect(compose.services.worker.environment.API_URL).toBe('http://api:8080');
   expect(compose.services.worker.depends_on).toEqual({ api: { condition: 'service_healthy' } });
   expect(compose.services.api.depends_on).toEqual({

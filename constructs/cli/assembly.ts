@@ -12,6 +12,8 @@ export interface AssemblyApplication {
   readonly spec: ApplicationSpec;
   /** The model file it was read from. */
   readonly file: string;
+  /** Artifact id of the stack that holds it. */
+  readonly stack: string;
 }
 
 /**
@@ -54,7 +56,9 @@ export function readApplications(dir: string): AssemblyApplication[] {
       const full = path.join(d, entry.name);
       if (entry.isDirectory() && entry.name.startsWith('assembly-')) walk(full);
       else if (entry.isFile() && entry.name.endsWith('.twinstack.json')) {
-        found.push({ spec: modelFromJson(fs.readFileSync(full, 'utf8'), d), file: full });
+        const spec = modelFromJson(fs.readFileSync(full, 'utf8'), d);
+        const stack = entry.name.slice(0, -`.${spec.name}.twinstack.json`.length);
+        found.push({ spec, file: full, stack });
       }
     }
   };
@@ -62,23 +66,28 @@ export function readApplications(dir: string): AssemblyApplication[] {
   return found;
 }
 
-/** Picks the application named `name`, or the only one. */
-export function selectApplication(apps: readonly AssemblyApplication[], name?: string): AssemblyApplication {
-  const names = apps.map((a) => a.spec.name);
+/** Picks the application named `name` in stack `stack` (either may be omitted), or the only one. */
+export function selectApplication(
+  apps: readonly AssemblyApplication[],
+  name?: string,
+  stack?: string,
+): AssemblyApplication {
+  const label = (a: AssemblyApplication) => `${a.spec.name} (stack ${a.stack})`;
   if (apps.length === 0) throw new CliError('the app defines no twinstack Application');
-  if (name !== undefined) {
-    const matches = apps.filter((a) => a.spec.name === name);
-    if (matches.length === 0)
-      throw new CliError(`no application named '${name}'; the app defines ${names.join(', ')}`);
-    if (matches.length > 1)
-      throw new CliError(
-        `application '${name}' is defined in several stacks (${matches.map((m) => path.basename(m.file)).join(', ')})`,
-      );
-    return matches[0];
+  const matches = apps.filter(
+    (a) => (name === undefined || a.spec.name === name) && (stack === undefined || a.stack === stack),
+  );
+  if (matches.length === 1) return matches[0];
+  const wanted = [
+    name !== undefined ? `named '${name}'` : '',
+    stack !== undefined ? `in stack '${stack}'` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  if (matches.length === 0) {
+    throw new CliError(`no application ${wanted}; the app defines ${apps.map(label).join(', ')}`);
   }
-  if (apps.length > 1)
-    throw new CliError(
-      `the app defines several applications (${names.join(', ')}); choose one with --application`,
-    );
-  return apps[0];
+  throw new CliError(
+    `the app defines several applications${wanted ? ` ${wanted}` : ''} (${matches.map(label).join(', ')}); choose one with --application or --stack`,
+  );
 }

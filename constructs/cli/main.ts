@@ -22,6 +22,7 @@ Commands:
 Options of compose:
   -o, --output FILE        compose file to write (default: docker-compose.yml)
   -a, --application NAME   application to render, when the app defines several
+  -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
       --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
       --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
       --no-env-example     do not write .env.example next to the compose file
@@ -59,6 +60,7 @@ function compose(argv: string[], io: CliIo): number {
       options: {
         output: { type: 'string', short: 'o' },
         application: { type: 'string', short: 'a' },
+        stack: { type: 'string', short: 's' },
         app: { type: 'string' },
         assembly: { type: 'string' },
         'no-env-example': { type: 'boolean' },
@@ -78,7 +80,7 @@ function compose(argv: string[], io: CliIo): number {
     ? path.resolve(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app);
   try {
-    const app = selectApplication(readApplications(assembly), values.application);
+    const app = selectApplication(readApplications(assembly), values.application, values.stack);
     const output = path.resolve(io.cwd, values.output ?? 'docker-compose.yml');
     const files = renderLocalTwinFiles(app.spec, { outputDirectory: path.dirname(output) });
     fs.mkdirSync(path.dirname(output), { recursive: true });

@@ -127,11 +127,19 @@ describe('twinstack compose', () => {
     const run = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
     expect(await main(['compose', '--app', app], run.io)).toBe(1);
     expect(run.err()).toBe(
-      'twinstack: the app defines several applications (shop, blog); choose one with --application\n',
+      'twinstack: the app defines several applications (shop (stack Stack0), blog (stack Stack1)); choose one with --application or --stack\n',
     );
     const ok = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
     expect(await main(['compose', '--app', app, '--application', 'blog'], ok.io)).toBe(0);
     expect(parse(fs.readFileSync(path.join(cwd, 'docker-compose.yml'), 'utf8')).name).toBe('blog');
+    const byStack = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('shop')]) });
+    expect(await main(['compose', '--app', app, '--stack', 'Stack1', '-o', 'shop.yml'], byStack.io)).toBe(0);
+    expect(byStack.out()).toContain("wrote shop.yml (application 'shop')");
+    const both = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('shop')]) });
+    expect(await main(['compose', '--app', app, '-a', 'shop'], both.io)).toBe(1);
+    expect(both.err()).toContain(
+      "several applications named 'shop' (shop (stack Stack0), shop (stack Stack1))",
+    );
   });
 
   test('reports an unknown application, a failing app and a missing app as one line, exit 1', async () => {
@@ -139,7 +147,9 @@ describe('twinstack compose', () => {
     const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
     const unknown = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
     expect(await main(['compose', '--app', app, '-a', 'blog'], unknown.io)).toBe(1);
-    expect(unknown.err()).toBe("twinstack: no application named 'blog'; the app defines shop\n");
+    expect(unknown.err()).toBe(
+      "twinstack: no application named 'blog'; the app defines shop (stack Stack0)\n",
+    );
 
     const failing = io(cwd, { FAKE_APP_FAIL: 'boom: bad input' });
     expect(await main(['compose', '--app', app], failing.io)).toBe(1);
