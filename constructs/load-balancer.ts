@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Application } from './application';
+import { isImageReference } from './model/image';
 import { enableAccessLogs } from './aws/access-logs';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';
@@ -138,8 +139,24 @@ export class LoadBalancer extends Construct {
         ? this.httpPort
         : checkInteger(path, 'localPort', props.localPort, 1, 65535);
     this.localProxyImage = props.localProxyImage ?? DEFAULT_LOCAL_PROXY_IMAGE;
+    if (props.localProxyImage !== undefined && !isImageReference(props.localProxyImage)) {
+      throw invalid(
+        path,
+        'localProxyImage',
+        props.localProxyImage,
+        'is not an image reference; use [registry/]name[:tag][@sha256:digest], e.g. "nginx:1.27-alpine"',
+      );
+    }
     const internetFacing = props.internetFacing ?? true;
     const vpc = this.application.vpc;
+    if (internetFacing && vpc.publicSubnets.length === 0) {
+      throw invalid(
+        path,
+        'internetFacing',
+        true,
+        "needs public subnets, and the application's VPC has none; give the VPC public subnets or set internetFacing: false",
+      );
+    }
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,

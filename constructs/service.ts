@@ -130,7 +130,8 @@ export class Service extends Workload {
   private readonly routeList: Route[] = [];
   private autoScaling?: AutoScalingSpec;
   private scalableTarget?: ecs.ScalableTaskCount;
-  private requestScalingConfigured = false;
+  /** Number of routes whose requests already drive a scaling policy. */
+  private requestScalingConfigured = 0;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id, props, 'service');
@@ -173,6 +174,14 @@ export class Service extends Workload {
           `is shorter than the container health check's start period (${start} s); the load balancer would stop tasks that are still starting`,
         );
       }
+    }
+    if (minHealthyPercent === 100 && maxHealthyPercent === 100) {
+      throw invalid(
+        path,
+        'maxHealthyPercent',
+        100,
+        'with minHealthyPercent 100 leaves a deployment no room to replace a task; raise maxHealthyPercent or lower minHealthyPercent',
+      );
     }
     this.deployment = {
       minHealthyPercent,
@@ -377,18 +386,15 @@ export class Service extends Workload {
 
   private configureRequestScaling(): void {
     const requests = this.autoScaling?.requestsPerTarget;
-    if (
-      requests === undefined ||
-      this.requestScalingConfigured ||
-      !this.scalableTarget ||
-      this.routeList.length === 0
-    )
-      return;
-    this.requestScalingConfigured = true;
-    this.scalableTarget.scaleOnRequestCount('Requests', {
-      requestsPerTarget: requests,
-      targetGroup: this.routeList[0].targetGroup,
-    });
+    if (requests === undefined || !this.scalableTarget) return;
+    // One target-tracking policy per route: ECS scales out when any route's requests per task exceed it.
+    for (const route of this.routeList.slice(this.requestScalingConfigured)) {
+      this.scalableTarget.scaleOnRequestCount(`Requests${route.node.id}`, {
+        requestsPerTarget: requests,
+        targetGroup: route.targetGroup,
+      });
+    }
+    this.requestScalingConfigured = this.routeList.length;
   }
 
   protected onEnvironment(key: string, value: string): void {

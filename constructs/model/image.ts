@@ -31,6 +31,11 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const BUILD_TARGET = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** Whether `reference` is a registry image reference twinstack accepts (`[registry/]name[:tag][@digest]`). */
+export function isImageReference(reference: unknown): reference is string {
+  return typeof reference === 'string' && !Token.isUnresolved(reference) && REFERENCE.test(reference);
+}
+
 /**
  * The container image of a workload. Built from a directory, it becomes `ContainerImage.fromAsset` in the
  * cloud (built and pushed by `cdk deploy`) and `build:` locally; from a registry it is pulled by both twins.

@@ -114,6 +114,8 @@ export interface WorkloadSpec {
   readonly deployment?: DeploymentSpec;
   /** Task-count scaling of the cloud twin; the local twin runs one container. */
   readonly autoScaling?: AutoScalingSpec;
+  /** Data services this workload connects to, and the variables it receives from each. */
+  readonly connections?: readonly ConnectionSpec[];
 }
 
 export interface DeploymentSpec {
@@ -149,6 +151,8 @@ export interface ApplicationSpec {
   readonly volumes: readonly VolumeSpec[];
   readonly secrets: readonly SecretSpec[];
   readonly loadBalancers: readonly LoadBalancerSpec[];
+  /** Managed data services with local stand-ins; absent in models written before they existed. */
+  readonly dataServices?: readonly DataServiceSpec[];
 }
 
 /** Conditions of a route; all given kinds must match (AND), any value within a kind may match (OR). */
@@ -206,4 +210,52 @@ export interface LoadBalancerSpec {
   readonly localProxyImage: string;
   /** Routes in evaluation order: by priority, the catch-all last. */
   readonly routes: readonly RouteSpec[];
+}
+
+/** Kinds of managed data services, each with a managed cloud service and a local container stand-in. */
+export type DataServiceKind =
+  'postgres' | 'mysql' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
+
+/** A value a data service hands to the workloads that connect to it. */
+export type ConnectionValue = 'host' | 'port' | 'database' | 'username' | 'password' | 'url';
+
+export interface DataServiceSpec {
+  /** Name in both twins: the local container's service name (and host name). */
+  readonly name: string;
+  readonly path: string;
+  readonly kind: DataServiceKind;
+  /** Engine version as declared, e.g. `16` or `8.0`. */
+  readonly version: string;
+  /** What runs in the cloud, e.g. `RDS PostgreSQL 16 (db.t4g.micro)`; for messages and reports. */
+  readonly cloud: string;
+  /** The local stand-in, rendered as a compose service. */
+  readonly local: {
+    readonly image: string;
+    readonly port: number;
+    readonly hostPort?: number;
+    readonly command?: readonly string[];
+    readonly environment: Readonly<Record<string, string>>;
+    /** Environment variables the container reads from secrets (local `.env`). */
+    readonly secrets: Readonly<Record<string, SecretReferenceSpec>>;
+    readonly healthCheck: HealthCheckSpec;
+    /** Path of the data directory, kept in a named volume `<name>-data`. */
+    readonly dataPath?: string;
+  };
+  /** Values connected workloads receive; secret values refer to secrets of the model. */
+  readonly values: {
+    readonly host: string;
+    readonly port: number;
+    readonly database?: string;
+    readonly username?: string;
+    readonly password?: SecretReferenceSpec;
+    /** Scheme of connection URLs (`postgres`, `mysql`, `redis`, `rediss`, `https`, `amqps`, `mongodb`). */
+    readonly scheme: string;
+  };
+}
+
+export interface ConnectionSpec {
+  /** Name of the data service. */
+  readonly target: string;
+  /** Environment variable name to the value it receives. */
+  readonly variables: Readonly<Record<string, ConnectionValue>>;
 }

@@ -163,6 +163,17 @@ export function validateModel(app: ApplicationSpec): ModelReport {
     }
   }
 
+  const routed = new Set(app.loadBalancers.flatMap((lb) => lb.routes.map((r) => r.service)));
+  for (const w of app.workloads) {
+    if (w.autoScaling?.requestsPerTarget !== undefined && !routed.has(w.name)) {
+      problem(
+        w.path,
+        'autoScale.requestsPerTarget',
+        w.autoScaling.requestsPerTarget,
+        'needs a route to the service: requests are counted per load-balancer target',
+      );
+    }
+  }
   for (const lb of app.loadBalancers) {
     const owner = byName.get(lb.name);
     if (owner) {
