@@ -16,4 +16,5 @@ export * from './model/route-conditions';
 export * from './model/model-file';
 export * from './compose/compose-types';
 export * from './compose/compose-renderer';
+export * from './compose/compatibility';
 export * from './compose/proxy-config';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { renderLocalTwinFiles } from '../compose/compose-renderer';
+import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../compose/compatibility';
 import { ValidationError } from '../errors';
 import { readApplications, selectApplication, synthesize } from './assembly';
 import { CliError } from './cli-error';
@@ -26,8 +27,14 @@ Options of compose:
       --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
       --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
       --no-env-example     do not write .env.example next to the compose file
+      --compat TARGET      render for an older compose: docker-compose-1.29 (no top-level name, the
+                           proxy configuration as a file next to the compose file)
   -h, --help               show this help
 `;
+
+function isCompatibility(value: string): value is ComposeCompatibility {
+  return (COMPOSE_COMPATIBILITIES as readonly string[]).includes(value);
+}
 
 /** Runs the command-line tool; resolves to the process exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -64,6 +71,7 @@ function compose(argv: string[], io: CliIo): number {
         app: { type: 'string' },
         assembly: { type: 'string' },
         'no-env-example': { type: 'boolean' },
+        compat: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -76,16 +84,36 @@ function compose(argv: string[], io: CliIo): number {
     io.out.write(USAGE);
     return 0;
   }
+  const compatibility = values.compat;
+  if (compatibility !== undefined && !isCompatibility(compatibility)) {
+    throw new CliError(
+      `--compat ${compatibility} is not supported; use ${COMPOSE_COMPATIBILITIES.join(' or ')}\n\n${USAGE}`,
+      2,
+    );
+  }
   const assembly = values.assembly
     ? path.resolve(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app);
   try {
     const app = selectApplication(readApplications(assembly), values.application, values.stack);
     const output = path.resolve(io.cwd, values.output ?? 'docker-compose.yml');
-    const files = renderLocalTwinFiles(app.spec, { outputDirectory: path.dirname(output) });
+    const files = renderLocalTwinFiles(app.spec, {
+      outputDirectory: path.dirname(output),
+      ...(compatibility ? { compatibility } : {}),
+    });
     fs.mkdirSync(path.dirname(output), { recursive: true });
     fs.writeFileSync(output, files.compose);
     io.out.write(`wrote ${path.relative(io.cwd, output) || output} (application '${app.spec.name}')\n`);
+    for (const [name, text] of Object.entries(files.files)) {
+      const file = path.join(path.dirname(output), name);
+      fs.writeFileSync(file, text);
+      io.out.write(`wrote ${path.relative(io.cwd, file)}\n`);
+    }
+    if (compatibility === 'docker-compose-1.29') {
+      io.out.write(
+        `run it with: docker-compose -p ${app.spec.name} -f ${path.relative(io.cwd, output) || output} up\n`,
+      );
+    }
     if (!values['no-env-example']) {
       const envExample = path.join(path.dirname(output), '.env.example');
       fs.writeFileSync(envExample, files.envExample);

@@ -13,6 +13,7 @@ import type {
 import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
 import { renderNginxConfig } from './proxy-config';
+import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
 import type {
   ComposeBuild,
   ComposeDependsOnCondition,
@@ -26,6 +27,13 @@ export interface ComposeRenderOptions {
    * Absolute directory the compose file will be written to; build contexts are made relative to it.
    */
   readonly outputDirectory: string;
+  /**
+   * Render for a compose implementation that cannot read everything the Compose Specification has (see
+   * `forDockerCompose129`). Only `renderLocalTwinFiles` applies it; `renderLocalTwin` always returns the
+   * specification's form.
+   * @default - the Compose Specification (Docker Compose v2)
+   */
+  readonly compatibility?: ComposeCompatibility;
 }
 
 /** A rendered local twin: the compose document and the variables its `.env` must define. */
@@ -251,12 +259,16 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 }
 
 /** Serialises the compose document as YAML with a header saying where it came from. */
-export function composeToYaml(doc: ComposeDocument, header: readonly string[] = []): string {
+export function composeToYaml(
+  doc: ComposeDocument | DockerCompose129Document,
+  header: readonly string[] = [],
+  application: string = 'name' in doc ? doc.name : '',
+): string {
   // YAML 1.1 rules decide what gets quoted, so values such as "no", "on" or "22:22" stay strings for
   // every compose implementation, including those that still read YAML 1.1.
   const yaml = new Document(doc, { version: '1.1' });
   const lines = [
-    ` Local twin of application '${doc.name}', rendered by twinstack from the same model as its cloud twin.`,
+    ` Local twin of application '${application}', rendered by twinstack from the same model as its cloud twin.`,
     ' Do not edit: change the application and run `twinstack compose` again.',
     ...header.map((h) => ` ${h}`),
   ];
@@ -287,13 +299,22 @@ export function localTwinNotes(app: ApplicationSpec): string[] {
   return notes;
 }
 
-/** Renders the local twin and serialises it: the compose file's text and the `.env.example` text. */
+/**
+ * Renders the local twin and serialises it: the compose file's text, the `.env.example` text, and the
+ * files the compose file mounts (by path relative to it; none unless `options.compatibility` asks for them).
+ */
 export function renderLocalTwinFiles(
   app: ApplicationSpec,
   options: ComposeRenderOptions,
-): { compose: string; envExample: string } {
+): { compose: string; envExample: string; files: Readonly<Record<string, string>> } {
   const twin = renderLocalTwin(app, options);
-  return { compose: composeToYaml(twin.compose, localTwinNotes(app)), envExample: renderEnvExample(twin) };
+  const envExample = renderEnvExample(twin);
+  if (options.compatibility === 'docker-compose-1.29') {
+    const compat = forDockerCompose129(twin.compose);
+    const compose = composeToYaml(compat.compose, [...localTwinNotes(app), ...compat.notes], app.name);
+    return { compose, envExample, files: compat.files };
+  }
+  return { compose: composeToYaml(twin.compose, localTwinNotes(app)), envExample, files: {} };
 }
 
 /** Renders `.env.example`: every variable the local twin reads, empty, with where the cloud twin gets it. */

@@ -1,0 +1,106 @@
+import type { ComposeDocument, ComposeService, ComposeVolumeMount } from './compose-types';
+import { byKey } from '../model/order';
+
+/**
+ * Compose implementations the local twin can be rendered for besides the Compose Specification:
+ * `docker-compose-1.29`, the last Python docker-compose (Debian 12's `docker-compose` package), which
+ * can also drive podman through `podman system service`.
+ */
+export type ComposeCompatibility = 'docker-compose-1.29';
+
+/** Every supported value of ComposeCompatibility. */
+export const COMPOSE_COMPATIBILITIES: readonly ComposeCompatibility[] = ['docker-compose-1.29'];
+
+/** A file mount, which docker-compose 1.29 uses where the specification has `configs`. */
+export interface ComposeBindMount {
+  readonly type: 'bind';
+  /** Path relative to the compose file. */
+  readonly source: string;
+  readonly target: string;
+  readonly read_only?: boolean;
+}
+
+/** A service as docker-compose 1.29 reads it: no `configs`, which it ignores, but file mounts instead. */
+export interface DockerCompose129Service extends Omit<ComposeService, 'configs' | 'volumes'> {
+  readonly volumes?: readonly (ComposeVolumeMount | ComposeBindMount)[];
+}
+
+/** A compose document docker-compose 1.29 accepts: no top-level `name`, no inline `configs`. */
+export interface DockerCompose129Document {
+  readonly services: Readonly<Record<string, DockerCompose129Service>>;
+  readonly volumes?: ComposeDocument['volumes'];
+}
+
+/** The local twin for docker-compose 1.29. */
+export interface DockerCompose129Twin {
+  readonly compose: DockerCompose129Document;
+  /**
+   * Files the compose file mounts, by path relative to the compose file, with their exact contents;
+   * they must be written next to it.
+   */
+  readonly files: Readonly<Record<string, string>>;
+  /** The project name: docker-compose 1.29 takes it only from `-p` or `COMPOSE_PROJECT_NAME`. */
+  readonly projectName: string;
+  /** What the compose file's header says about running it and about what differs. */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Rewrites a rendered local twin for docker-compose 1.29, which rejects two things the Compose
+ * Specification has and twinstack writes by default:
+ *
+ * - the top-level `name:` (1.29 refuses the file): dropped; the project name is passed on the command line
+ *   (`docker-compose -p NAME`), which the header says;
+ * - inline `configs: content:` (1.29 refuses the file, and ignores `configs` even with `file:`): each
+ *   config becomes a file next to the compose file (its exact text: the `$$` that keeps compose from
+ *   interpolating inline content is undone), mounted read-only where the service had the config.
+ *
+ * Everything else twinstack writes means the same to 1.29: long-form `depends_on` with
+ * `service_started`, `service_healthy` and `service_completed_successfully`, `platform`, health checks with
+ * `start_period`, and `deploy.resources.limits` (applied as container limits). A pure function: the
+ * default output is unchanged, and the same twin always gives the same result.
+ */
+export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin {
+  const files: Record<string, string> = {};
+  const configFiles = new Map<string, string>();
+  for (const [name, config] of Object.entries(doc.configs ?? {}).sort(byKey)) {
+    const file = configFileName(name);
+    files[file] = unescapeDollars(config.content);
+    configFiles.set(name, `./${file}`);
+  }
+  const services: Record<string, DockerCompose129Service> = {};
+  for (const [name, service] of Object.entries(doc.services)) {
+    const { configs, volumes, ...rest } = service;
+    const mounts: (ComposeVolumeMount | ComposeBindMount)[] = [...(volumes ?? [])];
+    for (const c of configs ?? []) {
+      const source = configFiles.get(c.source);
+      if (source === undefined) {
+        throw new Error(`service '${name}' uses config '${c.source}', which the compose document lacks`);
+      }
+      mounts.push({ type: 'bind', source, target: c.target, read_only: true });
+    }
+    services[name] = { ...rest, ...(mounts.length ? { volumes: mounts } : {}) };
+  }
+  const notes = [
+    `For docker-compose 1.29: run it as \`docker-compose -p ${doc.name} up\` (1.29 reads no top-level name).`,
+    ...Object.keys(files).map(
+      (f) => `${f}, next to this file, is mounted read-only where the specification has an inline config.`,
+    ),
+  ];
+  return {
+    compose: { services, ...(doc.volumes ? { volumes: doc.volumes } : {}) },
+    files,
+    projectName: doc.name,
+    notes,
+  };
+}
+
+/** The file a config's content is written to: the config's name, in a form safe as a file name. */
+function configFileName(config: string): string {
+  return config.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+/** The renderer doubles every `$` of literal text in a compose file; a mounted file holds the text itself. */
+function unescapeDollars(text: string): string {
+  return text.replace(/\$\$/g, '$');
+}
