@@ -5,7 +5,7 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/proxy/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/proxy/', '<rootDir>/test/boot/'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],

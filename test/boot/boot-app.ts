@@ -1,0 +1,153 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import {
+  Application,
+  Dependency,
+  HealthCheck,
+  Image,
+  Job,
+  LoadBalancer,
+  Secret,
+  Service,
+  Volume,
+  WarningIds,
+} from '../../constructs';
+import type { BootImages } from './images';
+
+/**
+ * `healthy`: everything starts. `never-healthy`: web's health check asks for a page that never exists, so
+ * the service waiting for web to be healthy must never start. `failing-job`: the seed job exits 3, so the
+ * service waiting for it to complete must never start.
+ */
+export type BootVariant = 'healthy' | 'never-healthy' | 'failing-job';
+
+export interface BootAppOptions {
+  readonly variant: BootVariant;
+  readonly images: BootImages;
+  /** An empty directory for web's build context. */
+  readonly buildDirectory: string;
+  /** Host port of the local proxy. */
+  readonly proxyPort: number;
+}
+
+/** What the seed job writes and the reader serves: a `$` that must reach the container literally. */
+export const SEED_TEXT = 'seeded by the job; $HOME stays literal';
+/** web's index page, from its build context. */
+export const WEB_INDEX = 'web index\n';
+/** The local variable the client's secret is read from. */
+export const TOKEN_VARIABLE = 'BOOT_TOKEN';
+
+/**
+ * Every workload records when it starts (and web when it is about to serve) in the `marks` volume, as
+ * seconds of the machine's uptime: /proc/uptime is the same clock in every container.
+ */
+function script(...lines: string[]): string[] {
+  return ['/bin/sh', '-c', [`mark() { cut -d' ' -f1 /proc/uptime > "/marks/$1"; }`, ...lines].join('\n')];
+}
+
+/**
+ * The boot test's application, built with the library's constructs:
+ * - `web`: busybox httpd built from a directory (`build:` with a build argument), serving on 8080 after a
+ *   2 s warm-up, with an HTTP health check;
+ * - `client`: waits for web to be healthy, fetches web's index and records a secret read from `.env`;
+ * - `seed`: a job that writes a file into the `data` volume;
+ * - `reader`: waits for seed to complete, mounts `data` read-only and serves the file;
+ * - `edge`: the load balancer; locally the nginx proxy routes `/seed*` to reader and the rest to web.
+ */
+export function addBootApplication(stack: Stack, name: string, options: BootAppOptions): Application {
+  const { variant, images } = options;
+  fs.mkdirSync(path.join(options.buildDirectory, 'site'), { recursive: true });
+  fs.writeFileSync(path.join(options.buildDirectory, 'site', 'index.html'), WEB_INDEX);
+  fs.writeFileSync(
+    path.join(options.buildDirectory, 'Dockerfile'),
+    'ARG BASE\nFROM ${BASE}\nCOPY site/ /srv/www/\n',
+  );
+
+  const application = new Application(stack, 'Boot', { name });
+  const marks = new Volume(application, 'marks');
+  const data = new Volume(application, 'data');
+  const token = Secret.fromSecretName(application, 'Token', 'boot/token', { localVariable: TOKEN_VARIABLE });
+  const fast = { interval: Duration.seconds(1), timeout: Duration.seconds(1), retries: 3 };
+
+  const web = new Service(application, 'web', {
+    image: Image.fromDirectory(options.buildDirectory, { buildArgs: { BASE: images.base } }),
+    command: script(
+      'mark web-start',
+      'sleep 2',
+      'echo ok > /srv/www/health',
+      'mark web-ready',
+      'exec httpd -f -p 8080 -h /srv/www',
+    ),
+    ports: [{ containerPort: 8080, protocol: 'http' }],
+    mounts: [{ volume: marks, path: '/marks' }],
+    healthCheck: HealthCheck.http({
+      port: 8080,
+      path: variant === 'never-healthy' ? '/never' : '/health',
+      ...fast,
+      retries: variant === 'never-healthy' ? 3 : 30,
+    }),
+  });
+
+  new Service(application, 'client', {
+    image: Image.fromRegistry(images.base),
+    command: script(
+      'mark client-start',
+      'wget -q -O /marks/client-fetched http://web:8080/index.html',
+      'printf %s "$API_TOKEN" > /marks/client-token',
+      'exec sleep 86400',
+    ),
+    secrets: { API_TOKEN: token.value() },
+    mounts: [{ volume: marks, path: '/marks' }],
+    dependsOn: [Dependency.healthy(web)],
+  });
+
+  const seed = new Job(application, 'seed', {
+    image: Image.fromRegistry(images.base),
+    command:
+      variant === 'failing-job'
+        ? script('mark seed-start', "echo 'seed: failing on purpose' >&2", 'exit 3')
+        : script(
+            'mark seed-start',
+            'sleep 1',
+            `printf '%s\\n' "$SEED_TEXT" > /data/seed.txt`,
+            'mark seed-done',
+          ),
+    environment: { SEED_TEXT },
+    mounts: [
+      { volume: marks, path: '/marks' },
+      { volume: data, path: '/data' },
+    ],
+  });
+
+  const reader = new Service(application, 'reader', {
+    image: Image.fromRegistry(images.base),
+    command: script(
+      'mark reader-start',
+      'cat /srv/data/seed.txt > /marks/reader-saw',
+      'exec httpd -f -p 8080 -h /srv/data',
+    ),
+    ports: [{ containerPort: 8080, protocol: 'http' }],
+    mounts: [
+      { volume: marks, path: '/marks' },
+      { volume: data, path: '/srv/data', readOnly: true },
+    ],
+    healthCheck: HealthCheck.http({ port: 8080, path: '/seed.txt', ...fast, retries: 30 }),
+    dependsOn: [Dependency.completedSuccessfully(seed)],
+  });
+
+  const edge = new LoadBalancer(application, 'edge', {
+    localPort: options.proxyPort,
+    localProxyImage: images.proxy,
+  });
+  edge.addRoute('seed', { service: reader, pathPatterns: ['/seed*'] });
+  edge.addRoute('site', { service: web });
+
+  for (const service of [web, reader]) {
+    Annotations.of(service).acknowledgeWarning(
+      WarningIds.HEALTH_CHECK_ADJUSTED,
+      'The boot test probes every second; ECS would probe every 5 s',
+    );
+  }
+  return application;
+}
