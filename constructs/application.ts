@@ -17,6 +17,7 @@ import type { Secret } from './secret';
 import type { Volume } from './volume';
 import type { Workload } from './workload';
 import { byName } from './model/order';
+import { checkParityOnSynth } from './parity/parity-on-synth';
 
 /** Properties of an Application. */
 export interface ApplicationProps {
@@ -142,6 +143,8 @@ export class Application extends Construct {
     attachCustomSynthesis(this, {
       onSynthesize: (session) => this.writeLocalTwin(session.outdir),
     });
+    // Once the stack's template is written, the rendered twins must agree (see checkParityOnSynth).
+    checkParityOnSynth(this);
   }
 
   /** The application model: every workload, volume and secret, sorted by name. */

@@ -1,0 +1,313 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Reads the cloud twin of one application back from a synthesized CloudFormation template: only the
+ * resources decide, never the model, so the parity check compares what was really rendered.
+ */
+
+/** One container definition of a task definition. */
+export interface CloudContainer {
+  readonly name: string;
+  readonly essential: boolean;
+  /** The image expression as a string: intrinsic functions become `${...}` placeholders. */
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly entryPoint?: readonly string[];
+  readonly workingDirectory?: string;
+  readonly user?: string;
+  /** Plain variables; values that are intrinsic functions become `${...}` placeholders. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly secrets: readonly string[];
+  readonly ports: readonly number[];
+  readonly healthCheck?: CloudHealthCheck;
+  readonly dependsOn: readonly { readonly container: string; readonly condition: string }[];
+  readonly mounts: readonly { readonly volume: string; readonly path: string; readonly readOnly: boolean }[];
+  /** Container-level CPU units and memory (MiB), when set (jobs). */
+  readonly cpu?: number;
+  readonly memoryMiB?: number;
+}
+
+export interface CloudHealthCheck {
+  readonly test: readonly string[];
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly retries: number;
+  readonly startPeriodSeconds: number;
+}
+
+/** An ECS service with its task definition. */
+export interface CloudService {
+  readonly logicalId: string;
+  /** Name of its essential container: the workload's name. */
+  readonly name: string;
+  readonly desiredCount?: number;
+  /** Logical ids of the ECS services this one has CloudFormation DependsOn on. */
+  readonly dependsOn: readonly string[];
+  readonly taskCpu?: number;
+  readonly taskMemoryMiB?: number;
+  readonly cpuArchitecture?: string;
+  readonly containers: readonly CloudContainer[];
+  /** Task volumes by name; `efs` when backed by an EFS file system. */
+  readonly volumes: ReadonlyMap<string, { readonly efs: boolean }>;
+  /** Target groups that send traffic to this service's containers. */
+  readonly targets: readonly {
+    readonly targetGroup: string;
+    readonly container: string;
+    readonly port: number;
+  }[];
+  /** Whether a scalable target (autoscaling) is attached. */
+  readonly autoScaled: boolean;
+}
+
+/** One row of a listener's routing, in evaluation order. */
+export interface CloudRouteRow {
+  readonly priority?: number;
+  readonly pathPatterns: readonly string[];
+  readonly hostHeaders: readonly string[];
+  readonly httpHeaders: Readonly<Record<string, readonly string[]>>;
+  readonly queryStrings: readonly { readonly key?: string; readonly value: string }[];
+  /** `service:port`, or the fixed response's status code. */
+  readonly target: string;
+}
+
+/** A load balancer of the application and the listener that routes (not the HTTP-to-HTTPS redirect). */
+export interface CloudLoadBalancer {
+  readonly logicalId: string;
+  readonly scheme?: string;
+  /** Ports of every listener. */
+  readonly listenerPorts: readonly number[];
+  /** Port of the routing listener. */
+  readonly port?: number;
+  readonly routes: readonly CloudRouteRow[];
+}
+
+/** What the template holds for one application. */
+export interface CloudTwin {
+  readonly services: readonly CloudService[];
+  readonly loadBalancers: readonly CloudLoadBalancer[];
+}
+
+/**
+ * The content hash of a container-asset image reference (asset images are tagged with the 64-hex hash of
+ * their build), if it is one.
+ */
+export function assetHashOf(image: string): string | undefined {
+  const m = /[^@]:([a-f0-9]{64})$/.exec(image);
+  return m?.[1];
+}
+
+/**
+ * The application's part of `template`: the ECS services registered in the Service Connect namespace
+ * named `application` (every Application creates its own), or every ECS service when the template has no
+ * namespace at all, and the load balancers that route to them.
+ */
+export function readCloudTwin(template: any, application: string): CloudTwin {
+  const resources: Record<string, any> = template?.Resources ?? {};
+  const allNamespaces = Object.entries(resources).filter(
+    ([, r]) => r.Type === 'AWS::ServiceDiscovery::HttpNamespace',
+  );
+  const namespaces = allNamespaces.filter(([, r]) => r.Properties?.Name === application).map(([id]) => id);
+  const ecsServices = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Service');
+  const inScope = ecsServices.filter(
+    ([, r]) =>
+      allNamespaces.length === 0 ||
+      namespaces.includes(refOf(r.Properties?.ServiceConnectConfiguration?.Namespace)),
+  );
+  const scalableTargets = Object.values(resources).filter(
+    (r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget',
+  );
+  const services = inScope.map(([id, r]) => readService(resources, id, r, scalableTargets));
+  return { services, loadBalancers: readLoadBalancers(resources, services) };
+}
+
+function readService(
+  resources: Record<string, any>,
+  id: string,
+  r: any,
+  scalableTargets: any[],
+): CloudService {
+  const p = r.Properties ?? {};
+  const taskId = refOf(p.TaskDefinition);
+  const task = resources[taskId]?.Properties ?? {};
+  const containers: CloudContainer[] = (task.ContainerDefinitions ?? []).map(readContainer);
+  const volumes = new Map<string, { efs: boolean }>();
+  for (const v of task.Volumes ?? []) volumes.set(v.Name, { efs: v.EFSVolumeConfiguration !== undefined });
+  const essential = containers.find((c) => c.essential) ?? containers[0];
+  const dependsOn = ([] as string[])
+    .concat(r.DependsOn ?? [])
+    .filter((d) => resources[d]?.Type === 'AWS::ECS::Service');
+  return {
+    logicalId: id,
+    name: essential?.name ?? id,
+    ...(p.DesiredCount !== undefined ? { desiredCount: Number(p.DesiredCount) } : {}),
+    dependsOn,
+    ...(task.Cpu !== undefined ? { taskCpu: Number(task.Cpu) } : {}),
+    ...(task.Memory !== undefined ? { taskMemoryMiB: Number(task.Memory) } : {}),
+    ...(task.RuntimePlatform?.CpuArchitecture
+      ? { cpuArchitecture: task.RuntimePlatform.CpuArchitecture }
+      : {}),
+    containers,
+    volumes,
+    targets: (p.LoadBalancers ?? []).map((lb: any) => ({
+      targetGroup: refOf(lb.TargetGroupArn),
+      container: lb.ContainerName,
+      port: Number(lb.ContainerPort),
+    })),
+    autoScaled: scalableTargets.some((t) =>
+      JSON.stringify(t.Properties?.ResourceId ?? '').includes(`"${id}"`),
+    ),
+  };
+}
+
+function readContainer(c: any): CloudContainer {
+  const hc = c.HealthCheck;
+  return {
+    name: c.Name,
+    essential: c.Essential !== false,
+    image: render(c.Image),
+    ...(c.Command ? { command: c.Command.map(render) } : {}),
+    ...(c.EntryPoint ? { entryPoint: c.EntryPoint.map(render) } : {}),
+    ...(c.WorkingDirectory !== undefined ? { workingDirectory: render(c.WorkingDirectory) } : {}),
+    ...(c.User !== undefined ? { user: render(c.User) } : {}),
+    environment: Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, render(e.Value)])),
+    secrets: (c.Secrets ?? []).map((s: any) => s.Name),
+    ports: (c.PortMappings ?? []).map((m: any) => Number(m.ContainerPort)),
+    ...(hc
+      ? {
+          healthCheck: {
+            test: (hc.Command ?? []).map(render),
+            intervalSeconds: hc.Interval ?? 30,
+            timeoutSeconds: hc.Timeout ?? 5,
+            retries: hc.Retries ?? 3,
+            startPeriodSeconds: hc.StartPeriod ?? 0,
+          },
+        }
+      : {}),
+    dependsOn: (c.DependsOn ?? []).map((d: any) => ({ container: d.ContainerName, condition: d.Condition })),
+    mounts: (c.MountPoints ?? []).map((m: any) => ({
+      volume: m.SourceVolume,
+      path: m.ContainerPath,
+      readOnly: m.ReadOnly === true,
+    })),
+    ...(c.Cpu !== undefined ? { cpu: Number(c.Cpu) } : {}),
+    ...(c.Memory !== undefined ? { memoryMiB: Number(c.Memory) } : {}),
+  };
+}
+
+function readLoadBalancers(
+  resources: Record<string, any>,
+  services: readonly CloudService[],
+): CloudLoadBalancer[] {
+  const targetOf = new Map<string, string>();
+  for (const s of services)
+    for (const t of s.targets) targetOf.set(t.targetGroup, `${t.container}:${t.port}`);
+  const actionTarget = (actions: any[] = []): string => {
+    const a = actions[0] ?? {};
+    if (a.Type === 'forward') {
+      const tg = refOf(a.TargetGroupArn ?? a.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn);
+      return targetOf.get(tg) ?? `target group ${tg} of no service of this application`;
+    }
+    if (a.Type === 'fixed-response') return String(a.FixedResponseConfig?.StatusCode);
+    return String(a.Type);
+  };
+  const forwardsHere = (actions: any[] = []) =>
+    actions.some((a) => a.Type === 'forward' && targetOf.has(refOf(a.TargetGroupArn)));
+  const rulesOf = (listener: string) =>
+    Object.values(resources)
+      .filter(
+        (x) =>
+          x.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule' &&
+          refOf(x.Properties?.ListenerArn) === listener,
+      )
+      .map((x) => x.Properties)
+      .sort((a, b) => Number(a.Priority) - Number(b.Priority));
+
+  const out: CloudLoadBalancer[] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer') continue;
+    const listeners = Object.entries(resources).filter(
+      ([, l]) =>
+        l.Type === 'AWS::ElasticLoadBalancingV2::Listener' && refOf(l.Properties?.LoadBalancerArn) === id,
+    );
+    const routing = listeners.find(([, l]) => l.Properties?.DefaultActions?.[0]?.Type !== 'redirect');
+    const rules = routing ? rulesOf(routing[0]) : [];
+    const ours =
+      listeners.some(
+        ([lid, l]) =>
+          forwardsHere(l.Properties?.DefaultActions) || rulesOf(lid).some((x) => forwardsHere(x.Actions)),
+      ) ||
+      (services.length > 0 &&
+        rules.length === 0 &&
+        !listeners.some(([, l]) => l.Properties?.DefaultActions?.[0]?.Type === 'forward'));
+    if (!ours) continue;
+    const routes: CloudRouteRow[] = rules.map((rule) => ({
+      priority: Number(rule.Priority),
+      ...conditionsOf(rule.Conditions ?? []),
+      target: actionTarget(rule.Actions),
+    }));
+    if (routing) {
+      routes.push({
+        pathPatterns: [],
+        hostHeaders: [],
+        httpHeaders: {},
+        queryStrings: [],
+        target: actionTarget(routing[1].Properties?.DefaultActions),
+      });
+    }
+    out.push({
+      logicalId: id,
+      ...(r.Properties?.Scheme ? { scheme: r.Properties.Scheme } : {}),
+      listenerPorts: listeners.map(([, l]) => Number(l.Properties?.Port)).sort((a, b) => a - b),
+      ...(routing ? { port: Number(routing[1].Properties?.Port) } : {}),
+      routes,
+    });
+  }
+  return out;
+}
+
+function conditionsOf(conditions: any[]) {
+  const c = {
+    pathPatterns: [] as string[],
+    hostHeaders: [] as string[],
+    httpHeaders: {} as Record<string, string[]>,
+    queryStrings: [] as { key?: string; value: string }[],
+  };
+  for (const x of conditions) {
+    if (x.Field === 'path-pattern') c.pathPatterns.push(...(x.PathPatternConfig?.Values ?? x.Values ?? []));
+    else if (x.Field === 'host-header') c.hostHeaders.push(...(x.HostHeaderConfig?.Values ?? x.Values ?? []));
+    else if (x.Field === 'http-header')
+      c.httpHeaders[String(x.HttpHeaderConfig.HttpHeaderName).toLowerCase()] = [...x.HttpHeaderConfig.Values];
+    else if (x.Field === 'query-string')
+      c.queryStrings.push(
+        ...x.QueryStringConfig.Values.map((v: any) =>
+          v.Key === undefined ? { value: v.Value } : { key: v.Key, value: v.Value },
+        ),
+      );
+    else c.pathPatterns.push(`(condition ${x.Field})`);
+  }
+  return c;
+}
+
+/** The logical id a `Ref` or `Fn::GetAtt` points at, or the value itself. */
+function refOf(x: any): string {
+  if (x && typeof x === 'object') {
+    if (typeof x.Ref === 'string') return x.Ref;
+    if (Array.isArray(x['Fn::GetAtt'])) return x['Fn::GetAtt'][0];
+  }
+  return typeof x === 'string' ? x : JSON.stringify(x);
+}
+
+/** A template value as a string; intrinsic functions become `${...}` placeholders. */
+export function render(x: any): string {
+  if (x === null || x === undefined) return '';
+  if (typeof x !== 'object') return String(x);
+  if (typeof x.Ref === 'string') return `\${${x.Ref}}`;
+  if (Array.isArray(x['Fn::GetAtt'])) return `\${${x['Fn::GetAtt'].join('.')}}`;
+  if (Array.isArray(x['Fn::Join'])) return (x['Fn::Join'][1] as any[]).map(render).join(x['Fn::Join'][0]);
+  if (x['Fn::Sub'] !== undefined) return render(Array.isArray(x['Fn::Sub']) ? x['Fn::Sub'][0] : x['Fn::Sub']);
+  if (Array.isArray(x['Fn::Select'])) {
+    const list = x['Fn::Select'][1];
+    if (Array.isArray(list)) return render(list[Number(x['Fn::Select'][0])]);
+    return `\${${JSON.stringify(x)}}`;
+  }
+  return `\${${JSON.stringify(x)}}`;
+}

@@ -1,0 +1,113 @@
+/**
+ * Every way the two twins may differ on purpose, in one place. The parity check reports a difference as a
+ * stand-in only when it is one of these kinds and the model (or the renderers' documented mapping)
+ * declares it; any other difference is an error.
+ */
+export const STAND_IN_KINDS = {
+  'load-balancer': {
+    cloud: 'Application Load Balancer, one listener rule per route',
+    local: 'reverse-proxy service (nginx) generated from the same routes',
+  },
+  'listener-port': {
+    cloud: 'listener ports of the load balancer (HTTPS with an HTTP redirect when a certificate is given)',
+    local: 'the proxy published on the model’s localPort, plain HTTP',
+  },
+  'task-count': {
+    cloud: 'desiredCount tasks (and autoscaling)',
+    local: 'one container',
+  },
+  'health-check-adjustment': {
+    cloud: 'health-check timing moved into the range ECS accepts (see ecsHealthCheck)',
+    local: 'the declared timing',
+  },
+  'host-port': {
+    cloud: 'container port not published (routes reach it)',
+    local: 'published on the developer’s machine (the model’s hostPort)',
+  },
+  volume: {
+    cloud: 'EFS file system and access point',
+    local: 'named volume',
+  },
+  secret: {
+    cloud: 'ECS secret from Secrets Manager',
+    local: '${VAR} read from .env',
+  },
+  'job-placement': {
+    cloud: 'a non-essential container in every task of each dependent service',
+    local: 'its own compose service that runs once',
+  },
+  'job-without-dependents': {
+    cloud: 'absent: no service task to run in (warning twinstack:job-without-dependents)',
+    local: 'its own compose service that runs once',
+  },
+  'managed-service': {
+    cloud: 'a managed AWS service declared by the model (database, cache, broker)',
+    local: 'a container standing in for it',
+  },
+} as const;
+
+/** A kind of declared stand-in. */
+export type StandInKind = keyof typeof STAND_IN_KINDS;
+
+/** Whether `kind` is one of STAND_IN_KINDS. */
+export function isStandInKind(kind: string): kind is StandInKind {
+  return Object.prototype.hasOwnProperty.call(STAND_IN_KINDS, kind);
+}
+
+/**
+ * A part of the model that runs as a managed service in the cloud and as a container locally, as the model
+ * declares it: an entry of `dataServices` (`cloud` describes the managed service, `local.image` the
+ * container). Read structurally so the parity check follows any model entry of that shape.
+ */
+export interface ManagedStandIn {
+  readonly name: string;
+  /** What runs in the cloud, for the report. */
+  readonly cloud: string;
+  /** What runs locally, for the report. */
+  readonly local: string;
+}
+
+interface DataServiceLike {
+  readonly name?: unknown;
+  readonly cloud?: unknown;
+  readonly local?: { readonly image?: unknown };
+}
+
+interface WorkloadConnectionsLike {
+  readonly name?: unknown;
+  readonly connections?: readonly { readonly target?: unknown; readonly variables?: unknown }[];
+}
+
+/** The managed stand-ins an application model declares, by name. */
+export function managedStandIns(spec: unknown): Map<string, ManagedStandIn> {
+  const found = new Map<string, ManagedStandIn>();
+  const entries = (spec as { dataServices?: readonly DataServiceLike[] } | undefined)?.dataServices ?? [];
+  for (const e of entries) {
+    if (typeof e?.name !== 'string') continue;
+    found.set(e.name, {
+      name: e.name,
+      cloud: typeof e.cloud === 'string' ? e.cloud : 'managed service',
+      local: typeof e.local?.image === 'string' ? `container ${e.local.image}` : 'container',
+    });
+  }
+  return found;
+}
+
+/**
+ * Environment variables a workload receives from a connection to a managed stand-in (its endpoint, port,
+ * credentials): their values differ between the twins by design. Workload name -> variable -> data service.
+ */
+export function connectionVariables(spec: unknown): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const workloads = (spec as { workloads?: readonly WorkloadConnectionsLike[] } | undefined)?.workloads ?? [];
+  for (const w of workloads) {
+    if (typeof w?.name !== 'string') continue;
+    for (const c of w.connections ?? []) {
+      if (typeof c?.target !== 'string' || typeof c.variables !== 'object' || c.variables === null) continue;
+      const vars = out.get(w.name) ?? new Map<string, string>();
+      for (const v of Object.keys(c.variables)) vars.set(v, c.target);
+      out.set(w.name, vars);
+    }
+  }
+  return out;
+}

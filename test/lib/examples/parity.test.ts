@@ -1,0 +1,103 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { Application } from '../../../constructs';
+import {
+  checkParity,
+  formatParityReport,
+  readAssetManifests,
+  readImageBuilds,
+} from '../../../constructs/parity';
+import { addExamples } from '../../../lib/examples';
+import { testApp } from '../../support/test-app';
+
+// Every example, synthesized once: synthesis itself runs the parity check (it would throw a ParityError);
+// here the report is read back from the written files and checked field by field.
+const app = testApp();
+const stacks = addExamples(app);
+const assembly = app.synth();
+
+const applications = stacks.flatMap((stack) =>
+  stack.node
+    .findAll()
+    .filter(Application.isApplication)
+    .map((application) => ({ stack, application })),
+);
+
+describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.name}`, a] as const))(
+  '%s',
+  (_name, { stack, application }) => {
+    const report = checkParity(
+      JSON.parse(fs.readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')),
+      parse(fs.readFileSync(path.join(assembly.directory, application.localTwinFiles.composeFile), 'utf8')),
+      application.toSpec(),
+      {
+        imageBuilds: readImageBuilds(readAssetManifests(assembly.directory), assembly.directory),
+        composeDirectory: assembly.directory,
+      },
+    );
+
+    test('its twins agree: every difference is a declared stand-in', () => {
+      expect(report.errors).toEqual([]);
+      expect(report.notes).toEqual([]);
+      expect(report.entries.length).toBeGreaterThan(0);
+    });
+
+    test('every workload and load balancer of the model is compared', () => {
+      const spec = application.toSpec();
+      const compared = new Set(report.entries.map((e) => e.service));
+      expect([...compared].sort()).toEqual(
+        [...spec.workloads.map((w) => w.name), ...spec.loadBalancers.map((l) => l.name)].sort(),
+      );
+      for (const w of spec.workloads) {
+        const fields = report.entries.filter((e) => e.service === w.name).map((e) => e.field);
+        expect(fields).toEqual(expect.arrayContaining(['image', 'platform', 'resources']));
+      }
+    });
+
+    test('the formatted report has one table per service', () => {
+      const text = formatParityReport(report);
+      expect(text.split('\n')[0]).toMatch(
+        /^parity of application '\w+': 0 errors, \d+ declared stand-ins?, \d+ fields the same$/,
+      );
+      for (const service of new Set(report.entries.map((e) => e.service))) {
+        expect(text).toContain(`\n${service}\n  field`);
+      }
+    });
+  },
+);
+
+test('the declared stand-ins of the examples are the ones their models describe', () => {
+  const standIns = (stackName: string) => {
+    const { stack, application } = applications.find((a) => a.stack.stackName === stackName)!;
+    const report = checkParity(
+      JSON.parse(fs.readFileSync(path.join(assembly.directory, stack.templateFile), 'utf8')),
+      parse(fs.readFileSync(path.join(assembly.directory, application.localTwinFiles.composeFile), 'utf8')),
+      application.toSpec(),
+      {
+        imageBuilds: readImageBuilds(readAssetManifests(assembly.directory), assembly.directory),
+        composeDirectory: assembly.directory,
+      },
+    );
+    return report.differences.map((d) => `${d.service} ${d.field} ${d.standIn}`).sort();
+  };
+  expect(standIns('Dozer')).toEqual([
+    'dozer-api hostPorts[50051] host-port',
+    'dozer-api hostPorts[8080] host-port',
+    'dozer-api secrets secret',
+    'dozer-api volumes[/usr/local/bin/.dozer] volume',
+    'dozer-app healthCheck.timing health-check-adjustment',
+    'dozer-app hostPorts[50053] host-port',
+    'dozer-app secrets secret',
+    'dozer-app volumes[/usr/local/bin/.dozer] volume',
+    'dozer-build presence job-placement',
+    'dozer-build secrets secret',
+    'dozer-build volumes[/usr/local/bin/.dozer] volume',
+  ]);
+  expect(standIns('GoalsHosted')).toEqual([
+    'backend secrets secret',
+    'backend taskCount task-count',
+    'frontend taskCount task-count',
+    'web presence load-balancer',
+  ]);
+});
