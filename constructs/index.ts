@@ -18,3 +18,4 @@ export * from './compose/compose-types';
 export * from './compose/compose-renderer';
 export * from './compose/compatibility';
 export * from './compose/proxy-config';
+export * from './parity';
