@@ -12,6 +12,7 @@ import { checkName } from './model/names';
 import type { ApplicationSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
 import { modelToJson } from './model/model-file';
+import type { DataService } from './data-service';
 import type { LoadBalancer } from './load-balancer';
 import type { Secret } from './secret';
 import type { Volume } from './volume';
@@ -97,6 +98,7 @@ export class Application extends Construct {
   private readonly volumes: Volume[] = [];
   private readonly secrets: Secret[] = [];
   private readonly loadBalancerList: LoadBalancer[] = [];
+  private readonly dataServiceList: DataService[] = [];
   private readonly emitted = new Set<string>();
 
   constructor(scope: Construct, id: string, props: ApplicationProps = {}) {
@@ -156,6 +158,7 @@ export class Application extends Construct {
       volumes: this.volumes.map((v) => v.toSpec()).sort(byName),
       secrets: this.secrets.map((s) => s.toSpec()).sort(byName),
       loadBalancers: this.loadBalancerList.map((l) => l.toSpec()).sort(byName),
+      dataServices: this.dataServiceList.map((d) => d.toSpec()).sort(byName),
     };
   }
 
@@ -176,7 +179,9 @@ export class Application extends Construct {
 
   /** @internal */
   public _registerWorkload(workload: Workload): void {
-    const clash = this.workloads.find((w) => w.name === workload.name);
+    const clash =
+      this.workloads.find((w) => w.name === workload.name) ??
+      this.dataServiceList.find((d) => d.name === workload.name);
     if (clash) {
       throw invalid(
         workload.node.path,
@@ -216,6 +221,22 @@ export class Application extends Construct {
   }
 
   /** @internal */
+  public _registerDataService(dataService: DataService): void {
+    const clash =
+      this.dataServiceList.find((d) => d.name === dataService.name) ??
+      this.workloads.find((w) => w.name === dataService.name);
+    if (clash) {
+      throw invalid(
+        dataService.node.path,
+        'name',
+        dataService.name,
+        `is already used by ${clash.node.path}; locally both would be compose services of that name`,
+      );
+    }
+    this.dataServiceList.push(dataService);
+  }
+
+  /** @internal */
   public _registerSecret(secret: Secret): void {
     const clash = this.secrets.find((s) => s.name === secret.name);
     if (clash)
@@ -245,6 +266,7 @@ export class Application extends Construct {
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
     });
     vpc.addFlowLog('FlowLogs', {

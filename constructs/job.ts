@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { containerOptions, ecsSecret } from './aws/container';
 import type { Dependency } from './dependency';
 import type { SecretReference } from './secret';
+import type { DataService } from './data-service';
+import type { ConnectionValue } from './model/spec';
 import { Service } from './service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
 
@@ -57,6 +59,7 @@ export class Job extends Workload {
     );
     this.hosts.set(host, container);
     for (const m of this.mounts) host._mountIn(container, m);
+    for (const c of this.connections) host._connectContainer(container, c.dataService, c.variables);
     for (const d of this.dependsOn) this.wire(host, container, d);
     return container;
   }
@@ -75,6 +78,13 @@ export class Job extends Workload {
 
   protected onMount(mount: Mount): void {
     for (const [host, c] of this.hosts) host._mountIn(c, mount);
+  }
+
+  protected onConnection(
+    dataService: DataService,
+    variables: Readonly<Record<string, ConnectionValue>>,
+  ): void {
+    for (const [host, c] of this.hosts) host._connectContainer(c, dataService, variables);
   }
 
   protected onDependency(dependency: Dependency): void {

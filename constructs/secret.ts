@@ -110,11 +110,27 @@ export class Secret extends Construct {
   private readonly prefix: string;
   private readonly wholeVariable: string;
 
+  /**
+   * A secret a managed service created and keeps (e.g. the credentials RDS generates), made part of the
+   * model so the local twin reads the same values from `.env`.
+   * @internal
+   */
+  public static _managed(
+    scope: Construct,
+    id: string,
+    secret: secretsmanager.ISecret,
+    service: string,
+    options: SecretOptions = {},
+  ): Secret {
+    return new Secret(scope, id, { kind: 'managed', service }, options, secret);
+  }
+
   private constructor(
     scope: Construct,
     id: string,
     source: SecretSpec['source'],
     options: GeneratedSecretOptions,
+    existing?: secretsmanager.ISecret,
   ) {
     super(scope, id);
     const path = this.node.path;
@@ -127,7 +143,9 @@ export class Secret extends Construct {
     if (options.localVariablePrefix !== undefined)
       checkEnvName(path, 'localVariablePrefix', `${options.localVariablePrefix}X`);
     checkEnvName(path, 'localVariable', this.wholeVariable);
-    if (source.kind === 'imported') {
+    if (source.kind === 'managed') {
+      this.secret = existing!;
+    } else if (source.kind === 'imported') {
       if (Token.isUnresolved(source.secretName)) {
         throw invalid(
           path,

@@ -9,13 +9,14 @@ import type { Dependency } from './dependency';
 import { invalid } from './errors';
 import { HealthCheck } from './model/health-check';
 import { checkInteger } from './model/names';
-import type { AutoScalingSpec, HealthCheckSpec, PortProtocol, PortSpec } from './model/spec';
+import type { AutoScalingSpec, ConnectionValue, HealthCheckSpec, PortProtocol, PortSpec } from './model/spec';
 import { wholeSeconds } from './model/durations';
 import type { Route } from './route';
 import { WarningIds } from './model/validate';
 import type { SecretReference } from './secret';
 import { Job } from './job';
 import type { Volume } from './volume';
+import type { DataService } from './data-service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
 
 /** A port the service listens on. */
@@ -407,6 +408,35 @@ export class Service extends Workload {
 
   protected onMount(mount: Mount): void {
     this._mountIn(this.container, mount);
+  }
+
+  protected onConnection(
+    dataService: DataService,
+    variables: Readonly<Record<string, ConnectionValue>>,
+  ): void {
+    this._connectContainer(this.container, dataService, variables);
+  }
+
+  /**
+   * Gives `container` (this service's or a hosted job's) a data service's connection values, lets this
+   * service's tasks reach it, and creates the ECS service after it.
+   * @internal
+   */
+  public _connectContainer(
+    container: ecs.ContainerDefinition,
+    dataService: DataService,
+    variables: Readonly<Record<string, ConnectionValue>>,
+  ): void {
+    for (const [variable, value] of Object.entries(variables)) {
+      const cloud = dataService._cloudValue(value);
+      if ('secret' in cloud) container.addSecret(variable, cloud.secret);
+      else container.addEnvironment(variable, cloud.environment);
+    }
+    dataService._allowFrom(
+      this.fargateService,
+      this.fargateService.node.defaultChild as ecs.CfnService,
+      this.name,
+    );
   }
 
   protected onDependency(dependency: Dependency): void {

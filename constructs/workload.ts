@@ -6,7 +6,16 @@ import { describeValue, invalid } from './errors';
 import { checkFargateSize } from './model/fargate';
 import { Image } from './model/image';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
-import type { CpuArchitectureName, ImageSpec, MountSpec, WorkloadKind, WorkloadSpec } from './model/spec';
+import type {
+  ConnectionValue,
+  CpuArchitectureName,
+  ImageSpec,
+  MountSpec,
+  WorkloadKind,
+  WorkloadSpec,
+} from './model/spec';
+import { ConnectionOptions, DataService } from './data-service';
+import type { Job } from './job';
 import { SecretReference } from './secret';
 import { Volume } from './volume';
 
@@ -135,6 +144,10 @@ export abstract class Workload extends Construct {
   private readonly secretRefs: Record<string, SecretReference> = {};
   private readonly dependencies: Dependency[] = [];
   private readonly mountList: Mount[] = [];
+  private readonly connectionList: {
+    dataService: DataService;
+    variables: Record<string, ConnectionValue>;
+  }[] = [];
   private initialised = false;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, kind: WorkloadKind) {
@@ -204,8 +217,7 @@ export abstract class Workload extends Construct {
         'must be known at synth time so both twins get the same value',
       );
     }
-    if (Object.hasOwn(this.environment, key) || Object.hasOwn(this.secretRefs, key))
-      throw invalid(path, 'environment', key, 'is already set on this workload');
+    if (this.hasVariable(key)) throw invalid(path, 'environment', key, 'is already set on this workload');
     this.environment[key] = value;
     this.onEnvironment(key, value);
   }
@@ -230,10 +242,70 @@ export abstract class Workload extends Construct {
         `belongs to another application; use a secret of '${this.application.name}'`,
       );
     }
-    if (Object.hasOwn(this.environment, key) || Object.hasOwn(this.secretRefs, key))
-      throw invalid(path, 'secrets', key, 'is already set on this workload');
+    if (this.hasVariable(key)) throw invalid(path, 'secrets', key, 'is already set on this workload');
     this.secretRefs[key] = reference;
     this.onSecret(key, reference);
+  }
+
+  /**
+   * Connects to a data service of the same application: the workload receives the values named in
+   * `options` under those variable names in both twins (secrets stay secrets), may reach the service's port
+   * in the cloud, and starts after it is healthy locally (after it exists in the cloud).
+   */
+  public connectTo(dataService: DataService, options: ConnectionOptions): void {
+    const path = this.node.path;
+    if (!(dataService instanceof DataService)) {
+      throw invalid(
+        path,
+        'connectTo',
+        dataService,
+        'must be a data service (Database, Cache, SearchDomain, MessageBroker, DocumentDatabase)',
+      );
+    }
+    if (dataService.application !== this.application) {
+      throw invalid(
+        path,
+        'connectTo',
+        dataService.node.path,
+        `belongs to application '${dataService.application.name}', not '${this.application.name}'; connect only to data services of the same application`,
+      );
+    }
+    if (this.connectionList.some((c) => c.dataService === dataService)) {
+      throw invalid(
+        path,
+        'connectTo',
+        dataService.name,
+        'is already connected; give all variables in one connectTo call',
+      );
+    }
+    const variables = dataService._connectionVariables(path, options ?? {});
+    for (const variable of Object.keys(variables)) {
+      checkEnvName(path, 'connectTo', variable);
+      if (this.hasVariable(variable))
+        throw invalid(path, 'connectTo', variable, 'is already set on this workload');
+    }
+    this.connectionList.push({ dataService, variables });
+    this.onConnection(dataService, variables);
+    const initJob = dataService._initJob;
+    if (initJob && initJob !== this && !this.dependencies.some((d) => d.target === initJob)) {
+      this.addDependency(Dependency.completedSuccessfully(initJob as Job));
+    }
+  }
+
+  /** The data services this workload is connected to, with the variables it receives. */
+  public get connections(): readonly {
+    readonly dataService: DataService;
+    readonly variables: Readonly<Record<string, ConnectionValue>>;
+  }[] {
+    return this.connectionList.map((c) => ({ ...c }));
+  }
+
+  private hasVariable(key: string): boolean {
+    return (
+      Object.hasOwn(this.environment, key) ||
+      Object.hasOwn(this.secretRefs, key) ||
+      this.connectionList.some((c) => Object.hasOwn(c.variables, key))
+    );
   }
 
   /** Mounts a volume of the same application. */
@@ -347,6 +419,14 @@ export abstract class Workload extends Construct {
         path: m.path,
         readOnly: m.readOnly ?? false,
       })),
+      ...(this.connectionList.length
+        ? {
+            connections: this.connectionList.map((c) => ({
+              target: c.dataService.name,
+              variables: { ...c.variables },
+            })),
+          }
+        : {}),
     };
   }
 
@@ -360,6 +440,10 @@ export abstract class Workload extends Construct {
   protected abstract onSecret(key: string, reference: SecretReference): void;
   protected abstract onMount(mount: Mount): void;
   protected abstract onDependency(dependency: Dependency): void;
+  protected abstract onConnection(
+    dataService: DataService,
+    variables: Readonly<Record<string, ConnectionValue>>,
+  ): void;
 }
 
 function checkStringList(path: string, prop: string, list: unknown): void {

@@ -4,6 +4,8 @@ import { ValidationError } from '../errors';
 import type {
   ApplicationSpec,
   DependencyConditionName,
+  ConnectionValue,
+  DataServiceSpec,
   HealthCheckSpec,
   ImageSpec,
   LoadBalancerSpec,
@@ -71,15 +73,21 @@ export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOpti
   for (const w of [...app.workloads].sort(byName)) {
     services[w.name] = renderWorkload(app, w, options, imageNames, variables);
   }
+  for (const ds of [...(app.dataServices ?? [])].sort(byName)) {
+    services[ds.name] = renderDataService(app, ds, variables);
+  }
   const configs: Record<string, { content: string }> = {};
   for (const lb of app.loadBalancers) {
     const config = `${lb.name}-nginx-conf`;
     configs[config] = { content: escape(renderNginxConfig(lb)) };
     services[lb.name] = renderProxy(lb, config);
   }
-  const usedVolumes = [...new Set(app.workloads.flatMap((w) => w.mounts.map((m) => m.volume)))].sort(
-    compareStrings,
-  );
+  const usedVolumes = [
+    ...new Set([
+      ...app.workloads.flatMap((w) => w.mounts.map((m) => m.volume)),
+      ...(app.dataServices ?? []).filter((d) => d.local.dataPath).map((d) => dataVolume(d)),
+    ]),
+  ].sort(compareStrings);
   const compose: ComposeDocument = {
     name: app.name,
     services: sortKeys(services),
@@ -101,14 +109,22 @@ function renderWorkload(
 ): ComposeService {
   const environment: Record<string, string> = {};
   for (const [k, v] of Object.entries(w.environment)) environment[k] = escape(v);
-  for (const [k, ref] of Object.entries(w.secrets)) {
-    environment[k] = `\${${ref.localVariable}:?set ${ref.localVariable} in .env}`;
-    variables.set(ref.localVariable, describeSecret(app, ref));
+  for (const [k, ref] of Object.entries(w.secrets)) environment[k] = secretVariable(app, ref, variables);
+  const dependsOn: Record<string, ComposeDependsOnCondition> = {};
+  for (const d of w.dependsOn) dependsOn[d.target] = CONDITIONS[d.condition];
+  for (const c of w.connections ?? []) {
+    const ds = (app.dataServices ?? []).find((d) => d.name === c.target)!;
+    for (const [variable, value] of Object.entries(c.variables)) {
+      environment[variable] = connectionValue(app, ds, value, variables);
+    }
+    dependsOn[ds.name] = 'service_healthy';
   }
   const image = renderImage(w.image, options, imageNames, variables);
   const exposed = w.ports.filter((p) => p.hostPort === undefined);
   const published = w.ports.filter((p) => p.hostPort !== undefined);
-  const deps = [...w.dependsOn].sort((a, b) => compareStrings(a.target, b.target));
+  const deps = Object.entries(dependsOn)
+    .sort(byKey)
+    .map(([target, condition]) => ({ target, condition }));
   return {
     ...image,
     platform: w.cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
@@ -122,7 +138,7 @@ function renderWorkload(
     ...(w.healthCheck ? { healthcheck: renderHealthcheck(w.healthCheck) } : {}),
     ...(deps.length
       ? {
-          depends_on: Object.fromEntries(deps.map((d) => [d.target, { condition: CONDITIONS[d.condition] }])),
+          depends_on: Object.fromEntries(deps.map((d) => [d.target, { condition: d.condition }])),
         }
       : {}),
     ...(w.mounts.length
@@ -137,6 +153,75 @@ function renderWorkload(
       : {}),
     restart: w.kind === 'job' ? 'no' : 'unless-stopped',
     deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
+  };
+}
+
+/** The named volume holding a data service's local data. */
+function dataVolume(ds: DataServiceSpec): string {
+  return `${ds.name}-data`;
+}
+
+/** `${VAR:?...}` for a secret, recording the variable for `.env.example`. */
+function secretVariable(
+  app: ApplicationSpec,
+  ref: SecretReferenceSpec,
+  variables: Map<string, string>,
+): string {
+  variables.set(ref.localVariable, describeSecret(app, ref));
+  return `\${${ref.localVariable}:?set ${ref.localVariable} in .env}`;
+}
+
+/** The local value of one connection value: the stand-in's name, port and credentials. */
+function connectionValue(
+  app: ApplicationSpec,
+  ds: DataServiceSpec,
+  value: ConnectionValue,
+  variables: Map<string, string>,
+): string {
+  const v = ds.values;
+  switch (value) {
+    case 'host':
+      return v.host;
+    case 'port':
+      return String(v.port);
+    case 'database':
+      return escape(v.database ?? '');
+    case 'username':
+      return escape(v.username ?? '');
+    case 'password':
+      return secretVariable(app, v.password!, variables);
+    case 'url': {
+      const credentials = v.password
+        ? `${escape(v.username ?? '')}:${secretVariable(app, v.password, variables)}@`
+        : '';
+      return `${v.scheme}://${credentials}${v.host}:${v.port}${v.database ? `/${escape(v.database)}` : ''}`;
+    }
+  }
+}
+
+/**
+ * The local stand-in of a managed data service: the engine's official image with a named volume for its
+ * data, a health check connected workloads wait for, and the credentials from `.env`.
+ */
+function renderDataService(
+  app: ApplicationSpec,
+  ds: DataServiceSpec,
+  variables: Map<string, string>,
+): ComposeService {
+  const l = ds.local;
+  const environment: Record<string, string> = {};
+  for (const [k, v] of Object.entries(l.environment)) environment[k] = escape(v);
+  for (const [k, ref] of Object.entries(l.secrets)) environment[k] = secretVariable(app, ref, variables);
+  return {
+    image: escape(l.image),
+    ...(l.command ? { command: l.command.map(escape) } : {}),
+    ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
+    ...(l.hostPort !== undefined ? { ports: [`${l.hostPort}:${l.port}`] } : { expose: [String(l.port)] }),
+    healthcheck: renderHealthcheck(l.healthCheck),
+    ...(l.dataPath
+      ? { volumes: [{ type: 'volume' as const, source: dataVolume(ds), target: l.dataPath }] }
+      : {}),
+    restart: 'unless-stopped',
   };
 }
 
@@ -239,9 +324,11 @@ function renderHealthcheck(h: HealthCheckSpec) {
 function describeSecret(app: ApplicationSpec, ref: SecretReferenceSpec): string {
   const secret = app.secrets.find((s) => s.name === ref.secret);
   const where =
-    secret?.source.kind === 'generated'
-      ? 'generated in Secrets Manager by the cloud twin'
-      : `Secrets Manager secret '${secret?.source.kind === 'imported' ? secret.source.secretName : ref.secret}' in the cloud twin`;
+    secret?.source.kind === 'managed'
+      ? `the credentials ${secret.source.service} keeps in Secrets Manager in the cloud twin`
+      : secret?.source.kind === 'generated'
+        ? 'generated in Secrets Manager by the cloud twin'
+        : `Secrets Manager secret '${secret?.source.kind === 'imported' ? secret.source.secretName : ref.secret}' in the cloud twin`;
   return `${ref.field ? `field '${ref.field}' of ` : ''}${where}`;
 }
 

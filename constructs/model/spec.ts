@@ -72,7 +72,8 @@ export interface SecretSpec {
   readonly name: string;
   readonly source:
     | { readonly kind: 'imported'; readonly secretName: string }
-    | { readonly kind: 'generated'; readonly length: number; readonly excludePunctuation: boolean };
+    | { readonly kind: 'generated'; readonly length: number; readonly excludePunctuation: boolean }
+    | { readonly kind: 'managed'; readonly service: string };
   readonly description?: string;
 }
 

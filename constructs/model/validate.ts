@@ -163,6 +163,35 @@ export function validateModel(app: ApplicationSpec): ModelReport {
     }
   }
 
+  const dataServices = new Map((app.dataServices ?? []).map((d) => [d.name, d]));
+  for (const ds of app.dataServices ?? []) {
+    const owner = byName.get(ds.name) ?? app.loadBalancers.find((l) => l.name === ds.name);
+    if (owner)
+      problem(
+        ds.path,
+        'name',
+        ds.name,
+        `is also the name of ${owner.path}; locally both would be compose services of that name`,
+      );
+    if (ds.local.hostPort !== undefined) {
+      const portOwner = hostPorts.get(ds.local.hostPort);
+      if (portOwner)
+        problem(
+          ds.path,
+          'hostPort',
+          ds.local.hostPort,
+          `is already published by ${portOwner}; each host port can be published once locally`,
+        );
+      else hostPorts.set(ds.local.hostPort, ds.path);
+    }
+  }
+  for (const w of app.workloads) {
+    for (const c of w.connections ?? []) {
+      if (!dataServices.has(c.target)) {
+        problem(w.path, 'connectTo', c.target, `is not a data service of application '${app.name}'`);
+      }
+    }
+  }
   const routed = new Set(app.loadBalancers.flatMap((lb) => lb.routes.map((r) => r.service)));
   for (const w of app.workloads) {
     if (w.autoScaling?.requestsPerTarget !== undefined && !routed.has(w.name)) {

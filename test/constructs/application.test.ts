@@ -60,12 +60,14 @@ describe('Application: cloud resources', () => {
     expect(application.name).toBe('shop');
   });
 
-  test('creates one VPC over 2 availability zones with public and private subnets', () => {
+  test('creates one VPC over 2 availability zones with public, private and isolated subnets', () => {
     template.resourceCountIs('AWS::EC2::VPC', 1);
     const subnets = Object.values(template.findResources('AWS::EC2::Subnet'));
-    expect(subnets).toHaveLength(4);
-    const publicSubnets = subnets.filter((s) => s.Properties.MapPublicIpOnLaunch === true);
-    expect(publicSubnets).toHaveLength(2);
+    expect(subnets).toHaveLength(6);
+    const types = subnets.map(
+      (s) => s.Properties.Tags.find((t: { Key: string }) => t.Key === 'aws-cdk:subnet-type').Value,
+    );
+    expect(types.sort()).toEqual(['Isolated', 'Isolated', 'Private', 'Private', 'Public', 'Public']);
     const azs = new Set(subnets.map((s) => JSON.stringify(s.Properties.AvailabilityZone)));
     expect(azs.size).toBe(2);
     template.resourceCountIs('AWS::EC2::NatGateway', 1);

@@ -1,0 +1,229 @@
+import { CfnResource, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import { Construct, IConstruct } from 'constructs';
+import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { invalid } from './errors';
+import { HealthCheck } from './model/health-check';
+import { checkInteger, upperSnake } from './model/names';
+import type { ConnectionValue, DataServiceSpec } from './model/spec';
+import { Secret } from './secret';
+
+/** Engine majors ElastiCache offers. */
+const SUPPORTED = { redis: ['6.2', '7.0', '7.1'], valkey: ['7.2', '8.0', '8.1'] } as const;
+
+/** Cache engine and version, the same in both twins. */
+export class CacheEngine {
+  /** Redis OSS; `version` like `7.1`. */
+  public static redis(version: string): CacheEngine {
+    return new CacheEngine('redis', version);
+  }
+
+  /** Valkey (Redis-compatible); `version` like `8.0`. */
+  public static valkey(version: string): CacheEngine {
+    return new CacheEngine('valkey', version);
+  }
+
+  private constructor(
+    /** Engine name. */
+    public readonly kind: 'redis' | 'valkey',
+    /** Version as given. */
+    public readonly version: string,
+  ) {}
+
+  /** @internal */
+  public _check(at: string): string {
+    const supported: readonly string[] = SUPPORTED[this.kind];
+    if (typeof this.version !== 'string' || !supported.includes(this.version)) {
+      throw invalid(
+        at,
+        'engine.version',
+        this.version,
+        `is not a ${this.kind} version ElastiCache offers; use ${supported.join(', ')}`,
+      );
+    }
+    return this.version;
+  }
+}
+
+/** Properties of a Cache. */
+export interface CacheProps extends DataServiceProps {
+  /** Engine and version (required: both twins run the same version). */
+  readonly engine: CacheEngine;
+  /**
+   * Node type of the ElastiCache replication group.
+   * @default cache.t4g.micro
+   */
+  readonly nodeType?: string;
+  /**
+   * Read replicas besides the primary; with one or more, ElastiCache fails over automatically across zones.
+   * @default 0
+   */
+  readonly replicas?: number;
+  /**
+   * Keep data across restarts: daily snapshots (kept 7 days) and a final snapshot in the cloud, an
+   * append-only file on a named volume locally. Without it the cache starts empty after a restart, in both twins.
+   * @default false
+   */
+  readonly persistence?: boolean;
+}
+
+const PORT = 6379;
+
+/**
+ * A Redis or Valkey cache. Cloud: an ElastiCache replication group in the application's isolated subnets,
+ * encrypted in transit (TLS) and at rest, with an AUTH token generated into Secrets Manager; only connected
+ * services may reach its port. Local: the official image of the same version, the same password from
+ * `.env`, plain TCP (connection URLs use `rediss://` in the cloud and `redis://` locally).
+ */
+export class Cache extends DataService {
+  /** The ElastiCache replication group. */
+  public readonly replicationGroup: elasticache.CfnReplicationGroup;
+  /** Security group of the cache. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The AUTH token. */
+  public readonly credentials: Secret;
+  public readonly kind: 'redis' | 'valkey';
+  protected readonly supportedValues: readonly ConnectionValue[] = ['host', 'port', 'password', 'url'];
+  /** @internal */
+  public readonly _resource: IConstruct;
+  /** @internal */
+  public readonly _cloudPort = ec2.Port.tcp(PORT);
+  private readonly spec: DataServiceSpec;
+
+  constructor(scope: Construct, id: string, props: CacheProps) {
+    super(scope, id, props);
+    const at = this.node.path;
+    if (!props || !(props.engine instanceof CacheEngine)) {
+      throw invalid(
+        at,
+        'engine',
+        props?.engine,
+        'is required; use CacheEngine.redis("7.1") or CacheEngine.valkey("8.0")',
+      );
+    }
+    this.kind = props.engine.kind;
+    const version = props.engine._check(at);
+    const replicas = props.replicas === undefined ? 0 : checkInteger(at, 'replicas', props.replicas, 0, 5);
+    const nodeType = props.nodeType ?? 'cache.t4g.micro';
+    if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType))
+      throw invalid(at, 'nodeType', nodeType, 'is not an ElastiCache node type, e.g. "cache.t4g.micro"');
+    const persistence = props.persistence ?? false;
+    const variable = `${upperSnake(this.name)}_PASSWORD`;
+    this.credentials = Secret.generate(this, `${this.name}-auth-token`, {
+      localVariable: variable,
+      length: 64,
+      description: `AUTH token of cache ${this.name}`,
+    });
+
+    const vpc = this.application.vpc;
+    const subnets = vpc.selectSubnets({
+      subnetType:
+        vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      allowAllOutbound: false,
+      description: `Cache ${this.name}: connected services only`,
+    });
+    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+      description: `Subnets of cache ${this.name}`,
+      subnetIds: subnets.subnetIds,
+    });
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
+      replicationGroupDescription: `Cache ${this.name} of application ${this.application.name}`,
+      engine: this.kind,
+      engineVersion: version,
+      cacheNodeType: nodeType,
+      numCacheClusters: 1 + replicas,
+      automaticFailoverEnabled: replicas > 0,
+      multiAzEnabled: replicas > 0,
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: true,
+      authToken: this.credentials.secret.secretValue.unsafeUnwrap(),
+      cacheSubnetGroupName: subnetGroup.ref,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      port: PORT,
+      autoMinorVersionUpgrade: true,
+      ...(persistence ? { snapshotRetentionLimit: 7 } : {}),
+    });
+    this.replicationGroup.applyRemovalPolicy(persistence ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
+    this._resource = this.replicationGroup;
+    Validations.of(this.replicationGroup).acknowledge({
+      id: 'AwsSolutions-AEC5',
+      reason:
+        "The engine's standard port keeps both twins alike; the cache sits in isolated subnets and admits only connected services.",
+    });
+    if (replicas === 0) {
+      Validations.of(this.replicationGroup).acknowledge({
+        id: 'AwsSolutions-AEC4',
+        reason:
+          'A single node by default keeps development stages cheap; production stages set replicas for Multi-AZ failover.',
+      });
+    }
+
+    const password = this.credentials.value({ localVariable: variable });
+    const image = this.kind === 'redis' ? `redis:${version}` : `valkey/valkey:${version}`;
+    const server = this.kind === 'redis' ? 'redis-server' : 'valkey-server';
+    const cli = this.kind === 'redis' ? 'redis-cli' : 'valkey-cli';
+    this.spec = {
+      name: this.name,
+      path: at,
+      kind: this.kind,
+      version,
+      cloud: `ElastiCache ${this.kind === 'redis' ? 'Redis OSS' : 'Valkey'} ${version} (${nodeType} x${1 + replicas}, TLS)`,
+      local: {
+        image,
+        port: PORT,
+        ...(this.hostPort !== undefined ? { hostPort: this.hostPort } : {}),
+        command: [
+          'sh',
+          '-c',
+          `exec ${server} --requirepass "$CACHE_PASSWORD" ${persistence ? '--appendonly yes' : '--save ""'}`,
+        ],
+        environment: {},
+        secrets: { CACHE_PASSWORD: password._toSpec() },
+        healthCheck: HealthCheck.shell(`${cli} --no-auth-warning -a "$CACHE_PASSWORD" ping | grep -q PONG`, {
+          interval: Duration.seconds(5),
+          timeout: Duration.seconds(3),
+          retries: 20,
+        })._toSpec(at, 'local.healthCheck'),
+        ...(persistence ? { dataPath: '/data' } : {}),
+      },
+      values: { host: this.name, port: PORT, password: password._toSpec(), scheme: 'redis' },
+    };
+    this.application._registerDataService(this);
+  }
+
+  /** The model of this cache. */
+  public toSpec(): DataServiceSpec {
+    return this.spec;
+  }
+
+  /** @internal */
+  public _cloudValue(value: ConnectionValue): CloudConnectionValue {
+    const rg = this.replicationGroup;
+    switch (value) {
+      case 'host':
+        return { environment: rg.attrPrimaryEndPointAddress };
+      case 'port':
+        return { environment: Token.asString(rg.attrPrimaryEndPointPort) };
+      case 'password':
+        return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret) };
+      default: {
+        const token = this.credentials.secret.secretValue.unsafeUnwrap();
+        const url = this._connectionUrlSecret([
+          'rediss://:',
+          token,
+          '@',
+          rg.attrPrimaryEndPointAddress,
+          ':',
+          Token.asString(rg.attrPrimaryEndPointPort),
+        ]);
+        (url.node.defaultChild as CfnResource).addResourceDependency(rg);
+        return { secret: ecs.Secret.fromSecretsManager(url) };
+      }
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import { CfnResource, Fn, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { Application } from './application';
+import { invalid } from './errors';
+import { checkInteger, checkName } from './model/names';
+import type { ConnectionValue, DataServiceKind, DataServiceSpec } from './model/spec';
+import type { Secret } from './secret';
+
+/** Variable names a workload receives a data service's connection values under. */
+export interface ConnectionOptions {
+  /** Variable for the host name (the local container's name; the managed endpoint in the cloud). */
+  readonly host?: string;
+  /** Variable for the port. */
+  readonly port?: string;
+  /** Variable for the database name (databases only). */
+  readonly database?: string;
+  /** Variable for the user name. */
+  readonly username?: string;
+  /** Variable for the password or token, passed as a secret. */
+  readonly password?: string;
+  /** Variable for a full connection URL with the credentials in it, passed as a secret. */
+  readonly url?: string;
+}
+
+/** What a connected container receives in the cloud for one value. */
+export type CloudConnectionValue = { readonly environment: string } | { readonly secret: ecs.Secret };
+
+/** Properties every data service has. */
+export interface DataServiceProps {
+  /**
+   * Name in both twins: locally the stand-in container's service name, which is also the host name that
+   * connected workloads receive.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Port published on the developer's machine for the local stand-in (e.g. to inspect data with a client).
+   * @default - not published
+   */
+  readonly hostPort?: number;
+}
+
+/**
+ * A managed data service with a local stand-in: managed in the cloud twin, a version-matched container in
+ * the local twin. Workloads connect with `workload.connectTo(dataService, { host: 'DB_HOST', ... })` and get
+ * the same variable names in both twins.
+ */
+export abstract class DataService extends Construct {
+  /** Name in both twins. */
+  public readonly name: string;
+  /** The application this data service belongs to. */
+  public readonly application: Application;
+  /** Security group of the managed service; connected services are let in on its port only. */
+  public abstract readonly securityGroup: ec2.ISecurityGroup;
+  /** @internal */
+  protected readonly hostPort?: number;
+
+  protected constructor(scope: Construct, id: string, props: DataServiceProps) {
+    super(scope, id);
+    this.application = Application.of(this);
+    this.name = checkName(this.node.path, 'name', props.name ?? id);
+    this.hostPort =
+      props.hostPort === undefined
+        ? undefined
+        : checkInteger(this.node.path, 'hostPort', props.hostPort, 1, 65535);
+  }
+
+  /** The model of this data service. */
+  public abstract toSpec(): DataServiceSpec;
+
+  /** Kind of data service. */
+  public abstract readonly kind: DataServiceKind;
+
+  /** The values this data service can hand to connected workloads. */
+  protected abstract readonly supportedValues: readonly ConnectionValue[];
+
+  /** The secret holding the credentials, if the service has any. */
+  public abstract readonly credentials?: Secret;
+
+  /**
+   * The cloud twin's form of one connection value.
+   * @internal
+   */
+  public abstract _cloudValue(value: ConnectionValue): CloudConnectionValue;
+
+  /**
+   * A job connected workloads wait for (e.g. a database's init job), besides the service itself.
+   * @internal
+   */
+  public get _initJob(): import('./workload').Workload | undefined {
+    return undefined;
+  }
+
+  /** The resource connected services must be created after. @internal */
+  public abstract readonly _resource: IConstruct;
+
+  /** The port connected services reach in the cloud. @internal */
+  public abstract readonly _cloudPort: ec2.Port;
+
+  /**
+   * Validates connection options for `path` and returns variable -> value.
+   * @internal
+   */
+  public _connectionVariables(path: string, options: ConnectionOptions): Record<string, ConnectionValue> {
+    const variables: Record<string, ConnectionValue> = {};
+    for (const [value, variable] of Object.entries(options) as [ConnectionValue, string | undefined][]) {
+      if (variable === undefined) continue;
+      if (!this.supportedValues.includes(value)) {
+        throw invalid(
+          path,
+          `connectTo.${value}`,
+          variable,
+          `is not a value ${this.kind} service '${this.name}' provides; it provides ${this.supportedValues.join(', ')}`,
+        );
+      }
+      if (Object.prototype.hasOwnProperty.call(variables, variable)) {
+        throw invalid(
+          path,
+          `connectTo.${value}`,
+          variable,
+          'is already used for another value of this connection',
+        );
+      }
+      variables[variable] = value;
+    }
+    if (Object.keys(variables).length === 0) {
+      throw invalid(
+        path,
+        'connectTo',
+        options,
+        `names no variable; give at least one of ${this.supportedValues.join(', ')}`,
+      );
+    }
+    return variables;
+  }
+
+  /**
+   * A secret holding a full connection URL, built by CloudFormation from `parts` (endpoint attributes and a
+   * dynamic reference to the password): the template holds the reference, never the value. It follows the
+   * password on the next deployment after a change. Created once per data service.
+   * @internal
+   */
+  protected _connectionUrlSecret(parts: string[]): secretsmanager.ISecret {
+    const existing = this.node.tryFindChild('ConnectionUrl') as secretsmanager.Secret | undefined;
+    if (existing) return existing;
+    const url = new secretsmanager.Secret(this, 'ConnectionUrl', {
+      description: `Connection URL of ${this.kind} service ${this.name}`,
+      secretStringValue: new SecretValue(Fn.join('', parts)),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(url).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Derived from the service credentials by CloudFormation; it changes with them on the next deployment.',
+    });
+    return url;
+  }
+
+  /**
+   * Lets `connections` reach this service's port and orders `dependent` (a CloudFormation resource) after it.
+   * @internal
+   */
+  public _allowFrom(connections: ec2.IConnectable, dependent: CfnResource, from: string): void {
+    this.securityGroup.connections.allowFrom(connections, this._cloudPort, `from ${from}`);
+    const target = this._resource.node.defaultChild;
+    if (target instanceof CfnResource) dependent.addResourceDependency(target);
+  }
+}

@@ -1,0 +1,494 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct, IConstruct } from 'constructs';
+import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { invalid } from './errors';
+import { Job } from './job';
+import { HealthCheck } from './model/health-check';
+import { Image } from './model/image';
+import { checkInteger, upperSnake } from './model/names';
+import type { ConnectionValue, DataServiceSpec } from './model/spec';
+import { Secret } from './secret';
+
+/** Engine majors RDS offers, per engine (checked against the RDS engine versions in service). */
+const SUPPORTED: Record<'postgres' | 'mysql', readonly string[]> = {
+  postgres: ['13', '14', '15', '16', '17'],
+  mysql: ['8.0', '8.4'],
+};
+
+/** Database engine and version, the same major version in both twins. */
+export class DatabaseEngine {
+  /** PostgreSQL; `version` is a major (`16`) or major.minor (`16.4`). */
+  public static postgres(version: string): DatabaseEngine {
+    return new DatabaseEngine('postgres', version);
+  }
+
+  /** MySQL; `version` is a major (`8.0`) or full version (`8.0.39`). */
+  public static mysql(version: string): DatabaseEngine {
+    return new DatabaseEngine('mysql', version);
+  }
+
+  private constructor(
+    /** Engine name. */
+    public readonly kind: 'postgres' | 'mysql',
+    /** Version as given. */
+    public readonly version: string,
+  ) {}
+
+  /**
+   * The major version, after checking the version is one RDS offers.
+   * @internal
+   */
+  public _major(at: string): string {
+    const version = this.version;
+    if (typeof version !== 'string' || version.trim() === '') {
+      throw invalid(
+        at,
+        'engine.version',
+        version,
+        `is required; use one of ${SUPPORTED[this.kind].join(', ')}`,
+      );
+    }
+    const parts = version.split('.');
+    const major = this.kind === 'postgres' ? parts[0] : parts.slice(0, 2).join('.');
+    const pattern = this.kind === 'postgres' ? /^\d+(\.\d+)?$/ : /^\d+\.\d+(\.\d+)?$/;
+    if (!pattern.test(version) || !SUPPORTED[this.kind].includes(major)) {
+      throw invalid(
+        at,
+        'engine.version',
+        version,
+        `is not a ${this.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} version RDS offers; use ${SUPPORTED[this.kind].join(', ')} (or a minor of one)`,
+      );
+    }
+    return major;
+  }
+}
+
+/** Properties of a Database. */
+export interface DatabaseProps extends DataServiceProps {
+  /** Engine and version (required: both twins run the same major version). */
+  readonly engine: DatabaseEngine;
+  /**
+   * Name of the database created at first start.
+   * @default - the service name with "-" replaced by "_"
+   */
+  readonly databaseName?: string;
+  /**
+   * Name of the administrative user.
+   * @default 'postgres' for PostgreSQL, 'admin' for MySQL
+   */
+  readonly username?: string;
+  /**
+   * More databases to create on the same server, in both twins.
+   * @default - none
+   */
+  readonly extraDatabases?: string[];
+  /**
+   * SQL file run after the extra databases are created, in both twins, each time a connected workload starts
+   * (a task in the cloud, `docker compose up` locally); statements that fail (e.g. objects that already
+   * exist) do not stop it, so write it to be re-runnable.
+   * @default - none
+   */
+  readonly initScript?: string;
+  /**
+   * Aurora (Serverless v2) instead of an RDS instance.
+   * @default false
+   */
+  readonly aurora?: boolean;
+  /**
+   * Instance class of an RDS instance.
+   * @default db.t4g.micro
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Storage of an RDS instance, in GiB.
+   * @default 20
+   */
+  readonly allocatedStorageGiB?: number;
+  /**
+   * Run a standby in a second availability zone (an RDS instance) or a reader (Aurora).
+   * @default false
+   */
+  readonly multiAz?: boolean;
+  /**
+   * Days automated backups are kept.
+   * @default 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Refuse deletion of the database.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * What happens to the database when it leaves the stack.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Image of the local stand-in, for an official variant such as `postgres:16-alpine`; its major version
+   * must match the engine's.
+   * @default - the official image of the engine's major version, e.g. `postgres:16`
+   */
+  readonly localImage?: string;
+}
+
+const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 };
+
+/**
+ * A relational database (PostgreSQL or MySQL). Cloud: an RDS instance (or Aurora cluster) in the
+ * application's isolated subnets, not publicly accessible, storage encrypted, automated backups, deletion
+ * protection and a snapshot on deletion, credentials generated into Secrets Manager; only connected services
+ * may reach its port. Local: the official image of the same major version with a named volume, a
+ * `pg_isready`/`mysqladmin ping` health check, the same database name and user, the password from `.env`.
+ * Extra databases and an init script run in both twins as a job that connected workloads wait for.
+ */
+export class Database extends DataService {
+  /** The RDS instance, unless `aurora`. */
+  public readonly instance?: rds.DatabaseInstance;
+  /** The Aurora cluster, with `aurora`. */
+  public readonly cluster?: rds.DatabaseCluster;
+  /** Security group of the database. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The generated credentials (JSON: username, password, host, port, dbname, engine). */
+  public readonly credentials: Secret;
+  /** The job creating the extra databases and running the init script, when there are any. */
+  public readonly initJob?: Job;
+  public readonly kind: 'postgres' | 'mysql';
+  protected readonly supportedValues: readonly ConnectionValue[] = [
+    'host',
+    'port',
+    'database',
+    'username',
+    'password',
+    'url',
+  ];
+  /** @internal */
+  public readonly _resource: IConstruct;
+  /** @internal */
+  public readonly _cloudPort: ec2.Port;
+  private readonly spec: DataServiceSpec;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id, props);
+    const at = this.node.path;
+    if (!props || !(props.engine instanceof DatabaseEngine)) {
+      throw invalid(
+        at,
+        'engine',
+        props?.engine,
+        'is required; use DatabaseEngine.postgres("16") or DatabaseEngine.mysql("8.0")',
+      );
+    }
+    const engine = props.engine;
+    this.kind = engine.kind;
+    const major = engine._major(at);
+    const databaseName = props.databaseName ?? this.name.replace(/-/g, '_');
+    if (!IDENTIFIER.test(databaseName))
+      throw invalid(
+        at,
+        'databaseName',
+        databaseName,
+        'must be a letter then letters, digits or "_" (at most 63)',
+      );
+    const username = props.username ?? (engine.kind === 'postgres' ? 'postgres' : 'admin');
+    if (!IDENTIFIER.test(username) || ['rdsadmin', 'rdsrepladmin', 'root'].includes(username.toLowerCase())) {
+      throw invalid(
+        at,
+        'username',
+        username,
+        'must be a letter then letters, digits or "_", and not a name RDS reserves',
+      );
+    }
+    const extraDatabases = props.extraDatabases ?? [];
+    for (const db of extraDatabases) {
+      if (!IDENTIFIER.test(db))
+        throw invalid(at, 'extraDatabases', db, 'must be a letter then letters, digits or "_" (at most 63)');
+    }
+    if (new Set([databaseName, ...extraDatabases]).size !== extraDatabases.length + 1) {
+      throw invalid(at, 'extraDatabases', extraDatabases, 'lists a database twice (or the main database)');
+    }
+    let initSql = '';
+    if (props.initScript !== undefined) {
+      const file = path.resolve(props.initScript);
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile())
+        throw invalid(at, 'initScript', props.initScript, `is not a file (looked for ${file})`);
+      initSql = fs.readFileSync(file, 'utf8');
+      if (Buffer.byteLength(initSql) > 16384)
+        throw invalid(
+          at,
+          'initScript',
+          props.initScript,
+          "is larger than 16 KiB; it travels in the init job's environment",
+        );
+    }
+    const localImage = props.localImage ?? `${engine.kind}:${major}`;
+    if (props.localImage !== undefined) {
+      Image.fromRegistry(props.localImage)._toSpec(at);
+      const tag = props.localImage.split('/').pop()!.split('@')[0].split(':')[1] ?? '';
+      const image = props.localImage.split('/').pop()!.split(':')[0];
+      if (
+        image !== engine.kind ||
+        !(tag === major || tag.startsWith(`${major}.`) || tag.startsWith(`${major}-`))
+      ) {
+        throw invalid(
+          at,
+          'localImage',
+          props.localImage,
+          `must be an official ${engine.kind} image of major version ${major}, e.g. "${engine.kind}:${major}-alpine"`,
+        );
+      }
+    }
+    const port = DEFAULT_PORTS[engine.kind];
+    const aurora = props.aurora ?? false;
+
+    // Cloud twin.
+    const vpc = this.application.vpc;
+    const subnets =
+      vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      allowAllOutbound: false,
+      description: `Database ${this.name}: connected services only`,
+    });
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const deletionProtection = props.deletionProtection ?? true;
+    const backupRetention = Duration.days(
+      props.backupRetentionDays === undefined
+        ? 7
+        : checkInteger(at, 'backupRetentionDays', props.backupRetentionDays, 1, 35),
+    );
+    const credentials = rds.Credentials.fromGeneratedSecret(username, {
+      excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\=,',
+    });
+    let secret;
+    if (aurora) {
+      const clusterEngine =
+        engine.kind === 'postgres'
+          ? rds.DatabaseClusterEngine.auroraPostgres({
+              version: rds.AuroraPostgresEngineVersion.of(engine.version, major),
+            })
+          : rds.DatabaseClusterEngine.auroraMysql({
+              version: rds.AuroraMysqlEngineVersion.of(`${major}.mysql_aurora.3`, major),
+            });
+      this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+        engine: clusterEngine,
+        vpc,
+        vpcSubnets: { subnetType: subnets },
+        securityGroups: [this.securityGroup],
+        credentials,
+        defaultDatabaseName: databaseName,
+        writer: rds.ClusterInstance.serverlessV2('Writer'),
+        readers: props.multiAz ? [rds.ClusterInstance.serverlessV2('Reader', { scaleWithWriter: true })] : [],
+        storageEncrypted: true,
+        iamAuthentication: true,
+        backup: { retention: backupRetention },
+        deletionProtection,
+        removalPolicy,
+      });
+      secret = this.cluster.secret!;
+      this._resource = this.cluster;
+    } else {
+      const allocatedStorage =
+        props.allocatedStorageGiB === undefined
+          ? 20
+          : checkInteger(at, 'allocatedStorageGiB', props.allocatedStorageGiB, 20, 65536);
+      this.instance = new rds.DatabaseInstance(this, 'Instance', {
+        engine:
+          engine.kind === 'postgres'
+            ? rds.DatabaseInstanceEngine.postgres({
+                version: rds.PostgresEngineVersion.of(engine.version, major),
+              })
+            : rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(engine.version, major) }),
+        vpc,
+        vpcSubnets: { subnetType: subnets },
+        securityGroups: [this.securityGroup],
+        credentials,
+        databaseName,
+        instanceType:
+          props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+        allocatedStorage,
+        storageEncrypted: true,
+        publiclyAccessible: false,
+        multiAz: props.multiAz ?? false,
+        backupRetention,
+        deletionProtection,
+        removalPolicy,
+        autoMinorVersionUpgrade: true,
+        cloudwatchLogsExports: engine.kind === 'postgres' ? ['postgresql'] : ['error', 'slowquery'],
+      });
+      secret = this.instance.secret!;
+      this._resource = this.instance;
+    }
+    this._cloudPort = ec2.Port.tcp(port);
+    this.acknowledgeNagFindings(aurora, props.multiAz ?? false);
+    const service = aurora
+      ? `Aurora ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`
+      : `RDS ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`;
+    this.credentials = Secret._managed(this, 'Credentials', secret, `${service} '${this.name}'`, {
+      localVariable: `${upperSnake(this.name)}_PASSWORD`,
+    });
+    // The generated credentials (the secret itself; `secret` is its attachment to the database).
+    Validations.of(this._resource.node.findChild('Secret')).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the database password also needs every connected task restarted to read it; add rotation with the instance or cluster addRotationSingleUser() where the application tolerates that.',
+    });
+    const password = this.credentials.field('password', {
+      localVariable: `${upperSnake(this.name)}_PASSWORD`,
+    });
+
+    this.spec = {
+      name: this.name,
+      path: at,
+      kind: engine.kind,
+      version: engine.version,
+      cloud: aurora
+        ? `${service} ${engine.version} (Serverless v2)`
+        : `${service} ${engine.version} (${(props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO)).toString()})`,
+      local: {
+        image: localImage,
+        port,
+        ...(this.hostPort !== undefined ? { hostPort: this.hostPort } : {}),
+        environment:
+          engine.kind === 'postgres'
+            ? { POSTGRES_DB: databaseName, POSTGRES_USER: username }
+            : { MYSQL_DATABASE: databaseName, MYSQL_USER: username },
+        secrets:
+          engine.kind === 'postgres'
+            ? { POSTGRES_PASSWORD: password._toSpec() }
+            : { MYSQL_PASSWORD: password._toSpec(), MYSQL_ROOT_PASSWORD: password._toSpec() },
+        healthCheck: (engine.kind === 'postgres'
+          ? HealthCheck.shell(`pg_isready -U ${username} -d ${databaseName}`, LOCAL_CHECK)
+          : HealthCheck.shell('mysqladmin ping -h 127.0.0.1 --silent', LOCAL_CHECK)
+        )._toSpec(at, 'local.healthCheck'),
+        dataPath: engine.kind === 'postgres' ? '/var/lib/postgresql/data' : '/var/lib/mysql',
+      },
+      values: {
+        host: this.name,
+        port,
+        database: databaseName,
+        username,
+        password: password._toSpec(),
+        scheme: engine.kind === 'postgres' ? 'postgres' : 'mysql',
+      },
+    };
+    this.application._registerDataService(this);
+
+    if (extraDatabases.length > 0 || initSql !== '') {
+      this.initJob = new Job(this.application, `${this.name}-init`, {
+        image: Image.fromRegistry(`${engine.kind}:${major}`),
+        command: ['sh', '-c', initCommand(engine.kind)],
+        environment: {
+          TWINSTACK_CREATE_DATABASES: createDatabasesSql(engine.kind, extraDatabases),
+          TWINSTACK_INIT_SQL: initSql,
+        },
+      });
+      this.initJob.connectTo(
+        this,
+        engine.kind === 'postgres'
+          ? {
+              host: 'PGHOST',
+              port: 'PGPORT',
+              username: 'PGUSER',
+              database: 'PGDATABASE',
+              password: 'PGPASSWORD',
+            }
+          : {
+              host: 'DB_HOST',
+              port: 'DB_PORT',
+              username: 'DB_USER',
+              database: 'DB_NAME',
+              password: 'MYSQL_PWD',
+            },
+      );
+    }
+  }
+
+  /** @internal */
+  public get _initJob(): Job | undefined {
+    return this.initJob;
+  }
+
+  /** The model of this database. */
+  public toSpec(): DataServiceSpec {
+    return this.spec;
+  }
+
+  /** @internal */
+  public _cloudValue(value: ConnectionValue): CloudConnectionValue {
+    if (value === 'url') return { secret: ecs.Secret.fromSecretsManager(this.urlSecret()) };
+    const field = {
+      host: 'host',
+      port: 'port',
+      database: 'dbname',
+      username: 'username',
+      password: 'password',
+    }[value];
+    return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret, field) };
+  }
+
+  private urlSecret(): secretsmanager.ISecret {
+    const v = this.spec.values;
+    const endpoint = this.instance
+      ? { host: this.instance.dbInstanceEndpointAddress, port: this.instance.dbInstanceEndpointPort }
+      : {
+          host: this.cluster!.clusterEndpoint.hostname,
+          port: Token.asString(this.cluster!.clusterEndpoint.port),
+        };
+    const password = this.credentials.secret.secretValueFromJson('password').unsafeUnwrap();
+    return this._connectionUrlSecret([
+      `${v.scheme}://${v.username}:`,
+      password,
+      '@',
+      endpoint.host,
+      ':',
+      endpoint.port,
+      `/${v.database}`,
+    ]);
+  }
+
+  private acknowledgeNagFindings(aurora: boolean, multiAz: boolean): void {
+    const target = (this.instance ?? this.cluster)!;
+    Validations.of(target).acknowledge({
+      id: 'AwsSolutions-RDS11',
+      reason:
+        "The engine's standard port keeps both twins alike; the database sits in isolated subnets and its security group admits only the connected services.",
+    });
+    if (!aurora && !multiAz) {
+      Validations.of(target).acknowledge({
+        id: 'AwsSolutions-RDS3',
+        reason: 'Single-AZ by default keeps development stages cheap; production stages set multiAz: true.',
+      });
+    }
+  }
+}
+
+const LOCAL_CHECK = {
+  interval: Duration.seconds(5),
+  timeout: Duration.seconds(5),
+  retries: 20,
+  startPeriod: Duration.seconds(10),
+};
+
+function createDatabasesSql(kind: 'postgres' | 'mysql', databases: readonly string[]): string {
+  return databases
+    .map((db) =>
+      kind === 'postgres'
+        ? `SELECT 'CREATE DATABASE "${db}"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${db}')\\gexec`
+        : `CREATE DATABASE IF NOT EXISTS \`${db}\`;`,
+    )
+    .join('\n');
+}
+
+function initCommand(kind: 'postgres' | 'mysql'): string {
+  return kind === 'postgres'
+    ? 'printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | psql -q -v ON_ERROR_STOP=1 && printf "%s\\n" "$TWINSTACK_INIT_SQL" | psql -q'
+    : 'mysql() { command mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" "$@"; }; printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | mysql && printf "%s\\n" "$TWINSTACK_INIT_SQL" | mysql --force "$DB_NAME"';
+}
