@@ -198,12 +198,17 @@ export class Database extends DataService {
         'must be a letter then letters, digits or "_" (at most 63)',
       );
     const username = props.username ?? (engine.kind === 'postgres' ? 'postgres' : 'admin');
-    if (!IDENTIFIER.test(username) || ['rdsadmin', 'rdsrepladmin', 'root'].includes(username.toLowerCase())) {
+    const reserved = ['rdsadmin', 'rdsrepladmin', 'root', ...(engine.kind === 'postgres' ? ['admin'] : [])];
+    if (
+      !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username) ||
+      reserved.includes(username.toLowerCase()) ||
+      username.startsWith('pg_')
+    ) {
       throw invalid(
         at,
         'username',
         username,
-        'must be a letter then letters, digits or "_", and not a name RDS reserves',
+        `must be 1 to 16 letters, digits or "_" starting with a letter, and not a name the engine reserves (${reserved.join(', ')}${engine.kind === 'postgres' ? ', pg_*' : ''})`,
       );
     }
     const extraDatabases = props.extraDatabases ?? [];
@@ -331,9 +336,15 @@ export class Database extends DataService {
     const service = aurora
       ? `Aurora ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`
       : `RDS ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`;
-    this.credentials = Secret._managed(this, 'Credentials', secret, `${service} '${this.name}'`, {
-      localVariable: `${upperSnake(this.name)}_PASSWORD`,
-    });
+    this.credentials = Secret._managed(
+      this,
+      `${this.name}-credentials`,
+      secret,
+      `${service} '${this.name}'`,
+      {
+        localVariable: `${upperSnake(this.name)}_PASSWORD`,
+      },
+    );
     // The generated credentials (the secret itself; `secret` is its attachment to the database).
     Validations.of(this._resource.node.findChild('Secret')).acknowledge({
       id: 'AwsSolutions-SMG4',

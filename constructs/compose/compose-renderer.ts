@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Document } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 import { ValidationError } from '../errors';
 import type {
   ApplicationSpec,
@@ -279,7 +279,7 @@ function buildOf(image: Extract<ImageSpec, { kind: 'directory' }>, outputDirecto
   return {
     context: relative === '' ? '.' : relative.startsWith('..') ? relative : `./${relative}`,
     ...(image.file !== 'Dockerfile' ? { dockerfile: image.file } : {}),
-    ...(image.target ? { target: image.target } : {}),
+    ...((image.localTarget ?? image.target) ? { target: image.localTarget ?? image.target } : {}),
     ...(args.length ? { args: Object.fromEntries(args.map(([k, v]) => [k, escape(v)])) } : {}),
   };
 }
@@ -298,7 +298,7 @@ function localImageNames(app: ApplicationSpec, outputDirectory: string): Map<str
     .sort((a, b) => compareStrings(a.key, b.key));
   for (const { key, image } of builds) {
     if (names.has(key)) continue;
-    const stem = [app.name, path.basename(image.directory), image.target]
+    const stem = [app.name, path.basename(image.directory), image.localTarget ?? image.target]
       .filter(Boolean)
       .join('-')
       .toLowerCase()
@@ -354,6 +354,13 @@ export function composeToYaml(
   // YAML 1.1 rules decide what gets quoted, so values such as "no", "on" or "22:22" stay strings for
   // every compose implementation, including those that still read YAML 1.1.
   const yaml = new Document(doc, { version: '1.1' });
+  // A line of only blanks in a block scalar reads back shorter (the yaml package writes " \n" as a block
+  // that parses as "\n"), so such strings are written double-quoted, with escapes.
+  visit(yaml, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && /(^|\n)[ \t]+(\n|$)/.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
   const lines = [
     ` Local twin of application '${application}', rendered by twinstack from the same model as its cloud twin.`,
     ' Do not edit: change the application and run `twinstack compose` again.',

@@ -19,6 +19,12 @@ export interface DirectoryImageOptions {
    */
   readonly target?: string;
   /**
+   * Build stage of the local twin, e.g. a `development` stage with dev tooling while the cloud builds
+   * `production`; a declared difference between the twins.
+   * @default - the same stage as the cloud twin (`target`)
+   */
+  readonly localTarget?: string;
+  /**
    * Build arguments; never put a secret here, build arguments are stored in the image and the template.
    * @default - none
    */
@@ -94,19 +100,20 @@ class DirectoryImage extends Image {
       );
     }
     const target = this.options.target;
-    if (target !== undefined && !BUILD_TARGET.test(target)) {
-      throw invalid(at, 'image.target', target, 'is not a valid build stage name');
-    }
-    if (target !== undefined) {
-      const dockerfile = fs.readFileSync(path.join(directory, file), 'utf8');
-      const stages = [...dockerfile.matchAll(/^\s*FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) =>
-        m[1].toLowerCase(),
-      );
-      if (!stages.includes(target.toLowerCase())) {
+    const localTarget = this.options.localTarget;
+    const dockerfile = fs.readFileSync(path.join(directory, file), 'utf8');
+    const stages = [...dockerfile.matchAll(/^\s*FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1].toLowerCase());
+    for (const [prop, stage] of [
+      ['image.target', target],
+      ['image.localTarget', localTarget],
+    ] as const) {
+      if (stage === undefined) continue;
+      if (!BUILD_TARGET.test(stage)) throw invalid(at, prop, stage, 'is not a valid build stage name');
+      if (!stages.includes(stage.toLowerCase())) {
         throw invalid(
           at,
-          'image.target',
-          target,
+          prop,
+          stage,
           `is not a stage of ${file}; its stages are ${stages.length ? stages.join(', ') : '(none named)'}`,
         );
       }
@@ -122,6 +129,7 @@ class DirectoryImage extends Image {
       directory,
       file,
       ...(target !== undefined ? { target } : {}),
+      ...(localTarget !== undefined && localTarget !== target ? { localTarget } : {}),
       buildArgs: Object.fromEntries(Object.entries(buildArgs).sort(byKey)),
     };
   }

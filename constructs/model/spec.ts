@@ -47,6 +47,8 @@ export type ImageSpec =
       /** Dockerfile, relative to the context. */
       readonly file: string;
       readonly target?: string;
+      /** Build stage of the local twin when it differs from `target`. */
+      readonly localTarget?: string;
       readonly buildArgs: Readonly<Record<string, string>>;
     }
   | { readonly kind: 'registry'; readonly reference: string }

@@ -372,10 +372,32 @@ function compareImage(ctx: Context, name: string, c: CloudContainer, local: Comp
       out.push(
         error(name, 'image.dockerfile', cloudBuild.file, file, 'the twins build different Dockerfiles'),
       );
-    if ((build.target ?? undefined) !== cloudBuild.target)
+    if ((build.target ?? undefined) !== cloudBuild.target) {
+      const declared = ctx.spec?.workloads.find((w) => w.name === name)?.image;
+      const declaredStages =
+        declared?.kind === 'directory' &&
+        declared.localTarget !== undefined &&
+        declared.localTarget === build.target &&
+        declared.target === cloudBuild.target;
       out.push(
-        error(name, 'image.target', cloudBuild.target, str(build.target), 'the twins build different stages'),
+        declaredStages
+          ? standIn(
+              name,
+              'image.target',
+              cloudBuild.target,
+              str(build.target),
+              'build-stage',
+              'the model builds another stage locally (localTarget)',
+            )
+          : error(
+              name,
+              'image.target',
+              cloudBuild.target,
+              str(build.target),
+              'the twins build different stages',
+            ),
       );
+    }
     const args = Object.fromEntries(
       Object.entries(mapOf(build.args)).map(([k, v]) => [k, unescape(String(v))]),
     );

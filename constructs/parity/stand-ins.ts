@@ -40,6 +40,10 @@ export const STAND_IN_KINDS = {
     cloud: 'absent: no service task to run in (warning twinstack:job-without-dependents)',
     local: 'its own compose service that runs once',
   },
+  'build-stage': {
+    cloud: 'the image built from the stage the model names as `target`',
+    local: 'the image built from the stage the model names as `localTarget` (e.g. development tooling)',
+  },
   'managed-service': {
     cloud: 'a managed AWS service declared by the model (database, cache, broker)',
     local: 'a container standing in for it',
