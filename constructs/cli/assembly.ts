@@ -18,10 +18,15 @@ export interface AssemblyApplication {
 
 /**
  * Synthesises the CDK app into a temporary cloud assembly, as `cdk synth` would: the app command comes from
- * `appCommand` or the `app` entry of `cdk.json`, the context from `cdk.json`. The built-in CloudFormation
- * validation is skipped because only the model is read.
+ * `appCommand` or the `app` entry of `cdk.json`, the context from `cdk.json` and `context`. The built-in
+ * CloudFormation validation is skipped because only the model is read.
  */
-export function synthesize(cwd: string, env: NodeJS.ProcessEnv, appCommand?: string): string {
+export function synthesize(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  appCommand?: string,
+  context: Record<string, unknown> = {},
+): string {
   const cdkJsonPath = path.join(cwd, 'cdk.json');
   const cdkJson = fs.existsSync(cdkJsonPath) ? JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8')) : {};
   const command = appCommand ?? cdkJson.app;
@@ -37,7 +42,7 @@ export function synthesize(cwd: string, env: NodeJS.ProcessEnv, appCommand?: str
     env: {
       ...env,
       CDK_OUTDIR: outdir,
-      CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context ?? {}),
+      CDK_CONTEXT_JSON: JSON.stringify({ ...(cdkJson.context ?? {}), ...context }),
       CDK_VALIDATION: 'false',
     },
   });

@@ -6,6 +6,11 @@ import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../compose/compat
 import { ValidationError } from '../errors';
 import { readApplications, selectApplication, synthesize } from './assembly';
 import { CliError } from './cli-error';
+import { diffCommand } from './diff-command';
+import { graphCommand } from './graph-command';
+import { imagesCommand } from './images-command';
+import { parityCommand } from './parity-command';
+import { statusCommand } from './status-command';
 
 /** Where the command-line tool reads and writes. */
 export interface CliIo {
@@ -19,6 +24,12 @@ const USAGE = `Usage: twinstack <command> [options]
 
 Commands:
   compose   Write the local twin (compose file and .env.example) of an application.
+  parity    Compare the synthesized twins field by field; exit 1 when they differ.
+  diff      Compare the synthesized templates and compose files with a committed baseline (CI).
+  status    Show the deployed services: tasks, rollout, circuit breaker, failed tasks (--wait).
+  images    Check the application's ECR images exist, with scan findings; --lock pins digests.
+  graph     Draw the application as Mermaid or Graphviz.
+  Run 'twinstack <command> --help' for the options of each.
 
 Options of compose:
   -o, --output FILE        compose file to write (default: docker-compose.yml)
@@ -45,6 +56,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return command === undefined ? 2 : 0;
     }
     if (command === 'compose') return compose(rest, io);
+    if (command === 'parity') return parityCommand(rest, io);
+    if (command === 'diff') return diffCommand(rest, io);
+    if (command === 'status') return await statusCommand(rest, io);
+    if (command === 'images') return await imagesCommand(rest, io);
+    if (command === 'graph') return graphCommand(rest, io);
     throw new CliError(`unknown command '${command}'\n\n${USAGE}`, 2);
   } catch (e) {
     if (e instanceof CliError) {

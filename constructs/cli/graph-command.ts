@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseOptions } from './args';
+import { readApplications, selectApplication, synthesize } from './assembly';
+import { CliError } from './cli-error';
+import { GraphFormat, renderGraph } from './graph';
+import type { CliIo } from './main';
+
+const USAGE = `Usage: twinstack graph [options]
+
+Draws the application: services, jobs, data services, volumes, secrets and load balancers, with routes,
+dependencies (and their conditions), mounts, secret variables and connections.
+
+Options:
+      --format FORMAT      mermaid (default) or dot (Graphviz)
+  -o, --output FILE        write to FILE instead of standard output
+  -a, --application NAME   the application, when the app defines several
+  -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
+      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
+      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+  -h, --help               show this help
+`;
+
+/** `twinstack graph`: a Mermaid or Graphviz diagram of one application. */
+export function graphCommand(argv: string[], io: CliIo): number {
+  const values = parseOptions(
+    argv,
+    {
+      format: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      application: { type: 'string', short: 'a' },
+      stack: { type: 'string', short: 's' },
+      app: { type: 'string' },
+      assembly: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.out.write(USAGE);
+    return 0;
+  }
+  const format = values.format ?? 'mermaid';
+  if (format !== 'mermaid' && format !== 'dot') {
+    throw new CliError(`--format ${format} is not supported; use mermaid or dot\n\n${USAGE}`, 2);
+  }
+  const assembly = values.assembly
+    ? path.resolve(io.cwd, values.assembly)
+    : synthesize(io.cwd, io.env, values.app);
+  try {
+    const app = selectApplication(readApplications(assembly), values.application, values.stack);
+    const text = renderGraph(app.spec, format as GraphFormat);
+    if (values.output) {
+      const file = path.resolve(io.cwd, values.output);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      io.out.write(
+        `wrote ${path.relative(io.cwd, file) || file} (application '${app.spec.name}', ${format})\n`,
+      );
+    } else io.out.write(text);
+    return 0;
+  } finally {
+    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,293 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DescribeImagesCommand, DescribeRegistryCommand, ECRClient, ImageDetail } from '@aws-sdk/client-ecr';
+import { readAssetManifests } from '../parity/image-builds';
+import { compareStrings } from '../model/order';
+import { parseOptions } from './args';
+import { AssemblyApplication, readApplications, synthesize } from './assembly';
+import { awsError, clientConfig } from './aws';
+import { CliError } from './cli-error';
+import type { CliIo } from './main';
+
+const USAGE = `Usage: twinstack images [options]
+
+Checks that every ECR image the application references exists (images pulled from ECR repositories and
+the container assets cdk deploy pushes) and shows each one's digest and scan findings. With --lock,
+writes the digest of every tag to a lock file, so a later synthesis can pin exactly these images.
+Exit code: 0 every image exists, 1 an image is missing.
+
+Options:
+  -s, --stack ID           only the applications of this stack (artifact id)
+  -a, --application NAME   only this application
+      --lock               write the digests of the tagged images to the lock file
+      --lock-file FILE     the lock file (default: twinstack.lock.json)
+      --region REGION      AWS region (default: the SDK's chain, e.g. AWS_REGION)
+      --profile NAME       AWS profile (default: the SDK's chain, e.g. AWS_PROFILE)
+      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
+      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+  -h, --help               show this help
+`;
+
+/** One ECR image an application references. */
+export interface EcrImageReference {
+  /** Account of the registry; the caller's own when absent. */
+  readonly registryId?: string;
+  /** Region of the registry; the client's when absent. */
+  readonly region?: string;
+  readonly repositoryName: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  /** Workloads (or assets) that use it. */
+  readonly usedBy: readonly string[];
+  /** A container asset (content-addressed, built by cdk deploy). */
+  readonly asset: boolean;
+}
+
+/** The lock file `--lock` writes: tag references resolved to digests. */
+export interface ImageLockFile {
+  readonly version: 1;
+  /** `[registry/]repository:tag` to the digest it pointed at. */
+  readonly images: Readonly<
+    Record<
+      string,
+      {
+        readonly repository: string;
+        readonly tag: string;
+        readonly digest: string;
+        readonly registryId?: string;
+        readonly region?: string;
+      }
+    >
+  >;
+}
+
+const ECR_HOST =
+  /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?::([^@]+))?(?:@(sha256:[a-f0-9]{64}))?$/;
+
+/** `twinstack images`: existence, digests and scan findings of the application's ECR images. */
+export async function imagesCommand(argv: string[], io: CliIo): Promise<number> {
+  const values = parseOptions(
+    argv,
+    {
+      stack: { type: 'string', short: 's' },
+      application: { type: 'string', short: 'a' },
+      lock: { type: 'boolean' },
+      'lock-file': { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      app: { type: 'string' },
+      assembly: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.out.write(USAGE);
+    return 0;
+  }
+  const assembly = values.assembly
+    ? path.resolve(io.cwd, values.assembly)
+    : synthesize(io.cwd, io.env, values.app);
+  let references: EcrImageReference[];
+  try {
+    const apps = readApplications(assembly).filter(
+      (a) =>
+        (values.application === undefined || a.spec.name === values.application) &&
+        (values.stack === undefined || a.stack === values.stack),
+    );
+    if (apps.length === 0) throw new CliError('no application matches; check --stack and --application');
+    references = ecrReferences(apps);
+  } finally {
+    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
+  }
+  if (references.length === 0) {
+    io.out.write('the application references no ECR image\n');
+    return 0;
+  }
+
+  const config = clientConfig({ region: values.region, profile: values.profile });
+  const clients = new Map<string, ECRClient>();
+  const clientFor = (region?: string) => {
+    const key = region ?? '';
+    if (!clients.has(key)) clients.set(key, new ECRClient(region ? { ...config, region } : config));
+    return clients.get(key)!;
+  };
+  let account: string | undefined;
+  const rows: string[][] = [];
+  const lock: Record<string, ImageLockFile['images'][string]> = {};
+  let missing = 0;
+  for (const ref of references) {
+    let repositoryName = ref.repositoryName;
+    if (repositoryName.includes('${AWS::')) {
+      account ??= await registryAccount(clientFor());
+      const region = await clientFor().config.region();
+      repositoryName = repositoryName.replace('${AWS::AccountId}', account).replace('${AWS::Region}', region);
+    }
+    const name = `${repositoryName}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`;
+    const detail = await describeImage(clientFor(ref.region), { ...ref, repositoryName }, name);
+    if (!detail) {
+      missing++;
+      rows.push([name, 'MISSING', '-', '-', ref.usedBy.join(', ')]);
+      continue;
+    }
+    rows.push([
+      name,
+      detail.imageDigest?.slice(0, 19) ?? '-',
+      detail.imagePushedAt?.toISOString().slice(0, 10) ?? '-',
+      scanSummary(detail),
+      ref.usedBy.join(', '),
+    ]);
+    if (ref.tag && !ref.asset && detail.imageDigest) {
+      const key = `${ref.registryId ? `${ref.registryId}.dkr.ecr.${ref.region ?? (await clientFor().config.region())}.amazonaws.com/` : ''}${repositoryName}:${ref.tag}`;
+      lock[key] = {
+        repository: repositoryName,
+        tag: ref.tag,
+        digest: detail.imageDigest,
+        ...(ref.registryId ? { registryId: ref.registryId } : {}),
+        ...(ref.region ? { region: ref.region } : {}),
+      };
+    }
+  }
+  io.out.write(table(['image', 'digest', 'pushed', 'scan findings', 'used by'], rows));
+  if (values.lock) {
+    const file = path.resolve(io.cwd, values['lock-file'] ?? 'twinstack.lock.json');
+    const content: ImageLockFile = {
+      version: 1,
+      images: Object.fromEntries(Object.entries(lock).sort((a, b) => compareStrings(a[0], b[0]))),
+    };
+    fs.writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`);
+    io.out.write(
+      `wrote ${path.relative(io.cwd, file) || file}: ${Object.keys(lock).length} tag${Object.keys(lock).length === 1 ? '' : 's'} resolved to digests\n`,
+    );
+  }
+  if (missing > 0) {
+    io.err.write(
+      `twinstack: ${missing} image${missing === 1 ? '' : 's'} missing from ECR; push ${missing === 1 ? 'it' : 'them'} (cdk deploy pushes container assets)\n`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+/** Every ECR image the applications reference: their ECR images, ECR registry references and container assets. */
+export function ecrReferences(apps: readonly AssemblyApplication[]): EcrImageReference[] {
+  const found = new Map<string, EcrImageReference>();
+  const add = (ref: Omit<EcrImageReference, 'usedBy'>, user: string) => {
+    const key = JSON.stringify([ref.registryId, ref.region, ref.repositoryName, ref.tag, ref.digest]);
+    const prev = found.get(key);
+    found.set(key, { ...ref, usedBy: [...new Set([...(prev?.usedBy ?? []), user])] });
+  };
+  for (const app of apps) {
+    for (const w of app.spec.workloads) {
+      const image = w.image;
+      if (image.kind === 'ecr') {
+        const host = image.registry ? /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\./.exec(image.registry) : null;
+        add(
+          {
+            repositoryName: image.repositoryName,
+            ...(image.tag ? { tag: image.tag } : {}),
+            ...(image.digest ? { digest: image.digest } : {}),
+            ...(host ? { registryId: host[1], region: host[2] } : {}),
+            asset: false,
+          },
+          w.name,
+        );
+      } else if (image.kind === 'registry') {
+        const m = ECR_HOST.exec(image.reference);
+        if (m) {
+          add(
+            {
+              registryId: m[1],
+              region: m[2],
+              repositoryName: m[3],
+              ...(m[5] ? { digest: m[5] } : { tag: m[4] ?? 'latest' }),
+              asset: false,
+            },
+            w.name,
+          );
+        }
+      }
+    }
+    for (const manifest of readAssetManifests(path.dirname(app.file))) {
+      const images =
+        (
+          manifest as {
+            dockerImages?: Record<
+              string,
+              {
+                displayName?: string;
+                destinations?: Record<string, { repositoryName: string; imageTag: string }>;
+              }
+            >;
+          }
+        ).dockerImages ?? {};
+      for (const [hash, image] of Object.entries(images)) {
+        if (!app.stack || !(image.displayName ?? '').startsWith(`${app.stack}/`)) continue;
+        for (const d of Object.values(image.destinations ?? {})) {
+          add(
+            { repositoryName: d.repositoryName, tag: d.imageTag, asset: true },
+            `asset ${hash.slice(0, 12)}`,
+          );
+        }
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) =>
+    compareStrings(`${a.repositoryName}:${a.tag}`, `${b.repositoryName}:${b.tag}`),
+  );
+}
+
+async function registryAccount(client: ECRClient): Promise<string> {
+  try {
+    const res = await client.send(new DescribeRegistryCommand({}));
+    if (!res.registryId) throw new CliError('ECR did not name the registry account');
+    return res.registryId;
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw awsError(e, 'read the ECR registry id (ecr:DescribeRegistry)');
+  }
+}
+
+async function describeImage(
+  client: ECRClient,
+  ref: EcrImageReference,
+  name: string,
+): Promise<ImageDetail | undefined> {
+  try {
+    const res = await client.send(
+      new DescribeImagesCommand({
+        repositoryName: ref.repositoryName,
+        ...(ref.registryId ? { registryId: ref.registryId } : {}),
+        imageIds: [ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag }],
+      }),
+    );
+    return res.imageDetails?.[0];
+  } catch (e) {
+    const code = (e as { name?: string }).name;
+    if (code === 'ImageNotFoundException' || code === 'RepositoryNotFoundException') return undefined;
+    throw awsError(e, `describe image ${name} (ecr:DescribeImages)`);
+  }
+}
+
+function scanSummary(detail: ImageDetail): string {
+  const counts = detail.imageScanFindingsSummary?.findingSeverityCounts;
+  if (counts && Object.keys(counts).length) {
+    const order = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'];
+    return Object.entries(counts)
+      .sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  }
+  const status = detail.imageScanStatus?.status;
+  return status === 'COMPLETE' ? 'no findings' : status ? `scan ${status}` : 'not scanned';
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

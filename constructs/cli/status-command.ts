@@ -1,0 +1,284 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  Service,
+  Task,
+} from '@aws-sdk/client-ecs';
+import { readCloudTwin } from '../parity/cloud-twin';
+import { numberOption, parseOptions } from './args';
+import { readApplications, synthesize } from './assembly';
+import { twinFiles } from './assembly-files';
+import { awsError, clientConfig, stackResources } from './aws';
+import { CliError } from './cli-error';
+import type { CliIo } from './main';
+
+const USAGE = `Usage: twinstack status [options]
+
+Shows each service of the deployed application: desired, running and pending tasks, the rollout state,
+the deployment circuit breaker, and why the last failed tasks stopped. Reads the stack's resources with
+the usual AWS credential chain.
+Exit code: 0 all rollouts healthy, 1 a rollout failed (or, with --wait, did not finish in time).
+
+Options:
+  -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
+  -a, --application NAME   the application, when the app defines several
+      --wait               poll until every service is stable, a rollout fails, or the timeout
+      --timeout SECONDS    how long --wait waits (default: 600)
+      --interval SECONDS   time between two polls of --wait (default: 15)
+      --region REGION      AWS region (default: the SDK's chain, e.g. AWS_REGION)
+      --profile NAME       AWS profile (default: the SDK's chain, e.g. AWS_PROFILE)
+      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
+      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+  -h, --help               show this help
+`;
+
+/** Clock and sleep of the polling loop; tests replace them. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The state of one service, as shown. */
+export interface ServiceStatus {
+  readonly name: string;
+  readonly desired: number;
+  readonly running: number;
+  readonly pending: number;
+  /** Rollout state of the primary deployment: COMPLETED, IN_PROGRESS or FAILED. */
+  readonly rollout: string;
+  readonly rolloutReason?: string;
+  readonly deployments: number;
+  readonly circuitBreaker: string;
+  readonly failedTasks: number;
+  readonly stable: boolean;
+  readonly failed: boolean;
+  readonly lastFailures: readonly string[];
+}
+
+/** `twinstack status`: the deployed services of an application, optionally until they are stable. */
+export async function statusCommand(argv: string[], io: CliIo, clock: Clock = REAL_CLOCK): Promise<number> {
+  const values = parseOptions(
+    argv,
+    {
+      stack: { type: 'string', short: 's' },
+      application: { type: 'string', short: 'a' },
+      wait: { type: 'boolean' },
+      timeout: { type: 'string' },
+      interval: { type: 'string' },
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      app: { type: 'string' },
+      assembly: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    io.out.write(USAGE);
+    return 0;
+  }
+  const timeout = numberOption(values.timeout, 'timeout', 600, USAGE);
+  const interval = numberOption(values.interval, 'interval', 15, USAGE);
+  const assembly = values.assembly
+    ? path.resolve(io.cwd, values.assembly)
+    : synthesize(io.cwd, io.env, values.app);
+  let target: {
+    stackName: string;
+    application: string;
+    services: { logicalId: string; name: string; cluster: string }[];
+  };
+  try {
+    const apps = readApplications(assembly).filter(
+      (a) =>
+        (values.application === undefined || a.spec.name === values.application) &&
+        (values.stack === undefined || a.stack === values.stack),
+    );
+    if (apps.length !== 1) {
+      throw new CliError(
+        apps.length === 0
+          ? 'no application matches; check --stack and --application'
+          : `several applications match (${apps.map((a) => `${a.spec.name} in ${a.stack}`).join(', ')}); choose one with --stack or --application`,
+      );
+    }
+    const files = twinFiles(apps[0]);
+    const template = JSON.parse(fs.readFileSync(files.template, 'utf8'));
+    target = {
+      stackName: files.stackName,
+      application: apps[0].spec.name,
+      services: readCloudTwin(template, apps[0].spec.name).services.map((s) => ({
+        logicalId: s.logicalId,
+        name: s.name,
+        cluster: template.Resources[s.logicalId].Properties?.Cluster?.Ref,
+      })),
+    };
+  } finally {
+    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
+  }
+
+  const config = clientConfig({ region: values.region, profile: values.profile });
+  const physical = await stackResources(new CloudFormationClient(config), target.stackName);
+  const ecs = new ECSClient(config);
+  const started = clock.now();
+  for (;;) {
+    const statuses = await describe(ecs, target.services, physical);
+    io.out.write(format(target.stackName, target.application, statuses));
+    const failed = statuses.filter((s) => s.failed);
+    if (failed.length > 0) {
+      io.err.write(
+        `twinstack: rollout failed: ${failed.map((s) => `${s.name} (${s.rolloutReason ?? s.rollout})`).join('; ')}\n`,
+      );
+      return 1;
+    }
+    const unstable = statuses.filter((s) => !s.stable);
+    if (!values.wait) return 0;
+    if (unstable.length === 0) {
+      io.out.write('every service is stable\n');
+      return 0;
+    }
+    const elapsed = (clock.now() - started) / 1000;
+    if (elapsed + interval > timeout) {
+      io.err.write(
+        `twinstack: not stable after ${Math.round(elapsed)} s: ${unstable.map((s) => s.name).join(', ')}\n`,
+      );
+      return 1;
+    }
+    io.out.write(
+      `waiting for ${unstable.map((s) => s.name).join(', ')} (${Math.round(elapsed)} s of ${timeout} s)\n\n`,
+    );
+    await clock.sleep(interval * 1000);
+  }
+}
+
+async function describe(
+  ecs: ECSClient,
+  services: { logicalId: string; name: string; cluster: string }[],
+  physical: Map<string, string>,
+): Promise<ServiceStatus[]> {
+  const out: ServiceStatus[] = [];
+  for (const s of services) {
+    const arn = physical.get(s.logicalId);
+    const cluster = physical.get(s.cluster);
+    if (!arn || !cluster)
+      throw new CliError(
+        `service ${s.name} (${s.logicalId}) is not in the deployed stack; deploy the app first`,
+      );
+    let service: Service | undefined;
+    try {
+      const res = await ecs.send(new DescribeServicesCommand({ cluster, services: [arn] }));
+      service = res.services?.[0];
+      if (!service)
+        throw new CliError(
+          `ECS does not know service ${s.name} (${arn}): ${res.failures?.[0]?.reason ?? 'MISSING'}`,
+        );
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw awsError(e, `describe ECS service ${s.name} (ecs:DescribeServices)`);
+    }
+    out.push(await statusOf(ecs, s.name, cluster, service));
+  }
+  return out;
+}
+
+async function statusOf(
+  ecs: ECSClient,
+  name: string,
+  cluster: string,
+  service: Service,
+): Promise<ServiceStatus> {
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY') ?? service.deployments?.[0];
+  const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
+  const rollout = primary?.rolloutState ?? 'UNKNOWN';
+  const failedTasks = primary?.failedTasks ?? 0;
+  const desired = service.desiredCount ?? 0;
+  const running = service.runningCount ?? 0;
+  const pending = service.pendingCount ?? 0;
+  const circuitBreaker = !breaker?.enable
+    ? 'off'
+    : rollout === 'FAILED' && /circuit breaker/i.test(primary?.rolloutStateReason ?? '')
+      ? `tripped${breaker.rollback ? ', rolled back' : ''}`
+      : `armed${breaker.rollback ? ' (rollback)' : ''}${failedTasks ? `, ${failedTasks} failed task${failedTasks === 1 ? '' : 's'}` : ''}`;
+  return {
+    name,
+    desired,
+    running,
+    pending,
+    rollout,
+    ...(primary?.rolloutStateReason ? { rolloutReason: primary.rolloutStateReason } : {}),
+    deployments: service.deployments?.length ?? 0,
+    circuitBreaker,
+    failedTasks,
+    stable:
+      (service.deployments?.length ?? 0) <= 1 &&
+      rollout !== 'IN_PROGRESS' &&
+      running === desired &&
+      pending === 0,
+    failed: rollout === 'FAILED',
+    lastFailures: await lastFailures(ecs, cluster, service.serviceArn ?? name, name),
+  };
+}
+
+/** Why the last (at most 3) failed tasks of the service stopped, newest first. */
+async function lastFailures(
+  ecs: ECSClient,
+  cluster: string,
+  serviceArn: string,
+  name: string,
+): Promise<string[]> {
+  try {
+    const list = await ecs.send(
+      new ListTasksCommand({ cluster, serviceName: serviceArn, desiredStatus: 'STOPPED', maxResults: 20 }),
+    );
+    if (!list.taskArns?.length) return [];
+    const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: list.taskArns }))).tasks ?? [];
+    return tasks
+      .filter(isFailure)
+      .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0))
+      .slice(0, 3)
+      .map((t) => {
+        const id = t.taskArn?.split('/').pop() ?? '?';
+        const containers = (t.containers ?? [])
+          .filter((c) => (c.exitCode !== undefined && c.exitCode !== 0) || c.reason)
+          .map((c) => `${c.name}: ${c.reason ?? `exit ${c.exitCode}`}`);
+        const when = t.stoppedAt ? `${t.stoppedAt.toISOString()} ` : '';
+        return `${when}task ${id}: ${t.stoppedReason ?? t.stopCode ?? 'stopped'}${containers.length ? ` (${containers.join('; ')})` : ''}`;
+      });
+  } catch (e) {
+    throw awsError(e, `list the stopped tasks of ${name} (ecs:ListTasks, ecs:DescribeTasks)`);
+  }
+}
+
+function isFailure(t: Task): boolean {
+  if (t.stopCode === 'TaskFailedToStart' || t.stopCode === 'EssentialContainerExited') return true;
+  if ((t.containers ?? []).some((c) => c.exitCode !== undefined && c.exitCode !== 0)) return true;
+  return /health ?check|failed/i.test(t.stoppedReason ?? '');
+}
+
+function format(stackName: string, application: string, statuses: ServiceStatus[]): string {
+  const rows = statuses.map((s) => [
+    s.name,
+    `${s.running}/${s.desired}`,
+    String(s.pending),
+    `${s.rollout}${s.deployments > 1 ? ` (${s.deployments} deployments)` : ''}`,
+    s.circuitBreaker,
+  ]);
+  const header = ['service', 'running/desired', 'pending', 'rollout', 'circuit breaker'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `  ${r.map((v, i) => v.padEnd(widths[i])).join('  ')}`.trimEnd();
+  const lines = [`stack ${stackName}, application '${application}':`, line(header), ...rows.map(line)];
+  for (const s of statuses) {
+    if (s.rolloutReason && s.rollout !== 'COMPLETED') lines.push(`  ${s.name}: ${s.rolloutReason}`);
+    if (s.lastFailures.length)
+      lines.push(`  ${s.name}, last failed tasks:`, ...s.lastFailures.map((f) => `    ${f}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
