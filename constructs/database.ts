@@ -345,8 +345,11 @@ export class Database extends DataService {
         localVariable: `${upperSnake(this.name)}_PASSWORD`,
       },
     );
-    // The generated credentials (the secret itself; `secret` is its attachment to the database).
-    Validations.of(this._resource.node.findChild('Secret')).acknowledge({
+    // The generated credentials (the secret itself; `secret` is its attachment to the database). They
+    // outlive the stack like the final snapshot does, so a restored database can still be opened.
+    const generated = this._resource.node.findChild('Secret') as secretsmanager.Secret;
+    generated.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    Validations.of(generated).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the database password also needs every connected task restarted to read it; add rotation with the instance or cluster addRotationSingleUser() where the application tolerates that.',

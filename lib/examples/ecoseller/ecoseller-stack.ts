@@ -149,7 +149,7 @@ export class EcosellerStack extends Stack {
     );
 
     // The reverse proxy of the original deployment, as routes of one load balancer.
-    this.web = new LoadBalancer(application, 'reverse_proxy');
+    this.web = new LoadBalancer(application, 'reverse-proxy');
     this.web.addRoute('api', {
       service: this.backend,
       pathPatterns: ['/api/*', '/admin*', '/static/*', '/media/*'],
