@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DescribeImagesCommand, DescribeRegistryCommand, ECRClient, ImageDetail } from '@aws-sdk/client-ecr';
-import { readAssetManifests } from '../parity/image-builds';
 import { compareStrings } from '../model/order';
 import { parseOptions } from './args';
 import { AssemblyApplication, readApplications, synthesize } from './assembly';
@@ -208,27 +207,16 @@ export function ecrReferences(apps: readonly AssemblyApplication[]): EcrImageRef
         }
       }
     }
-    for (const manifest of readAssetManifests(path.dirname(app.file))) {
-      const images =
-        (
-          manifest as {
-            dockerImages?: Record<
-              string,
-              {
-                displayName?: string;
-                destinations?: Record<string, { repositoryName: string; imageTag: string }>;
-              }
-            >;
-          }
-        ).dockerImages ?? {};
-      for (const [hash, image] of Object.entries(images)) {
-        if (!app.stack || !(image.displayName ?? '').startsWith(`${app.stack}/`)) continue;
-        for (const d of Object.values(image.destinations ?? {})) {
-          add(
-            { repositoryName: d.repositoryName, tag: d.imageTag, asset: true },
-            `asset ${hash.slice(0, 12)}`,
-          );
-        }
+    // The stack's own asset manifest; an app's container assets are the images of its stack.
+    const manifestFile = path.join(path.dirname(app.file), `${app.stack}.assets.json`);
+    const manifest = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : {};
+    const assets: Record<
+      string,
+      { destinations?: Record<string, { repositoryName: string; imageTag: string }> }
+    > = manifest.dockerImages ?? {};
+    for (const [hash, image] of Object.entries(assets)) {
+      for (const d of Object.values(image.destinations ?? {})) {
+        add({ repositoryName: d.repositoryName, tag: d.imageTag, asset: true }, `asset ${hash.slice(0, 12)}`);
       }
     }
   }

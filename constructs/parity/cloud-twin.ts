@@ -91,7 +91,7 @@ export interface CloudTwin {
  * their build), if it is one.
  */
 export function assetHashOf(image: string): string | undefined {
-  const m = /[^@]:([a-f0-9]{64})$/.exec(image);
+  const m = /(?<!sha256):([a-f0-9]{64})$/.exec(image);
   return m?.[1];
 }
 

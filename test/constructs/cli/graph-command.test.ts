@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../../constructs/cli/main';
+import { renderGraph } from '../../../constructs/cli/graph';
+import { GoalsStack } from '../../../lib/examples';
+import { recordingIo } from '../../support/cli-io';
+import { testApp } from '../../support/test-app';
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-graph-'));
+const app = testApp({ outdir });
+const goals = new GoalsStack(app, 'Goals', { database: 'container' });
+app.synth();
+const spec = goals.application.toSpec();
+
+test('Mermaid: every part of the application, routes and dependencies with their conditions', () => {
+  const text = renderGraph(spec, 'mermaid');
+  expect(text.split('\n')[0]).toBe('flowchart LR');
+  expect(text).toContain('  lb_web{{"web<br/>load balancer, HTTP 80<br/>locally: proxy on localhost:80"}}');
+  expect(text).toContain('  w_backend("backend<br/>service, 2-6 tasks<br/>ports 80")');
+  expect(text).toContain('  vol_data[("data<br/>volume: EFS / named volume")]');
+  expect(text).toContain('  lb_web -->|"10: /goals* :80"| w_backend');
+  expect(text).toContain('  lb_web -->|"default :80"| w_frontend');
+  expect(text).toContain('  w_backend -->|"healthy"| w_mongodb');
+  expect(text).toContain('  w_mongodb -.->|"/data/db"| vol_data');
+  expect(text).toContain('  sec_MongoPassword -.->|"MONGODB_PASSWORD"| w_backend');
+  expect(renderGraph(spec, 'mermaid')).toBe(text);
+});
+
+test('DOT: the same graph for Graphviz', () => {
+  const text = renderGraph(spec, 'dot');
+  expect(text.startsWith('digraph "goals" {\n  rankdir=LR;')).toBe(true);
+  expect(text).toContain('  w_backend -> w_mongodb [label="healthy"];');
+  expect(text).toContain('  w_mongodb -> vol_data [label="/data/db", style=dashed];');
+  expect(text).toContain(
+    '  lb_web [label="web\\nload balancer, HTTP 80\\nlocally: proxy on localhost:80", shape=hexagon];',
+  );
+  expect(text.trimEnd().endsWith('}')).toBe(true);
+});
+
+test('twinstack graph writes the file it is given, and rejects an unknown format', async () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-graph-cwd-'));
+  const run = recordingIo(cwd);
+  expect(await main(['graph', '--assembly', outdir, '--format', 'dot', '-o', 'docs/goals.dot'], run.io)).toBe(
+    0,
+  );
+  expect(fs.readFileSync(path.join(cwd, 'docs/goals.dot'), 'utf8')).toBe(renderGraph(spec, 'dot'));
+  expect(run.out()).toBe("wrote docs/goals.dot (application 'goals', dot)\n");
+  const bad = recordingIo(cwd);
+  expect(await main(['graph', '--assembly', outdir, '--format', 'svg'], bad.io)).toBe(2);
+  expect(bad.err()).toContain('--format svg is not supported; use mermaid or dot');
+});

@@ -1,0 +1,140 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Annotations, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import {
+  DescribeImagesCommand,
+  DescribeRegistryCommand,
+  ECRClient,
+  ECRServiceException,
+  ImageNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { mockClient } from 'aws-sdk-client-mock';
+import { Application, Image, Service } from '../../../constructs';
+import { main } from '../../../constructs/cli/main';
+import { recordingIo } from '../../support/cli-io';
+import { testApp } from '../../support/test-app';
+
+// An app with an ECR image by tag, one from an ECR registry reference by digest, a built image (a container
+// asset) and a Docker Hub image (not ECR: not checked).
+const buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-images-build-'));
+fs.writeFileSync(path.join(buildDir, 'Dockerfile'), 'FROM busybox:1.36\n');
+const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-images-'));
+const app = testApp({ outdir: assembly });
+const stack = new Stack(app, 'Shop');
+const shop = new Application(stack, 'shop');
+const DIGEST = `sha256:${'e'.repeat(64)}`;
+new Service(shop, 'api', {
+  image: Image.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'shop/api'), 'v1'),
+});
+const tool = new Service(shop, 'tool', {
+  image: Image.fromRegistry(`210987654321.dkr.ecr.us-east-1.amazonaws.com/tools/cli@${DIGEST}`),
+});
+Annotations.of(tool).acknowledgeWarning(
+  '@aws-cdk/aws-ecs:ecrImageRequiresPolicy',
+  'only its name is read here',
+);
+new Service(shop, 'web', { image: Image.fromDirectory(buildDir) });
+new Service(shop, 'cache', { image: Image.fromRegistry('redis:7') });
+app.synth();
+const assetHash = JSON.parse(fs.readFileSync(path.join(assembly, 'Shop.assets.json'), 'utf8')).dockerImages;
+const ASSET_TAG = Object.keys(assetHash)[0];
+
+const ecrMock = mockClient(ECRClient);
+
+async function images(...args: string[]) {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-images-cwd-'));
+  const run = recordingIo(cwd);
+  const code = await main(['images', '--assembly', assembly, '--region', 'eu-west-1', ...args], run.io);
+  return { code, out: run.out(), err: run.err(), cwd };
+}
+
+function found(digest: string, findings?: Record<string, number>) {
+  return {
+    imageDetails: [
+      {
+        imageDigest: digest,
+        imagePushedAt: new Date('2025-02-03T04:05:06Z'),
+        ...(findings
+          ? {
+              imageScanStatus: { status: 'COMPLETE' as const },
+              imageScanFindingsSummary: { findingSeverityCounts: findings },
+            }
+          : {}),
+      },
+    ],
+  };
+}
+
+beforeEach(() => {
+  ecrMock.reset();
+  ecrMock.on(DescribeRegistryCommand).resolves({ registryId: '123456789012' });
+});
+
+test('every ECR image exists: digests and scan findings, exit 0; --lock pins the tags to digests', async () => {
+  const apiDigest = `sha256:${'1'.repeat(64)}`;
+  ecrMock
+    .on(DescribeImagesCommand, { repositoryName: 'shop/api' })
+    .resolves(found(apiDigest, { HIGH: 2, CRITICAL: 1 }));
+  ecrMock.on(DescribeImagesCommand, { repositoryName: 'tools/cli' }).resolves(found(DIGEST, {}));
+  ecrMock
+    .on(DescribeImagesCommand, { repositoryName: 'cdk-hnb659fds-container-assets-123456789012-eu-west-1' })
+    .resolves(found(`sha256:${'2'.repeat(64)}`));
+  const result = await images('--lock');
+  expect(result.err).toBe('');
+  expect(result.code).toBe(0);
+  const lines = result.out.split('\n');
+  expect(lines[0]).toMatch(/^image +digest +pushed +scan findings +used by$/);
+  expect(result.out).toMatch(/shop\/api:v1 +sha256:111111111111 +2025-02-03 +CRITICAL 1, HIGH 2 +api/);
+  expect(result.out).toMatch(
+    new RegExp(`tools/cli@${DIGEST} +sha256:eeeeeeeeeeee +2025-02-03 +no findings +tool`),
+  );
+  expect(result.out).toMatch(
+    new RegExp(
+      `cdk-hnb659fds-container-assets-123456789012-eu-west-1:${ASSET_TAG} .* not scanned +asset ${ASSET_TAG.slice(0, 12)}`,
+    ),
+  );
+  expect(result.out).not.toContain('redis');
+  expect(
+    ecrMock.commandCalls(DescribeImagesCommand, { repositoryName: 'tools/cli' })[0].args[0].input,
+  ).toEqual({
+    repositoryName: 'tools/cli',
+    registryId: '210987654321',
+    imageIds: [{ imageDigest: DIGEST }],
+  });
+  expect(result.out).toContain('wrote twinstack.lock.json: 1 tag resolved to digests');
+  expect(JSON.parse(fs.readFileSync(path.join(result.cwd, 'twinstack.lock.json'), 'utf8'))).toEqual({
+    version: 1,
+    images: { 'shop/api:v1': { repository: 'shop/api', tag: 'v1', digest: apiDigest } },
+  });
+});
+
+test('a missing image is listed and exits 1', async () => {
+  ecrMock.on(DescribeImagesCommand).resolves(found(`sha256:${'3'.repeat(64)}`));
+  ecrMock
+    .on(DescribeImagesCommand, { repositoryName: 'shop/api' })
+    .rejects(new ImageNotFoundException({ $metadata: {}, message: 'not found' }));
+  const result = await images();
+  expect(result.code).toBe(1);
+  expect(result.out).toMatch(/shop\/api:v1 +MISSING/);
+  expect(result.err).toBe(
+    'twinstack: 1 image missing from ECR; push it (cdk deploy pushes container assets)\n',
+  );
+});
+
+test('throttling after the retries is a clear error', async () => {
+  ecrMock.on(DescribeImagesCommand).rejects(
+    new ECRServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { attempts: 5 },
+      message: 'Rate exceeded',
+    }),
+  );
+  const result = await images();
+  expect(result.code).toBe(1);
+  expect(result.err).toMatch(
+    /^twinstack: AWS kept throttling describe image .* \(ecr:DescribeImages\) \(5 attempts\); wait a minute and run again\n$/,
+  );
+});
