@@ -222,6 +222,7 @@ export class Application extends Construct {
 
   /** @internal */
   public _registerDataService(dataService: DataService): void {
+    if (this.dataServiceList.includes(dataService)) return;
     const clash =
       this.dataServiceList.find((d) => d.name === dataService.name) ??
       this.workloads.find((w) => w.name === dataService.name);

@@ -72,6 +72,12 @@ export interface CacheProps extends DataServiceProps {
 const PORT = 6379;
 
 /**
+ * The upstream Redis image of each ElastiCache Redis OSS version: ElastiCache 7.1 is its own release on the
+ * 7.x line, with no upstream 7.1 image; 7.2 is the closest compatible one.
+ */
+const LOCAL_REDIS_TAG: Record<string, string> = { '6.2': '6.2', '7.0': '7.0', '7.1': '7.2' };
+
+/**
  * A Redis or Valkey cache. Cloud: an ElastiCache replication group in the application's isolated subnets,
  * encrypted in transit (TLS) and at rest, with an AUTH token generated into Secrets Manager; only connected
  * services may reach its port. Local: the official image of the same version, the same password from
@@ -164,7 +170,7 @@ export class Cache extends DataService {
     }
 
     const password = this.credentials.value({ localVariable: variable });
-    const image = this.kind === 'redis' ? `redis:${version}` : `valkey/valkey:${version}`;
+    const image = this.kind === 'redis' ? `redis:${LOCAL_REDIS_TAG[version]}` : `valkey/valkey:${version}`;
     const server = this.kind === 'redis' ? 'redis-server' : 'valkey-server';
     const cli = this.kind === 'redis' ? 'redis-cli' : 'valkey-cli';
     this.spec = {
@@ -193,7 +199,6 @@ export class Cache extends DataService {
       },
       values: { host: this.name, port: PORT, password: password._toSpec(), scheme: 'redis' },
     };
-    this.application._registerDataService(this);
   }
 
   /** The model of this cache. */

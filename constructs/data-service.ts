@@ -60,12 +60,17 @@ export abstract class DataService extends Construct {
 
   protected constructor(scope: Construct, id: string, props: DataServiceProps) {
     super(scope, id);
+    if (props === undefined || props === null || typeof props !== 'object') {
+      throw invalid(this.node.path, 'props', props, 'must be an object with at least `engine`');
+    }
     this.application = Application.of(this);
     this.name = checkName(this.node.path, 'name', props.name ?? id);
     this.hostPort =
       props.hostPort === undefined
         ? undefined
         : checkInteger(this.node.path, 'hostPort', props.hostPort, 1, 65535);
+    // Registered first, so a name clash is reported as such before anything else is created.
+    this.application._registerDataService(this);
   }
 
   /** The model of this data service. */
@@ -165,7 +170,7 @@ export abstract class DataService extends Construct {
    */
   public _allowFrom(connections: ec2.IConnectable, dependent: CfnResource, from: string): void {
     this.securityGroup.connections.allowFrom(connections, this._cloudPort, `from ${from}`);
-    const target = this._resource.node.defaultChild;
+    const target = this._resource instanceof CfnResource ? this._resource : this._resource.node.defaultChild;
     if (target instanceof CfnResource) dependent.addResourceDependency(target);
   }
 }

@@ -246,7 +246,7 @@ export class Database extends DataService {
           at,
           'localImage',
           props.localImage,
-          `must be an official ${engine.kind} image of major version ${major}, e.g. "${engine.kind}:${major}-alpine"`,
+          `must be an official ${engine.kind} image of major version ${major}, e.g. "${engine.kind}:${major}-${engine.kind === 'postgres' ? 'alpine' : 'oracle'}"`,
         );
       }
     }
@@ -290,6 +290,7 @@ export class Database extends DataService {
         credentials,
         defaultDatabaseName: databaseName,
         writer: rds.ClusterInstance.serverlessV2('Writer'),
+        ...(engine.kind === 'mysql' ? { backtrackWindow: Duration.hours(24) } : {}),
         readers: props.multiAz ? [rds.ClusterInstance.serverlessV2('Reader', { scaleWithWriter: true })] : [],
         storageEncrypted: true,
         iamAuthentication: true,
@@ -365,7 +366,7 @@ export class Database extends DataService {
       version: engine.version,
       cloud: aurora
         ? `${service} ${engine.version} (Serverless v2)`
-        : `${service} ${engine.version} (${(props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO)).toString()})`,
+        : `${service} ${engine.version} (db.${(props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO)).toString()})`,
       local: {
         image: localImage,
         port,
@@ -379,10 +380,21 @@ export class Database extends DataService {
             ? { POSTGRES_PASSWORD: password._toSpec() }
             : { MYSQL_PASSWORD: password._toSpec(), MYSQL_ROOT_PASSWORD: password._toSpec() },
         healthCheck: (engine.kind === 'postgres'
-          ? HealthCheck.shell(`pg_isready -U ${username} -d ${databaseName}`, LOCAL_CHECK)
+          ? // Over TCP: the image's first-start setup server listens on the socket only.
+            HealthCheck.shell(`pg_isready -h 127.0.0.1 -U ${username} -d ${databaseName}`, LOCAL_CHECK)
           : HealthCheck.shell('mysqladmin ping -h 127.0.0.1 --silent', LOCAL_CHECK)
         )._toSpec(at, 'local.healthCheck'),
         dataPath: engine.kind === 'postgres' ? '/var/lib/postgresql/data' : '/var/lib/mysql',
+        // The RDS master user may create databases; the image grants its MYSQL_USER one database only.
+        ...(engine.kind === 'mysql'
+          ? {
+              command: [
+                'sh',
+                '-c',
+                "echo \"GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'%' WITH GRANT OPTION;\" > /docker-entrypoint-initdb.d/00-twinstack-grants.sql && exec docker-entrypoint.sh mysqld",
+              ],
+            }
+          : {}),
       },
       values: {
         host: this.name,
@@ -393,9 +405,17 @@ export class Database extends DataService {
         scheme: engine.kind === 'postgres' ? 'postgres' : 'mysql',
       },
     };
-    this.application._registerDataService(this);
-
     if (extraDatabases.length > 0 || initSql !== '') {
+      const jobName = `${this.name}-init`;
+      const taken = this.application.node.tryFindChild(jobName);
+      if (taken) {
+        throw invalid(
+          at,
+          'extraDatabases',
+          extraDatabases.length ? extraDatabases : props.initScript,
+          `need an init job named '${jobName}', and ${taken.node.path} already has that id; rename one of them`,
+        );
+      }
       this.initJob = new Job(this.application, `${this.name}-init`, {
         image: Image.fromRegistry(`${engine.kind}:${major}`),
         command: ['sh', '-c', initCommand(engine.kind)],
