@@ -393,7 +393,10 @@ describe('Database: settings', () => {
     expect(instance.Properties).toMatchObject({ DBName: 'shop_main', MasterUsername: 'shop_owner' });
     const local = localTwin(application).services.db;
     expect(local.environment).toMatchObject({ POSTGRES_DB: 'shop_main', POSTGRES_USER: 'shop_owner' });
-    expect(local.healthcheck!.test).toEqual(['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U shop_owner -d shop_main']);
+    expect(local.healthcheck!.test).toEqual([
+      'CMD-SHELL',
+      'pg_isready -h 127.0.0.1 -U shop_owner -d shop_main',
+    ]);
   });
 
   test('a VPC without isolated subnets puts the database in the private subnets', () => {
