@@ -194,7 +194,8 @@ function connectionValue(
       const credentials = v.password
         ? `${escape(v.username ?? '')}:${secretVariable(app, v.password, variables)}@`
         : '';
-      return `${v.scheme}://${credentials}${v.host}:${v.port}${v.database ? `/${escape(v.database)}` : ''}`;
+      const query = v.urlQuery ? `${v.database ? '' : '/'}?${escape(v.urlQuery)}` : '';
+      return `${v.scheme}://${credentials}${v.host}:${v.port}${v.database ? `/${escape(v.database)}` : ''}${query}`;
     }
   }
 }

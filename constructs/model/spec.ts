@@ -253,6 +253,8 @@ export interface DataServiceSpec {
     readonly password?: SecretReferenceSpec;
     /** Scheme of connection URLs (`postgres`, `mysql`, `redis`, `rediss`, `https`, `amqps`, `mongodb`). */
     readonly scheme: string;
+    /** Query string the local twin's connection URL ends with, without `?` (e.g. `authSource=admin`). */
+    readonly urlQuery?: string;
   };
 }
 
