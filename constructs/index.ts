@@ -7,6 +7,7 @@ export * from './dependency';
 export * from './job';
 export * from './load-balancer';
 export * from './route';
+export * from './search-domain';
 export * from './secret';
 export * from './service';
 export * from './volume';
