@@ -6,6 +6,7 @@ export * from './database';
 export * from './dependency';
 export * from './job';
 export * from './load-balancer';
+export * from './message-broker';
 export * from './route';
 export * from './search-domain';
 export * from './secret';
