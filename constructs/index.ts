@@ -3,6 +3,7 @@ export * from './application';
 export * from './cache';
 export * from './data-service';
 export * from './database';
+export * from './document-database';
 export * from './dependency';
 export * from './job';
 export * from './load-balancer';
