@@ -390,7 +390,11 @@ export class Service extends Workload {
     if (requests === undefined || !this.scalableTarget) return;
     // One target-tracking policy per route: ECS scales out when any route's requests per task exceed it.
     for (const route of this.routeList.slice(this.requestScalingConfigured)) {
-      this.scalableTarget.scaleOnRequestCount(`Requests${route.node.id}`, {
+      // Routes of different load balancers may share an id; later ones get a numbered policy id.
+      const taken = new Set(this.scalableTarget.node.findAll().map((c) => c.node.id));
+      let id = `Requests${route.node.id}`;
+      for (let n = 2; taken.has(id); n++) id = `Requests${route.node.id}${n}`;
+      this.scalableTarget.scaleOnRequestCount(id, {
         requestsPerTarget: requests,
         targetGroup: route.targetGroup,
       });

@@ -359,7 +359,8 @@ export function composeToYaml(
   // that parses as "\n"), so such strings are written double-quoted, with escapes.
   visit(yaml, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && /(^|\n)[ \t]+(\n|$)/.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      if (typeof node.value === 'string' && /(^|\n)[ \t]+(\n|$)/.test(node.value))
+        node.type = Scalar.QUOTE_DOUBLE;
     },
   });
   const lines = [
