@@ -11,6 +11,8 @@ import {
   Image,
   Job,
   LoadBalancer,
+  SearchDomain,
+  SearchEngine,
   Secret,
   Service,
   Volume,
@@ -59,6 +61,11 @@ export class EcosellerStack extends Stack {
       hostPort: 5434,
     });
     const redis = new Cache(application, 'redis', { engine: CacheEngine.redis('7.1'), persistence: true });
+    // Elasticsearch in the original; OpenSearch serves the same client API.
+    const search = new SearchDomain(application, 'elasticsearch', {
+      engine: SearchEngine.openSearch('2.17'),
+      hostPort: 9200,
+    });
     const djangoSecret = Secret.generate(application, 'DjangoSecretKey', {
       length: 50,
       localVariable: 'DJANGO_SECRET_KEY',
@@ -84,6 +91,7 @@ export class EcosellerStack extends Stack {
     });
     this.backend.connectTo(backendDb, postgres);
     this.backend.connectTo(redis, { url: 'REDIS_URL' });
+    this.backend.connectTo(search, { url: 'ELASTICSEARCH_URL' });
 
     const worker = new Service(application, 'rq-worker', {
       image: Image.fromDirectory(examplePath('ecoseller', 'backend'), { target: 'rq-worker' }),

@@ -1,0 +1,185 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parse } from 'yaml';
+import { EcosellerStack } from '../../../lib/examples';
+import { composeSchemaErrors } from '../../support/compose-schema';
+import { comparable } from '../../support/compose-equivalence';
+import { cloudRouteTables } from '../../support/route-tables';
+import { PROJECT_ROOT, testApp } from '../../support/test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const SEED = parse(
+  fs.readFileSync(
+    path.join(PROJECT_ROOT, 'test/fixtures/seed-systems/ecoseller/docker-compose.prod.yaml'),
+    'utf8',
+  ),
+  { merge: true },
+);
+
+// One synthesis with aws-cdk-lib's built-in CloudFormation validation on.
+let stack: EcosellerStack;
+let assembly: CloudAssembly;
+let template: Template;
+let composeText: string;
+let compose: any;
+
+beforeAll(() => {
+  const app = testApp({ cloudFormationValidation: true });
+  stack = new EcosellerStack(app, 'Ecoseller');
+  assembly = app.synth();
+  template = Template.fromJSON(assembly.getStackByName('Ecoseller').template);
+  composeText = stack.application.renderLocalTwinFiles(PROJECT_ROOT).compose;
+  compose = parse(composeText);
+});
+
+const containers = (): Record<string, any> =>
+  Object.fromEntries(
+    Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap((td) =>
+      td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c]),
+    ),
+  );
+
+describe('Ecoseller local twin', () => {
+  test('matches the snapshot', () => {
+    expect(composeText).toMatchSnapshot();
+  });
+
+  test('passes the Compose Specification schema', () => {
+    expect(composeSchemaErrors(composeText)).toEqual([]);
+  });
+
+  test('has every service of the production compose file, plus the init job of the recommender database', () => {
+    const ours = Object.keys(compose.services).sort();
+    expect(ours).toEqual([...Object.keys(SEED.services), 'postgres_rs-init'].sort());
+  });
+
+  test('waits in the order the original does', () => {
+    const conditions = (name: string) => comparable(compose.services[name]).dependsOn;
+    expect(conditions('backend')).toMatchObject({ postgres_backend: 'service_healthy' });
+    expect(conditions('recommender_system')).toMatchObject({ postgres_rs: 'service_healthy' });
+    expect(conditions('recommender_system_trainer')).toMatchObject({ recommender_system: 'service_healthy' });
+    expect(conditions('rq-worker')).toMatchObject({ backend: 'service_started', redis: 'service_healthy' });
+    expect(conditions('frontend_dashboard')).toMatchObject({ backend: 'service_started' });
+  });
+
+  test('builds the development stage of each component locally, from one Dockerfile per component', () => {
+    for (const name of ['backend', 'frontend_dashboard', 'frontend_storefront', 'recommender_system']) {
+      expect(compose.services[name].build.target).toBe('development');
+    }
+    expect(compose.services['rq-worker'].build).toEqual({
+      context: './lib/examples/ecoseller/backend',
+      target: 'rq-worker',
+    });
+    expect(compose.services.recommender_system_trainer.entrypoint).toEqual([
+      'sh',
+      '/usr/src/app/run_trainer.sh',
+    ]);
+  });
+
+  test('the databases run the same major version as the original, with its data on named volumes', () => {
+    expect(compose.services.postgres_backend.image).toBe('postgres:13-alpine');
+    expect(compose.services.postgres_backend.ports).toEqual(['5433:5432']);
+    expect(compose.services.postgres_backend.healthcheck.test).toEqual([
+      'CMD-SHELL',
+      'pg_isready -h 127.0.0.1 -U postgres -d ecoseller',
+    ]);
+    expect(compose.services.postgres_rs.volumes).toEqual([
+      { type: 'volume', source: 'postgres_rs-data', target: '/var/lib/postgresql/data' },
+    ]);
+    expect(compose.services['postgres_rs-init'].environment.TWINSTACK_INIT_SQL).toContain(
+      'CREATE DATABASE similarity;',
+    );
+  });
+
+  test('the recommender and its trainer share one volume', () => {
+    const mounts = (name: string) => compose.services[name].volumes;
+    expect(mounts('recommender_system')).toEqual(mounts('recommender_system_trainer'));
+    expect(mounts('recommender_system')[0].source).toBe('shared-volume');
+  });
+
+  test('no credential sits in the compose file: connection values read from .env', () => {
+    const env = compose.services.backend.environment;
+    expect(env.POSTGRES_PASSWORD).toBe('${POSTGRES_BACKEND_PASSWORD:?set POSTGRES_BACKEND_PASSWORD in .env}');
+    expect(env.REDIS_URL).toBe('redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}@redis:6379');
+    expect(env.SECRET_KEY).toBe('${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY in .env}');
+    expect(composeText).not.toMatch(/POSTGRES_PASSWORD: postgres\b/);
+  });
+});
+
+describe('Ecoseller cloud twin', () => {
+  test('matches the snapshot', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('passes cdk-nag AwsSolutions and the built-in CloudFormation validation; no open warning', () => {
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+    const report = JSON.parse(
+      fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
+    );
+    const findings = report.pluginReports
+      .filter((p: { pluginName: string }) => p.pluginName !== 'Construct Annotations')
+      .flatMap((p: { violations: unknown[] }) => p.violations);
+    expect(findings).toEqual([]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('the two PostgreSQL databases are managed, private, encrypted and kept on deletion', () => {
+    template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    template.allResourcesProperties('AWS::RDS::DBInstance', {
+      Engine: 'postgres',
+      EngineVersion: '13',
+      PubliclyAccessible: false,
+      StorageEncrypted: true,
+      DeletionProtection: true,
+    });
+    for (const r of Object.values(template.findResources('AWS::RDS::DBInstance'))) {
+      expect(r.DeletionPolicy).toBe('Snapshot');
+    }
+  });
+
+  test('Redis is ElastiCache with TLS and an AUTH token from Secrets Manager', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'redis',
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+    });
+    const token = JSON.stringify(template.findResources('AWS::ElastiCache::ReplicationGroup'));
+    expect(token).toContain('"AuthToken":{"Fn::Join":["",["{{resolve:secretsmanager:"');
+  });
+
+  test('each connected service receives the same variable names in both twins', () => {
+    const cloud = containers();
+    for (const name of ['backend', 'rq-worker', 'recommender_system']) {
+      const c = cloud[name];
+      const cloudNames = [...(c.Environment ?? []), ...(c.Secrets ?? [])].map((e: any) => e.Name).sort();
+      expect(cloudNames).toEqual(Object.keys(compose.services[name].environment).sort());
+    }
+  });
+
+  test('the reverse proxy is one load balancer: API paths, the dashboard host, the storefront otherwise', () => {
+    const [table] = cloudRouteTables(template.toJSON());
+    expect(
+      table.rows.map((r) => [r.priority, r.conditions.pathPatterns, r.conditions.hostHeaders, r.target]),
+    ).toEqual([
+      [10, ['/api/*', '/admin*', '/static/*', '/media/*'], [], 'backend:8000'],
+      [20, [], ['dashboard.*'], 'frontend_dashboard:3000'],
+      [undefined, [], [], 'frontend_storefront:3000'],
+    ]);
+    expect(compose.services['reverse-proxy'].ports).toEqual(['80:80']);
+  });
+
+  test('builds the production stage in the cloud', () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(assembly.directory, 'Ecoseller.assets.json'), 'utf8'),
+    );
+    const targets = Object.values(manifest.dockerImages)
+      .map((i: any) => i.source.dockerBuildTarget)
+      .sort();
+    // The dashboard and storefront directories hold the same Dockerfile, so they share one asset.
+    expect(targets).toEqual(['production', 'production', 'production', 'rq-worker']);
+  });
+});
