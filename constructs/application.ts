@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { LocalTwin, renderLocalTwin, renderLocalTwinFiles } from './compose/compose-renderer';
+import { localTwinOnlyRequested, synthesizeLocalTwinsOnly } from './compose/local-twin-only';
 import { invalid, ValidationError } from './errors';
 import { checkName } from './model/names';
 import type { ApplicationSpec } from './model/spec';
@@ -147,6 +148,8 @@ export class Application extends Construct {
     });
     // Once the stack's template is written, the rendered twins must agree (see checkParityOnSynth).
     checkParityOnSynth(this);
+    // `twinstack compose` reads only the model: its synthesis skips the cloud twin.
+    if (localTwinOnlyRequested()) synthesizeLocalTwinsOnly(this, Application.isApplication);
   }
 
   /** The application model: every workload, volume and secret, sorted by name. */

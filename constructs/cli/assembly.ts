@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { LOCAL_TWIN_ONLY_CONTEXT, LOCAL_TWIN_ONLY_ENV } from '../compose/local-twin-only';
 import { modelFromJson } from '../model/model-file';
 import type { ApplicationSpec } from '../model/spec';
 import { byName } from '../model/order';
@@ -19,16 +20,21 @@ export interface AssemblyApplication {
 /**
  * Synthesises the CDK app into a temporary cloud assembly, as `cdk synth` would: the app command comes from
  * `appCommand` or the `app` entry of `cdk.json`, the context from `cdk.json` and `context`. The built-in
- * CloudFormation validation is skipped because only the model is read.
+ * CloudFormation validation is skipped because only the model is read. With `localTwinOnly`, the app writes
+ * only the model files (see LOCAL_TWIN_ONLY_ENV): no templates, no parity check.
  */
 export function synthesize(
   cwd: string,
   env: NodeJS.ProcessEnv,
   appCommand?: string,
   context: Record<string, unknown> = {},
+  options: { readonly localTwinOnly?: boolean } = {},
 ): string {
   const cdkJsonPath = path.join(cwd, 'cdk.json');
   const cdkJson = fs.existsSync(cdkJsonPath) ? JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8')) : {};
+  // Committed lookups (e.g. availability zones of stacks with an account and region), as `cdk synth` reads them.
+  const cdkContextPath = path.join(cwd, 'cdk.context.json');
+  const lookups = fs.existsSync(cdkContextPath) ? JSON.parse(fs.readFileSync(cdkContextPath, 'utf8')) : {};
   const command = appCommand ?? cdkJson.app;
   if (!command)
     throw new CliError(
@@ -42,8 +48,14 @@ export function synthesize(
     env: {
       ...env,
       CDK_OUTDIR: outdir,
-      CDK_CONTEXT_JSON: JSON.stringify({ ...(cdkJson.context ?? {}), ...context }),
+      CDK_CONTEXT_JSON: JSON.stringify({
+        ...lookups,
+        ...(cdkJson.context ?? {}),
+        ...(options.localTwinOnly ? LOCAL_TWIN_ONLY_CONTEXT : {}),
+        ...context,
+      }),
       CDK_VALIDATION: 'false',
+      [LOCAL_TWIN_ONLY_ENV]: options.localTwinOnly ? '1' : '',
     },
   });
   if (result.status !== 0) {

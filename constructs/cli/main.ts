@@ -6,11 +6,6 @@ import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../compose/compat
 import { ValidationError } from '../errors';
 import { readApplications, selectApplication, synthesize } from './assembly';
 import { CliError } from './cli-error';
-import { diffCommand } from './diff-command';
-import { graphCommand } from './graph-command';
-import { imagesCommand } from './images-command';
-import { parityCommand } from './parity-command';
-import { statusCommand } from './status-command';
 
 /** Where the command-line tool reads and writes. */
 export interface CliIo {
@@ -56,11 +51,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return command === undefined ? 2 : 0;
     }
     if (command === 'compose') return compose(rest, io);
-    if (command === 'parity') return parityCommand(rest, io);
-    if (command === 'diff') return diffCommand(rest, io);
-    if (command === 'status') return await statusCommand(rest, io);
-    if (command === 'images') return await imagesCommand(rest, io);
-    if (command === 'graph') return graphCommand(rest, io);
+    // The other commands are loaded when run: with their AWS SDK clients and the template differ they
+    // would triple the start-up time of `twinstack compose`, the command of the local inner loop.
+    if (command === 'parity') return (await import('./parity-command')).parityCommand(rest, io);
+    if (command === 'diff') return (await import('./diff-command')).diffCommand(rest, io);
+    if (command === 'status') return await (await import('./status-command')).statusCommand(rest, io);
+    if (command === 'images') return await (await import('./images-command')).imagesCommand(rest, io);
+    if (command === 'graph') return (await import('./graph-command')).graphCommand(rest, io);
     throw new CliError(`unknown command '${command}'\n\n${USAGE}`, 2);
   } catch (e) {
     if (e instanceof CliError) {
@@ -109,7 +106,7 @@ function compose(argv: string[], io: CliIo): number {
   }
   const assembly = values.assembly
     ? path.resolve(io.cwd, values.assembly)
-    : synthesize(io.cwd, io.env, values.app);
+    : synthesize(io.cwd, io.env, values.app, {}, { localTwinOnly: true });
   try {
     const app = selectApplication(readApplications(assembly), values.application, values.stack);
     const output = path.resolve(io.cwd, values.output ?? 'docker-compose.yml');
