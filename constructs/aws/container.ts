@@ -5,11 +5,16 @@ import { EcrImage, Image } from '../model/image';
 import type { CpuArchitectureName, ImageSpec, WorkloadSpec } from '../model/spec';
 import type { SecretReference } from '../secret';
 
+/** Files of a build context that hold local secrets (`.env`, `.env.local`, ...), left out of image assets. */
+export const LOCAL_SECRET_FILES: readonly string[] = ['.env', '.env.*', '!.env.example'];
+
 /** The ECS image of a workload's image spec. */
 export function containerImage(image: Image, spec: ImageSpec, arch: CpuArchitectureName): ecs.ContainerImage {
   switch (spec.kind) {
     case 'directory':
       return ecs.ContainerImage.fromAsset(spec.directory, {
+        // The local twin's secrets live in .env files; the cloud assembly's copy of the context must not.
+        exclude: [...LOCAL_SECRET_FILES],
         file: spec.file,
         ...(spec.target ? { target: spec.target } : {}),
         buildArgs: { ...spec.buildArgs },
