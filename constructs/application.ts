@@ -101,6 +101,12 @@ export class Application extends Construct {
   private readonly loadBalancerList: LoadBalancer[] = [];
   private readonly dataServiceList: DataService[] = [];
   private readonly emitted = new Set<string>();
+  /**
+   * The compose file this synthesis wrote, and where: the parity check uses the document rendered from
+   * the model instead of parsing the file again when the file is unchanged.
+   * @internal
+   */
+  public _writtenCompose?: { readonly outdir: string; readonly text: string };
 
   constructor(scope: Construct, id: string, props: ApplicationProps = {}) {
     super(scope, id);
@@ -298,6 +304,7 @@ export class Application extends Construct {
     const spec = this.toSpec();
     const files = renderLocalTwinFiles(spec, { outputDirectory: outdir });
     fs.writeFileSync(path.join(outdir, this.localTwinFiles.composeFile), files.compose);
+    this._writtenCompose = { outdir, text: files.compose };
     fs.writeFileSync(path.join(outdir, this.localTwinFiles.envExampleFile), files.envExample);
     fs.writeFileSync(path.join(outdir, this.localTwinFiles.modelFile), modelToJson(spec, outdir));
   }
