@@ -28,7 +28,9 @@ export class TwinstackScalingStack extends Stack {
     let web: LoadBalancer | undefined;
     for (let i = 0; i < services; i++) {
       if (i % ROUTES_PER_LOAD_BALANCER === 0) {
-        web = new LoadBalancer(application, `web${i / ROUTES_PER_LOAD_BALANCER}`);
+        const n = i / ROUTES_PER_LOAD_BALANCER;
+        // Locally each load balancer is a proxy on its own host port.
+        web = new LoadBalancer(application, `web${n}`, n === 0 ? {} : { localPort: 8000 + n });
       }
       const service = new Service(application, `svc${i}`, {
         image: Image.fromRegistry('public.ecr.aws/docker/library/nginx:1.27'),
