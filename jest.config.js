@@ -11,4 +11,7 @@ module.exports = {
   snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 60000,
+  // A worker per core. Jest's default keeps one core for its own process, which on a 2-core machine (CI,
+  // most laptops' containers) means one worker: the files ran one after another while a core idled.
+  maxWorkers: '100%',
 };
