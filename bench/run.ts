@@ -40,6 +40,8 @@ interface Sample {
   readonly loadedMs?: number;
   readonly constructedMs?: number;
   readonly synthesizedMs?: number;
+  /** CPU time of the process, user + system, ms (synth runs only). */
+  readonly cpuMs?: number;
   readonly resources?: number;
 }
 
@@ -130,9 +132,9 @@ function ecoseller(runs: number): void {
     );
     print();
     print(
-      '| variant | resources | wall median | min–max | IQR | construct | synth | peak RSS median | min–max |',
+      '| variant | resources | wall median | min–max | IQR | CPU median | construct | synth | peak RSS median | min–max |',
     );
-    print('| --- | --: | --: | --: | --: | --: | --: | --: | --: |');
+    print('| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
     for (const [label, samples] of [
       ['(a) twinstack', a],
       ['(b) hand-written', b],
@@ -141,8 +143,9 @@ function ecoseller(runs: number): void {
       const rss = summarize(samples.map((s) => s.rssMiB));
       const construct = median(samples.map((s) => s.constructedMs! - s.loadedMs!));
       const synthesis = median(samples.map((s) => s.synthesizedMs! - s.constructedMs!));
+      const cpu = median(samples.map((s) => s.cpuMs!));
       print(
-        `| ${label} | ${samples[0].resources} | ${ms(wall.median)} | ${spread(wall, ms)} | ${iqr(wall, ms)} | ${ms(construct)} | ${ms(synthesis)} | ${mb(rss.median)} | ${spread(rss, mb)} |`,
+        `| ${label} | ${samples[0].resources} | ${ms(wall.median)} | ${spread(wall, ms)} | ${iqr(wall, ms)} | ${ms(cpu)} | ${ms(construct)} | ${ms(synthesis)} | ${mb(rss.median)} | ${spread(rss, mb)} |`,
       );
     }
     const wallRatios = a.map((s, i) => s.wallMs / b[i].wallMs);
@@ -156,8 +159,13 @@ function ecoseller(runs: number): void {
     print(
       `a/b peak RSS per pair: ${rssRatios.map((x) => x.toFixed(2)).join(', ')} — median **${r.median.toFixed(2)}** (${r.min.toFixed(2)}–${r.max.toFixed(2)})`,
     );
+    const cpuRatios = a.map((s, i) => s.cpuMs! / b[i].cpuMs!);
+    const c = summarize(cpuRatios);
     print(
-      `median ratio of the medians: ${(median(a.map((s) => s.wallMs)) / median(b.map((s) => s.wallMs))).toFixed(2)}`,
+      `a/b CPU time per pair: ${cpuRatios.map((x) => x.toFixed(2)).join(', ')} — median **${c.median.toFixed(2)}** (${c.min.toFixed(2)}–${c.max.toFixed(2)})`,
+    );
+    print(
+      `ratio of the wall-time medians: ${(median(a.map((s) => s.wallMs)) / median(b.map((s) => s.wallMs))).toFixed(2)}`,
     );
   }
   print();
@@ -172,12 +180,12 @@ function scaling(runs: number): void {
     print(`### CloudFormation validation ${validation} (load before: ${load()})`);
     print();
     print(
-      '| N | twinstack wall ms (min–max) | hand-written wall ms (min–max) | a/b | twinstack RSS MiB | hand-written RSS MiB | resources a / b |',
+      '| N | twinstack wall ms (min–max) | hand-written wall ms (min–max) | a/b | CPU ms a / b | twinstack RSS MiB | hand-written RSS MiB | resources a / b |',
     );
-    print('| --: | --: | --: | --: | --: | --: | --: |');
-    const medians: Record<'a' | 'b', { wall: number[]; rss: number[] }> = {
-      a: { wall: [], rss: [] },
-      b: { wall: [], rss: [] },
+    print('| --: | --: | --: | --: | --: | --: | --: | --: |');
+    const medians: Record<'a' | 'b', { wall: number[]; rss: number[]; cpu: number[] }> = {
+      a: { wall: [], rss: [], cpu: [] },
+      b: { wall: [], rss: [], cpu: [] },
     };
     for (const n of sizes) {
       const { a, b } = pairs(
@@ -193,30 +201,42 @@ function scaling(runs: number): void {
       medians.b.wall.push(wb.median);
       medians.a.rss.push(ra);
       medians.b.rss.push(rb);
+      const ca = median(a.map((s) => s.cpuMs!));
+      const cb = median(b.map((s) => s.cpuMs!));
+      medians.a.cpu.push(ca);
+      medians.b.cpu.push(cb);
       print(
-        `| ${n} | ${ms(wa.median)} (${spread(wa, ms)}) | ${ms(wb.median)} (${spread(wb, ms)}) | ${(wa.median / wb.median).toFixed(2)} | ${mb(ra)} | ${mb(rb)} | ${a[0].resources} / ${b[0].resources} |`,
+        `| ${n} | ${ms(wa.median)} (${spread(wa, ms)}) | ${ms(wb.median)} (${spread(wb, ms)}) | ${(wa.median / wb.median).toFixed(2)} | ${ms(ca)} / ${ms(cb)} | ${mb(ra)} | ${mb(rb)} | ${a[0].resources} / ${b[0].resources} |`,
       );
     }
     print();
     print(
-      '| variant | ms per service (slope) | intercept ms | R² | MiB per service (slope) | R² | per-service cost N=1→' +
-        sizes[sizes.length - 1] +
-        ' |',
+      '| variant | wall ms per service (slope) | intercept ms | R² | CPU ms per service (slope) | R² | MiB per service (slope) | R² | per-service cost N=' +
+        `${sizes[0]}→${sizes[sizes.length - 1]}` +
+        ' (wall, CPU, RSS) |',
     );
-    print('| --- | --: | --: | --: | --: | --: | --: |');
+    print('| --- | --: | --: | --: | --: | --: | --: | --: | --: |');
     const last = sizes.length - 1;
+    const intervals: string[] = [];
     for (const [label, m] of [
       ['twinstack', medians.a],
       ['hand-written', medians.b],
     ] as const) {
       const wall = fitLine(sizes, m.wall);
+      const cpu = fitLine(sizes, m.cpu);
       const rss = fitLine(sizes, m.rss);
-      const marginal = (m.wall[last] - m.wall[0]) / (sizes[last] - sizes[0]);
-      const marginalMb = (m.rss[last] - m.rss[0]) / (sizes[last] - sizes[0]);
+      const per = (v: number[]) => (v[last] - v[0]) / (sizes[last] - sizes[0]);
+      // The cost per service between consecutive sizes: a linear growth keeps it flat.
+      const steps = sizes
+        .slice(1)
+        .map((n, i) => `${sizes[i]}→${n}: ${((m.wall[i + 1] - m.wall[i]) / (n - sizes[i])).toFixed(1)}`);
+      intervals.push(`${label}: wall ms per service ${steps.join(', ')}`);
       print(
-        `| ${label} | ${wall.slope.toFixed(1)} | ${ms(wall.intercept)} | ${wall.r2.toFixed(4)} | ${rss.slope.toFixed(2)} | ${rss.r2.toFixed(4)} | ${marginal.toFixed(1)} ms, ${marginalMb.toFixed(2)} MiB |`,
+        `| ${label} | ${wall.slope.toFixed(1)} | ${ms(wall.intercept)} | ${wall.r2.toFixed(4)} | ${cpu.slope.toFixed(1)} | ${cpu.r2.toFixed(4)} | ${rss.slope.toFixed(2)} | ${rss.r2.toFixed(4)} | ${per(m.wall).toFixed(1)} ms, ${per(m.cpu).toFixed(1)} ms, ${per(m.rss).toFixed(2)} MiB |`,
       );
     }
+    print();
+    for (const line of intervals) print(line);
   }
   print();
 }
