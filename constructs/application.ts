@@ -10,6 +10,9 @@ import { LocalTwin, renderLocalTwin, renderLocalTwinFiles } from './compose/comp
 import { localTwinOnlyRequested, synthesizeLocalTwinsOnly } from './compose/local-twin-only';
 import { invalid, ValidationError } from './errors';
 import { checkName } from './model/names';
+import { checkProfileName } from './model/profiles';
+import { compareStrings } from './model/order';
+import type { DeploymentStage } from './stages';
 import type { ApplicationSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
 import { modelToJson } from './model/model-file';
@@ -44,6 +47,18 @@ export interface ApplicationProps {
    * @default true
    */
   readonly containerInsights?: boolean;
+  /**
+   * The stage (environment) this application is deployed as, from a `Stages` definition: the compose
+   * project and the Service Connect namespace are named `<name>-<stage>`, and the stage's `profiles` are
+   * the optional parts the cloud twin includes.
+   * @default - no stage: named `name` in both twins
+   */
+  readonly stage?: DeploymentStage<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Optional parts (workload `profile`s) the cloud twin includes. Every profile is in the local twin.
+   * @default - the stage's profiles; none without a stage
+   */
+  readonly profiles?: string[];
 }
 
 const APPLICATION = Symbol.for('twinstack.Application');
@@ -85,6 +100,12 @@ export class Application extends Construct {
 
   /** Name of the application in both twins. */
   public readonly name: string;
+  /** The stage this application is deployed as, if any. */
+  public readonly stage?: DeploymentStage<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Optional parts (profiles) the cloud twin includes. */
+  public readonly profiles: readonly string[];
+  /** Compose project and Service Connect namespace name: `<name>-<stage>` with a stage, else `name`. */
+  public readonly projectName: string;
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
   /** The ECS cluster. */
@@ -113,6 +134,25 @@ export class Application extends Construct {
     Object.defineProperty(this, APPLICATION, { value: true });
     this.name = checkName(this.node.path, 'name', props.name ?? id);
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    if (props.stage !== undefined) {
+      if (typeof props.stage?.name !== 'string' || !Array.isArray(props.stage.profiles)) {
+        throw invalid(
+          this.node.path,
+          'stage',
+          props.stage,
+          'must be a stage of a Stages definition, e.g. stages.stage("dev")',
+        );
+      }
+      this.stage = props.stage;
+    }
+    if (props.profiles !== undefined && !Array.isArray(props.profiles)) {
+      throw invalid(this.node.path, 'profiles', props.profiles, 'must be a list of profile names');
+    }
+    const profiles = props.profiles ?? props.stage?.profiles ?? [];
+    this.profiles = [...new Set(profiles.map((p) => checkProfileName(this.node.path, 'profiles', p)))].sort(
+      compareStrings,
+    );
+    this.projectName = this.stage ? `${this.name}-${this.stage.name}` : this.name;
     for (const other of Stack.of(this).node.findAll()) {
       if (other !== this && Application.isApplication(other) && other.name === this.name) {
         throw invalid(
@@ -133,7 +173,7 @@ export class Application extends Construct {
     }
     this.vpc = props.vpc ?? this.createVpc();
     this.namespace = new servicediscovery.HttpNamespace(this, 'Namespace', {
-      name: this.name,
+      name: this.projectName,
       description: `Service Connect namespace of application ${this.name}`,
     });
     this.cluster = new ecs.Cluster(this, 'Cluster', {
@@ -168,7 +208,14 @@ export class Application extends Construct {
       secrets: this.secrets.map((s) => s.toSpec()).sort(byName),
       loadBalancers: this.loadBalancerList.map((l) => l.toSpec()).sort(byName),
       dataServices: this.dataServiceList.map((d) => d.toSpec()).sort(byName),
+      ...(this.stage ? { stage: this.stage.name } : {}),
+      ...(this.profiles.length ? { profiles: [...this.profiles] } : {}),
     };
+  }
+
+  /** Whether the cloud twin includes workloads of `profile` (always, for workloads without a profile). */
+  public includesProfile(profile?: string): boolean {
+    return profile === undefined || this.profiles.includes(profile);
   }
 
   /** Checks the whole model; the errors are what synthesis would reject. */

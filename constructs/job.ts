@@ -1,49 +1,159 @@
+import { CfnResource, CustomResource, TimeZone } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
+import { JobRunner } from './aws/job-runner';
+import { JobTask, TaskHost } from './aws/job-task';
 import type { Dependency } from './dependency';
+import { invalid } from './errors';
 import type { SecretReference } from './secret';
 import type { DataService } from './data-service';
-import type { ConnectionValue } from './model/spec';
+import { JobRun } from './model/job-run';
+import type { ConnectionValue, JobRunSpec } from './model/spec';
 import { Service } from './service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
 
 /** Properties of a Job. */
-export type JobProps = WorkloadProps;
+export interface JobProps extends WorkloadProps {
+  /**
+   * When the job runs in the cloud twin: inside the tasks of the services that wait for it, once per
+   * deployment as its own task (migrations), or on a schedule. Locally a job is a compose service that
+   * runs to completion (`restart: "no"`); a scheduled one only with `docker compose run`.
+   * @default JobRun.inDependentTasks()
+   */
+  readonly runs?: JobRun;
+}
 
 /**
  * A one-shot container that must exit successfully before the workloads that depend on it start
- * (`Dependency.completedSuccessfully(job)`).
+ * (`Dependency.completedSuccessfully(job)`). Where it runs in the cloud depends on `runs`:
  *
- * Cloud: the job runs as a non-essential container inside every task of each dependent service, and the
- * dependent's container waits for it with the ECS container dependency `SUCCESS`, so no task of a dependent
- * can serve before the job succeeded in it; if the job fails, the task stops and the deployment circuit
- * breaker rolls back. It therefore runs once per task start, which suits idempotent preparation (building
- * state, warming caches). Local: a compose service with `restart: "no"` that dependents wait for with
- * `service_completed_successfully`.
+ * - `JobRun.inDependentTasks()` (default): as a non-essential container inside every task of each
+ *   dependent service, which waits for it with the ECS container dependency `SUCCESS`, so no task of a
+ *   dependent can serve before the job succeeded in it; if the job fails, the task stops and the deployment
+ *   circuit breaker rolls back. It runs once per task start, which suits idempotent preparation.
+ * - `JobRun.oncePerDeployment()`: as its own Fargate task, started by a CloudFormation custom resource
+ *   after what it waits for and before what waits for it; the deployment fails if the job fails.
+ * - `JobRun.onSchedule(schedule)`: as its own Fargate task started by an EventBridge Scheduler schedule.
+ *
+ * Local: a compose service with `restart: "no"` that dependents wait for with
+ * `service_completed_successfully`; a scheduled job belongs to the compose profile `jobs` and runs with
+ * `docker compose run --rm <name>`.
  */
 export class Job extends Workload {
-  /** Log group of the job's containers, in every host task. */
+  /** Log group of the job's containers, in every task that runs it. */
   public readonly logGroup: logs.LogGroup;
-  private readonly hosts = new Map<Service, ecs.ContainerDefinition>();
+  /** When the job runs. */
+  public readonly run: JobRunSpec;
+  /** The job's own task, for a job that runs once per deployment or on a schedule (and is deployed). */
+  public readonly task?: JobTask;
+  /** The custom resource that runs the job during deployments, for `JobRun.oncePerDeployment()`. */
+  public readonly deploymentRun?: CustomResource;
+  /** The EventBridge Scheduler schedule, for `JobRun.onSchedule()`. */
+  public readonly schedule?: scheduler.Schedule;
+  private readonly hosts = new Map<TaskHost, ecs.ContainerDefinition>();
+  private readonly ownContainer?: ecs.ContainerDefinition;
 
   constructor(scope: Construct, id: string, props: JobProps) {
     super(scope, id, props, 'job');
+    const path = this.node.path;
+    if (props.runs !== undefined && !(props.runs instanceof JobRun)) {
+      throw invalid(
+        path,
+        'runs',
+        props.runs,
+        'must be a JobRun, e.g. JobRun.oncePerDeployment() or JobRun.onSchedule(JobSchedule.cron("0 3 * * ? *"))',
+      );
+    }
+    this.run = (props.runs ?? JobRun.inDependentTasks())._toSpec(path);
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: this.application.logRetention });
+    if (this.run.kind !== 'dependents' && this.isDeployed) {
+      const app = this.application;
+      const task = new JobTask(this, 'Task', {
+        name: this.name,
+        cpu: this._cpu,
+        memoryMiB: this._memoryMiB,
+        cpuArchitecture: this._cpuArchitecture,
+        vpc: app.vpc,
+      });
+      this.task = task;
+      this.ownContainer = task.taskDefinition.addContainer(
+        this.name,
+        containerOptions(this._image, this.toSpec(), this.logGroup, { essential: true }),
+      );
+      addConfigFiles(task.taskDefinition, this.ownContainer, this._configFiles, this.logGroup);
+      if (this.run.kind === 'deployment') {
+        this.deploymentRun = JobRunner.of(app).run(
+          this,
+          {
+            name: this.name,
+            taskDefinition: task.taskDefinition,
+            securityGroup: task.securityGroup,
+            logGroup: this.logGroup,
+          },
+          this.run.timeoutSeconds,
+          this.run.trigger,
+        );
+        task._setTrigger(this.deploymentRun.node.defaultChild as CfnResource);
+      } else {
+        this.schedule = new scheduler.Schedule(this, 'Schedule', {
+          description: `twinstack job ${this.name} of ${app.projectName}`,
+          schedule: scheduler.ScheduleExpression.expression(
+            this.run.expression,
+            this.run.timeZone ? TimeZone.of(this.run.timeZone) : undefined,
+          ),
+          target: new schedulerTargets.EcsRunFargateTask(app.cluster, {
+            taskDefinition: task.taskDefinition,
+            vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+            securityGroups: [task.securityGroup],
+            assignPublicIp: false,
+            platformVersion: ecs.FargatePlatformVersion.LATEST,
+          }),
+        });
+        task._setTrigger(this.schedule.node.defaultChild as CfnResource);
+      }
+    }
     this.initialise();
   }
 
-  /** The job's container in each service task that runs it. */
+  /** The job's container in each service task that runs it (jobs that run in their dependents' tasks). */
   public get containers(): ReadonlyMap<Service, ecs.ContainerDefinition> {
-    return new Map(this.hosts);
+    return new Map(
+      [...this.hosts].filter((e): e is [Service, ecs.ContainerDefinition] => e[0] instanceof Service),
+    );
+  }
+
+  /** The job's own container, for a job with its own task. */
+  public get container(): ecs.ContainerDefinition | undefined {
+    return this.ownContainer;
+  }
+
+  /**
+   * The resource that runs the job once per deployment; what waits for the job is ordered after it.
+   * @internal
+   */
+  public get _runResource(): CfnResource | undefined {
+    return this.deploymentRun?.node.defaultChild as CfnResource | undefined;
   }
 
   /**
    * Adds this job (and the jobs it depends on) to `host`'s task definition and returns its container.
    * @internal
    */
-  public _attachTo(host: Service): ecs.ContainerDefinition {
+  public _attachTo(host: TaskHost): ecs.ContainerDefinition {
+    if (this.run.kind !== 'dependents') {
+      throw invalid(
+        this.node.path,
+        'runs',
+        this.run.kind,
+        `runs as its own task (${this.run.kind}); it cannot run inside the task of '${host.name}'`,
+      );
+    }
     const existing = this.hosts.get(host);
     if (existing) return existing;
     host._reserveForJob(this);
@@ -58,6 +168,7 @@ export class Job extends Workload {
       }),
     );
     this.hosts.set(host, container);
+    addConfigFiles(host.taskDefinition, container, this._configFiles, this.logGroup);
     for (const m of this.mounts) host._mountIn(container, m);
     for (const c of this.connections) host._connectContainer(container, c.dataService, c.variables);
     for (const d of this.dependsOn) this.wire(host, container, d);
@@ -65,19 +176,26 @@ export class Job extends Workload {
   }
 
   protected extras(): WorkloadExtras {
-    return { ports: [], desiredCount: 1 };
+    return {
+      ports: [],
+      desiredCount: 1,
+      ...(this.run && this.run.kind !== 'dependents' ? { run: this.run } : {}),
+    };
   }
 
   protected onEnvironment(key: string, value: string): void {
     for (const c of this.hosts.values()) c.addEnvironment(key, value);
+    this.ownContainer?.addEnvironment(key, value);
   }
 
   protected onSecret(key: string, reference: SecretReference): void {
     for (const c of this.hosts.values()) c.addSecret(key, ecsSecret(reference));
+    this.ownContainer?.addSecret(key, ecsSecret(reference));
   }
 
   protected onMount(mount: Mount): void {
     for (const [host, c] of this.hosts) host._mountIn(c, mount);
+    if (this.task && this.ownContainer) this.task._mountIn(this.ownContainer, mount);
   }
 
   protected onConnection(
@@ -85,15 +203,32 @@ export class Job extends Workload {
     variables: Readonly<Record<string, ConnectionValue>>,
   ): void {
     for (const [host, c] of this.hosts) host._connectContainer(c, dataService, variables);
+    if (this.task && this.ownContainer)
+      this.task._connectContainer(this.ownContainer, dataService, variables);
   }
 
   protected onDependency(dependency: Dependency): void {
+    const target = dependency.target;
+    if (target instanceof Job && target.run.kind === 'schedule') {
+      throw invalid(
+        this.node.path,
+        `dependsOn[${this.dependsOn.length - 1}]`,
+        target.name,
+        'runs on a schedule; nothing can wait for it to complete',
+      );
+    }
     for (const [host, c] of this.hosts) this.wire(host, c, dependency);
+    if (this.task && this.ownContainer) this.wire(this.task, this.ownContainer, dependency);
   }
 
-  private wire(host: Service, container: ecs.ContainerDefinition, dependency: Dependency): void {
+  private wire(host: TaskHost, container: ecs.ContainerDefinition, dependency: Dependency): void {
     const target = dependency.target;
+    if (!target.isDeployed) return; // an optional part the stage leaves out
     if (target instanceof Job) {
+      if (target.run.kind === 'deployment') {
+        host._dependOnJobRun(target);
+        return;
+      }
       container.addContainerDependencies({
         container: target._attachTo(host),
         condition:

@@ -136,6 +136,14 @@ export class Route extends Construct {
         `is not a port of service '${serviceSpec.name}'; its ports are ${ports.join(', ')}`,
       );
     }
+    if (!props.service.isDeployed) {
+      throw invalid(
+        path,
+        'service',
+        serviceSpec.name,
+        `belongs to profile '${props.service.profile}', which the cloud twin of this stage does not include; a load balancer cannot route to it (enable the profile, or route to a service that is always deployed)`,
+      );
+    }
     const conditions = conditionsSpec(path, props);
     const catchAll = isCatchAll(conditions);
     const priority = catchAll

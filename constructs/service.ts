@@ -1,15 +1,26 @@
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Token, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
+import type { TaskHost } from './aws/job-task';
 import { ecsHealthCheck } from './aws/health-check';
 import type { Dependency } from './dependency';
 import { invalid } from './errors';
 import { HealthCheck } from './model/health-check';
 import { checkInteger } from './model/names';
-import type { AutoScalingSpec, ConnectionValue, HealthCheckSpec, PortProtocol, PortSpec } from './model/spec';
+import type {
+  AutoScalingSpec,
+  ConnectionValue,
+  HealthCheckSpec,
+  MetricScalingSpec,
+  PortProtocol,
+  PortSpec,
+} from './model/spec';
 import { wholeSeconds } from './model/durations';
 import type { Route } from './route';
 import { WarningIds } from './model/validate';
@@ -99,6 +110,30 @@ export interface AutoScalingOptions {
    * @default - not scaled on requests
    */
   readonly requestsPerTarget?: number;
+  /**
+   * Scaling on a CloudWatch metric you give, e.g. the depth of the queue a worker reads: target tracking
+   * (`targetValue`) or step scaling (`steps`). Cloud only; the local twin runs one container.
+   * @default - not scaled on a metric
+   */
+  readonly metric?: MetricScalingOptions;
+}
+
+/** Scaling on a CloudWatch metric. Give `targetValue` or `steps`. */
+export interface MetricScalingOptions {
+  /** The metric, e.g. `queue.metricApproximateNumberOfMessagesVisible()` or a metric your workers publish. */
+  readonly metric: cloudwatch.IMetric;
+  /**
+   * Target tracking: the value of the metric the service keeps by adding and removing tasks (for a
+   * per-task metric, such as backlog per task).
+   * @default - step scaling with `steps`
+   */
+  readonly targetValue?: number;
+  /**
+   * Step scaling: how many tasks to add (positive `change`) or remove (negative) while the metric is in a
+   * range, e.g. `[{ upper: 0, change: -1 }, { lower: 100, change: +1 }, { lower: 1000, change: +5 }]`.
+   * @default - target tracking with `targetValue`
+   */
+  readonly steps?: appscaling.ScalingInterval[];
 }
 
 const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'http', 'http2', 'grpc'];
@@ -109,15 +144,13 @@ const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
  * application's cluster, in private subnets, registered with Service Connect under its name, with a
  * deployment circuit breaker that rolls back. Local: a compose service of the same name.
  */
-export class Service extends Workload {
-  /** The Fargate task definition. */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The service's main container. */
-  public readonly container: ecs.ContainerDefinition;
-  /** The ECS service. */
-  public readonly fargateService: ecs.FargateService;
-  /** Log group of the service's containers. */
-  public readonly logGroup: logs.LogGroup;
+export class Service extends Workload implements TaskHost {
+  private readonly cloud?: {
+    readonly taskDefinition: ecs.FargateTaskDefinition;
+    readonly container: ecs.ContainerDefinition;
+    readonly fargateService: ecs.FargateService;
+    readonly logGroup: logs.LogGroup;
+  };
   private readonly ports: readonly PortSpec[];
   private readonly healthCheckSpec?: HealthCheckSpec;
   private readonly desiredCount: number;
@@ -190,10 +223,15 @@ export class Service extends Workload {
       ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
     };
     const spec = this.toSpec();
+    if (!this.isDeployed) {
+      // An optional part the stage leaves out of the cloud twin: only the model (and the local twin) has it.
+      this.initialise();
+      return;
+    }
 
     const app = this.application;
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: app.logRetention });
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: app.logRetention });
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: this._cpu,
       memoryLimitMiB: this._memoryMiB,
       runtimePlatform: {
@@ -213,9 +251,9 @@ export class Service extends Workload {
         );
       }
     }
-    this.container = this.taskDefinition.addContainer(
+    const container = taskDefinition.addContainer(
       this.name,
-      containerOptions(this._image, spec, this.logGroup, {
+      containerOptions(this._image, spec, logGroup, {
         essential: true,
         portMappings: this.ports.map((p) => ({
           name: p.name,
@@ -226,9 +264,10 @@ export class Service extends Workload {
         ...(healthCheck ? { healthCheck } : {}),
       }),
     );
-    this.fargateService = new ecs.FargateService(this, 'Service', {
+    addConfigFiles(taskDefinition, container, this._configFiles, logGroup);
+    const fargateService = new ecs.FargateService(this, 'Service', {
       cluster: app.cluster,
-      taskDefinition: this.taskDefinition,
+      taskDefinition,
       desiredCount: this.desiredCount,
       minHealthyPercent: this.deployment.minHealthyPercent,
       maxHealthyPercent: this.deployment.maxHealthyPercent,
@@ -244,11 +283,43 @@ export class Service extends Workload {
           dnsName: this.name,
           port: p.containerPort,
         })),
-        logDriver: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'service-connect' }),
+        logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'service-connect' }),
       },
     });
+    this.cloud = { taskDefinition, container, fargateService, logGroup };
     this.initialise();
     this.acknowledgeNagFindings();
+  }
+
+  /** The Fargate task definition. Throws for a service the stage leaves out of the cloud twin. */
+  public get taskDefinition(): ecs.FargateTaskDefinition {
+    return this.deployed().taskDefinition;
+  }
+
+  /** The service's main container. Throws for a service the stage leaves out of the cloud twin. */
+  public get container(): ecs.ContainerDefinition {
+    return this.deployed().container;
+  }
+
+  /** The ECS service. Throws for a service the stage leaves out of the cloud twin. */
+  public get fargateService(): ecs.FargateService {
+    return this.deployed().fargateService;
+  }
+
+  /** Log group of the service's containers. Throws for a service the stage leaves out of the cloud twin. */
+  public get logGroup(): logs.LogGroup {
+    return this.deployed().logGroup;
+  }
+
+  private deployed(): NonNullable<Service['cloud']> {
+    if (this.cloud) return this.cloud;
+    const stage = this.application.stage;
+    throw invalid(
+      this.node.path,
+      'profile',
+      this.profile,
+      `is not included in the cloud twin of ${stage ? `stage '${stage.name}'` : `application '${this.application.name}'`}, so the service has no AWS resources; enable the profile (stage or Application profiles) or check isDeployed first`,
+    );
   }
 
   /** Host name other services of the application reach this one by, in both twins. */
@@ -336,12 +407,13 @@ export class Service extends Workload {
       options.requestsPerTarget === undefined
         ? undefined
         : checkInteger(path, 'autoScale.requestsPerTarget', options.requestsPerTarget, 1, 1000000);
-    if (cpu === undefined && memory === undefined && requests === undefined) {
+    const metric = options.metric === undefined ? undefined : checkMetricScaling(path, options.metric);
+    if (cpu === undefined && memory === undefined && requests === undefined && metric === undefined) {
       throw invalid(
         path,
         'autoScale',
         options,
-        'needs a target: cpuUtilizationPercent, memoryUtilizationPercent or requestsPerTarget',
+        'needs a target: cpuUtilizationPercent, memoryUtilizationPercent, requestsPerTarget or metric',
       );
     }
     this.autoScaling = {
@@ -350,12 +422,26 @@ export class Service extends Workload {
       ...(cpu !== undefined ? { cpuUtilizationPercent: cpu } : {}),
       ...(memory !== undefined ? { memoryUtilizationPercent: memory } : {}),
       ...(requests !== undefined ? { requestsPerTarget: requests } : {}),
+      ...(metric !== undefined ? { metric } : {}),
     };
+    if (!this.cloud) return;
     this.scalableTarget = this.fargateService.autoScaleTaskCount({ minCapacity, maxCapacity });
     if (cpu !== undefined)
       this.scalableTarget.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: cpu });
     if (memory !== undefined)
       this.scalableTarget.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: memory });
+    if (options.metric && metric?.targetValue !== undefined) {
+      this.scalableTarget.scaleToTrackCustomMetric('Metric', {
+        metric: options.metric.metric,
+        targetValue: metric.targetValue,
+      });
+    } else if (options.metric && options.metric.steps) {
+      this.scalableTarget.scaleOnMetric('Metric', {
+        metric: options.metric.metric,
+        scalingSteps: options.metric.steps,
+        adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      });
+    }
     this.configureRequestScaling();
   }
 
@@ -370,6 +456,7 @@ export class Service extends Workload {
    */
   public _routed(route: Route): void {
     this.routeList.push(route);
+    if (!this.cloud) return;
     const cfn = this.fargateService.node.defaultChild as ecs.CfnService;
     cfn.healthCheckGracePeriodSeconds = this.gracePeriodSeconds();
     this.configureRequestScaling();
@@ -403,22 +490,22 @@ export class Service extends Workload {
   }
 
   protected onEnvironment(key: string, value: string): void {
-    this.container.addEnvironment(key, value);
+    this.cloud?.container.addEnvironment(key, value);
   }
 
   protected onSecret(key: string, reference: SecretReference): void {
-    this.container.addSecret(key, ecsSecret(reference));
+    this.cloud?.container.addSecret(key, ecsSecret(reference));
   }
 
   protected onMount(mount: Mount): void {
-    this._mountIn(this.container, mount);
+    if (this.cloud) this._mountIn(this.cloud.container, mount);
   }
 
   protected onConnection(
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
   ): void {
-    this._connectContainer(this.container, dataService, variables);
+    if (this.cloud) this._connectContainer(this.cloud.container, dataService, variables);
   }
 
   /**
@@ -445,7 +532,19 @@ export class Service extends Workload {
 
   protected onDependency(dependency: Dependency): void {
     const target = dependency.target;
-    if (target instanceof Job) {
+    if (target instanceof Job && target.run.kind === 'schedule') {
+      throw invalid(
+        this.node.path,
+        `dependsOn[${this.dependsOn.length - 1}]`,
+        target.name,
+        'runs on a schedule; nothing can wait for it to complete',
+      );
+    }
+    // Left out of the cloud twin: an optional part the stage does not include (the dependency is optional).
+    if (!this.cloud || !target.isDeployed) return;
+    if (target instanceof Job && target.run.kind === 'deployment') {
+      this._dependOnJobRun(target);
+    } else if (target instanceof Job) {
       const jobContainer = target._attachTo(this);
       this.container.addContainerDependencies({
         container: jobContainer,
@@ -477,6 +576,15 @@ export class Service extends Workload {
         `from ${this.name}`,
       );
     }
+  }
+
+  /**
+   * Creates or updates this service's ECS service only after `job` ran successfully in the deployment.
+   * @internal
+   */
+  public _dependOnJobRun(job: Job): void {
+    const run = job._runResource;
+    if (run) (this.fargateService.node.defaultChild as CfnResource).addResourceDependency(run);
   }
 
   /**
@@ -536,6 +644,80 @@ const APP_PROTOCOLS: Record<Exclude<PortProtocol, 'tcp'>, ecs.AppProtocol> = {
   http2: ecs.AppProtocol.http2,
   grpc: ecs.AppProtocol.grpc,
 };
+
+function checkMetricScaling(path: string, options: MetricScalingOptions): MetricScalingSpec {
+  const prop = 'autoScale.metric';
+  const m = options?.metric as cloudwatch.IMetric & {
+    namespace?: string;
+    metricName?: string;
+    dimensions?: Record<string, unknown>;
+  };
+  if (!m || typeof m.toMetricConfig !== 'function') {
+    throw invalid(
+      path,
+      `${prop}.metric`,
+      m,
+      'must be a CloudWatch metric, e.g. new cloudwatch.Metric({ ... })',
+    );
+  }
+  const hasTarget = options.targetValue !== undefined;
+  const hasSteps = options.steps !== undefined;
+  if (hasTarget === hasSteps) {
+    throw invalid(
+      path,
+      prop,
+      hasTarget ? 'targetValue and steps' : '(neither)',
+      'needs exactly one of targetValue (target tracking) or steps (step scaling)',
+    );
+  }
+  if (
+    hasTarget &&
+    (typeof options.targetValue !== 'number' ||
+      !(options.targetValue > 0) ||
+      Token.isUnresolved(options.targetValue))
+  ) {
+    throw invalid(
+      path,
+      `${prop}.targetValue`,
+      options.targetValue,
+      'must be a positive number known at synth time',
+    );
+  }
+  const steps = (options.steps ?? []).map((s, i) => {
+    const bad = (x: unknown) =>
+      x !== undefined && (typeof x !== 'number' || !Number.isFinite(x) || Token.isUnresolved(x));
+    if (!s || bad(s.lower) || bad(s.upper) || (s.lower === undefined && s.upper === undefined)) {
+      throw invalid(path, `${prop}.steps[${i}]`, s, 'needs a lower and/or an upper bound, each a number');
+    }
+    if (!Number.isInteger(s.change) || s.change === 0) {
+      throw invalid(
+        path,
+        `${prop}.steps[${i}].change`,
+        s.change,
+        'must be a whole number of tasks to add (positive) or remove (negative)',
+      );
+    }
+    return {
+      ...(s.lower !== undefined ? { lower: s.lower } : {}),
+      ...(s.upper !== undefined ? { upper: s.upper } : {}),
+      change: s.change,
+    };
+  });
+  if (hasSteps && steps.length < 2) {
+    throw invalid(
+      path,
+      `${prop}.steps`,
+      options.steps,
+      'needs at least two intervals (one to scale out, one to scale in)',
+    );
+  }
+  const dims = m.dimensions ? Object.keys(m.dimensions).sort() : [];
+  const name =
+    typeof m.namespace === 'string' && typeof m.metricName === 'string' && !Token.isUnresolved(m.namespace)
+      ? `${m.namespace}/${m.metricName}${dims.length ? ` (${dims.join(', ')})` : ''}`
+      : 'a CloudWatch metric';
+  return { metric: name, ...(hasTarget ? { targetValue: options.targetValue } : { steps }) };
+}
 
 function checkPorts(path: string, service: string, ports: readonly PortOptions[]): PortSpec[] {
   if (!Array.isArray(ports)) throw invalid(path, 'ports', ports, 'must be a list of ports');

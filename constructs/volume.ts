@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Application } from './application';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';
+import { checkProfileName } from './model/profiles';
 import type { VolumeSpec } from './model/spec';
 
 /** Properties of a Volume. */
@@ -37,6 +38,12 @@ export interface VolumeProps {
    * @default RemovalPolicy.RETAIN - data outlives the stack; remove it by hand
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The optional part (compose profile) the volume belongs to: only workloads of that profile mount it,
+   * and the cloud twin creates its file system only when the stage includes the profile.
+   * @default - part of every stage
+   */
+  readonly profile?: string;
 }
 
 /**
@@ -46,12 +53,13 @@ export interface VolumeProps {
  * Local: a named volume.
  */
 export class Volume extends Construct {
-  /** The EFS file system of the cloud twin. */
-  public readonly fileSystem: efs.FileSystem;
-  /** The access point every mount goes through. */
-  public readonly accessPoint: efs.AccessPoint;
   /** Name of the volume in both twins. */
   public readonly name: string;
+  /** The optional part (profile) the volume belongs to, if any. */
+  public readonly profile?: string;
+  /** Whether the cloud twin has the volume (false when its profile is left out of the stage). */
+  public readonly isDeployed: boolean;
+  private readonly cloud?: { readonly fileSystem: efs.FileSystem; readonly accessPoint: efs.AccessPoint };
   /** The application this volume belongs to. */
   public readonly application: Application;
   private readonly spec: VolumeSpec;
@@ -67,14 +75,21 @@ export class Volume extends Construct {
     const permissions = props.permissions ?? '755';
     if (!/^[0-7]{3,4}$/.test(permissions))
       throw invalid(path, 'permissions', permissions, 'must be octal, e.g. "755" or "0770"');
+    if (props.profile !== undefined) this.profile = checkProfileName(path, 'profile', props.profile);
+    this.isDeployed = this.application.includesProfile(this.profile);
     this.spec = {
       name: this.name,
       path: `/${this.name}`,
       ...(uid !== undefined ? { uid, gid: gid ?? uid } : {}),
       permissions,
+      ...(this.profile !== undefined ? { profile: this.profile } : {}),
     };
+    if (!this.isDeployed) {
+      this.application._registerVolume(this);
+      return;
+    }
 
-    this.fileSystem = new efs.FileSystem(this, 'FileSystem', {
+    const fileSystem = new efs.FileSystem(this, 'FileSystem', {
       vpc: this.application.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       encrypted: true,
@@ -102,12 +117,33 @@ export class Volume extends Construct {
     });
     const owner = String(this.spec.uid ?? 0);
     const group = String(this.spec.gid ?? 0);
-    this.accessPoint = this.fileSystem.addAccessPoint('AccessPoint', {
+    const accessPoint = fileSystem.addAccessPoint('AccessPoint', {
       path: this.spec.path,
       createAcl: { ownerUid: owner, ownerGid: group, permissions },
       ...(this.spec.uid !== undefined ? { posixUser: { uid: owner, gid: group } } : {}),
     });
+    this.cloud = { fileSystem, accessPoint };
     this.application._registerVolume(this);
+  }
+
+  /** The EFS file system of the cloud twin. Throws for a volume the stage leaves out. */
+  public get fileSystem(): efs.FileSystem {
+    return this.deployed().fileSystem;
+  }
+
+  /** The access point every mount goes through. Throws for a volume the stage leaves out. */
+  public get accessPoint(): efs.AccessPoint {
+    return this.deployed().accessPoint;
+  }
+
+  private deployed(): NonNullable<Volume['cloud']> {
+    if (this.cloud) return this.cloud;
+    throw invalid(
+      this.node.path,
+      'profile',
+      this.profile,
+      'is not included in the cloud twin of this stage, so the volume has no file system; enable the profile or check isDeployed first',
+    );
   }
 
   /** The model of this volume. */

@@ -7,6 +7,7 @@ import { checkFargateSize } from './model/fargate';
 import { Image } from './model/image';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
 import type {
+  ConfigFileSpec,
   ConnectionValue,
   CpuArchitectureName,
   ImageSpec,
@@ -14,6 +15,7 @@ import type {
   WorkloadKind,
   WorkloadSpec,
 } from './model/spec';
+import { checkProfileName } from './model/profiles';
 import { ConnectionOptions, DataService } from './data-service';
 import type { Job } from './job';
 import { SecretReference } from './secret';
@@ -38,6 +40,14 @@ export interface Mount {
    * @default false
    */
   readonly readOnly?: boolean;
+}
+
+/** A file given inline and written into the container, e.g. an init script. */
+export interface ConfigFile {
+  /** Absolute path of the file inside the container, e.g. `/docker-entrypoint-initdb.d/init-mongo.js`. */
+  readonly path: string;
+  /** The file's text (at most 16 KiB). */
+  readonly content: string;
 }
 
 /** Properties every workload (service or job) has. */
@@ -107,6 +117,22 @@ export interface WorkloadProps {
    * @default - none
    */
   readonly mounts?: Mount[];
+  /**
+   * Files written into the container from inline text, e.g. an init script. Local: compose `configs` with
+   * inline `content`, mounted at `path`. Cloud: a small container writes them into a task volume mounted
+   * read-only at the file's directory before this container starts (that directory then holds only the
+   * given files).
+   * @default - none
+   */
+  readonly configFiles?: ConfigFile[];
+  /**
+   * The optional part of the application this workload belongs to (a compose profile), e.g. `'mov'`.
+   * Local: compose `profiles: [<profile>]`, started with `--profile <profile>` or `COMPOSE_PROFILES`.
+   * Cloud: included only when the application's stage (or its `profiles`) enables the profile. Workloads
+   * that need it declare the dependency `optional`, or belong to the same profile.
+   * @default - always part of both twins
+   */
+  readonly profile?: string;
 }
 
 /** Extra model fields only services have; jobs have the defaults. */
@@ -116,6 +142,7 @@ export interface WorkloadExtras {
   readonly healthCheck?: WorkloadSpec['healthCheck'];
   readonly deployment?: WorkloadSpec['deployment'];
   readonly autoScaling?: WorkloadSpec['autoScaling'];
+  readonly run?: WorkloadSpec['run'];
 }
 
 /**
@@ -139,6 +166,15 @@ export abstract class Workload extends Construct {
   public readonly _memoryMiB: number;
   /** @internal */
   public readonly _cpuArchitecture: CpuArchitectureName;
+  /** The optional part (compose profile) this workload belongs to, if any. */
+  public readonly profile?: string;
+  /**
+   * Whether the cloud twin includes this workload: true unless it belongs to a profile the application's
+   * stage does not enable. A workload left out has no AWS resources; its L2 properties throw.
+   */
+  public readonly isDeployed: boolean;
+  /** @internal */
+  public readonly _configFiles: readonly ConfigFileSpec[];
   private readonly props: WorkloadProps;
   private readonly environment: Record<string, string> = {};
   private readonly secretRefs: Record<string, SecretReference> = {};
@@ -183,6 +219,19 @@ export abstract class Workload extends Construct {
     }
     this._cpuArchitecture = arch;
     this._imageSpec = props.image._toSpec(path, this.application._ecrRegistry());
+    const platform = arch === CpuArchitecture.ARM64 ? 'linux/arm64' : 'linux/amd64';
+    if (
+      this._imageSpec.kind === 'directory' &&
+      this._imageSpec.platforms &&
+      !this._imageSpec.platforms.includes(platform)
+    ) {
+      throw invalid(
+        path,
+        'image.platforms',
+        this._imageSpec.platforms,
+        `does not include ${platform}, the platform of cpuArchitecture ${arch}; the cloud twin builds the image for it`,
+      );
+    }
     checkStringList(path, 'command', props.command);
     checkStringList(path, 'entrypoint', props.entrypoint);
     if (props.workingDirectory !== undefined) {
@@ -190,6 +239,9 @@ export abstract class Workload extends Construct {
       if (!dir.startsWith('/')) throw invalid(path, 'workingDirectory', dir, 'must be an absolute path');
     }
     if (props.user !== undefined) checkNonEmptyString(path, 'user', props.user);
+    if (props.profile !== undefined) this.profile = checkProfileName(path, 'profile', props.profile);
+    this.isDeployed = this.application.includesProfile(this.profile);
+    this._configFiles = checkConfigFiles(path, props.configFiles);
     this.application._registerWorkload(this);
   }
 
@@ -330,6 +382,14 @@ export abstract class Workload extends Construct {
         'must be an absolute path inside the container, not "/" and without spaces or ":"',
       );
     }
+    if (mount.volume.profile !== undefined && mount.volume.profile !== this.profile) {
+      throw invalid(
+        path,
+        `mounts[${i}].volume`,
+        mount.volume.name,
+        `belongs to profile '${mount.volume.profile}'; only workloads of that profile may mount it`,
+      );
+    }
     if (this.mountList.some((m) => m.path === mount.path)) {
       throw invalid(
         path,
@@ -364,6 +424,19 @@ export abstract class Workload extends Construct {
         prop,
         target.name,
         'is already a dependency of this workload; declare each dependency once',
+      );
+    }
+    if (!dependency.optional && target.profile !== undefined && target.profile !== this.profile) {
+      const stage = this.application.stage;
+      throw invalid(
+        path,
+        prop,
+        target.name,
+        `is an optional part (profile '${target.profile}')${
+          this.isDeployed && !target.isDeployed
+            ? ` that ${stage ? `stage '${stage.name}'` : `application '${this.application.name}'`} does not include in the cloud`
+            : ''
+        }, but this workload requires it; declare the dependency optional (e.g. Dependency.healthy(${target.name}, { optional: true })) or give this workload profile '${target.profile}' too`,
       );
     }
     this.dependencies.push(dependency);
@@ -413,7 +486,12 @@ export abstract class Workload extends Construct {
       ...(extras.healthCheck ? { healthCheck: extras.healthCheck } : {}),
       ...(extras.deployment ? { deployment: extras.deployment } : {}),
       ...(extras.autoScaling ? { autoScaling: extras.autoScaling } : {}),
-      dependsOn: this.dependencies.map((d) => ({ target: d.target.name, condition: d.condition })),
+      dependsOn: this.dependencies.map((d) => ({
+        target: d.target.name,
+        condition: d.condition,
+        ...(d.optional ? { optional: true } : {}),
+        ...(d.restart ? { restart: true } : {}),
+      })),
       mounts: this.mountList.map((m): MountSpec => ({
         volume: m.volume.name,
         path: m.path,
@@ -427,6 +505,9 @@ export abstract class Workload extends Construct {
             })),
           }
         : {}),
+      ...(this.profile !== undefined ? { profile: this.profile } : {}),
+      ...(extras.run ? { run: extras.run } : {}),
+      ...(this._configFiles.length ? { configFiles: this._configFiles.map((f) => ({ ...f })) } : {}),
     };
   }
 
@@ -444,6 +525,44 @@ export abstract class Workload extends Construct {
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
   ): void;
+}
+
+const FILE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+
+function checkConfigFiles(path: string, files: unknown): ConfigFileSpec[] {
+  if (files === undefined) return [];
+  if (!Array.isArray(files)) throw invalid(path, 'configFiles', files, 'must be a list of { path, content }');
+  const seen = new Set<string>();
+  return files.map((f, i) => {
+    const prop = `configFiles[${i}]`;
+    const file = (f ?? {}) as Partial<ConfigFile>;
+    if (typeof file.path !== 'string' || !FILE_PATH.test(file.path) || file.path.split('/').length < 3) {
+      throw invalid(
+        path,
+        `${prop}.path`,
+        file.path,
+        'must be an absolute file path below a directory (not directly in "/"), of letters, digits, ".", "_" and "-"',
+      );
+    }
+    if (file.path.split('/').some((part) => part === '.' || part === '..')) {
+      throw invalid(path, `${prop}.path`, file.path, 'must not contain "." or ".." segments');
+    }
+    if (seen.has(file.path))
+      throw invalid(path, `${prop}.path`, file.path, 'is given twice; give each file once');
+    seen.add(file.path);
+    if (typeof file.content !== 'string' || Token.isUnresolved(file.content)) {
+      throw invalid(path, `${prop}.content`, file.content, 'must be a plain string known at synth time');
+    }
+    if (Buffer.byteLength(file.content) > 16384) {
+      throw invalid(
+        path,
+        `${prop}.content`,
+        `${Buffer.byteLength(file.content)} bytes`,
+        'is larger than 16 KiB; the cloud twin carries it in the task definition',
+      );
+    }
+    return { path: file.path, content: file.content };
+  });
 }
 
 function checkStringList(path: string, prop: string, list: unknown): void {

@@ -32,6 +32,11 @@ export function ecsHealthCheck(spec: HealthCheckSpec): {
   note('interval', spec.intervalSeconds, interval, 's', 'ECS allows 5-300 s, not shorter than the timeout');
   note('retries', spec.retries, retries, '', 'ECS allows 1-10');
   note('startPeriod', spec.startPeriodSeconds, startPeriod, 's', 'keeps the declared time to become healthy');
+  if (spec.startIntervalSeconds !== undefined) {
+    adjustments.push(
+      `startInterval ${spec.startIntervalSeconds}s dropped (ECS has no start interval; it probes every ${interval}s during the start period too)`,
+    );
+  }
   return {
     healthCheck: {
       command: [...spec.test],

@@ -4,7 +4,7 @@ import { parseArgs } from 'util';
 import { renderLocalTwinFiles } from '../compose/compose-renderer';
 import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../compose/compatibility';
 import { ValidationError } from '../errors';
-import { readApplications, selectApplication, synthesize } from './assembly';
+import { AssemblyApplication, readApplications, selectApplication, synthesize } from './assembly';
 import { CliError } from './cli-error';
 
 /** Where the command-line tool reads and writes. */
@@ -30,6 +30,7 @@ Options of compose:
   -o, --output FILE        compose file to write (default: docker-compose.yml)
   -a, --application NAME   application to render, when the app defines several
   -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
+      --stage NAME         render that stage of an app with stages (CDK context stage=NAME)
       --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
       --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
       --no-env-example     do not write .env.example next to the compose file
@@ -72,6 +73,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The applications of stage `stage` (all of them without one); none is an error naming the stages. */
+function stageApplications(apps: AssemblyApplication[], stage: string | undefined): AssemblyApplication[] {
+  if (stage === undefined) return apps;
+  const matching = apps.filter((a) => a.spec.stage === stage);
+  if (matching.length > 0) return matching;
+  const stages = [...new Set(apps.flatMap((a) => (a.spec.stage ? [a.spec.stage] : [])))].sort();
+  throw new CliError(
+    `no application of stage '${stage}' in the synthesized app; ${stages.length ? `its stages are ${stages.join(', ')}` : 'it defines no stages'}`,
+  );
+}
+
 function compose(argv: string[], io: CliIo): number {
   let values;
   try {
@@ -81,6 +93,7 @@ function compose(argv: string[], io: CliIo): number {
         output: { type: 'string', short: 'o' },
         application: { type: 'string', short: 'a' },
         stack: { type: 'string', short: 's' },
+        stage: { type: 'string' },
         app: { type: 'string' },
         assembly: { type: 'string' },
         'no-env-example': { type: 'boolean' },
@@ -106,9 +119,15 @@ function compose(argv: string[], io: CliIo): number {
   }
   const assembly = values.assembly
     ? path.resolve(io.cwd, values.assembly)
-    : synthesize(io.cwd, io.env, values.app, {}, { localTwinOnly: true });
+    : synthesize(io.cwd, io.env, values.app, values.stage !== undefined ? { stage: values.stage } : {}, {
+        localTwinOnly: true,
+      });
   try {
-    const app = selectApplication(readApplications(assembly), values.application, values.stack);
+    const app = selectApplication(
+      stageApplications(readApplications(assembly), values.stage),
+      values.application,
+      values.stack,
+    );
     const output = path.resolve(io.cwd, values.output ?? 'docker-compose.yml');
     const files = renderLocalTwinFiles(app.spec, {
       outputDirectory: path.dirname(output),

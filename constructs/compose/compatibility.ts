@@ -1,4 +1,11 @@
-import type { ComposeDocument, ComposeService, ComposeVolumeMount } from './compose-types';
+import type {
+  ComposeBuild,
+  ComposeDependsOn,
+  ComposeDocument,
+  ComposeHealthcheck,
+  ComposeService,
+  ComposeVolumeMount,
+} from './compose-types';
 import { byKey } from '../model/order';
 
 /**
@@ -55,10 +62,16 @@ export interface DockerCompose129Twin {
  *   config becomes a file next to the compose file (its exact text: the `$$` that keeps compose from
  *   interpolating inline content is undone), mounted read-only where the service had the config.
  *
+ * - newer keys 1.29 refuses: a health check's `start_interval` (1.29 probes every `interval` during the start
+ *   period too), a build's `platforms` (1.29 builds the service's `platform` only), a dependency's `restart`
+ *   (1.29 does not restart dependents), and optional dependencies (`required: false`, which 1.29 cannot
+ *   express: the dependent starts without waiting for an optional service). Each is dropped and named in
+ *   the header.
+ *
  * Everything else twinstack writes means the same to 1.29: long-form `depends_on` with
- * `service_started`, `service_healthy` and `service_completed_successfully`, `platform`, health checks with
- * `start_period`, and `deploy.resources.limits` (applied as container limits). A pure function: the
- * default output is unchanged, and the same twin always gives the same result.
+ * `service_started`, `service_healthy` and `service_completed_successfully`, `profiles`, `platform`, health
+ * checks with `start_period`, and `deploy.resources.limits` (applied as container limits). A pure function:
+ * the default output is unchanged, and the same twin always gives the same result.
  */
 export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin {
   const files: Record<string, string> = {};
@@ -69,8 +82,9 @@ export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin 
     configFiles.set(name, `./${file}`);
   }
   const services: Record<string, DockerCompose129Service> = {};
+  const dropped: string[] = [];
   for (const [name, service] of Object.entries(doc.services)) {
-    const { configs, volumes, ...rest } = service;
+    const { configs, volumes, healthcheck, build, depends_on, ...rest } = service;
     const mounts: (ComposeVolumeMount | ComposeBindMount)[] = [...(volumes ?? [])];
     for (const c of configs ?? []) {
       const source = configFiles.get(c.source);
@@ -79,13 +93,58 @@ export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin 
       }
       mounts.push({ type: 'bind', source, target: c.target, read_only: true });
     }
-    services[name] = { ...rest, ...(mounts.length ? { volumes: mounts } : {}) };
+    let check: ComposeHealthcheck | undefined = healthcheck;
+    if (healthcheck?.start_interval !== undefined) {
+      const { start_interval, ...kept } = healthcheck;
+      check = kept;
+      dropped.push(
+        `${name}: health check start_interval ${start_interval} dropped (1.29 probes every interval while starting).`,
+      );
+    }
+    let image: ComposeBuild | undefined = build;
+    if (build?.platforms !== undefined) {
+      const { platforms, ...kept } = build;
+      image = kept;
+      dropped.push(
+        `${name}: build platforms ${platforms.join(', ')} dropped (1.29 builds the service's platform only).`,
+      );
+    }
+    let dependsOn: Record<string, ComposeDependsOn> | undefined;
+    if (depends_on !== undefined) {
+      dependsOn = {};
+      for (const [target, d] of Object.entries(depends_on).sort(byKey)) {
+        const { restart, required, ...kept } = d;
+        if (required === false) {
+          dropped.push(
+            `${name}: optional dependency on ${target} dropped (1.29 cannot start without it when it is off).`,
+          );
+          continue;
+        }
+        if (restart)
+          dropped.push(`${name}: restart with ${target} dropped (1.29 does not restart dependents).`);
+        dependsOn[target] = kept;
+      }
+    }
+    // Keep the keys in the order the renderer wrote them.
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(service)) {
+      if (key === 'configs') continue;
+      if (key === 'volumes') continue;
+      if (key === 'healthcheck') out[key] = check;
+      else if (key === 'build') out[key] = image;
+      else if (key === 'depends_on') {
+        if (dependsOn && Object.keys(dependsOn).length) out[key] = dependsOn;
+      } else out[key] = (rest as Record<string, unknown>)[key];
+    }
+    if (mounts.length) out.volumes = mounts;
+    services[name] = out as DockerCompose129Service;
   }
   const notes = [
     `For docker-compose 1.29: run it as \`docker-compose -p ${doc.name} up\` (1.29 reads no top-level name).`,
     ...Object.keys(files).map(
       (f) => `${f}, next to this file, is mounted read-only where the specification has an inline config.`,
     ),
+    ...dropped,
   ];
   return {
     compose: { services, ...(doc.volumes ? { volumes: doc.volumes } : {}) },

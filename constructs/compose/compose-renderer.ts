@@ -14,6 +14,7 @@ import type {
 } from '../model/spec';
 import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
+import { JOBS_PROFILE } from '../model/profiles';
 import { renderNginxConfig } from './proxy-config';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
 import type {
@@ -77,6 +78,15 @@ export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOpti
     services[ds.name] = renderDataService(app, ds, variables);
   }
   const configs: Record<string, { content: string }> = {};
+  for (const w of [...app.workloads].sort(byName)) {
+    const files = configFileNames(w);
+    if (files.length === 0) continue;
+    files.forEach(({ config, file }) => (configs[config] = { content: escape(file.content) }));
+    services[w.name] = {
+      ...services[w.name],
+      configs: files.map(({ config, file }) => ({ source: config, target: file.path })),
+    };
+  }
   for (const lb of app.loadBalancers) {
     const config = `${lb.name}-nginx-conf`;
     configs[config] = { content: escape(renderNginxConfig(lb)) };
@@ -89,7 +99,7 @@ export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOpti
     ]),
   ].sort(compareStrings);
   const compose: ComposeDocument = {
-    name: app.name,
+    name: projectName(app),
     services: sortKeys(services),
     ...(usedVolumes.length ? { volumes: Object.fromEntries(usedVolumes.map((v) => [v, {}])) } : {}),
     ...(Object.keys(configs).length ? { configs: sortKeys(configs) } : {}),
@@ -111,6 +121,7 @@ function renderWorkload(
   for (const [k, v] of Object.entries(w.environment)) environment[k] = escape(v);
   for (const [k, ref] of Object.entries(w.secrets)) environment[k] = secretVariable(app, ref, variables);
   const dependsOn: Record<string, ComposeDependsOnCondition> = {};
+  const dependencyOptions = new Map(w.dependsOn.map((d) => [d.target, d]));
   for (const d of w.dependsOn) dependsOn[d.target] = CONDITIONS[d.condition];
   for (const c of w.connections ?? []) {
     const ds = (app.dataServices ?? []).find((d) => d.name === c.target)!;
@@ -125,7 +136,9 @@ function renderWorkload(
   const deps = Object.entries(dependsOn)
     .sort(byKey)
     .map(([target, condition]) => ({ target, condition }));
+  const profiles = w.run?.kind === 'schedule' ? [JOBS_PROFILE] : w.profile !== undefined ? [w.profile] : [];
   return {
+    ...(profiles.length ? { profiles } : {}),
     ...image,
     platform: w.cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
     ...(w.entrypoint ? { entrypoint: w.entrypoint.map(escape) } : {}),
@@ -138,7 +151,19 @@ function renderWorkload(
     ...(w.healthCheck ? { healthcheck: renderHealthcheck(w.healthCheck) } : {}),
     ...(deps.length
       ? {
-          depends_on: Object.fromEntries(deps.map((d) => [d.target, { condition: d.condition }])),
+          depends_on: Object.fromEntries(
+            deps.map((d) => {
+              const declared = dependencyOptions.get(d.target);
+              return [
+                d.target,
+                {
+                  condition: d.condition,
+                  ...(declared?.restart ? { restart: true } : {}),
+                  ...(declared?.optional ? { required: false } : {}),
+                },
+              ];
+            }),
+          ),
         }
       : {}),
     ...(w.mounts.length
@@ -282,6 +307,7 @@ function buildOf(image: Extract<ImageSpec, { kind: 'directory' }>, outputDirecto
     ...(image.file !== 'Dockerfile' ? { dockerfile: image.file } : {}),
     ...((image.localTarget ?? image.target) ? { target: image.localTarget ?? image.target } : {}),
     ...(args.length ? { args: Object.fromEntries(args.map(([k, v]) => [k, escape(v)])) } : {}),
+    ...(image.platforms?.length ? { platforms: [...image.platforms] } : {}),
   };
 }
 
@@ -319,7 +345,27 @@ function renderHealthcheck(h: HealthCheckSpec) {
     timeout: `${h.timeoutSeconds}s`,
     retries: h.retries,
     ...(h.startPeriodSeconds > 0 ? { start_period: `${h.startPeriodSeconds}s` } : {}),
+    ...(h.startIntervalSeconds !== undefined ? { start_interval: `${h.startIntervalSeconds}s` } : {}),
   };
+}
+
+/** The compose project (and Service Connect namespace) name: `<name>-<stage>` for a stage's model. */
+export function projectName(app: Pick<ApplicationSpec, 'name' | 'stage'>): string {
+  return app.stage ? `${app.name}-${app.stage}` : app.name;
+}
+
+/** The compose config names of a workload's files: `<workload>-<file name>`, numbered when two collide. */
+export function configFileNames(
+  w: WorkloadSpec,
+): { config: string; file: NonNullable<WorkloadSpec['configFiles']>[number] }[] {
+  const taken = new Set<string>();
+  return (w.configFiles ?? []).map((file) => {
+    const stem = `${w.name}-${path.posix.basename(file.path)}`;
+    let config = stem;
+    for (let i = 2; taken.has(config); i++) config = `${stem}-${i}`;
+    taken.add(config);
+    return { config, file };
+  });
 }
 
 function describeSecret(app: ApplicationSpec, ref: SecretReferenceSpec): string {
@@ -375,11 +421,34 @@ export function composeToYaml(
 /** Notes for the compose file's header: what the local twin does differently from the cloud twin. */
 export function localTwinNotes(app: ApplicationSpec): string[] {
   const notes: string[] = [];
+  if (app.stage) notes.push(`Stage '${app.stage}': rendered from the settings of that stage.`);
+  const profiles = [
+    ...new Set(app.workloads.filter((w) => w.profile !== undefined).map((w) => w.profile!)),
+  ].sort(compareStrings);
+  for (const p of profiles) {
+    const members = app.workloads
+      .filter((w) => w.profile === p)
+      .map((w) => w.name)
+      .sort(compareStrings);
+    const inCloud = (app.profiles ?? []).includes(p);
+    notes.push(
+      `Profile ${p} (${members.join(', ')}): optional, started with \`--profile ${p}\` or COMPOSE_PROFILES=${p}; ${inCloud ? 'included' : 'not included'} in the cloud twin${app.stage ? ` of stage '${app.stage}'` : ''}.`,
+    );
+  }
+  for (const w of [...app.workloads].sort(byName)) {
+    if (w.run?.kind === 'schedule') {
+      notes.push(
+        `${w.name}: runs on ${w.run.expression}${w.run.timeZone ? ` (${w.run.timeZone})` : ''} in the cloud; locally on demand: \`docker compose run --rm ${w.name}\`.`,
+      );
+    } else if (w.run?.kind === 'deployment') {
+      notes.push(`${w.name}: runs once per deployment in the cloud; locally on every \`docker compose up\`.`);
+    }
+  }
   for (const w of [...app.workloads].sort(byName)) {
     if (w.kind !== 'service') continue;
     if (w.autoScaling) {
       notes.push(
-        `${w.name}: ${w.autoScaling.minCapacity}-${w.autoScaling.maxCapacity} tasks (autoscaled) in the cloud; 1 container locally.`,
+        `${w.name}: ${w.autoScaling.minCapacity}-${w.autoScaling.maxCapacity} tasks (autoscaled${w.autoScaling.metric ? ` on ${w.autoScaling.metric.metric}` : ''}) in the cloud; 1 container locally.`,
       );
     } else if (w.desiredCount !== 1) {
       notes.push(`${w.name}: ${w.desiredCount} tasks in the cloud; 1 container locally.`);

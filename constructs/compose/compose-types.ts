@@ -5,6 +5,8 @@ export interface ComposeBuild {
   readonly dockerfile?: string;
   readonly target?: string;
   readonly args?: Readonly<Record<string, string>>;
+  /** Platforms of a multi-platform build. */
+  readonly platforms?: readonly string[];
 }
 
 export interface ComposeHealthcheck {
@@ -13,6 +15,7 @@ export interface ComposeHealthcheck {
   readonly timeout: string;
   readonly retries: number;
   readonly start_period?: string;
+  readonly start_interval?: string;
 }
 
 export type ComposeDependsOnCondition =
@@ -20,6 +23,10 @@ export type ComposeDependsOnCondition =
 
 export interface ComposeDependsOn {
   readonly condition: ComposeDependsOnCondition;
+  /** Restart this service when the dependency restarts. */
+  readonly restart?: boolean;
+  /** `false`: start without the dependency when it is not part of the project (e.g. its profile is off). */
+  readonly required?: boolean;
 }
 
 export interface ComposeVolumeMount {
@@ -30,6 +37,8 @@ export interface ComposeVolumeMount {
 }
 
 export interface ComposeService {
+  /** Profiles the service belongs to; without one it always starts. */
+  readonly profiles?: readonly string[];
   readonly image?: string;
   readonly build?: ComposeBuild;
   readonly platform?: string;

@@ -29,6 +29,13 @@ export interface HealthCheckOptions {
    * @default - no grace period in either twin
    */
   readonly startPeriod?: Duration;
+  /**
+   * Time between probes during the start period, so a container that starts fast is seen healthy early
+   * (compose `start_interval`). ECS has no equivalent: its probes run every `interval` from the start, which
+   * the cloud twin reports as an adjustment (warning `twinstack:health-check-adjusted`).
+   * @default - probes run every `interval` during the start period too, in both twins
+   */
+  readonly startInterval?: Duration;
 }
 
 /** Options of an HTTP probe. */
@@ -112,7 +119,35 @@ export class HealthCheck {
         );
       }
     }
-    return { probe, test, intervalSeconds, timeoutSeconds, retries, startPeriodSeconds };
+    let startIntervalSeconds: number | undefined;
+    if (o.startInterval) {
+      startIntervalSeconds = wholeSeconds(path, `${prop}.startInterval`, o.startInterval, 1, 86400);
+      if (startPeriodSeconds === 0) {
+        throw invalid(
+          path,
+          `${prop}.startInterval`,
+          `${startIntervalSeconds} s`,
+          'applies only during the start period; give a startPeriod too',
+        );
+      }
+      if (startIntervalSeconds > intervalSeconds) {
+        throw invalid(
+          path,
+          `${prop}.startInterval`,
+          `${startIntervalSeconds} s`,
+          `is longer than the interval (${intervalSeconds} s); it exists to probe more often while the container starts`,
+        );
+      }
+    }
+    return {
+      probe,
+      test,
+      intervalSeconds,
+      timeoutSeconds,
+      retries,
+      startPeriodSeconds,
+      ...(startIntervalSeconds !== undefined ? { startIntervalSeconds } : {}),
+    };
   }
 }
 

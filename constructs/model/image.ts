@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { invalid } from '../errors';
 import type { ImageSpec } from './spec';
 import { byKey } from './order';
@@ -29,6 +30,14 @@ export interface DirectoryImageOptions {
    * @default - none
    */
   readonly buildArgs?: Record<string, string>;
+  /**
+   * Build the image for several platforms, e.g. `[Platform.LINUX_AMD64, Platform.LINUX_ARM64]`. Local: a
+   * multi-platform build (compose `build.platforms`, with buildx), of which the container runs its own
+   * `platform`. Cloud: the asset is built for the platform of the workload's `cpuArchitecture`, which must
+   * be one of them (a Fargate task runs one architecture; another stage may choose the other).
+   * @default - only the platform of the workload's `cpuArchitecture`, in both twins
+   */
+  readonly platforms?: Platform[];
 }
 
 const REFERENCE =
@@ -36,6 +45,7 @@ const REFERENCE =
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const BUILD_TARGET = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
 /** Whether `reference` is a registry image reference twinstack accepts (`[registry/]name[:tag][@digest]`). */
 export function isImageReference(reference: unknown): reference is string {
@@ -124,6 +134,30 @@ class DirectoryImage extends Image {
         throw invalid(at, `image.buildArgs.${key}`, value, 'must be a plain string known at synth time');
       }
     }
+    let platforms: string[] | undefined;
+    if (this.options.platforms !== undefined) {
+      if (!Array.isArray(this.options.platforms) || this.options.platforms.length === 0) {
+        throw invalid(
+          at,
+          'image.platforms',
+          this.options.platforms,
+          'must be a non-empty list of Platform values',
+        );
+      }
+      platforms = this.options.platforms.map((p, i) => {
+        const name = (p as { platform?: unknown })?.platform;
+        if (typeof name !== 'string' || !PLATFORMS.includes(name)) {
+          throw invalid(
+            at,
+            `image.platforms[${i}]`,
+            name ?? p,
+            `is not a platform Fargate runs; use Platform.LINUX_AMD64 or Platform.LINUX_ARM64`,
+          );
+        }
+        return name;
+      });
+      platforms = [...new Set(platforms)].sort();
+    }
     return {
       kind: 'directory',
       directory,
@@ -131,6 +165,7 @@ class DirectoryImage extends Image {
       ...(target !== undefined ? { target } : {}),
       ...(localTarget !== undefined && localTarget !== target ? { localTarget } : {}),
       buildArgs: Object.fromEntries(Object.entries(buildArgs).sort(byKey)),
+      ...(platforms ? { platforms } : {}),
     };
   }
 }

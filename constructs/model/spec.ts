@@ -37,6 +37,8 @@ export interface HealthCheckSpec {
   readonly timeoutSeconds: number;
   readonly retries: number;
   readonly startPeriodSeconds: number;
+  /** Time between probes during the start period (compose `start_interval`); ECS has no equivalent. */
+  readonly startIntervalSeconds?: number;
 }
 
 export type ImageSpec =
@@ -50,6 +52,11 @@ export type ImageSpec =
       /** Build stage of the local twin when it differs from `target`. */
       readonly localTarget?: string;
       readonly buildArgs: Readonly<Record<string, string>>;
+      /**
+       * Platforms the local twin builds the image for (compose `build.platforms`); the cloud twin builds
+       * the one its tasks run on. Absent: only the workload's own platform.
+       */
+      readonly platforms?: readonly string[];
     }
   | { readonly kind: 'registry'; readonly reference: string }
   | {
@@ -88,9 +95,57 @@ export interface MountSpec {
 export interface DependencySpec {
   readonly target: string;
   readonly condition: DependencyConditionName;
+  /**
+   * The dependent starts without the target when the target is not part of the running twin (an optional
+   * part that is disabled): compose `required: false`; in the cloud no ordering when the target's profile
+   * is off in the stage.
+   */
+  readonly optional?: boolean;
+  /** Restart the dependent when the target restarts (compose `restart: true`); local only. */
+  readonly restart?: boolean;
 }
 
 export type WorkloadKind = 'service' | 'job';
+
+/**
+ * When a job runs. `dependents`: inside the tasks of the services that wait for it (before their main
+ * container), locally once per `up`; `deployment`: once per deployment as its own ECS task, before the
+ * workloads that wait for it roll out; `schedule`: on a schedule (EventBridge Scheduler), locally on demand
+ * with `docker compose run` (compose profile `jobs`).
+ */
+export type JobRunSpec =
+  | { readonly kind: 'dependents' }
+  | {
+      readonly kind: 'deployment';
+      /** Longest time the deployment waits for the task to finish. */
+      readonly timeoutSeconds: number;
+      /** A value whose change runs the job again although nothing else changed. */
+      readonly trigger?: string;
+    }
+  | {
+      readonly kind: 'schedule';
+      /** EventBridge Scheduler expression: `cron(...)` or `rate(...)`. */
+      readonly expression: string;
+      /** IANA time zone of a cron expression. */
+      readonly timeZone?: string;
+    };
+
+/** A file written into a workload's container from inline content. */
+export interface ConfigFileSpec {
+  /** Absolute path of the file inside the container. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** Scaling on a metric the user gives (e.g. the depth of the queue a worker reads). */
+export interface MetricScalingSpec {
+  /** The metric, for reports: `namespace/name` and its dimensions. */
+  readonly metric: string;
+  /** Target tracking: the value of the metric per task the service keeps. */
+  readonly targetValue?: number;
+  /** Step scaling: task-count changes by metric range. */
+  readonly steps?: readonly { readonly lower?: number; readonly upper?: number; readonly change: number }[];
+}
 
 export interface WorkloadSpec {
   readonly kind: WorkloadKind;
@@ -119,6 +174,15 @@ export interface WorkloadSpec {
   readonly autoScaling?: AutoScalingSpec;
   /** Data services this workload connects to, and the variables it receives from each. */
   readonly connections?: readonly ConnectionSpec[];
+  /**
+   * The optional part (compose profile) this workload belongs to: locally it starts only with the profile;
+   * the cloud twin includes it only when the application's stage enables the profile.
+   */
+  readonly profile?: string;
+  /** When a job runs; absent for services and for jobs that run inside their dependents' tasks. */
+  readonly run?: JobRunSpec;
+  /** Files written into the container from inline content. */
+  readonly configFiles?: readonly ConfigFileSpec[];
 }
 
 export interface DeploymentSpec {
@@ -135,6 +199,8 @@ export interface AutoScalingSpec {
   readonly memoryUtilizationPercent?: number;
   /** Target of ALB requests per task per minute, over the service's routes. */
   readonly requestsPerTarget?: number;
+  /** Scaling on a user-given CloudWatch metric, such as a queue's depth. */
+  readonly metric?: MetricScalingSpec;
 }
 
 export interface VolumeSpec {
@@ -145,6 +211,8 @@ export interface VolumeSpec {
   readonly gid?: number;
   /** Octal permissions of the root directory, e.g. `755`. */
   readonly permissions: string;
+  /** The optional part (profile) the volume belongs to: the cloud twin has it only with that profile. */
+  readonly profile?: string;
 }
 
 export interface ApplicationSpec {
@@ -156,6 +224,13 @@ export interface ApplicationSpec {
   readonly loadBalancers: readonly LoadBalancerSpec[];
   /** Managed data services with local stand-ins; absent in models written before they existed. */
   readonly dataServices?: readonly DataServiceSpec[];
+  /**
+   * The stage (environment) this model was rendered for, e.g. `dev`; the compose project and the Service
+   * Connect namespace are then named `<name>-<stage>`.
+   */
+  readonly stage?: string;
+  /** Optional parts (profiles) the cloud twin includes; every profile is in the local twin. */
+  readonly profiles?: readonly string[];
 }
 
 /** Conditions of a route; all given kinds must match (AND), any value within a kind may match (OR). */

@@ -53,8 +53,20 @@ export function validateModel(app: ApplicationSpec): ModelReport {
   const secrets = new Set(app.secrets.map((s) => s.name));
   const hostPorts = new Map<number, string>();
 
+  const enabled = new Set(app.profiles ?? []);
+  const declared = new Set(app.workloads.flatMap((w) => (w.profile !== undefined ? [w.profile] : [])));
+  for (const p of [...enabled].sort(compareStrings)) {
+    if (!declared.has(p)) {
+      problem(
+        app.path,
+        'profiles',
+        p,
+        `is not the profile of any workload; ${declared.size ? `the profiles are ${[...declared].sort(compareStrings).join(', ')}` : 'no workload has a profile'}`,
+      );
+    }
+  }
   for (const w of app.workloads) {
-    if (w.kind === 'service') {
+    if (w.kind === 'service' || (w.run !== undefined && w.run.kind !== 'dependents')) {
       // ECS counts the container-level sizes of the jobs in a task against the task's size.
       const jobs = hostedJobs(w, byName);
       const cpu = jobs.reduce((sum, j) => sum + j.cpu, 0);
@@ -98,6 +110,26 @@ export function validateModel(app: ApplicationSpec): ModelReport {
           prop,
           `${d.target} (completed-successfully)`,
           `waits for ${d.target} to complete, but it is a long-running service; use 'started' or 'healthy', or make it a Job`,
+        );
+      }
+      if (target.run?.kind === 'schedule') {
+        problem(
+          w.path,
+          prop,
+          `${d.target} (${d.condition})`,
+          `waits for ${d.target}, which runs on a schedule (${target.run.expression}); nothing can wait for a scheduled job`,
+        );
+        return;
+      }
+      if (!d.optional && target.profile !== undefined && target.profile !== w.profile) {
+        const off = (app.profiles ?? []).includes(target.profile)
+          ? ''
+          : ', which the cloud twin does not include';
+        problem(
+          w.path,
+          prop,
+          d.target,
+          `is an optional part (profile '${target.profile}'${off}), but this workload requires it; declare the dependency optional or give this workload profile '${target.profile}' too`,
         );
       }
       if (w.kind === 'service' && target.kind === 'job' && d.condition !== 'completed-successfully') {
@@ -154,7 +186,25 @@ export function validateModel(app: ApplicationSpec): ModelReport {
         });
       }
     }
-    if (w.kind === 'job' && !app.workloads.some((o) => o.dependsOn.some((d) => d.target === w.name))) {
+    const files = new Set((w.configFiles ?? []).map((f) => f.path));
+    const fileDirectories = new Set(
+      (w.configFiles ?? []).map((f) => f.path.slice(0, f.path.lastIndexOf('/'))),
+    );
+    w.mounts.forEach((m, i) => {
+      if (files.has(m.path) || fileDirectories.has(m.path)) {
+        problem(
+          w.path,
+          `mounts[${i}].path`,
+          m.path,
+          'is also where a config file is written (its directory is a task volume in the cloud twin); mount the volume elsewhere',
+        );
+      }
+    });
+    if (
+      w.kind === 'job' &&
+      (w.run === undefined || w.run.kind === 'dependents') &&
+      !app.workloads.some((o) => o.dependsOn.some((d) => d.target === w.name))
+    ) {
       warnings.push({
         id: WarningIds.JOB_WITHOUT_DEPENDENTS,
         path: w.path,
@@ -353,13 +403,18 @@ function shortestCycle(start: string, within: Set<string>, edges: (name: string)
   return [start, start];
 }
 
-/** Every job that runs in the tasks of `service`: the jobs it waits for, and the jobs those wait for. */
+/**
+ * Every job that runs in the tasks of `service` (or of a job with its own task): the jobs it waits for that
+ * run in their dependents' tasks, and the jobs those wait for.
+ */
 function hostedJobs(service: WorkloadSpec, all: Map<string, WorkloadSpec>): WorkloadSpec[] {
   const found = new Map<string, WorkloadSpec>();
   const visit = (w: WorkloadSpec) => {
     for (const d of w.dependsOn) {
       const target = all.get(d.target);
-      if (target?.kind === 'job' && !found.has(target.name)) {
+      // Jobs with a task of their own (deployment-time, scheduled) do not run inside this one.
+      const inside = target?.kind === 'job' && (target.run === undefined || target.run.kind === 'dependents');
+      if (target && inside && !found.has(target.name)) {
         found.set(target.name, target);
         visit(target);
       }

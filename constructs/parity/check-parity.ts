@@ -14,6 +14,7 @@ import {
 } from './cloud-twin';
 import { buildContextDifference, CloudImageBuild } from './image-builds';
 import { connectionVariables, managedStandIns, StandInKind } from './stand-ins';
+import { JOBS_PROFILE } from '../model/profiles';
 
 /** How one compared field of the twins relates. */
 export type ParityKind = 'same' | 'stand-in' | 'error';
@@ -112,6 +113,8 @@ export function checkParity(
     cloud: new Map(cloud.services.map((s) => [s.name, s])),
     byLogicalId: new Map(cloud.services.map((s) => [s.logicalId, s])),
     jobs: new Map(),
+    jobTasks: new Map(cloud.jobTasks.map((t) => [t.name, t])),
+    configs: doc.configs ?? {},
     local,
     namedVolumes: new Set(Object.keys(doc.volumes ?? {})),
     managed: managedStandIns(spec),
@@ -120,9 +123,9 @@ export function checkParity(
     options,
     notes,
   };
-  for (const s of cloud.services) {
+  for (const s of [...cloud.services, ...cloud.jobTasks]) {
     for (const c of s.containers) {
-      if (c.essential) continue;
+      if (c.essential || c.role !== undefined) continue;
       ctx.jobs.set(c.name, [...(ctx.jobs.get(c.name) ?? []), { host: s, container: c }]);
     }
   }
@@ -134,7 +137,9 @@ export function checkParity(
           .map(([n]) => n),
   );
 
-  const names = [...new Set([...ctx.cloud.keys(), ...ctx.jobs.keys(), ...Object.keys(local)])]
+  const names = [
+    ...new Set([...ctx.cloud.keys(), ...ctx.jobs.keys(), ...ctx.jobTasks.keys(), ...Object.keys(local)]),
+  ]
     .filter((n) => !proxies.has(n))
     .sort(compareStrings);
   for (const name of names) entries.push(...compareWorkload(ctx, name));
@@ -189,6 +194,10 @@ interface Context {
   readonly cloud: Map<string, CloudService>;
   readonly byLogicalId: Map<string, CloudService>;
   readonly jobs: Map<string, { host: CloudService; container: CloudContainer }[]>;
+  /** Jobs with a task of their own (run during deployments or on a schedule), by name. */
+  readonly jobTasks: Map<string, CloudService>;
+  /** The compose document's top-level configs. */
+  readonly configs: Record<string, any>;
   readonly local: Record<string, ComposeService>;
   readonly namedVolumes: Set<string>;
   readonly managed: ReturnType<typeof managedStandIns>;
@@ -202,24 +211,64 @@ interface Instance {
   readonly host: CloudService;
   readonly container: CloudContainer;
   readonly job: boolean;
+  /** A job in a task of its own: its resources are the task's. */
+  readonly ownTask?: boolean;
 }
 
 function compareWorkload(ctx: Context, name: string): ParityEntry[] {
   const local = ctx.local[name];
   const service = ctx.cloud.get(name);
   const hosted = ctx.jobs.get(name) ?? [];
+  const own = ctx.jobTasks.get(name);
   const instances: Instance[] = service
     ? [{ host: service, container: service.containers.find((c) => c.name === name)!, job: false }]
-    : hosted.map((h) => ({ ...h, job: true }));
+    : own
+      ? [{ host: own, container: own.containers.find((c) => c.name === name)!, job: true, ownTask: true }]
+      : hosted.map((h) => ({ ...h, job: true }));
+  const specWorkload = ctx.spec?.workloads.find((w) => w.name === name);
   if (!local) {
     return [
       error(
         name,
         'presence',
-        service ? 'ECS service' : `container in tasks of ${hosted.map((h) => h.host.name).join(', ')}`,
+        service
+          ? 'ECS service'
+          : own
+            ? describeOwnTask(own)
+            : `container in tasks of ${hosted.map((h) => h.host.name).join(', ')}`,
         undefined,
         'the cloud twin runs it; the local twin has no such service',
       ),
+    ];
+  }
+  const localProfiles = (listOf(local.profiles) ?? []).map(String);
+  if (instances.length === 0 && specWorkload?.profile !== undefined) {
+    const included = (ctx.spec?.profiles ?? []).includes(specWorkload.profile);
+    return [
+      included
+        ? error(
+            name,
+            'presence',
+            undefined,
+            `compose service (profile ${localProfiles.join(', ') || '-'})`,
+            `the stage includes profile '${specWorkload.profile}', but the cloud twin has no container of that name`,
+          )
+        : localProfiles.includes(specWorkload.profile)
+          ? standIn(
+              name,
+              'presence',
+              undefined,
+              `compose service, profile ${specWorkload.profile}`,
+              'profile',
+              `an optional part (profile '${specWorkload.profile}') the cloud twin${ctx.spec?.stage ? ` of stage '${ctx.spec.stage}'` : ''} does not include`,
+            )
+          : error(
+              name,
+              'presence',
+              undefined,
+              'compose service',
+              `the model puts it in profile '${specWorkload.profile}', but the local twin does not`,
+            ),
     ];
   }
   if (instances.length === 0) {
@@ -265,7 +314,42 @@ function compareWorkload(ctx: Context, name: string): ParityEntry[] {
     compareInstance(ctx, name, local, i).map((e) => ({ e, host: i.host.name })),
   );
   const out: ParityEntry[] = [];
-  if (instances[0].job) {
+  if (specWorkload?.profile !== undefined) {
+    out.push(
+      localProfiles.includes(specWorkload.profile)
+        ? standIn(
+            name,
+            'profile',
+            `included (the stage enables ${specWorkload.profile})`,
+            `profile ${specWorkload.profile}`,
+            'profile',
+            'an optional part: always running in this cloud twin, started on request locally',
+          )
+        : error(
+            name,
+            'profile',
+            `included (the stage enables ${specWorkload.profile})`,
+            localProfiles.join(', ') || undefined,
+            `the model puts it in profile '${specWorkload.profile}', but the local twin does not`,
+          ),
+    );
+  } else if (
+    localProfiles.length > 0 &&
+    !(own?.kind === 'scheduled-job' && localProfiles.join() === JOBS_PROFILE)
+  ) {
+    out.push(
+      error(
+        name,
+        'profile',
+        undefined,
+        localProfiles.join(', '),
+        'the local twin makes it optional; the model does not',
+      ),
+    );
+  }
+  if (own) {
+    out.push(...compareOwnTask(ctx, name, own, local, localProfiles));
+  } else if (instances[0].job) {
     out.push(
       standIn(
         name,
@@ -294,6 +378,98 @@ function compareWorkload(ctx: Context, name: string): ParityEntry[] {
   return dedupe(out);
 }
 
+function describeOwnTask(task: CloudService): string {
+  return task.kind === 'scheduled-job'
+    ? `ECS task on schedule ${task.schedule?.expression ?? '?'}`
+    : 'ECS task run during deployments';
+}
+
+/** The presence of a job with a task of its own: how it is started in each twin. */
+function compareOwnTask(
+  ctx: Context,
+  name: string,
+  own: CloudService,
+  local: ComposeService,
+  localProfiles: readonly string[],
+): ParityEntry[] {
+  const run = ctx.spec?.workloads.find((w) => w.name === name)?.run;
+  if (own.kind === 'scheduled-job') {
+    const expression = own.schedule?.expression ?? '';
+    const zone = own.schedule?.timeZone ? ` (${own.schedule.timeZone})` : '';
+    const out: ParityEntry[] = [];
+    if (!localProfiles.includes(JOBS_PROFILE)) {
+      out.push(
+        error(
+          name,
+          'schedule',
+          `${expression}${zone}`,
+          localProfiles.join(', ') || undefined,
+          `a scheduled job belongs to the local profile '${JOBS_PROFILE}'`,
+        ),
+      );
+    } else if (
+      run &&
+      (run.kind !== 'schedule' ||
+        run.expression !== expression ||
+        (run.timeZone ?? 'Etc/UTC') !== (own.schedule?.timeZone ?? 'Etc/UTC'))
+    ) {
+      out.push(
+        error(
+          name,
+          'schedule',
+          `${expression}${zone}`,
+          run.kind === 'schedule' ? `${run.expression}${run.timeZone ? ` (${run.timeZone})` : ''}` : run.kind,
+          'the cloud schedule is not the one the model declares',
+        ),
+      );
+    } else {
+      out.push(
+        standIn(
+          name,
+          'presence',
+          `EventBridge Scheduler ${expression}${zone}`,
+          `profile ${JOBS_PROFILE}: docker compose run --rm ${name}`,
+          'scheduled-job',
+          'a scheduled job runs on its schedule in the cloud and on demand locally',
+        ),
+      );
+    }
+    return out;
+  }
+  if (run && run.kind !== 'deployment') {
+    return [
+      error(
+        name,
+        'presence',
+        describeOwnTask(own),
+        'compose service',
+        `the model runs it ${run.kind === 'schedule' ? 'on a schedule' : "in its dependents' tasks"}`,
+      ),
+    ];
+  }
+  if (local.restart !== undefined && local.restart !== 'no') {
+    return [
+      error(
+        name,
+        'restart',
+        'runs to completion',
+        String(local.restart),
+        'a job must not be restarted locally',
+      ),
+    ];
+  }
+  return [
+    standIn(
+      name,
+      'presence',
+      'own ECS task, run by a custom resource during each deployment that changes it',
+      'compose service (runs on every up)',
+      'deployment-job',
+      'a deployment-time job runs before what waits for it rolls out',
+    ),
+  ];
+}
+
 function compareInstance(ctx: Context, name: string, local: ComposeService, i: Instance): ParityEntry[] {
   const c = i.container;
   const out: ParityEntry[] = [];
@@ -315,6 +491,7 @@ function compareInstance(ctx: Context, name: string, local: ComposeService, i: I
   out.push(...compareHealthCheck(name, c.healthCheck, local.healthcheck));
   out.push(...compareDependencies(ctx, name, i, local));
   out.push(...compareVolumes(ctx, name, i, local));
+  out.push(...compareConfigFiles(ctx, name, i, local));
   if (!i.job) {
     const count = i.host.desiredCount ?? 1;
     const replicas = Number(local.deploy?.replicas ?? 1);
@@ -421,6 +598,27 @@ function compareImage(ctx: Context, name: string, c: CloudContainer, local: Comp
           'the twins build for different platforms',
         ),
       );
+    const platforms = listOf(build.platforms)?.map(String);
+    if (platforms !== undefined) {
+      out.push(
+        cloudBuild.platform && platforms.includes(cloudBuild.platform)
+          ? standIn(
+              name,
+              'image.platforms',
+              cloudBuild.platform,
+              platforms.join(', '),
+              'build-platforms',
+              'the local twin builds every platform; the cloud builds the one its tasks run on',
+            )
+          : error(
+              name,
+              'image.platforms',
+              cloudBuild.platform,
+              platforms.join(', '),
+              'the cloud builds a platform the local build does not',
+            ),
+      );
+    }
     const context = path.resolve(ctx.options.composeDirectory ?? process.cwd(), String(build.context));
     const differs = buildContextDifference(cloudBuild, context);
     if (differs !== undefined)
@@ -462,8 +660,8 @@ function ecrTail(image: string): string | undefined {
 }
 
 function compareResources(name: string, i: Instance, local: ComposeService): ParityEntry {
-  const cpu = i.job ? i.container.cpu : i.host.taskCpu;
-  const memory = i.job ? i.container.memoryMiB : i.host.taskMemoryMiB;
+  const cpu = i.job && !i.ownTask ? i.container.cpu : i.host.taskCpu;
+  const memory = i.job && !i.ownTask ? i.container.memoryMiB : i.host.taskMemoryMiB;
   const limits = local.deploy?.resources?.limits ?? {};
   const cloud =
     cpu !== undefined || memory !== undefined
@@ -660,12 +858,19 @@ function compareHealthCheck(name: string, cloud: CloudHealthCheck | undefined, r
   };
   const timing = (h: Omit<CloudHealthCheck, 'test'>) =>
     `interval ${h.intervalSeconds}s, timeout ${h.timeoutSeconds}s, retries ${h.retries}, start period ${h.startPeriodSeconds}s`;
-  if (timing(declared) === timing(cloud)) {
-    out.push(same(name, 'healthCheck.timing', timing(cloud), timing(declared)));
+  const startInterval = local.start_interval === undefined ? undefined : seconds(local.start_interval, 0);
+  const localTiming = `${timing(declared)}${startInterval !== undefined ? `, start interval ${startInterval}s` : ''}`;
+  if (localTiming === timing(cloud)) {
+    out.push(same(name, 'healthCheck.timing', timing(cloud), localTiming));
     return out;
   }
   // The one accepted difference: exactly what the cloud renderer makes of the declared (local) values.
-  const adjusted = ecsHealthCheck({ probe: { kind: 'command', command: test }, test, ...declared });
+  const adjusted = ecsHealthCheck({
+    probe: { kind: 'command', command: test },
+    test,
+    ...declared,
+    ...(startInterval !== undefined ? { startIntervalSeconds: startInterval } : {}),
+  });
   const h = adjusted.healthCheck;
   const expected = {
     intervalSeconds: h.interval?.toSeconds() ?? 30,
@@ -679,7 +884,7 @@ function compareHealthCheck(name: string, cloud: CloudHealthCheck | undefined, r
           name,
           'healthCheck.timing',
           timing(cloud),
-          timing(declared),
+          localTiming,
           'health-check-adjustment',
           `adjusted for ECS: ${adjusted.adjustments.join('; ')}`,
         )
@@ -687,7 +892,7 @@ function compareHealthCheck(name: string, cloud: CloudHealthCheck | undefined, r
           name,
           'healthCheck.timing',
           timing(cloud),
-          timing(declared),
+          localTiming,
           `the timing differs and is not the ECS adjustment of the local values (${timing(expected)})`,
         ),
   );
@@ -697,11 +902,54 @@ function compareHealthCheck(name: string, cloud: CloudHealthCheck | undefined, r
 function compareDependencies(ctx: Context, name: string, i: Instance, local: ComposeService): ParityEntry[] {
   const out: ParityEntry[] = [];
   const localDeps = dependsOnOf(local.depends_on);
-  const containerDeps = new Map(i.container.dependsOn.map((d) => [d.container, d.condition]));
+  const helpers = new Set(i.host.containers.filter((c) => c.role !== undefined).map((c) => c.name));
+  const containerDeps = new Map(
+    i.container.dependsOn.filter((d) => !helpers.has(d.container)).map((d) => [d.container, d.condition]),
+  );
   const serviceDeps = new Set(i.host.dependsOn.map((id) => ctx.byLogicalId.get(id)?.name ?? id));
+  const jobRuns = new Set(i.host.jobRuns ?? []);
   const explained = new Set<string>();
+  const rawDeps = (Array.isArray(local.depends_on) ? {} : (local.depends_on ?? {})) as Record<string, any>;
   for (const [target, condition] of [...localDeps.entries()].sort((a, b) => compareStrings(a[0], b[0]))) {
     const field = `dependsOn.${target}`;
+    const declared = rawDeps[target] ?? {};
+    if (declared.restart === true) {
+      out.push(
+        standIn(
+          name,
+          `${field}.restart`,
+          undefined,
+          'restart: true',
+          'dependency-restart',
+          `compose restarts ${name} with ${target}; ECS has no such coupling`,
+        ),
+      );
+    }
+    const targetSpec = ctx.spec?.workloads.find((w) => w.name === target);
+    const targetAbsent = !ctx.cloud.has(target) && !ctx.jobs.has(target) && !ctx.jobTasks.has(target);
+    if (declared.required === false && targetAbsent && targetSpec?.profile !== undefined) {
+      out.push(
+        standIn(
+          name,
+          field,
+          undefined,
+          `${condition}, required: false`,
+          'optional-dependency',
+          `'${target}' is an optional part (profile '${targetSpec.profile}') the cloud twin does not include; ${name} starts without it`,
+        ),
+      );
+      continue;
+    }
+    if (jobRuns.has(target)) {
+      explained.add(target);
+      const cloudText = `DependsOn the deployment run of job ${target} (succeeded)`;
+      out.push(
+        condition === 'service_completed_successfully'
+          ? same(name, field, cloudText, condition)
+          : error(name, field, cloudText, condition, 'the cloud twin waits for the job to complete'),
+      );
+      continue;
+    }
     const managed = ctx.managed.get(target);
     if (managed) {
       out.push(
@@ -754,7 +1002,7 @@ function compareDependencies(ctx: Context, name: string, i: Instance, local: Com
         field,
         undefined,
         condition,
-        ctx.jobs.has(target) || targetService
+        ctx.jobs.has(target) || targetService || ctx.jobTasks.has(target)
           ? 'the cloud twin does not wait for it'
           : `'${target}' does not exist in the cloud twin`,
       ),
@@ -772,11 +1020,11 @@ function compareDependencies(ctx: Context, name: string, i: Instance, local: Com
         ),
       );
   }
-  if (!i.job) {
+  if (!i.job || i.ownTask) {
     // A job's dependencies on services are its hosts' (the job runs inside their tasks).
     const viaJobs = new Set(
       i.host.containers
-        .filter((c) => !c.essential)
+        .filter((c) => !c.essential && c.role === undefined)
         .flatMap((c) => [...dependsOnOf(ctx.local[c.name]?.depends_on).keys()]),
     );
     for (const target of serviceDeps) {
@@ -792,6 +1040,71 @@ function compareDependencies(ctx: Context, name: string, i: Instance, local: Com
         );
       }
     }
+    for (const target of jobRuns) {
+      if (!explained.has(target) && !viaJobs.has(target)) {
+        out.push(
+          error(
+            name,
+            `dependsOn.${target}`,
+            `DependsOn the deployment run of job ${target}`,
+            undefined,
+            'the local twin does not wait for it',
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Inline config files: compose `configs` with inline content locally; in the cloud, files a helper container
+ * writes into a task volume that the workload mounts at the file's directory. Path and content must agree.
+ */
+function compareConfigFiles(ctx: Context, name: string, i: Instance, local: ComposeService): ParityEntry[] {
+  const out: ParityEntry[] = [];
+  const localFiles = new Map<string, string>();
+  for (const c of listOf(local.configs) ?? []) {
+    if (typeof c !== 'object' || c === null || c.target === NGINX_CONF) continue;
+    const content = ctx.configs[String(c.source)]?.content;
+    localFiles.set(String(c.target), typeof content === 'string' ? unescape(content) : '(not inline)');
+  }
+  const cloudFiles = new Map<string, string>();
+  const writer = i.host.containers.find((c) => c.role === 'config-files' && c.name === `${name}-files`);
+  for (const w of writer?.writes ?? []) {
+    const slash = w.path.lastIndexOf('/');
+    const writerMount = writer!.mounts.find((m) => m.path === w.path.slice(0, slash));
+    const mount = i.container.mounts.find((m) => m.volume === writerMount?.volume);
+    if (!mount) continue;
+    cloudFiles.set(`${mount.path}/${w.path.slice(slash + 1)}`, writer!.environment[w.variable] ?? '');
+  }
+  for (const p of [...new Set([...localFiles.keys(), ...cloudFiles.keys()])].sort(compareStrings)) {
+    const field = `configFiles[${p}]`;
+    const c = cloudFiles.get(p);
+    const l = localFiles.get(p);
+    const bytes = (t: string) => `${Buffer.byteLength(t)} bytes`;
+    if (c === undefined || l === undefined)
+      out.push(
+        error(
+          name,
+          field,
+          c === undefined ? undefined : `written by ${name}-files`,
+          l === undefined ? undefined : 'inline config',
+          'the file exists in one twin only',
+        ),
+      );
+    else if (c !== l) out.push(error(name, field, bytes(c), bytes(l), 'the twins write different contents'));
+    else
+      out.push(
+        standIn(
+          name,
+          field,
+          `written by ${name}-files into a task volume (${bytes(c)})`,
+          `inline config (${bytes(l)})`,
+          'config-file',
+          'ECS cannot mount a file from the template; a helper container writes the same content',
+        ),
+      );
   }
   return out;
 }
@@ -814,7 +1127,13 @@ function compareVolumes(ctx: Context, name: string, i: Instance, local: ComposeS
         type: String(v.type ?? 'volume'),
       });
   }
-  const cloudMounts = new Map(i.container.mounts.map((m) => [m.path, m]));
+  // Volumes a config-file helper writes are compared as config files.
+  const helperVolumes = new Set(
+    i.host.containers.filter((c) => c.role !== undefined).flatMap((c) => c.mounts.map((m) => m.volume)),
+  );
+  const cloudMounts = new Map(
+    i.container.mounts.filter((m) => !helperVolumes.has(m.volume)).map((m) => [m.path, m]),
+  );
   for (const p of [...new Set([...cloudMounts.keys(), ...localMounts.keys()])].sort(compareStrings)) {
     const field = `volumes[${p}]`;
     const c = cloudMounts.get(p);

@@ -24,6 +24,10 @@ export interface CloudContainer {
   /** Container-level CPU units and memory (MiB), when set (jobs). */
   readonly cpu?: number;
   readonly memoryMiB?: number;
+  /** `config-files`: the helper that writes a workload's inline config files (not a workload). */
+  readonly role?: string;
+  /** Config files the helper writes: path inside the helper to the environment variable holding it. */
+  readonly writes?: readonly { readonly path: string; readonly variable: string }[];
 }
 
 export interface CloudHealthCheck {
@@ -56,6 +60,12 @@ export interface CloudService {
   }[];
   /** Whether a scalable target (autoscaling) is attached. */
   readonly autoScaled: boolean;
+  /** What runs the task: an ECS service, or a job's own task run during deployments or on a schedule. */
+  readonly kind?: 'service' | 'deployment-job' | 'scheduled-job';
+  /** The schedule of a scheduled job. */
+  readonly schedule?: { readonly expression: string; readonly timeZone?: string };
+  /** Jobs run during deployments (by their container name) that this resource is ordered after. */
+  readonly jobRuns?: readonly string[];
 }
 
 /** One row of a listener's routing, in evaluation order. */
@@ -84,7 +94,12 @@ export interface CloudLoadBalancer {
 export interface CloudTwin {
   readonly services: readonly CloudService[];
   readonly loadBalancers: readonly CloudLoadBalancer[];
+  /** Jobs with a task of their own, run during deployments or on a schedule. */
+  readonly jobTasks: readonly CloudService[];
 }
+
+/** CloudFormation type of the resource that runs a job during a deployment (see JobRunner). */
+const JOB_RUN_TYPE = 'Custom::TwinstackJobRun';
 
 /**
  * The content hash of a container-asset image reference (asset images are tagged with the 64-hex hash of
@@ -115,8 +130,80 @@ export function readCloudTwin(template: any, application: string): CloudTwin {
   const scalableTargets = Object.values(resources).filter(
     (r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget',
   );
-  const services = inScope.map(([id, r]) => readService(resources, id, r, scalableTargets));
-  return { services, loadBalancers: readLoadBalancers(resources, services) };
+  const jobRunNames = new Map(
+    Object.entries(resources)
+      .filter(([, r]) => r.Type === JOB_RUN_TYPE)
+      .map(([id, r]) => [id, String(r.Properties?.Container ?? id)]),
+  );
+  const services = inScope.map(([id, r]) => readService(resources, id, r, scalableTargets, jobRunNames));
+  // The application's cluster: the one its services run in, or the template's only cluster.
+  const clusters = new Set(inScope.map(([, r]) => refOf(r.Properties?.Cluster)));
+  if (clusters.size === 0) {
+    const all = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Cluster');
+    if (all.length === 1) clusters.add(all[0][0]);
+  }
+  const jobTasks: CloudService[] = [];
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type === JOB_RUN_TYPE && clusters.has(refOf(r.Properties?.Cluster))) {
+      jobTasks.push(
+        readJobTask(resources, id, r, refOf(r.Properties?.TaskDefinition), 'deployment-job', jobRunNames),
+      );
+    } else if (r.Type === 'AWS::Scheduler::Schedule') {
+      const target = r.Properties?.Target ?? {};
+      if (!clusters.has(refOf(target.Arn))) continue;
+      const job = readJobTask(
+        resources,
+        id,
+        r,
+        refOf(target.EcsParameters?.TaskDefinitionArn),
+        'scheduled-job',
+        jobRunNames,
+      );
+      jobTasks.push({
+        ...job,
+        schedule: {
+          expression: String(r.Properties?.ScheduleExpression ?? ''),
+          ...(r.Properties?.ScheduleExpressionTimezone
+            ? { timeZone: String(r.Properties.ScheduleExpressionTimezone) }
+            : {}),
+        },
+      });
+    }
+  }
+  return { services, loadBalancers: readLoadBalancers(resources, services), jobTasks };
+}
+
+/** A job's own task and the resource that starts it (a job-run custom resource or a schedule). */
+function readJobTask(
+  resources: Record<string, any>,
+  id: string,
+  r: any,
+  taskId: string,
+  kind: 'deployment-job' | 'scheduled-job',
+  jobRunNames: ReadonlyMap<string, string>,
+): CloudService {
+  const task = resources[taskId]?.Properties ?? {};
+  const containers: CloudContainer[] = (task.ContainerDefinitions ?? []).map(readContainer);
+  const volumes = new Map<string, { efs: boolean }>();
+  for (const v of task.Volumes ?? []) volumes.set(v.Name, { efs: v.EFSVolumeConfiguration !== undefined });
+  const essential = containers.find((c) => c.essential && c.role === undefined) ?? containers[0];
+  const dependsOn = ([] as string[]).concat(r.DependsOn ?? []);
+  return {
+    logicalId: id,
+    name: essential?.name ?? id,
+    dependsOn: dependsOn.filter((d) => resources[d]?.Type === 'AWS::ECS::Service'),
+    ...(task.Cpu !== undefined ? { taskCpu: Number(task.Cpu) } : {}),
+    ...(task.Memory !== undefined ? { taskMemoryMiB: Number(task.Memory) } : {}),
+    ...(task.RuntimePlatform?.CpuArchitecture
+      ? { cpuArchitecture: task.RuntimePlatform.CpuArchitecture }
+      : {}),
+    containers,
+    volumes,
+    targets: [],
+    autoScaled: false,
+    kind,
+    jobRuns: dependsOn.filter((d) => jobRunNames.has(d)).map((d) => jobRunNames.get(d)!),
+  };
 }
 
 function readService(
@@ -124,6 +211,7 @@ function readService(
   id: string,
   r: any,
   scalableTargets: any[],
+  jobRunNames: ReadonlyMap<string, string>,
 ): CloudService {
   const p = r.Properties ?? {};
   const taskId = refOf(p.TaskDefinition);
@@ -131,7 +219,7 @@ function readService(
   const containers: CloudContainer[] = (task.ContainerDefinitions ?? []).map(readContainer);
   const volumes = new Map<string, { efs: boolean }>();
   for (const v of task.Volumes ?? []) volumes.set(v.Name, { efs: v.EFSVolumeConfiguration !== undefined });
-  const essential = containers.find((c) => c.essential) ?? containers[0];
+  const essential = containers.find((c) => c.essential && c.role === undefined) ?? containers[0];
   const dependsOn = ([] as string[])
     .concat(r.DependsOn ?? [])
     .filter((d) => resources[d]?.Type === 'AWS::ECS::Service');
@@ -155,6 +243,11 @@ function readService(
     autoScaled: scalableTargets.some((t) =>
       JSON.stringify(t.Properties?.ResourceId ?? '').includes(`"${id}"`),
     ),
+    kind: 'service',
+    jobRuns: ([] as string[])
+      .concat(r.DependsOn ?? [])
+      .filter((d) => jobRunNames.has(d))
+      .map((d) => jobRunNames.get(d)!),
   };
 }
 
@@ -190,6 +283,14 @@ function readContainer(c: any): CloudContainer {
     })),
     ...(c.Cpu !== undefined ? { cpu: Number(c.Cpu) } : {}),
     ...(c.Memory !== undefined ? { memoryMiB: Number(c.Memory) } : {}),
+    ...(c.DockerLabels?.['twinstack.role'] ? { role: String(c.DockerLabels['twinstack.role']) } : {}),
+    ...(c.DockerLabels?.['twinstack.role'] === 'config-files'
+      ? {
+          writes: [
+            ...String(render(c.Command?.[0] ?? '')).matchAll(/"\$(TWINSTACK_FILE_\d+)" > '([^']+)'/g),
+          ].map((m) => ({ variable: m[1], path: m[2] })),
+        }
+      : {}),
   };
 }
 

@@ -48,6 +48,34 @@ export const STAND_IN_KINDS = {
     cloud: 'a managed AWS service declared by the model (database, cache, broker)',
     local: 'a container standing in for it',
   },
+  profile: {
+    cloud: 'an optional part (workload profile): included only when the stage enables the profile',
+    local: 'a compose profile, started on request (--profile, COMPOSE_PROFILES)',
+  },
+  'optional-dependency': {
+    cloud: 'no ordering: the optional target is not part of this stage',
+    local: 'depends_on with required: false',
+  },
+  'dependency-restart': {
+    cloud: 'no equivalent: ECS does not restart dependents',
+    local: 'depends_on with restart: true',
+  },
+  'deployment-job': {
+    cloud: 'its own ECS task, run by a custom resource during each deployment that changes it',
+    local: 'a compose service that runs on every up',
+  },
+  'scheduled-job': {
+    cloud: 'its own ECS task, run by an EventBridge Scheduler schedule',
+    local: "a compose service in profile 'jobs', run with docker compose run",
+  },
+  'config-file': {
+    cloud: 'written by a helper container into a task volume mounted at the file’s directory',
+    local: 'an inline compose config mounted at the file’s path',
+  },
+  'build-platforms': {
+    cloud: 'the image built for the platform the tasks run on',
+    local: 'a multi-platform build (build.platforms)',
+  },
 } as const;
 
 /** A kind of declared stand-in. */

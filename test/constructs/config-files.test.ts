@@ -1,0 +1,129 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parse } from 'yaml';
+import { Application, Image, Service, ValidationError, Volume } from '../../constructs';
+import { forDockerCompose129 } from '../../constructs/compose/compatibility';
+import { composeSchemaErrors } from '../support/compose-schema';
+import { testApp, testStack } from '../support/test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const SCRIPT = "db.createUser({ user: 'mov', pwd: process.env.PASSWORD })\n// costs $5\n";
+
+function expectValidationError(fn: () => unknown, ...fragments: string[]): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown).toBeInstanceOf(ValidationError);
+  for (const fragment of fragments) expect((thrown as ValidationError).message).toContain(fragment);
+}
+
+const app = testApp();
+const stack = new Stack(app, 'Db');
+const application = new Application(stack, 'db');
+const mongo = new Service(application, 'mongo', {
+  image: Image.fromRegistry('mongo:8.0'),
+  configFiles: [
+    { path: '/docker-entrypoint-initdb.d/init-mongo.js', content: SCRIPT },
+    { path: '/docker-entrypoint-initdb.d/seed.js', content: 'db.x.insertOne({})' },
+    { path: '/etc/mongo/extra.conf', content: 'net:\n  port: 27017\n' },
+  ],
+});
+const assembly = app.synth();
+const template = Template.fromJSON(assembly.getStackByName('Db').template);
+const text = fs.readFileSync(path.join(assembly.directory, application.localTwinFiles.composeFile), 'utf8');
+const compose = parse(text);
+
+test('locally: inline compose configs, mounted at each file’s path, `$` escaped', () => {
+  expect(compose.services.mongo.configs).toEqual([
+    { source: 'mongo-init-mongo.js', target: '/docker-entrypoint-initdb.d/init-mongo.js' },
+    { source: 'mongo-seed.js', target: '/docker-entrypoint-initdb.d/seed.js' },
+    { source: 'mongo-extra.conf', target: '/etc/mongo/extra.conf' },
+  ]);
+  expect(compose.configs['mongo-init-mongo.js'].content).toBe(SCRIPT.replace('$', '$$$$'));
+  expect(composeSchemaErrors(text)).toEqual([]);
+});
+
+test('in the cloud: a helper writes the files into a task volume per directory, read-only for the workload', () => {
+  const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
+  const [main, writer] = task.Properties.ContainerDefinitions;
+  expect(writer).toMatchObject({
+    Name: 'mongo-files',
+    Essential: false,
+    Image: 'public.ecr.aws/docker/library/busybox:1.37',
+    EntryPoint: ['sh', '-c'],
+    DockerLabels: { 'twinstack.role': 'config-files' },
+  });
+  expect(writer.Command[0]).toBe(
+    [
+      `printf '%s' "$TWINSTACK_FILE_0" > '/twinstack-files/0/init-mongo.js'`,
+      `printf '%s' "$TWINSTACK_FILE_1" > '/twinstack-files/0/seed.js'`,
+      `printf '%s' "$TWINSTACK_FILE_2" > '/twinstack-files/1/extra.conf'`,
+    ].join(' && '),
+  );
+  expect(writer.Environment).toContainEqual({ Name: 'TWINSTACK_FILE_0', Value: SCRIPT });
+  expect(main.MountPoints).toEqual([
+    { SourceVolume: 'mongo-files-0', ContainerPath: '/docker-entrypoint-initdb.d', ReadOnly: true },
+    { SourceVolume: 'mongo-files-1', ContainerPath: '/etc/mongo', ReadOnly: true },
+  ]);
+  expect(main.DependsOn).toEqual([{ ContainerName: 'mongo-files', Condition: 'SUCCESS' }]);
+  expect(task.Properties.Volumes).toEqual([{ Name: 'mongo-files-0' }, { Name: 'mongo-files-1' }]);
+  void mongo;
+});
+
+test('docker-compose 1.29 gets each file next to the compose file, with its exact text', () => {
+  const twin = forDockerCompose129(compose);
+  expect(twin.files['mongo-init-mongo.js']).toBe(SCRIPT);
+  expect(twin.compose.services.mongo.volumes).toContainEqual({
+    type: 'bind',
+    source: './mongo-init-mongo.js',
+    target: '/docker-entrypoint-initdb.d/init-mongo.js',
+    read_only: true,
+  });
+});
+
+test('paths, contents and clashes with mounts are checked', () => {
+  const application2 = new Application(testStack(), 'app');
+  const image = Image.fromRegistry('busybox:1.37');
+  expectValidationError(
+    () => new Service(application2, 'a', { image, configFiles: [{ path: '/init.js', content: 'x' }] }),
+    'configFiles[0].path "/init.js" must be an absolute file path below a directory',
+  );
+  expectValidationError(
+    () => new Service(application2, 'b', { image, configFiles: [{ path: "/etc/it's", content: 'x' }] }),
+    'must be an absolute file path',
+  );
+  expectValidationError(
+    () =>
+      new Service(application2, 'c', {
+        image,
+        configFiles: [
+          { path: '/etc/a.conf', content: 'x' },
+          { path: '/etc/a.conf', content: 'y' },
+        ],
+      }),
+    'configFiles[1].path "/etc/a.conf" is given twice',
+  );
+  expectValidationError(
+    () =>
+      new Service(application2, 'd', {
+        image,
+        configFiles: [{ path: '/etc/big', content: 'x'.repeat(16385) }],
+      }),
+    'configFiles[0].content "16385 bytes" is larger than 16 KiB',
+  );
+  const data = new Volume(application2, 'data');
+  new Service(application2, 'e', {
+    image,
+    mounts: [{ volume: data, path: '/etc/app' }],
+    configFiles: [{ path: '/etc/app/settings.json', content: '{}' }],
+  });
+  expect(application2.validate().errors.map((e) => `${e.prop} ${e.message}`)).toEqual([
+    'mounts[0].path is also where a config file is written (its directory is a task volume in the cloud twin); mount the volume elsewhere',
+  ]);
+});
