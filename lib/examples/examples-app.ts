@@ -2,13 +2,26 @@ import { App, Stack } from 'aws-cdk-lib';
 import { DozerStack } from './dozer/dozer-stack';
 import { EcosellerStack } from './ecoseller/ecoseller-stack';
 import { GoalsStack } from './goals/goals-stack';
+import { ValawaiStack } from './valawai/valawai-stack';
+import { WorkflowsStack } from './workflows/workflows-stack';
+import { WORKFLOWS_STAGES } from './workflows/workflows-stages';
 
-/** Adds every example application to `app`, one stack each. */
+/**
+ * Adds every example application to `app`, one stack each; the workflows example has one stack per stage
+ * (`dev-Workflows`, `test-Workflows`, `prod-Workflows`), or only the one `-c stage=<name>` selects.
+ */
 export function addExamples(app: App): Stack[] {
   return [
     new DozerStack(app, 'Dozer'),
     new GoalsStack(app, 'Goals', { database: 'container' }),
     new GoalsStack(app, 'GoalsHosted', { database: 'hosted' }),
     new EcosellerStack(app, 'Ecoseller'),
+    new ValawaiStack(app, 'Valawai', { mov: true }),
+    new ValawaiStack(app, 'ValawaiComponent', { mov: false, brokerHost: 'mq.valawai.example.org' }),
+    ...WORKFLOWS_STAGES.createStacks(
+      app,
+      'Workflows',
+      (scope, id, props) => new WorkflowsStack(scope, id, props),
+    ),
   ];
 }

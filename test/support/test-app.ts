@@ -4,10 +4,14 @@ import { App, Stack } from 'aws-cdk-lib';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
-export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
-  fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8'),
-).context;
+/**
+ * The feature flags of cdk.json and the committed lookups of cdk.context.json (the availability zones of the
+ * examples' stages), so tests synthesize exactly what `cdk synth` does.
+ */
+export const CDK_CONTEXT: Record<string, unknown> = {
+  ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context,
+  ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')),
+};
 
 /**
  * An App with the project's feature flags. The built-in CloudFormation validator costs ~1.4 s per synth, so

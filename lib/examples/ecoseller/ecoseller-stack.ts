@@ -10,6 +10,7 @@ import {
   HealthCheck,
   Image,
   Job,
+  JobRun,
   LoadBalancer,
   SearchDomain,
   SearchEngine,
@@ -140,17 +141,18 @@ export class EcosellerStack extends Stack {
     recommender.connectTo(recommenderDb, postgres);
     this.backend.addDependency(Dependency.started(recommender));
 
+    // The trainer refreshes the recommender's model once the recommender is healthy: locally on every
+    // `up`, in the cloud once per deployment that changes it, as its own task (a failure fails the deploy).
     const trainer = new Job(application, 'recommender_system_trainer', {
       image: component('recommender_system'),
       entrypoint: ['sh', '/usr/src/app/run_trainer.sh'],
       mounts: [{ volume: recommenderData, path: '/usr/src/app/data' }],
+      cpu: 1024,
+      memoryMiB: 2048,
       dependsOn: [Dependency.healthy(recommender)],
+      runs: JobRun.oncePerDeployment(),
     });
     trainer.connectTo(recommenderDb, postgres);
-    Annotations.of(trainer).acknowledgeWarning(
-      WarningIds.JOB_WITHOUT_DEPENDENTS,
-      'The trainer refreshes the recommender model after the recommender is up; locally it runs on every `up`, and in the cloud it is run on demand (`aws ecs run-task` with the recommender task definition) until jobs get a deployment-time runner.',
-    );
     Annotations.of(recommender).acknowledgeWarning(
       WarningIds.HEALTH_CHECK_ADJUSTED,
       'ECS probes every 5 s up to 10 times and waits longer to start, which keeps the 100 x 5 s patience of the original health check.',

@@ -182,4 +182,36 @@ describe('Ecoseller cloud twin', () => {
     // The dashboard and storefront directories hold the same Dockerfile, so they share one asset.
     expect(targets).toEqual(['production', 'production', 'production', 'rq-worker']);
   });
+
+  test('the trainer runs once per deployment, in its own task, after the recommender is healthy', () => {
+    const resources = template.toJSON().Resources as Record<string, any>;
+    const [runId, run] = Object.entries(resources).find(([, r]) => r.Type === 'Custom::TwinstackJobRun')!;
+    expect(run.Properties.Container).toBe('recommender_system_trainer');
+    const recommender = Object.entries(resources).find(
+      ([, r]) =>
+        r.Type === 'AWS::ECS::Service' &&
+        resources[r.Properties.TaskDefinition.Ref].Properties.ContainerDefinitions[0].Name ===
+          'recommender_system',
+    )![0];
+    expect(run.DependsOn).toEqual(expect.arrayContaining([recommender]));
+    // Its task: the trainer itself, preceded by the init job of the recommender database it connects to.
+    const task = resources[run.Properties.TaskDefinition.Ref].Properties;
+    expect(task.ContainerDefinitions.map((c: any) => [c.Name, c.Essential])).toEqual([
+      ['recommender_system_trainer', true],
+      ['postgres_rs-init', false],
+    ]);
+    expect(task.ContainerDefinitions[0].DependsOn).toEqual([
+      { ContainerName: 'postgres_rs-init', Condition: 'SUCCESS' },
+    ]);
+    expect(task.Volumes.map((v: any) => v.Name)).toEqual(['shared-volume']);
+    // No service task runs it any more, and nothing waits for it.
+    for (const r of Object.values(resources)) {
+      if (r.Type !== 'AWS::ECS::Service') continue;
+      const names = resources[r.Properties.TaskDefinition.Ref].Properties.ContainerDefinitions.map(
+        (c: any) => c.Name,
+      );
+      expect(names).not.toContain('recommender_system_trainer');
+      expect([].concat(r.DependsOn ?? [])).not.toContain(runId);
+    }
+  });
 });
