@@ -1,0 +1,78 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { composeSchemaErrors } from '../support/compose-schema';
+import { testApp } from '../support/test-app';
+import { AppPlan, buildApplication, synthesizablePlanArb } from './model-plan';
+import { checkProperty, printCases, runs } from './runs';
+
+/**
+ * Random valid applications synthesize: the cloud twin's template has one ECS service per service, each
+ * workload's container where it belongs (a job inside every task of the services waiting for it) with its
+ * environment exactly as declared, one listener rule per conditional route; and the local twin written
+ * into the cloud assembly conforms to the Compose Specification. Heavier than the local-twin property (a
+ * full synthesis per case): `npm test` runs a few dozen cases, `npm run test:properties` 1,000.
+ */
+
+afterAll(printCases);
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Resources = Record<string, { Type: string; Properties: any }>;
+
+/** Indices of the jobs whose containers run in the tasks of service `i`. */
+function hostedJobs(plan: AppPlan, i: number, found = new Set<number>()): Set<number> {
+  for (const d of plan.workloads[i].dependsOn) {
+    const t = d.target as number;
+    if (plan.workloads[t].kind === 'job' && !found.has(t)) {
+      found.add(t);
+      hostedJobs(plan, t, found);
+    }
+  }
+  return found;
+}
+
+function checkCloudTwin(plan: AppPlan): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-prop-'));
+  try {
+    const app = testApp({ outdir });
+    const { application, workloads } = buildApplication(new Stack(app, 'Prop'), plan);
+    const assembly = app.synth();
+    const resources: Resources = assembly.getStackByName('Prop').template.Resources;
+    const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+    const services = plan.workloads.map((_, i) => i).filter((i) => plan.workloads[i].kind === 'service');
+    expect(ofType('AWS::ECS::Service')).toHaveLength(services.length);
+    const containers = ofType('AWS::ECS::TaskDefinition').flatMap(
+      ([, r]) => r.Properties.ContainerDefinitions,
+    );
+    plan.workloads.forEach((w, i) => {
+      const mine = containers.filter((c: any) => c.Name === workloads[i].name);
+      const hosts = services.filter((s) => hostedJobs(plan, s).has(i)).length;
+      expect(mine).toHaveLength(w.kind === 'service' ? 1 : hosts);
+      for (const c of mine) {
+        expect(c.Essential).toBe(w.kind === 'service');
+        const environment = Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, e.Value]));
+        expect(environment).toEqual(w.environment);
+        expect((c.Secrets ?? []).map((s: any) => s.Name).sort()).toEqual(w.secrets.map((s) => s.key).sort());
+      }
+    });
+    const conditional = plan.loadBalancers.flatMap((l) => l.routes).filter((r) => r.id !== 'fallback');
+    expect(ofType('AWS::ElasticLoadBalancingV2::ListenerRule')).toHaveLength(conditional.length);
+    expect(ofType('AWS::EFS::FileSystem')).toHaveLength(plan.volumes.length);
+
+    const compose = fs.readFileSync(path.join(outdir, application.localTwinFiles.composeFile), 'utf8');
+    expect(composeSchemaErrors(compose)).toEqual([]);
+    expect(Object.keys(parse(compose).services)).toHaveLength(
+      plan.workloads.length + plan.loadBalancers.length,
+    );
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+test('valid models synthesize both twins into the cloud assembly', () => {
+  checkProperty('valid models synthesize', fc.property(synthesizablePlanArb, checkCloudTwin), runs(20));
+});

@@ -1,0 +1,863 @@
+import fc from 'fast-check';
+import type {
+  AppPlan,
+  DependencyPlan,
+  HealthCheckPlan,
+  LoadBalancerPlan,
+  RoutePlan,
+  SecretPlan,
+  VolumePlan,
+  WorkloadPlan,
+} from './model-plan';
+import { nameArb, validPlanArb } from './model-plan';
+
+/**
+ * Invalid plans: a valid plan with one rule broken, and the construct and prop the library's
+ * ValidationError must name. Construct paths are those buildApplication gives: the stack is `Prop`, the
+ * application `Prop/App`, workloads `Prop/App/w<i>`, volumes `Prop/App/v<i>`, load balancers
+ * `Prop/App/lb<i>` and their routes `Prop/App/lb<i>/<route id>`.
+ */
+export interface InvalidCase {
+  /** Which rule the case breaks, for the report. */
+  readonly rule: string;
+  readonly plan: AppPlan;
+  /** Construct paths any of which the error may name (a cycle is reported at one of its members). */
+  readonly paths: readonly string[];
+  /** The prop, exactly or as a pattern. */
+  readonly prop: string | RegExp;
+}
+
+const APP = 'Prop/App';
+const at = (id: string) => `${APP}/${id}`;
+
+type Mutation = (plan: AppPlan) => fc.Arbitrary<InvalidCase> | undefined;
+
+/** Names the library must refuse: empty, upper case, leading digit or sign, unicode, too long, dots. */
+export const badNameArb = fc
+  .oneof(
+    fc.constantFrom(
+      '',
+      ' ',
+      'Api',
+      'API',
+      '1api',
+      '-api',
+      '_api',
+      'api.v2',
+      'api v2',
+      'wéb',
+      'сервис',
+      'api😀',
+    ),
+    fc.stringMatching(/^[a-z][a-z0-9_-]{63,80}$/),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+  )
+  .filter((n) => !/^[a-z][a-z0-9_-]{0,62}$/.test(n));
+
+const badEnvNameArb = fc
+  .oneof(
+    fc.constantFrom('', '1A', 'A B', 'CLÉ', 'A=B', 'A$', '-A', 'ключ'),
+    fc.string({ unit: 'grapheme', maxLength: 8 }),
+  )
+  .filter((n) => !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(n));
+
+/** Numbers that are not whole numbers in [min, max]. */
+const outOfRange = (min: number, max: number) =>
+  fc.oneof(
+    fc.constantFrom(NaN, Infinity, -Infinity, min - 1, max + 1, min + 0.5, -0.5),
+    fc.integer({ min: Math.max(-1e9, min - 1e6), max: min - 1 }),
+    fc.integer({ min: max + 1, max: max + 1e6 }),
+    fc.double({ min: min, max: max, noNaN: true }).filter((n) => !Number.isInteger(n)),
+  );
+
+const blankArb = fc.constantFrom('', ' ', '  \t', '\n');
+
+/** A host port no service publishes and no load balancer uses. */
+function freeLocalPort(plan: AppPlan): number {
+  const used = new Set([
+    ...plan.workloads.flatMap((w) => w.ports.map((p) => p.hostPort)),
+    ...plan.loadBalancers.map((l) => l.localPort),
+  ]);
+  let port = 20000;
+  while (used.has(port)) port++;
+  return port;
+}
+
+/** A plan with workload `i` replaced. */
+function withWorkload(plan: AppPlan, i: number, w: WorkloadPlan): AppPlan {
+  return { ...plan, workloads: plan.workloads.map((x, k) => (k === i ? w : x)) };
+}
+
+/** Picks the index of a workload satisfying `ok`, if any. */
+function pick(plan: AppPlan, ok: (w: WorkloadPlan, i: number) => boolean): fc.Arbitrary<number> | undefined {
+  const candidates = plan.workloads.map((w, i) => (ok(w, i) ? i : -1)).filter((i) => i >= 0);
+  return candidates.length ? fc.constantFrom(...candidates) : undefined;
+}
+
+/** A mutation of one workload property, on any workload (or those `ok` accepts). */
+function workloadProp(
+  rule: string,
+  prop: string | RegExp | ((w: WorkloadPlan) => string),
+  values: fc.Arbitrary<unknown>,
+  apply: (w: WorkloadPlan, value: unknown) => WorkloadPlan,
+  ok: (w: WorkloadPlan) => boolean = () => true,
+): Mutation {
+  return (plan) =>
+    pick(plan, ok)?.chain((i) =>
+      values.map((value) => {
+        const w = apply(plan.workloads[i], value);
+        return {
+          rule,
+          plan: withWorkload(plan, i, w),
+          paths: [at(plan.workloads[i].id)],
+          prop: typeof prop === 'function' ? prop(w) : prop,
+        };
+      }),
+    );
+}
+
+const isService = (w: WorkloadPlan) => w.kind === 'service';
+const health = (w: WorkloadPlan, h: Partial<HealthCheckPlan>): WorkloadPlan => ({
+  ...w,
+  healthCheck: { kind: 'http', port: 8080, path: '/health', ...w.healthCheck, ...h } as HealthCheckPlan,
+  // A grace period must not be shorter than the start period; drop it so only the mutated rule breaks.
+  healthCheckGracePeriodMs: undefined,
+});
+/** Dependencies that are valid for `w` to have on workload `t` of `plan`. */
+function conditionFor(plan: AppPlan, dependent: WorkloadPlan, t: number): DependencyPlan['condition'] {
+  const target = plan.workloads[t];
+  if (target.kind === 'job') return dependent.kind === 'service' ? 'completed-successfully' : 'started';
+  return 'started';
+}
+
+const workloadMutations: Mutation[] = [
+  workloadProp(
+    'cpu that is not a Fargate size',
+    'cpu',
+    fc
+      .oneof(outOfRange(1, 1e6), fc.integer({ min: 1, max: 20000 }))
+      .filter((c) => ![256, 512, 1024, 2048, 4096, 8192, 16384].includes(c as number)),
+    (w, cpu) => ({ ...w, cpu }),
+  ),
+  workloadProp(
+    'memory that does not fit the cpu',
+    'memoryMiB',
+    fc
+      .oneof(outOfRange(1, 1e6), fc.integer({ min: -1e6, max: 1e6 }))
+      .filter((m) => (m as number) % 512 !== 0),
+    (w, memoryMiB) => ({ ...w, memoryMiB }),
+  ),
+  workloadProp('a bad workload name', 'name', badNameArb, (w, name) => ({ ...w, name })),
+  workloadProp(
+    'desiredCount out of range',
+    'desiredCount',
+    outOfRange(0, 1000),
+    (w, desiredCount) => ({
+      ...w,
+      desiredCount,
+      autoScale: undefined,
+    }),
+    isService,
+  ),
+  workloadProp(
+    'containerPort out of range',
+    'ports[0].containerPort',
+    outOfRange(1, 65535),
+    (w, containerPort) => ({ ...w, ports: [{ containerPort }] }),
+    (w) => isService(w) && w.ports.length === 0,
+  ),
+  workloadProp(
+    'hostPort out of range',
+    'ports[0].hostPort',
+    outOfRange(1, 65535),
+    (w, hostPort) => ({ ...w, ports: [{ containerPort: 8080, hostPort }] }),
+    (w) => isService(w) && w.ports.length === 0,
+  ),
+  workloadProp(
+    'an unknown port protocol',
+    'ports[0].protocol',
+    fc.constantFrom('', 'https', 'HTTP', 'udp', 'grpс'),
+    (w, protocol) => ({ ...w, ports: [{ containerPort: 8080, protocol }] }),
+    (w) => isService(w) && w.ports.length === 0,
+  ),
+  workloadProp(
+    'health check retries out of range',
+    'healthCheck.retries',
+    outOfRange(1, 1000),
+    (w, retries) => health(w, { retries }),
+    isService,
+  ),
+  workloadProp(
+    'a health check interval that is not whole seconds or is zero',
+    'healthCheck.interval',
+    fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: 1, max: 100000 }).filter((ms) => ms % 1000 !== 0),
+    ),
+    (w, intervalMs) => health(w, { intervalMs: intervalMs as number }),
+    isService,
+  ),
+  workloadProp(
+    'a start period longer than ECS allows',
+    'healthCheck.startPeriod',
+    fc.integer({ min: 301, max: 100000 }).map((s) => s * 1000),
+    (w, startPeriodMs) => health(w, { startPeriodMs: startPeriodMs as number }),
+    isService,
+  ),
+  workloadProp(
+    'an HTTP health check path that is not a URL path',
+    'healthCheck.path',
+    fc.constantFrom('', 'health', '/a b', '/ü', '/"x"', "/it's", '/a\nb'),
+    (w, path) => health(w, { kind: 'http', port: 8080, path }),
+    isService,
+  ),
+  workloadProp(
+    'a health check port out of range',
+    'healthCheck.port',
+    outOfRange(1, 65535),
+    (w, port) => health(w, { kind: 'tcp', port }),
+    isService,
+  ),
+  workloadProp(
+    'an empty health check command',
+    'healthCheck.command',
+    fc.constantFrom([], [''], ['  ']),
+    (w, command) => health(w, { kind: 'command', command }),
+    isService,
+  ),
+  workloadProp(
+    'a blank health check script',
+    'healthCheck.script',
+    blankArb,
+    (w, script) => health(w, { kind: 'shell', script }),
+    isService,
+  ),
+  workloadProp('an empty command', 'command', fc.constantFrom([], 'echo hi'), (w, command) => ({
+    ...w,
+    command,
+  })),
+  workloadProp('an empty entrypoint', 'entrypoint', fc.constantFrom([], 'sh'), (w, entrypoint) => ({
+    ...w,
+    entrypoint,
+  })),
+  workloadProp(
+    'a blank or relative working directory',
+    'workingDirectory',
+    fc.oneof(blankArb, fc.constantFrom('srv', './app', 'app/')),
+    (w, workingDirectory) => ({ ...w, workingDirectory }),
+  ),
+  workloadProp('a blank user', 'user', blankArb, (w, user) => ({ ...w, user })),
+  workloadProp('a bad environment variable name', 'environment', badEnvNameArb, (w, key) => ({
+    ...w,
+    environment: { [key as string]: 'value' },
+    secrets: [],
+  })),
+  workloadProp(
+    'an environment value that is not a string',
+    /^environment\./,
+    fc.constantFrom(5, true, null, { a: 1 }, ['x']),
+    (w, value) => ({ ...w, environment: { ...w.environment, NOT_A_STRING: value } }),
+  ),
+  workloadProp(
+    'an image reference that is not one',
+    'image',
+    fc.constantFrom('', ' ', 'upper/CASE', 'ngïnx', 'a b', 'nginx:', 'nginx@sha256:abc', ':tag', 'a//b'),
+    (w, reference) => ({ ...w, image: { kind: 'registry', reference } }),
+  ),
+  workloadProp(
+    'an image directory that does not exist',
+    'image.directory',
+    fc.constantFrom('', '/nonexistent/twinstack/dir', './no/such/dir'),
+    (w, directory) => ({ ...w, image: { kind: 'directory', directory } }),
+  ),
+  workloadProp(
+    'a build target that is not a stage',
+    'image.target',
+    fc.constantFrom('nope', 'bad stage', ''),
+    (w, target) => ({
+      ...w,
+      image: {
+        kind: 'directory',
+        directory: `${__dirname}/../../lib/examples/goals/frontend`,
+        file: 'Dockerfile.prod',
+        target,
+      },
+    }),
+  ),
+  workloadProp(
+    'a grace period shorter than the start period',
+    'healthCheckGracePeriod',
+    fc.integer({ min: 1, max: 300 }),
+    (w, start) => ({
+      ...w,
+      healthCheck: { kind: 'tcp', port: 8080, startPeriodMs: (start as number) * 1000 },
+      healthCheckGracePeriodMs: ((start as number) - 1) * 1000,
+    }),
+    isService,
+  ),
+  workloadProp(
+    'minHealthyPercent out of range',
+    'minHealthyPercent',
+    outOfRange(0, 100),
+    (w, v) => ({
+      ...w,
+      minHealthyPercent: v,
+    }),
+    isService,
+  ),
+  workloadProp(
+    'maxHealthyPercent out of range',
+    'maxHealthyPercent',
+    outOfRange(100, 200),
+    (w, v) => ({
+      ...w,
+      maxHealthyPercent: v,
+    }),
+    isService,
+  ),
+  workloadProp(
+    'a deployment with no room to replace a task',
+    'maxHealthyPercent',
+    fc.constant(100),
+    (w) => ({ ...w, minHealthyPercent: 100, maxHealthyPercent: 100 }),
+    isService,
+  ),
+  workloadProp(
+    'autoscaling with a maximum below the minimum',
+    'autoScale.maxCapacity',
+    fc.integer({ min: 2, max: 1000 }),
+    (w, min) => ({
+      ...w,
+      desiredCount: min,
+      autoScale: { minCapacity: min, maxCapacity: (min as number) - 1, cpuUtilizationPercent: 50 },
+    }),
+    isService,
+  ),
+  workloadProp(
+    'autoscaling without a target',
+    'autoScale',
+    fc.constant(undefined),
+    (w) => ({ ...w, desiredCount: 1, autoScale: { minCapacity: 1, maxCapacity: 2 } }),
+    isService,
+  ),
+  workloadProp(
+    'an autoscaling CPU target out of range',
+    'autoScale.cpuUtilizationPercent',
+    outOfRange(1, 100),
+    (w, cpuUtilizationPercent) => ({
+      ...w,
+      desiredCount: 1,
+      autoScale: { minCapacity: 1, maxCapacity: 2, cpuUtilizationPercent },
+    }),
+    isService,
+  ),
+  workloadProp(
+    'a desired count outside the scaling range',
+    'desiredCount',
+    fc.integer({ min: 11, max: 1000 }),
+    (w, desiredCount) => ({
+      ...w,
+      desiredCount,
+      autoScale: { minCapacity: 1, maxCapacity: 10, cpuUtilizationPercent: 50 },
+    }),
+    isService,
+  ),
+  // References to parts of another application.
+  workloadProp(
+    'a dependency on a workload of another application',
+    /^dependsOn\[\d+\]$/,
+    fc.constant(0),
+    (w) => ({
+      ...w,
+      dependsOn: [...w.dependsOn, { target: 'foreign', condition: 'started' }],
+    }),
+  ),
+  workloadProp('a volume of another application', /^mounts\[\d+\]\.volume$/, fc.constant(0), (w) => ({
+    ...w,
+    mounts: [...w.mounts, { volume: 'foreign', path: '/twinstack-foreign' }],
+  })),
+  workloadProp('a secret of another application', 'secrets.FOREIGN_SECRET', fc.constant(0), (w) => ({
+    ...w,
+    secrets: [...w.secrets, { key: 'FOREIGN_SECRET', secret: 'foreign' }],
+  })),
+  workloadProp('a dependency on itself', /^dependsOn\[\d+\]$/, fc.constant(0), (w) => ({
+    ...w,
+    dependsOn: [...w.dependsOn, { target: 'self', condition: 'started' }],
+  })),
+  workloadProp(
+    'a variable set both as plain environment and as a secret',
+    'secrets',
+    fc.constant(0),
+    (w) => {
+      const use = w.secrets[0];
+      return { ...w, environment: { ...w.environment, [use.key as string]: 'plain' }, secrets: [use] };
+    },
+    (w) => w.secrets.length > 0,
+  ),
+];
+
+/** Mutations that need the whole plan. */
+const planMutations: Mutation[] = [
+  // A dependency cycle: an earlier workload waits for a later one that (directly) waits for it.
+  (plan) =>
+    plan.workloads.length < 2
+      ? undefined
+      : fc
+          .tuple(fc.nat(plan.workloads.length - 1), fc.nat(plan.workloads.length - 1))
+          .filter(([a, b]) => a !== b)
+          .map(([x, y]) => {
+            const [a, b] = x < y ? [x, y] : [y, x];
+            const wa = plan.workloads[a];
+            const wb = plan.workloads[b];
+            const bWaits = wb.dependsOn.some((d) => d.target === a)
+              ? wb
+              : { ...wb, dependsOn: [...wb.dependsOn, { target: a, condition: conditionFor(plan, wb, a) }] };
+            const aWaits = {
+              ...wa,
+              dependsOn: [...wa.dependsOn, { target: b, condition: conditionFor(plan, wa, b) }],
+            };
+            // New waits on jobs put more jobs into services' tasks: make every service big enough for all.
+            const cycle = withWorkload(withWorkload(plan, a, aWaits), b, bWaits);
+            return {
+              rule: 'a dependency cycle',
+              plan: {
+                ...cycle,
+                workloads: cycle.workloads.map((w) =>
+                  isService(w) ? { ...w, cpu: 16384, memoryMiB: 122880 } : w,
+                ),
+              },
+              // Reported at the first, by name, of the workloads that wait on each other (a and b, and any
+              // workload on a path between them).
+              paths: cycle.workloads.map((w) => at(w.id)),
+              prop: 'dependsOn',
+            };
+          }),
+  // Conditions that cannot hold.
+  (plan) =>
+    pick(plan, (w, i) => isService(w) && !w.healthCheck && plan.workloads.length > i + 1)?.chain((t) =>
+      fc.integer({ min: t + 1, max: plan.workloads.length - 1 }).map((d) => ({
+        rule: 'waiting for a service without a health check to be healthy',
+        plan: withWorkload(plan, d, {
+          ...plan.workloads[d],
+          dependsOn: [
+            ...plan.workloads[d].dependsOn.filter((x) => x.target !== t),
+            { target: t, condition: 'healthy' },
+          ],
+        }),
+        paths: [at(plan.workloads[d].id)],
+        prop: /^dependsOn\[\d+\]$/,
+      })),
+    ),
+  (plan) =>
+    pick(plan, (w, i) => isService(w) && plan.workloads.length > i + 1)?.chain((t) =>
+      fc.integer({ min: t + 1, max: plan.workloads.length - 1 }).map((d) => ({
+        rule: 'waiting for a service to complete',
+        plan: withWorkload(plan, d, {
+          ...plan.workloads[d],
+          dependsOn: [
+            ...plan.workloads[d].dependsOn.filter((x) => x.target !== t),
+            { target: t, condition: 'completed-successfully' },
+          ],
+        }),
+        paths: [at(plan.workloads[d].id)],
+        prop: /^dependsOn\[\d+\]$/,
+      })),
+    ),
+  (plan) =>
+    pick(plan, (w, i) => w.kind === 'job' && plan.workloads.slice(i + 1).some(isService))?.chain((t) =>
+      fc
+        .constantFrom(...plan.workloads.map((w, i) => (i > t && isService(w) ? i : -1)).filter((i) => i >= 0))
+        .map((d) => ({
+          rule: 'a service waiting for a job to start rather than complete',
+          plan: withWorkload(plan, d, {
+            ...plan.workloads[d],
+            // Its tasks now run the job too: room for it, so only the condition is wrong.
+            cpu: 16384,
+            memoryMiB: 122880,
+            dependsOn: [
+              ...plan.workloads[d].dependsOn.filter((x) => x.target !== t),
+              { target: t, condition: 'started' },
+            ],
+          }),
+          paths: [at(plan.workloads[d].id)],
+          prop: /^dependsOn\[\d+\]$/,
+        })),
+    ),
+  // Two workloads with one name.
+  (plan) =>
+    plan.workloads.length < 2
+      ? undefined
+      : fc.integer({ min: 1, max: plan.workloads.length - 1 }).map((i) => ({
+          rule: 'two workloads with one name',
+          plan: withWorkload(plan, i, { ...plan.workloads[i], name: plan.workloads[0].name }),
+          paths: [at(plan.workloads[i].id)],
+          prop: 'name',
+        })),
+  // A host port published twice.
+  (plan) => {
+    const services = plan.workloads.map((w, i) => (isService(w) ? i : -1)).filter((i) => i >= 0);
+    if (services.length < 2) return undefined;
+    return fc.integer({ min: 1, max: 65535 }).map((hostPort) => {
+      const [a, b] = [services[0], services[services.length - 1]];
+      const publish = (w: WorkloadPlan, containerPort: number): WorkloadPlan => ({
+        ...w,
+        ports: [
+          { containerPort, hostPort },
+          ...w.ports
+            .filter((p) => p.containerPort !== containerPort)
+            .map((p) => ({ containerPort: p.containerPort })),
+        ],
+      });
+      return {
+        rule: 'a host port published twice',
+        plan: {
+          ...withWorkload(
+            withWorkload(plan, a, publish(plan.workloads[a], 7001)),
+            b,
+            publish(plan.workloads[b], 7002),
+          ),
+          loadBalancers: plan.loadBalancers.map((lb) => ({
+            ...lb,
+            localPort: lb.localPort === hostPort ? 1 + (hostPort % 65535) : lb.localPort,
+          })),
+        },
+        paths: [at(plan.workloads[a].id), at(plan.workloads[b].id)],
+        prop: 'ports',
+      };
+    });
+  },
+  // A job bigger than the service whose tasks run it.
+  (plan) =>
+    pick(plan, (w, i) => w.kind === 'job' && plan.workloads.slice(i + 1).some(isService))?.chain((t) =>
+      fc
+        .constantFrom(...plan.workloads.map((w, i) => (i > t && isService(w) ? i : -1)).filter((i) => i >= 0))
+        .map((d) => ({
+          rule: 'a job bigger than the task it runs in',
+          plan: withWorkload(withWorkload(plan, t, { ...plan.workloads[t], cpu: 4096, memoryMiB: 8192 }), d, {
+            ...plan.workloads[d],
+            cpu: 256,
+            memoryMiB: 512,
+            dependsOn: [
+              ...plan.workloads[d].dependsOn.filter((x) => x.target !== t),
+              { target: t, condition: 'completed-successfully' },
+            ],
+          }),
+          // Every service that runs the job now lacks room; the first one built is reported.
+          paths: plan.workloads.filter((w, i) => i > t && isService(w)).map((w) => at(w.id)),
+          prop: 'cpu',
+        })),
+    ),
+  // The application itself.
+  (plan) =>
+    badNameArb.map((name) => ({
+      rule: 'a bad application name',
+      plan: { ...plan, name },
+      paths: [APP],
+      prop: 'name',
+    })),
+];
+
+/** Volume, secret and load-balancer mutations. */
+function partMutations(): Mutation[] {
+  const withVolume = (plan: AppPlan, v: Partial<VolumePlan>, rule: string, prop: string) =>
+    fc.constant<InvalidCase>({
+      rule,
+      plan: { ...plan, volumes: [...plan.volumes, { id: 'vbad', ...v }] },
+      paths: [at('vbad')],
+      prop,
+    });
+  const withSecret = (
+    plan: AppPlan,
+    s: SecretPlan,
+    rule: string,
+    prop: string,
+    field?: unknown,
+  ): InvalidCase => {
+    const use = {
+      key: 'BAD_SECRET_USE',
+      secret: plan.secrets.length,
+      ...(field !== undefined ? { field } : {}),
+    };
+    return {
+      rule,
+      plan: {
+        ...plan,
+        secrets: [...plan.secrets, s],
+        workloads:
+          field === undefined
+            ? plan.workloads
+            : withWorkload(plan, 0, { ...plan.workloads[0], secrets: [use] }).workloads,
+      },
+      paths: [at(s.id)],
+      prop,
+    };
+  };
+  const service = (plan: AppPlan) => plan.workloads.findIndex((w) => isService(w) && w.ports.length > 0);
+  const withRoute = (
+    plan: AppPlan,
+    route: Partial<RoutePlan>,
+    lb: Partial<LoadBalancerPlan>,
+    rule: string,
+    prop: string,
+  ): InvalidCase => {
+    const s = service(plan);
+    const r: RoutePlan = {
+      id: 'rbad',
+      service: s,
+      pathPatterns: ['/twinstack-bad/*'],
+      healthCheckPath: '/',
+      ...route,
+    };
+    const bad: LoadBalancerPlan = {
+      id: 'lbbad',
+      name: 'twinstack-bad-lb',
+      localPort: freeLocalPort(plan),
+      certificate: false,
+      routes: [r],
+      ...lb,
+    };
+    return {
+      rule,
+      plan: { ...plan, loadBalancers: [...plan.loadBalancers, bad] },
+      paths: [route.id ? at(`lbbad/${route.id}`) : at('lbbad/rbad'), at('lbbad')],
+      prop,
+    };
+  };
+  return [
+    (plan) => badNameArb.chain((name) => withVolume(plan, { name }, 'a bad volume name', 'name')),
+    (plan) =>
+      outOfRange(0, 4294967295).chain((uid) => withVolume(plan, { uid }, 'a uid out of range', 'uid')),
+    (plan) => withVolume(plan, { gid: 100 }, 'a gid without a uid', 'gid'),
+    (plan) =>
+      fc
+        .constantFrom('', '999', 'rwx', '75', '07777', '７５５', 'u+rw')
+        .chain((permissions) =>
+          withVolume(plan, { permissions }, 'permissions that are not octal', 'permissions'),
+        ),
+    (plan) =>
+      outOfRange(8, 4096).map((length) =>
+        withSecret(
+          plan,
+          { id: 'BadSecret', kind: 'generated', length },
+          'a generated secret length out of range',
+          'length',
+        ),
+      ),
+    (plan) =>
+      fc
+        .constantFrom('', 'a b', 'clé', 'x'.repeat(513), 'a\nb', 'a#b')
+        .map((secretName) =>
+          withSecret(
+            plan,
+            { id: 'BadSecret', kind: 'imported', secretName },
+            'an imported secret name that is not one',
+            'secretName',
+          ),
+        ),
+    (plan) =>
+      badEnvNameArb.map((localVariable) =>
+        withSecret(
+          plan,
+          { id: 'BadSecret', kind: 'generated', localVariable },
+          'a bad local variable name',
+          'localVariable',
+        ),
+      ),
+    (plan) =>
+      fc
+        .constantFrom('', 'a b', 'ü', 'a/b', 'a"b')
+        .map((field) =>
+          withSecret(
+            plan,
+            { id: 'BadSecret', kind: 'imported', secretName: 'bad/secret' },
+            'a JSON field twinstack cannot pass',
+            'field',
+            field,
+          ),
+        ),
+    (plan) =>
+      fc
+        .constant('password')
+        .map((field) =>
+          withSecret(
+            plan,
+            { id: 'BadSecret', kind: 'generated' },
+            'a field of a generated secret',
+            'field',
+            field,
+          ),
+        ),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : outOfRange(1, 50000).map((priority) =>
+            withRoute(plan, { priority }, {}, 'a route priority out of range', 'priority'),
+          ),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : fc
+            .constantFrom([], [''], ['noslash'], ['/ü'], ['/a b'], [`/${'a'.repeat(128)}`], ['/a', '/a'])
+            .map((pathPatterns) =>
+              withRoute(plan, { pathPatterns }, {}, 'bad path patterns', 'pathPatterns'),
+            ),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : fc
+            .constantFrom([], [''], ['a b'], ['exämple.com'], ['a_b.com'])
+            .map((hostHeaders) => withRoute(plan, { hostHeaders }, {}, 'bad host headers', 'hostHeaders')),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : fc
+            .constantFrom({ X_Bad: ['a'] }, { Host: ['a'] }, { 'X-Ü': ['a'] }, { '': ['a'] })
+            .map((httpHeaders) => withRoute(plan, { httpHeaders }, {}, 'bad header names', 'httpHeaders')),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : fc
+            .integer({ min: 6, max: 12 })
+            .map((n) =>
+              withRoute(
+                plan,
+                { pathPatterns: Array.from({ length: n }, (_, i) => `/p${i}`) },
+                {},
+                'more than 5 condition values',
+                'conditions',
+              ),
+            ),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : badNameArb
+            .filter((id) => !id.includes('/') && id !== '')
+            .map((id) => ({
+              ...withRoute(plan, { id }, {}, 'a bad route id', 'id'),
+              paths: [at(`lbbad/${id}`)],
+            })),
+    (plan) => {
+      const s = service(plan);
+      if (s < 0) return undefined;
+      const ports = plan.workloads[s].ports.map((p) => p.containerPort);
+      let port = 1;
+      while (ports.includes(port)) port++;
+      return fc.constant(withRoute(plan, { port }, {}, 'a port the service does not have', 'port'));
+    },
+    (plan) => {
+      const s = plan.workloads.findIndex((w) => isService(w) && w.ports.length === 0);
+      return s < 0
+        ? undefined
+        : fc.constant(withRoute(plan, { service: s }, {}, 'a route to a service without ports', 'service'));
+    },
+    (plan) =>
+      fc.constant(
+        withRoute(plan, { service: 'foreign' }, {}, 'a route to a service of another application', 'service'),
+      ),
+    (plan) => {
+      const s = plan.workloads.findIndex(
+        (w) => isService(w) && w.ports.length > 0 && w.healthCheck?.kind !== 'http',
+      );
+      return s < 0
+        ? undefined
+        : fc.constant(
+            withRoute(
+              plan,
+              { service: s, healthCheckPath: undefined },
+              {},
+              'a route with no health check path to derive',
+              'healthCheck.path',
+            ),
+          );
+    },
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : badNameArb.map((name) => withRoute(plan, {}, { name }, 'a bad load balancer name', 'name')),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : outOfRange(1, 65535).map((httpPort) =>
+            withRoute(plan, {}, { httpPort }, 'an HTTP port out of range', 'httpPort'),
+          ),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : outOfRange(1, 65535).map((localPort) =>
+            withRoute(plan, {}, { localPort }, 'a local port out of range', 'localPort'),
+          ),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : fc
+            .integer({ min: 1, max: 65535 })
+            .map((httpsPort) =>
+              withRoute(plan, {}, { httpsPort }, 'an HTTPS port without a certificate', 'httpsPort'),
+            ),
+    (plan) =>
+      service(plan) < 0
+        ? undefined
+        : fc.constant({
+            ...withRoute(
+              plan,
+              {},
+              { name: plan.workloads[0].name as string },
+              'a load balancer named like a workload',
+              'name',
+            ),
+          }),
+    (plan) => {
+      const s = service(plan);
+      if (s < 0) return undefined;
+      const c = withRoute(plan, {}, {}, 'two routes with the same conditions', 'conditions');
+      const lb = c.plan.loadBalancers.at(-1)!;
+      const twin: RoutePlan = { ...lb.routes[0], id: 'rtwin' };
+      return fc.constant({
+        ...c,
+        plan: {
+          ...c.plan,
+          loadBalancers: [...c.plan.loadBalancers.slice(0, -1), { ...lb, routes: [lb.routes[0], twin] }],
+        },
+        paths: [at('lbbad/rtwin')],
+      });
+    },
+    (plan) => {
+      const s = service(plan);
+      if (s < 0) return undefined;
+      const c = withRoute(plan, { pathPatterns: undefined }, {}, 'a route after the catch-all', 'conditions');
+      const lb = c.plan.loadBalancers.at(-1)!;
+      const after: RoutePlan = { ...lb.routes[0], id: 'rafter', pathPatterns: ['/after'] };
+      return fc.constant({
+        ...c,
+        plan: {
+          ...c.plan,
+          loadBalancers: [...c.plan.loadBalancers.slice(0, -1), { ...lb, routes: [lb.routes[0], after] }],
+        },
+        paths: [at('lbbad/rafter')],
+      });
+    },
+    (plan) => {
+      const s = plan.workloads.findIndex(
+        (w) => isService(w) && w.ports.some((p) => p.hostPort !== undefined),
+      );
+      if (s < 0) return undefined;
+      const hostPort = plan.workloads[s].ports.find((p) => p.hostPort !== undefined)!.hostPort;
+      if (service(plan) < 0) return undefined;
+      return fc.constant(
+        withRoute(plan, {}, { localPort: hostPort }, 'a local port already published', 'localPort'),
+      );
+    },
+  ];
+}
+
+const mutations: Mutation[] = [...workloadMutations, ...planMutations, ...partMutations()];
+
+/** Invalid plans: a valid plan with one rule broken. */
+export const invalidCaseArb: fc.Arbitrary<InvalidCase> = validPlanArb.chain((plan) => {
+  const applicable = mutations
+    .map((m) => m(plan))
+    .filter((a): a is fc.Arbitrary<InvalidCase> => a !== undefined);
+  return fc.oneof(...applicable);
+});
+
+export { nameArb };
