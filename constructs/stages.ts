@@ -19,6 +19,9 @@ export type SettingTypes<S> = {
         : S[K];
 };
 
+/** The settings type of a Stages definition: `StageStackProps<SettingsOf<typeof stages>>`. */
+export type SettingsOf<T> = T extends Stages<StageSettings, infer R> ? R : never;
+
 /** What one stage changes. */
 export interface StageOptions<S extends StageSettings> {
   /**

@@ -8,6 +8,7 @@ import {
   HealthCheck,
   Image,
   Service,
+  SettingsOf,
   StageStackProps,
   Stages,
   ValidationError,
@@ -55,7 +56,7 @@ const SHOP_STAGES = new Stages({
   },
 });
 
-type ShopSettings = (typeof SHOP_STAGES)['all'][number]['settings'];
+type ShopSettings = SettingsOf<typeof SHOP_STAGES>;
 
 /** A stage's stack: what differs between stages comes from the stage's settings and profiles only. */
 class ShopStack extends Stack {

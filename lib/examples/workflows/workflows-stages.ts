@@ -1,4 +1,4 @@
-import { Stages } from '../../../constructs';
+import { SettingsOf, Stages } from '../../../constructs';
 
 /** The AWS account and region of the development and test stages. */
 export const NONPROD_ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -48,4 +48,4 @@ export const WORKFLOWS_STAGES = new Stages({
 });
 
 /** The settings every stage of the workflows application has. */
-export type WorkflowsSettings = (typeof WORKFLOWS_STAGES)['all'][number]['settings'];
+export type WorkflowsSettings = SettingsOf<typeof WORKFLOWS_STAGES>;
