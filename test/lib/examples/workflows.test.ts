@@ -11,7 +11,9 @@ import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-// The three stages, synthesized once, with aws-cdk-lib's built-in CloudFormation validation on.
+// The three stages, synthesized once, into one cloud assembly (what a pipeline deploys stage by stage).
+// aws-cdk-lib's built-in CloudFormation validation stays off here: it would cost three runs; `npm run synth`
+// runs it on every stage, and all-examples.test.ts checks every stage with cdk-nag.
 let stacks: Record<string, WorkflowsStack>;
 let assembly: CloudAssembly;
 const template = (stage: string): any => assembly.getStackByName(`${stage}-Workflows`).template;
@@ -22,7 +24,7 @@ const compose = (stage: string) =>
   parse(stacks[stage].application.renderLocalTwinFiles(PROJECT_ROOT).compose);
 
 beforeAll(() => {
-  const app = testApp({ cloudFormationValidation: true });
+  const app = testApp();
   stacks = Object.fromEntries(
     WORKFLOWS_STAGES.createStacks(
       app,
@@ -91,18 +93,10 @@ describe('Workflows cloud twin', () => {
     expect(template('prod')).toMatchSnapshot();
   });
 
-  test('passes cdk-nag AwsSolutions and the built-in CloudFormation validation; no open warning', () => {
-    for (const stack of Object.values(stacks)) {
-      expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+  test('production passes cdk-nag AwsSolutions; no stage has an open warning', () => {
+    expect(new AwsSolutionsChecks().validateScope(stacks.prod).violations.map((v) => v.ruleName)).toEqual([]);
+    for (const stack of Object.values(stacks))
       Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
-    }
-    const report = JSON.parse(
-      fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
-    );
-    const findings = report.pluginReports
-      .filter((p: { pluginName: string }) => p.pluginName !== 'Construct Annotations')
-      .flatMap((p: { violations: unknown[] }) => p.violations);
-    expect(findings).toEqual([]);
   });
 
   test('one stack per stage, with stable stage-prefixed names, in the stage’s account and region', () => {
