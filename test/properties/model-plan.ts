@@ -599,8 +599,8 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
         });
       }
     }
-    // A load balancer without routes fails synthesis with a ParityError (the cloud and local twins are
-    // compared; the template's side finds no load balancer): left out until that is fixed.
+    // A load balancer without routes in an application without services fails synthesis with a
+    // ParityError (the template's side of the comparison finds no load balancer): left out until fixed.
     if (routes.length === 0) return;
     const httpPort = lb.httpPort ?? 80;
     loadBalancers.push({
