@@ -56,14 +56,20 @@ export function renderGraph(app: ApplicationSpec, format: GraphFormat): string {
     const ports = w.ports.map((p) => p.containerPort).join(', ');
     nodes.push({
       id: id('w', w.name),
-      label:
+      label: `${
         w.kind === 'job'
-          ? `${w.name}\njob`
-          : `${w.name}\nservice, ${count}${ports ? `\nports ${ports}` : ''}`,
+          ? `${w.name}\n${jobRun(w)}`
+          : `${w.name}\nservice, ${count}${ports ? `\nports ${ports}` : ''}`
+      }${w.profile !== undefined ? `\nprofile ${w.profile}${(app.profiles ?? []).includes(w.profile) ? '' : ' (not deployed)'}` : ''}`,
       shape: w.kind === 'job' ? 'job' : 'service',
     });
     for (const d of w.dependsOn)
-      edges.push({ from: id('w', w.name), to: id('w', d.target), label: d.condition, style: 'solid' });
+      edges.push({
+        from: id('w', w.name),
+        to: id('w', d.target),
+        label: `${d.condition}${d.optional ? ', optional' : ''}${d.restart ? ', restart' : ''}`,
+        style: d.optional ? 'dotted' : 'solid',
+      });
     for (const m of w.mounts) {
       edges.push({
         from: id('w', w.name),
@@ -171,4 +177,16 @@ function dot(name: string, nodes: Node[], edges: Edge[]): string {
     );
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** How a job runs, for its node's label. */
+function jobRun(w: ApplicationSpec['workloads'][number]): string {
+  switch (w.run?.kind) {
+    case 'deployment':
+      return 'job, once per deployment';
+    case 'schedule':
+      return `job, ${w.run.expression}`;
+    default:
+      return 'job';
+  }
 }

@@ -50,3 +50,41 @@ test('twinstack graph writes the file it is given, and rejects an unknown format
   expect(await main(['graph', '--assembly', outdir, '--format', 'svg'], bad.io)).toBe(2);
   expect(bad.err()).toContain('--format svg is not supported; use mermaid or dot');
 });
+
+test('jobs show how they run, optional parts their profile, optional dependencies are dotted', () => {
+  const job = (name: string, run?: (typeof spec.workloads)[number]['run']) => ({
+    ...spec.workloads[0],
+    name,
+    kind: 'job' as const,
+    ports: [],
+    dependsOn: [],
+    ...(run ? { run } : {}),
+  });
+  const text = renderGraph(
+    {
+      ...spec,
+      profiles: [],
+      workloads: [
+        ...spec.workloads.map((w) =>
+          w.name === 'mongodb'
+            ? { ...w, profile: 'db' }
+            : w.name === 'backend'
+              ? {
+                  ...w,
+                  dependsOn: [
+                    { target: 'mongodb', condition: 'healthy' as const, optional: true, restart: true },
+                  ],
+                }
+              : w,
+        ),
+        job('migrate', { kind: 'deployment', timeoutSeconds: 600 }),
+        job('nightly', { kind: 'schedule', expression: 'cron(0 3 * * ? *)' }),
+      ],
+    },
+    'mermaid',
+  );
+  expect(text).toContain('  w_migrate[/"migrate<br/>job, once per deployment"/]');
+  expect(text).toContain('  w_nightly[/"nightly<br/>job, cron(0 3 * * ? *)"/]');
+  expect(text).toContain('profile db (not deployed)")');
+  expect(text).toContain('  w_backend -.->|"healthy, optional, restart"| w_mongodb');
+});
