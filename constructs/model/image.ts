@@ -212,9 +212,20 @@ export class EcrImage extends Image {
       );
     }
     const ref = this.tagOrDigest;
+    // A repository of another account or region (imported by ARN) is pulled from its own registry.
+    const host = this.ownRegistry() ?? registry;
     if (DIGEST.test(ref))
-      return { kind: 'ecr', repositoryName: name, digest: ref, ...(registry ? { registry } : {}) };
+      return { kind: 'ecr', repositoryName: name, digest: ref, ...(host ? { registry: host } : {}) };
     if (!TAG.test(ref)) throw invalid(at, 'image.tag', ref, 'is not a valid tag or sha256 digest');
-    return { kind: 'ecr', repositoryName: name, tag: ref, ...(registry ? { registry } : {}) };
+    return { kind: 'ecr', repositoryName: name, tag: ref, ...(host ? { registry: host } : {}) };
+  }
+
+  /** The registry host of the repository's own account and region, when both are known at synth time. */
+  private ownRegistry(): string | undefined {
+    const env = (this.repository as { env?: { account?: string; region?: string } }).env;
+    const account = env?.account;
+    const region = env?.region;
+    if (!account || !region || Token.isUnresolved(account) || Token.isUnresolved(region)) return undefined;
+    return `${account}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
   }
 }

@@ -1,6 +1,7 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import {
   Application,
@@ -17,6 +18,12 @@ import {
 } from '../../../constructs';
 import { examplePath } from '../../project-root';
 import type { WorkflowsSettings } from './workflows-stages';
+
+/**
+ * CDK context key of a released image's digest (`-c workflows:imageDigest=sha256:...`): every stage then
+ * pulls that digest from the shared repository instead of building the image from its directory.
+ */
+export const WORKFLOWS_IMAGE_DIGEST_CONTEXT = 'workflows:imageDigest';
 
 /** Properties of one stage's workflows stack. */
 export type WorkflowsStackProps = StageStackProps<WorkflowsSettings>;
@@ -64,8 +71,16 @@ export class WorkflowsStack extends Stack {
         reason: `Stage ${stage.name} is rebuilt from migrations and may be torn down; production keeps deletion protection on (setting deletionProtection).`,
       });
     }
-    // The one image of every role: the same directory, hence the same asset (content hash) in every stage.
-    const image = Image.fromDirectory(examplePath('workflows', 'image'));
+    // The one image of every role: by default built from one directory, the same asset (content hash) in
+    // every stage; for a release, the digest a pipeline pushed once to the shared repository, in every stage.
+    const digest: unknown = this.node.tryGetContext(WORKFLOWS_IMAGE_DIGEST_CONTEXT);
+    const image =
+      typeof digest === 'string'
+        ? Image.fromEcrRepository(
+            ecr.Repository.fromRepositoryArn(this, 'Images', settings.imageRepositoryArn),
+            digest,
+          )
+        : Image.fromDirectory(examplePath('workflows', 'image'));
     const environment = {
       LOG_LEVEL: settings.logLevel,
       API_URL: settings.apiUrl,

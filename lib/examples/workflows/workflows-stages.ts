@@ -13,6 +13,8 @@ export const PROD_ENV = { account: '222222222222', region: 'eu-central-1' };
 export const WORKFLOWS_STAGES = new Stages({
   settings: {
     project: 'workflows',
+    // The shared registry a release pipeline pushes the image to once (see WorkflowsStack).
+    imageRepositoryArn: 'arn:aws:ecr:eu-west-1:333333333333:repository/{project}',
     domain: 'workflows.example.com',
     apiUrl: 'https://api.{stage}.{domain}',
     resultsUri: 's3://{project}-results-{account}/{stage}/',

@@ -4,7 +4,13 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parse } from 'yaml';
-import { NONPROD_ENV, PROD_ENV, WORKFLOWS_STAGES, WorkflowsStack } from '../../../lib/examples';
+import {
+  NONPROD_ENV,
+  PROD_ENV,
+  WORKFLOWS_IMAGE_DIGEST_CONTEXT,
+  WORKFLOWS_STAGES,
+  WorkflowsStack,
+} from '../../../lib/examples';
 import { composeSchemaErrors } from '../../support/compose-schema';
 import { asStage, stageDifferences, withoutIdHashes } from '../../support/stage-diff';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
@@ -130,6 +136,36 @@ describe('Workflows cloud twin', () => {
     expect(images[2].destinations[0].repositoryName).toBe(
       'cdk-hnb659fds-container-assets-222222222222-eu-central-1',
     );
+  });
+
+  test('a release promotes one digest from the shared repository to every stage, in both twins', () => {
+    const digest = `sha256:${'a1'.repeat(32)}`;
+    const release = testApp();
+    release.node.setContext(WORKFLOWS_IMAGE_DIGEST_CONTEXT, digest);
+    const released = ['dev', 'prod'].map((name) => {
+      const stage = WORKFLOWS_STAGES.stage(name);
+      return new WorkflowsStack(release, stage.stackId('Workflows'), { stage, env: stage.env });
+    });
+    const out = release.synth();
+    for (const stack of released) {
+      const t = out.getStackByName(stack.stackName);
+      const api = Object.values(t.template.Resources as Record<string, any>).find(
+        (r) => r.Type === 'AWS::ECS::TaskDefinition' && r.Properties.ContainerDefinitions[0].Name === 'api',
+      );
+      expect(api.Properties.ContainerDefinitions[0].Image).toEqual({
+        'Fn::Join': [
+          '',
+          ['333333333333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, `/workflows@${digest}`],
+        ],
+      });
+      const local = parse(stack.application.renderLocalTwinFiles(PROJECT_ROOT).compose).services.api;
+      expect(local.image).toBe(`333333333333.dkr.ecr.eu-west-1.amazonaws.com/workflows@${digest}`);
+      expect(local.build).toBeUndefined();
+      const manifest = JSON.parse(
+        fs.readFileSync(path.join(out.directory, `${stack.stackName}.assets.json`), 'utf8'),
+      );
+      expect(manifest.dockerImages).toEqual({});
+    }
   });
 
   test('migrations run once per deployment before the API and the workers roll out', () => {
