@@ -1,25 +1,55 @@
 import * as fs from 'fs';
-import { Duration, RemovalPolicy, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { examplePath } from '../../lib/project-root';
+
+/** Handlers of the trainer's deployment-time run: start the task, then poll until it stopped. */
+const RUN_TASK_HANDLERS = `const { ECSClient, RunTaskCommand, DescribeTasksCommand } = require('@aws-sdk/client-ecs');
+const ecs = new ECSClient({});
+exports.onEvent = async (event) => {
+  const p = event.ResourceProperties;
+  if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
+  const out = await ecs.send(new RunTaskCommand({
+    cluster: p.Cluster, taskDefinition: p.TaskDefinition, launchType: 'FARGATE', count: 1,
+    networkConfiguration: { awsvpcConfiguration: { subnets: p.Subnets, securityGroups: p.SecurityGroups } },
+  }));
+  const task = out.tasks?.[0];
+  if (!task) throw new Error('could not start ' + p.Container + ': ' + JSON.stringify(out.failures ?? []));
+  return { PhysicalResourceId: task.taskArn };
+};
+exports.isComplete = async (event) => {
+  if (event.RequestType === 'Delete') return { IsComplete: true };
+  const p = event.ResourceProperties;
+  const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: p.Cluster, tasks: [event.PhysicalResourceId] }));
+  const task = tasks?.[0];
+  if (!task || task.lastStatus !== 'STOPPED') return { IsComplete: false };
+  const c = (task.containers ?? []).find((x) => x.name === p.Container);
+  if (c?.exitCode === 0) return { IsComplete: true };
+  throw new Error(p.Container + ' failed: ' + (c?.reason ?? task.stoppedReason));
+};
+`;
 
 /**
  * The Ecoseller example written by hand with aws-cdk-lib, as a user would without twinstack: the same VPC,
  * cluster and Service Connect namespace, the five Fargate services with their images, health checks,
  * secrets and connections, two PostgreSQL RDS instances (one with its init container), Redis on
- * ElastiCache, an OpenSearch domain, the shared EFS volume and one ALB with the same listener rules. It has
- * no local twin and no parity check: those are what twinstack adds.
+ * ElastiCache, an OpenSearch domain, the shared EFS volume, one ALB with the same listener rules, and the
+ * trainer run once per deployment. It has no local twin and no parity check: those are what twinstack adds.
  */
 export class HandWrittenEcosellerStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -333,6 +363,105 @@ export class HandWrittenEcosellerStack extends Stack {
       'elasticfilesystem:ClientWrite',
     );
     shared.connections.allowDefaultPortFrom(recommender.fargate);
+
+    // The trainer runs once per deployment, after the recommender, as its own task: a custom resource whose
+    // provider starts the task and waits for it to exit 0 (a failure fails the deployment).
+    const trainerLogs = new logs.LogGroup(this, 'TrainerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const trainerTask = new ecs.FargateTaskDefinition(this, 'TrainerTask', {
+      cpu: 256,
+      memoryLimitMiB: 512,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    trainerTask.addVolume({
+      name: 'shared-volume',
+      efsVolumeConfiguration: {
+        fileSystemId: shared.fileSystemId,
+        transitEncryption: 'ENABLED',
+        authorizationConfig: { accessPointId: sharedAccessPoint.accessPointId, iam: 'ENABLED' },
+      },
+    });
+    trainerTask
+      .addContainer('recommender_system_trainer', {
+        image: ecs.ContainerImage.fromAsset(examplePath('ecoseller', 'recommender_system'), {
+          target: 'production',
+        }),
+        entryPoint: ['sh', '/usr/src/app/run_trainer.sh'],
+        secrets: postgresSecrets(recommenderDb),
+        logging: ecs.LogDrivers.awsLogs({
+          logGroup: trainerLogs,
+          streamPrefix: 'recommender_system_trainer',
+        }),
+      })
+      .addMountPoints({ sourceVolume: 'shared-volume', containerPath: '/usr/src/app/data', readOnly: false });
+    shared.grant(trainerTask.taskRole, 'elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite');
+    const trainerSg = new ec2.SecurityGroup(this, 'TrainerSg', { vpc });
+    recommenderDb.connections.allowDefaultPortFrom(trainerSg);
+    shared.connections.allowDefaultPortFrom(trainerSg);
+    recommender.fargate.connections.allowFrom(trainerSg, ec2.Port.tcp(8086));
+
+    const runnerHandler = (name: string, entry: string) =>
+      new lambda.Function(this, name, {
+        runtime: lambda.Runtime.NODEJS_24_X,
+        handler: `index.${entry}`,
+        code: lambda.Code.fromInline(RUN_TASK_HANDLERS),
+        timeout: Duration.minutes(1),
+        memorySize: 256,
+        logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_MONTH }),
+      });
+    const start = runnerHandler('RunTrainerStart', 'onEvent');
+    const wait = runnerHandler('RunTrainerWait', 'isComplete');
+    start.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:RunTask'],
+        resources: [trainerTask.taskDefinitionArn],
+        conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+      }),
+    );
+    start.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [trainerTask.taskRole.roleArn, trainerTask.obtainExecutionRole().roleArn],
+      }),
+    );
+    wait.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+        resources: [
+          this.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` }),
+        ],
+      }),
+    );
+    const provider = new cr.Provider(this, 'RunTrainerProvider', {
+      onEventHandler: start,
+      isCompleteHandler: wait,
+      queryInterval: Duration.seconds(15),
+      totalTimeout: Duration.hours(1),
+      logGroup: new logs.LogGroup(this, 'RunTrainerProviderLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+      }),
+      waiterStateMachineLogOptions: {
+        destination: new logs.LogGroup(this, 'RunTrainerWaiterLogs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+        }),
+        level: sfn.LogLevel.ALL,
+      },
+    });
+    const runTrainer = new CustomResource(this, 'RunTrainer', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::RunTask',
+      properties: {
+        Cluster: cluster.clusterArn,
+        TaskDefinition: trainerTask.taskDefinitionArn,
+        Container: 'recommender_system_trainer',
+        Subnets: vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+        SecurityGroups: [trainerSg.securityGroupId],
+        TimeoutSeconds: '3600',
+      },
+    });
+    runTrainer.node.addDependency(recommender.fargate);
 
     // Network access to the data services, from the services that use them.
     for (const s of [backend, worker]) {
