@@ -5,7 +5,13 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/proxy/', '<rootDir>/test/boot/'],
+  // The property-based tests run in `npm run test:properties` (jest.properties.config.js).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/proxy/',
+    '<rootDir>/test/boot/',
+    '<rootDir>/test/properties/',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   snapshotSerializers: ['<rootDir>/test/support/asset-hash-serializer.js'],
