@@ -16,6 +16,7 @@ import type { DeploymentStage } from './stages';
 import type { ApplicationSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
 import { modelToJson } from './model/model-file';
+import { DEFAULT_LOCK_FILE, ImageLock, LOCK_FILE_CONTEXT } from './model/image-lock';
 import type { DataService } from './data-service';
 import type { LoadBalancer } from './load-balancer';
 import type { Secret } from './secret';
@@ -59,6 +60,17 @@ export interface ApplicationProps {
    * @default - the stage's profiles; none without a stage
    */
   readonly profiles?: string[];
+  /**
+   * Lock file written by `twinstack images --lock`: every ECR image the application uses by tag (an
+   * `Image.fromEcrRepository` tag, or an ECR registry reference with a tag) is pinned, in both twins, to
+   * the digest the file holds for it, so a stage runs exactly the images that were checked even after the
+   * tag moved on. A tag the file does not hold is deployed by tag, with a warning. Relative to the working
+   * directory; the context value `twinstack:lockFile` (`-c twinstack:lockFile=prod.lock.json`) sets it for
+   * every application, and `none` reads no lock file.
+   * @default - `twinstack.lock.json` in the working directory when it exists; otherwise images are used by
+   * tag
+   */
+  readonly lockFile?: string;
 }
 
 const APPLICATION = Symbol.for('twinstack.Application');
@@ -122,6 +134,8 @@ export class Application extends Construct {
   private readonly loadBalancerList: LoadBalancer[] = [];
   private readonly dataServiceList: DataService[] = [];
   private readonly emitted = new Set<string>();
+  private readonly lockFile?: string;
+  private lock?: ImageLock | null;
   /**
    * The compose file this synthesis wrote, and where: the parity check uses the document rendered from
    * the model instead of parsing the file again when the file is unchanged.
@@ -153,6 +167,7 @@ export class Application extends Construct {
       compareStrings,
     );
     this.projectName = this.stage ? `${this.name}-${this.stage.name}` : this.name;
+    this.lockFile = this.chooseLockFile(props.lockFile);
     for (const other of Stack.of(this).node.findAll()) {
       if (other !== this && Application.isApplication(other) && other.name === this.name) {
         throw invalid(
@@ -310,6 +325,44 @@ export class Application extends Construct {
    * The ECR registry host when the stack's account and region are known at synth time.
    * @internal
    */
+  /**
+   * The image lock this application pins its ECR tags with, read once; `undefined` without one.
+   * @internal
+   */
+  public _imageLock(): ImageLock | undefined {
+    if (this.lock === undefined)
+      this.lock = this.lockFile ? ImageLock.read(this.node.path, this.lockFile) : null;
+    return this.lock ?? undefined;
+  }
+
+  /** The lock file to read: the prop, the context value, or the default file when it exists. */
+  private chooseLockFile(prop: string | undefined): string | undefined {
+    if (prop !== undefined) {
+      if (typeof prop !== 'string' || prop.trim() === '' || Token.isUnresolved(prop)) {
+        throw invalid(
+          this.node.path,
+          'lockFile',
+          prop,
+          'must be the path of a lock file written by `twinstack images --lock`',
+        );
+      }
+      return path.resolve(prop);
+    }
+    const context: unknown = this.node.tryGetContext(LOCK_FILE_CONTEXT);
+    if (context !== undefined) {
+      if (typeof context !== 'string' || context.trim() === '') {
+        throw invalid(
+          this.node.path,
+          `context ${LOCK_FILE_CONTEXT}`,
+          context,
+          'must be the path of a lock file, or "none"',
+        );
+      }
+      return context === 'none' ? undefined : path.resolve(context);
+    }
+    return fs.existsSync(DEFAULT_LOCK_FILE) ? path.resolve(DEFAULT_LOCK_FILE) : undefined;
+  }
+
   public _ecrRegistry(): string | undefined {
     const stack = Stack.of(this);
     if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return undefined;

@@ -19,6 +19,8 @@ export * from './aws/job-task';
 export * from './aws/job-runner';
 export * from './model/health-check';
 export * from './model/image';
+export type { ImageLockEntry, ImageLockFile } from './model/image-lock';
+export { DEFAULT_LOCK_FILE, LOCK_FILE_CONTEXT } from './model/image-lock';
 export * from './model/job-run';
 export * from './model/job-schedule';
 export * from './model/settings';

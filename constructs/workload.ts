@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Application } from './application';
 import { Dependency } from './dependency';
@@ -218,7 +218,7 @@ export abstract class Workload extends Construct {
       );
     }
     this._cpuArchitecture = arch;
-    this._imageSpec = props.image._toSpec(path, this.application._ecrRegistry());
+    this._imageSpec = this.lockImage(props.image._toSpec(path, this.application._ecrRegistry()));
     const platform = arch === CpuArchitecture.ARM64 ? 'linux/arm64' : 'linux/amd64';
     if (
       this._imageSpec.kind === 'directory' &&
@@ -446,6 +446,20 @@ export abstract class Workload extends Construct {
   /** The dependencies declared so far. */
   public get dependsOn(): readonly Dependency[] {
     return [...this.dependencies];
+  }
+
+  /** The image spec pinned by the application's lock file, if it has one (see `ApplicationProps.lockFile`). */
+  private lockImage(spec: ImageSpec): ImageSpec {
+    const lock = this.application._imageLock();
+    if (!lock) return spec;
+    const result = lock.pin(spec);
+    if (result.key !== undefined && !result.pinned) {
+      Annotations.of(this).addWarningV2(
+        'twinstack:image-not-locked',
+        `image ${result.key} is not in the lock file ${lock.file}, so both twins use the tag as it is; run \`twinstack images --lock\` to pin it`,
+      );
+    }
+    return result.spec;
   }
 
   /** The mounts declared so far. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DescribeImagesCommand, DescribeRegistryCommand, ECRClient, ImageDetail } from '@aws-sdk/client-ecr';
+import { DEFAULT_LOCK_FILE, ecrRegistryHost, ImageLockFile, imageLockKey } from '../model/image-lock';
 import { compareStrings } from '../model/order';
 import { parseOptions } from './args';
 import { AssemblyApplication, readApplications, synthesize } from './assembly';
@@ -36,28 +37,12 @@ export interface EcrImageReference {
   readonly repositoryName: string;
   readonly tag?: string;
   readonly digest?: string;
+  /** The tag a lock file pinned to `digest`. */
+  readonly lockedTag?: string;
   /** Workloads (or assets) that use it. */
   readonly usedBy: readonly string[];
   /** A container asset (content-addressed, built by cdk deploy). */
   readonly asset: boolean;
-}
-
-/** The lock file `--lock` writes: tag references resolved to digests. */
-export interface ImageLockFile {
-  readonly version: 1;
-  /** `[registry/]repository:tag` to the digest it pointed at. */
-  readonly images: Readonly<
-    Record<
-      string,
-      {
-        readonly repository: string;
-        readonly tag: string;
-        readonly digest: string;
-        readonly registryId?: string;
-        readonly region?: string;
-      }
-    >
-  >;
 }
 
 const ECR_HOST =
@@ -122,8 +107,16 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
       const region = await clientFor().config.region();
       repositoryName = repositoryName.replace('${AWS::AccountId}', account).replace('${AWS::Region}', region);
     }
-    const name = `${repositoryName}${ref.digest ? `@${ref.digest}` : `:${ref.tag}`}`;
-    const detail = await describeImage(clientFor(ref.region), { ...ref, repositoryName }, name);
+    // A tag pinned by the lock file is checked by its digest; `--lock` resolves the tag again.
+    const tag = ref.tag ?? ref.lockedTag;
+    const byTag = ref.tag !== undefined || (values.lock === true && tag !== undefined);
+    const name = byTag
+      ? `${repositoryName}:${tag}`
+      : `${repositoryName}@${ref.digest}${ref.lockedTag ? ` (${ref.lockedTag})` : ''}`;
+    const query = byTag
+      ? { repositoryName, tag, registryId: ref.registryId }
+      : { repositoryName, digest: ref.digest, registryId: ref.registryId };
+    const detail = await describeImage(clientFor(ref.region), query, name);
     if (!detail) {
       missing++;
       rows.push([name, 'MISSING', '-', '-', ref.usedBy.join(', ')]);
@@ -136,11 +129,13 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
       scanSummary(detail),
       ref.usedBy.join(', '),
     ]);
-    if (ref.tag && !ref.asset && detail.imageDigest) {
-      const key = `${ref.registryId ? `${ref.registryId}.dkr.ecr.${ref.region ?? (await clientFor().config.region())}.amazonaws.com/` : ''}${repositoryName}:${ref.tag}`;
-      lock[key] = {
+    if (tag !== undefined && !ref.asset && detail.imageDigest) {
+      const registry = ref.registryId
+        ? ecrRegistryHost(ref.registryId, ref.region ?? (await clientFor().config.region()))
+        : undefined;
+      lock[imageLockKey({ registry, repositoryName, tag })] = {
         repository: repositoryName,
-        tag: ref.tag,
+        tag,
         digest: detail.imageDigest,
         ...(ref.registryId ? { registryId: ref.registryId } : {}),
         ...(ref.region ? { region: ref.region } : {}),
@@ -149,7 +144,7 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
   }
   io.out.write(table(['image', 'digest', 'pushed', 'scan findings', 'used by'], rows));
   if (values.lock) {
-    const file = path.resolve(io.cwd, values['lock-file'] ?? 'twinstack.lock.json');
+    const file = path.resolve(io.cwd, values['lock-file'] ?? DEFAULT_LOCK_FILE);
     const content: ImageLockFile = {
       version: 1,
       images: Object.fromEntries(Object.entries(lock).sort((a, b) => compareStrings(a[0], b[0]))),
@@ -172,7 +167,14 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
 export function ecrReferences(apps: readonly AssemblyApplication[]): EcrImageReference[] {
   const found = new Map<string, EcrImageReference>();
   const add = (ref: Omit<EcrImageReference, 'usedBy'>, user: string) => {
-    const key = JSON.stringify([ref.registryId, ref.region, ref.repositoryName, ref.tag, ref.digest]);
+    const key = JSON.stringify([
+      ref.registryId,
+      ref.region,
+      ref.repositoryName,
+      ref.tag,
+      ref.digest,
+      ref.lockedTag,
+    ]);
     const prev = found.get(key);
     found.set(key, { ...ref, usedBy: [...new Set([...(prev?.usedBy ?? []), user])] });
   };
@@ -186,6 +188,7 @@ export function ecrReferences(apps: readonly AssemblyApplication[]): EcrImageRef
             repositoryName: image.repositoryName,
             ...(image.tag ? { tag: image.tag } : {}),
             ...(image.digest ? { digest: image.digest } : {}),
+            ...(image.lockedTag ? { lockedTag: image.lockedTag } : {}),
             ...(host ? { registryId: host[1], region: host[2] } : {}),
             asset: false,
           },
@@ -200,6 +203,7 @@ export function ecrReferences(apps: readonly AssemblyApplication[]): EcrImageRef
               region: m[2],
               repositoryName: m[3],
               ...(m[5] ? { digest: m[5] } : { tag: m[4] ?? 'latest' }),
+              ...(image.lockedTag ? { lockedTag: image.lockedTag } : {}),
               asset: false,
             },
             w.name,
@@ -238,7 +242,7 @@ async function registryAccount(client: ECRClient): Promise<string> {
 
 async function describeImage(
   client: ECRClient,
-  ref: EcrImageReference,
+  ref: { repositoryName: string; registryId?: string; tag?: string; digest?: string },
   name: string,
 ): Promise<ImageDetail | undefined> {
   try {

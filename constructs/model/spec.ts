@@ -58,12 +58,19 @@ export type ImageSpec =
        */
       readonly platforms?: readonly string[];
     }
-  | { readonly kind: 'registry'; readonly reference: string }
+  | {
+      readonly kind: 'registry';
+      readonly reference: string;
+      /** The tag the lock file resolved to the digest `reference` now names. */
+      readonly lockedTag?: string;
+    }
   | {
       readonly kind: 'ecr';
       readonly repositoryName: string;
       readonly tag?: string;
       readonly digest?: string;
+      /** The tag the lock file resolved to `digest`. */
+      readonly lockedTag?: string;
       /** Registry host when the account and region are known at synth time. */
       readonly registry?: string;
     };
