@@ -139,6 +139,8 @@ export interface DatabaseProps extends DataServiceProps {
 }
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
+/** Logs a MySQL instance or Aurora MySQL cluster exports to CloudWatch Logs. */
+const MYSQL_LOG_EXPORTS = ['error', 'slowquery'];
 const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 };
 
 /**
@@ -297,6 +299,7 @@ export class Database extends DataService {
         backup: { retention: backupRetention },
         deletionProtection,
         removalPolicy,
+        cloudwatchLogsExports: engine.kind === 'postgres' ? ['postgresql'] : [...MYSQL_LOG_EXPORTS],
       });
       secret = this.cluster.secret!;
       this._resource = this.cluster;
@@ -327,7 +330,8 @@ export class Database extends DataService {
         deletionProtection,
         removalPolicy,
         autoMinorVersionUpgrade: true,
-        cloudwatchLogsExports: engine.kind === 'postgres' ? ['postgresql'] : ['error', 'slowquery'],
+        cloudwatchLogsExports:
+          engine.kind === 'postgres' ? ['postgresql', 'upgrade'] : [...MYSQL_LOG_EXPORTS],
       });
       secret = this.instance.secret!;
       this._resource = this.instance;

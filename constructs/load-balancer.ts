@@ -52,13 +52,14 @@ export interface LoadBalancerProps {
    */
   readonly localPort?: number;
   /**
-   * Write access logs to an encrypted S3 bucket that blocks public access and expires logs. Local: the
-   * proxy logs requests to its container output.
+   * Write access logs to an encrypted, versioned S3 bucket that blocks public access and expires logs.
+   * Local: the proxy logs requests to its container output.
    * @default true
    */
   readonly accessLogs?: boolean;
   /**
-   * Days access logs are kept.
+   * Days access logs are kept; a log deleted or overwritten before then, or expired, stays recoverable as a
+   * noncurrent version for 30 more days.
    * @default 90
    */
   readonly accessLogRetentionDays?: number;
@@ -68,6 +69,9 @@ export interface LoadBalancerProps {
    */
   readonly localProxyImage?: string;
 }
+
+/** Days a deleted, overwritten or expired access log stays recoverable in the versioned bucket. */
+const NONCURRENT_LOG_DAYS = 30;
 
 /** The nginx image the local twin's reverse proxy runs by default. */
 export const DEFAULT_LOCAL_PROXY_IMAGE = 'nginx:1.27-alpine';
@@ -179,7 +183,13 @@ export class LoadBalancer extends Construct {
         encryption: s3.BucketEncryption.S3_MANAGED,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        lifecycleRules: [{ expiration: Duration.days(days) }],
+        versioned: true,
+        lifecycleRules: [
+          {
+            expiration: Duration.days(days),
+            noncurrentVersionExpiration: Duration.days(NONCURRENT_LOG_DAYS),
+          },
+        ],
         removalPolicy: RemovalPolicy.RETAIN,
       });
       enableAccessLogs(this.loadBalancer, this.accessLogsBucket);

@@ -231,8 +231,8 @@ describe('Database: PostgreSQL on an RDS instance (cloud twin)', () => {
     });
   });
 
-  test('the PostgreSQL log is exported to CloudWatch Logs', () => {
-    expect(instance.Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
+  test('the PostgreSQL and upgrade logs are exported to CloudWatch Logs', () => {
+    expect(instance.Properties.EnableCloudwatchLogsExports).toEqual(['postgresql', 'upgrade']);
   });
 
   test('its security group allows no egress', () => {
@@ -494,6 +494,10 @@ describe('Database: Aurora', () => {
     expect(localTwin(Application.of(db)).services.db.image).toBe('postgres:16');
   });
 
+  test('exports the PostgreSQL log to CloudWatch Logs', () => {
+    expect(cluster.Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
+  });
+
   test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
     expect(nagViolations(stack)).toEqual([]);
   });
@@ -515,6 +519,7 @@ describe('Database: Aurora', () => {
       Engine: 'aurora-mysql',
       StorageEncrypted: true,
       EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ['error', 'slowquery'],
     });
     expect(nagViolations(s)).toEqual([]);
   });

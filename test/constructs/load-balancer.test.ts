@@ -137,7 +137,7 @@ describe('LoadBalancer: internet-facing HTTP with access logs', () => {
     });
   });
 
-  test('the access-log bucket is encrypted, private, owner-enforced, expires logs and is retained', () => {
+  test('the access-log bucket is encrypted, private, owner-enforced, versioned, expires logs and is retained', () => {
     template.resourceCountIs('AWS::S3::Bucket', 1);
     template.hasResource('AWS::S3::Bucket', {
       Properties: {
@@ -151,7 +151,17 @@ describe('LoadBalancer: internet-facing HTTP with access logs', () => {
           RestrictPublicBuckets: true,
         },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+        // A deleted, overwritten or expired log stays recoverable for 30 days.
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({
+              ExpirationInDays: 90,
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              Status: 'Enabled',
+            }),
+          ],
+        },
       },
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
