@@ -69,6 +69,16 @@ export function validateModel(app: ApplicationSpec): ModelReport {
     if (w.kind === 'service' || (w.run !== undefined && w.run.kind !== 'dependents')) {
       // ECS counts the container-level sizes of the jobs in a task against the task's size.
       const jobs = hostedJobs(w, byName);
+      for (const j of jobs) {
+        if (j.cpuArchitecture !== w.cpuArchitecture) {
+          problem(
+            j.path,
+            'cpuArchitecture',
+            j.cpuArchitecture,
+            `differs from ${w.kind === 'service' ? 'service' : 'job'} '${w.name}' (${w.cpuArchitecture}), in whose tasks the job's container runs in the cloud; a task runs one CPU architecture, so give the job ${w.cpuArchitecture} too`,
+          );
+        }
+      }
       const cpu = jobs.reduce((sum, j) => sum + j.cpu, 0);
       const memory = jobs.reduce((sum, j) => sum + j.memoryMiB, 0);
       if (cpu > w.cpu || memory > w.memoryMiB) {
@@ -200,17 +210,13 @@ export function validateModel(app: ApplicationSpec): ModelReport {
         );
       }
     });
-    if (
-      w.kind === 'job' &&
-      (w.run === undefined || w.run.kind === 'dependents') &&
-      !app.workloads.some((o) => o.dependsOn.some((d) => d.target === w.name))
-    ) {
-      warnings.push({
-        id: WarningIds.JOB_WITHOUT_DEPENDENTS,
-        path: w.path,
-        message: `job '${w.name}' runs locally, but no service depends on it, so the cloud twin has nowhere to run it; add a dependency on it`,
-      });
-    }
+  }
+  for (const w of jobsWithoutHost(app)) {
+    warnings.push({
+      id: WarningIds.JOB_WITHOUT_DEPENDENTS,
+      path: w.path,
+      message: `job '${w.name}' runs locally, but no service of the cloud twin waits for it (directly or through the jobs that wait for it), so the cloud twin has nowhere to run it; add a dependency on it`,
+    });
   }
 
   const dataServices = new Map((app.dataServices ?? []).map((d) => [d.name, d]));
@@ -401,6 +407,23 @@ function shortestCycle(start: string, within: Set<string>, edges: (name: string)
     }
   }
   return [start, start];
+}
+
+/**
+ * Jobs that run in their dependents' tasks but that no service of the cloud twin (nor a job with a task of
+ * its own) waits for, directly or through other jobs: the cloud twin has nowhere to run them.
+ */
+export function jobsWithoutHost(app: ApplicationSpec): WorkloadSpec[] {
+  const byName = new Map(app.workloads.map((w) => [w.name, w]));
+  const hosted = new Set<string>();
+  for (const w of app.workloads) {
+    const host = w.kind === 'service' || (w.run !== undefined && w.run.kind !== 'dependents');
+    const deployed = w.profile === undefined || (app.profiles ?? []).includes(w.profile);
+    if (host && deployed) for (const j of hostedJobs(w, byName)) hosted.add(j.name);
+  }
+  return app.workloads.filter(
+    (w) => w.kind === 'job' && (w.run === undefined || w.run.kind === 'dependents') && !hosted.has(w.name),
+  );
 }
 
 /**

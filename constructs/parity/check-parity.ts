@@ -3,6 +3,7 @@ import { ecsHealthCheck } from '../aws/health-check';
 import { renderNginxConfig } from '../compose/proxy-config';
 import type { ApplicationSpec, LoadBalancerSpec, RouteSpec } from '../model/spec';
 import { compareStrings } from '../model/order';
+import { jobsWithoutHost } from '../model/validate';
 import {
   assetHashOf,
   CloudContainer,
@@ -145,9 +146,23 @@ export function checkParity(
   for (const name of names) entries.push(...compareWorkload(ctx, name));
 
   if (spec) {
-    const unmatched = [...cloud.loadBalancers];
+    // Load balancers without routes can be paired only with the model's own route-less ones.
+    const routeless = spec.loadBalancers.filter((lb) => lb.routes.length === 0);
+    const unmatched = cloud.loadBalancers.filter((c) => !c.routeless);
+    const pairs = new Map([
+      ...pairLoadBalancers(
+        spec.loadBalancers.filter((lb) => lb.routes.length > 0),
+        unmatched,
+      ),
+      ...pairLoadBalancers(
+        routeless,
+        cloud.loadBalancers.filter((c) => c.routeless),
+      ),
+    ]);
     for (const lb of [...spec.loadBalancers].sort((a, b) => compareStrings(a.name, b.name))) {
-      entries.push(...compareLoadBalancer(ctx, lb, takeLoadBalancer(unmatched, lb), doc.configs ?? {}));
+      const paired = pairs.get(lb);
+      if (paired && unmatched.includes(paired)) unmatched.splice(unmatched.indexOf(paired), 1);
+      entries.push(...compareLoadBalancer(ctx, lb, paired, doc.configs ?? {}));
     }
     for (const extra of unmatched) {
       entries.push(
@@ -161,7 +176,8 @@ export function checkParity(
       );
     }
   } else {
-    for (const lb of cloud.loadBalancers) {
+    // Without the model, a load balancer without routes is taken for the application's when it has services.
+    for (const lb of cloud.loadBalancers.filter((c) => !c.routeless || cloud.services.length > 0)) {
       const proxy = [...proxies].find((p) => publishedContainerPorts(local[p]).includes(lb.port ?? -1));
       entries.push(
         proxy
@@ -285,8 +301,7 @@ function compareWorkload(ctx: Context, name: string): ParityEntry[] {
         ),
       ];
     const specJob = ctx.spec?.workloads.find((w) => w.name === name && w.kind === 'job');
-    const dependents = ctx.spec?.workloads.filter((w) => w.dependsOn.some((d) => d.target === name)) ?? [];
-    if (specJob && dependents.length === 0) {
+    if (specJob && ctx.spec && jobsWithoutHost(ctx.spec).some((w) => w.name === name)) {
       return [
         standIn(
           name,
@@ -294,7 +309,7 @@ function compareWorkload(ctx: Context, name: string): ParityEntry[] {
           undefined,
           'compose service (runs once)',
           'job-without-dependents',
-          'a job no service depends on has no task to run in (warning twinstack:job-without-dependents)',
+          'a job no service of the cloud twin waits for has no task to run in (warning twinstack:job-without-dependents)',
         ),
       ];
     }
@@ -1302,17 +1317,39 @@ function describeRow(r: CloudRouteRow): string {
   return `${r.priority ?? 'default'}: ${parts.join(' & ') || 'any'} -> ${r.target}`;
 }
 
-/** Takes the template load balancer whose routes go to the same services as the model's, if any. */
-function takeLoadBalancer(
-  candidates: CloudLoadBalancer[],
-  lb: LoadBalancerSpec,
-): CloudLoadBalancer | undefined {
-  const wanted = new Set(lb.routes.map((r) => `${r.service}:${r.port}`));
-  const score = (c: CloudLoadBalancer) => c.routes.filter((r) => wanted.has(r.target)).length;
-  const best = [...candidates].sort((a, b) => score(b) - score(a))[0];
-  if (!best) return undefined;
-  candidates.splice(candidates.indexOf(best), 1);
-  return best;
+/**
+ * Pairs the model's load balancers with the template's: the template does not name them, so each model
+ * load balancer takes the one that agrees with it most (listener port, then scheme, then identical listener
+ * rules, then rules to the same targets), the best-agreeing pairs first. Load balancers that agree in all of
+ * these are interchangeable for the comparison.
+ */
+function pairLoadBalancers(
+  models: readonly LoadBalancerSpec[],
+  candidates: readonly CloudLoadBalancer[],
+): Map<LoadBalancerSpec, CloudLoadBalancer> {
+  const score = (lb: LoadBalancerSpec, c: CloudLoadBalancer) => {
+    const rows = new Set(modelRows(lb.routes).map(describeRow));
+    const targets = new Set(lb.routes.map((r) => `${r.service}:${r.port}`));
+    return (
+      (c.port === (lb.httpsPort ?? lb.httpPort) ? 1e6 : 0) +
+      (c.scheme === undefined || c.scheme === (lb.internetFacing ? 'internet-facing' : 'internal')
+        ? 1e5
+        : 0) +
+      100 * c.routes.filter((r) => rows.has(describeRow(r))).length +
+      c.routes.filter((r) => targets.has(r.target)).length
+    );
+  };
+  const ranked = models
+    .flatMap((lb, i) => candidates.map((c, j) => ({ lb, c, i, j, score: score(lb, c) })))
+    .sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
+  const pairs = new Map<LoadBalancerSpec, CloudLoadBalancer>();
+  const taken = new Set<CloudLoadBalancer>();
+  for (const { lb, c } of ranked) {
+    if (pairs.has(lb) || taken.has(c)) continue;
+    pairs.set(lb, c);
+    taken.add(c);
+  }
+  return pairs;
 }
 
 function describeLb(lb: CloudLoadBalancer): string {

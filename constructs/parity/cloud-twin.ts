@@ -88,6 +88,11 @@ export interface CloudLoadBalancer {
   /** Port of the routing listener. */
   readonly port?: number;
   readonly routes: readonly CloudRouteRow[];
+  /**
+   * It routes nothing, so nothing in the template ties it to an application: it is the application's
+   * only if the model has a load balancer without routes to pair it with.
+   */
+  readonly routeless?: boolean;
 }
 
 /** What the template holds for one application. */
@@ -331,15 +336,16 @@ function readLoadBalancers(
     );
     const routing = listeners.find(([, l]) => l.Properties?.DefaultActions?.[0]?.Type !== 'redirect');
     const rules = routing ? rulesOf(routing[0]) : [];
-    const ours =
-      listeners.some(
-        ([lid, l]) =>
-          forwardsHere(l.Properties?.DefaultActions) || rulesOf(lid).some((x) => forwardsHere(x.Actions)),
-      ) ||
-      (services.length > 0 &&
-        rules.length === 0 &&
-        !listeners.some(([, l]) => l.Properties?.DefaultActions?.[0]?.Type === 'forward'));
-    if (!ours) continue;
+    const ours = listeners.some(
+      ([lid, l]) =>
+        forwardsHere(l.Properties?.DefaultActions) || rulesOf(lid).some((x) => forwardsHere(x.Actions)),
+    );
+    // A load balancer without routes forwards to nothing that tells whose it is.
+    const routeless =
+      !ours &&
+      rules.length === 0 &&
+      !listeners.some(([, l]) => l.Properties?.DefaultActions?.[0]?.Type === 'forward');
+    if (!ours && !routeless) continue;
     const routes: CloudRouteRow[] = rules.map((rule) => ({
       priority: Number(rule.Priority),
       ...conditionsOf(rule.Conditions ?? []),
@@ -360,6 +366,7 @@ function readLoadBalancers(
       listenerPorts: listeners.map(([, l]) => Number(l.Properties?.Port)).sort((a, b) => a - b),
       ...(routing ? { port: Number(routing[1].Properties?.Port) } : {}),
       routes,
+      ...(routeless ? { routeless: true } : {}),
     });
   }
   return out;

@@ -547,6 +547,29 @@ const planMutations: Mutation[] = [
           prop: 'cpu',
         })),
     ),
+  // A job declared for another CPU architecture than a service whose tasks run it.
+  (plan) =>
+    pick(plan, (w, i) => w.kind === 'job' && plan.workloads.slice(i + 1).some(isService))?.chain((t) =>
+      fc
+        .constantFrom(...plan.workloads.map((w, i) => (i > t && isService(w) ? i : -1)).filter((i) => i >= 0))
+        .map((d) => ({
+          rule: 'a job of another CPU architecture than the task it runs in',
+          plan: withWorkload(withWorkload(plan, t, { ...plan.workloads[t], arm64: false }), d, {
+            ...plan.workloads[d],
+            arm64: true,
+            // Room for the job, so only the architecture is wrong.
+            cpu: 16384,
+            memoryMiB: 122880,
+            dependsOn: [
+              ...plan.workloads[d].dependsOn.filter((x) => x.target !== t),
+              { target: t, condition: 'completed-successfully' },
+            ],
+          }),
+          // The job, and every job it waits for that its hosts run, may be reported.
+          paths: plan.workloads.filter((w, i) => i <= t && w.kind === 'job').map((w) => at(w.id)),
+          prop: 'cpuArchitecture',
+        })),
+    ),
   // The application itself.
   (plan) =>
     badNameArb.map((name) => ({

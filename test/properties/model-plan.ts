@@ -517,23 +517,6 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
     }
     return found;
   };
-  // A job that only jobs wait for runs nowhere in the cloud, yet the whole-model rules accept it and only
-  // a job nothing waits for is warned about: synthesis then fails with a ParityError. Until that is
-  // settled, jobs wait only for jobs that some service runs.
-  for (let changed = true; changed;) {
-    changed = false;
-    const run = new Set(workloads.flatMap((w) => (w.kind === 'service' ? [...hosted(w)] : [])));
-    workloads.forEach((w, i) => {
-      if (w.kind !== 'job') return;
-      const kept = w.dependsOn.filter(
-        (d) => workloads[d.target as number].kind !== 'job' || run.has(d.target as number),
-      );
-      if (kept.length !== w.dependsOn.length) {
-        workloads[i] = { ...w, dependsOn: kept };
-        changed = true;
-      }
-    });
-  }
   workloads.forEach((w, i) => {
     if (w.kind !== 'service') return;
     const jobs = [...hosted(w)].map((j) => workloads[j]);
@@ -541,9 +524,8 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
     const memory = jobs.reduce((sum, j) => sum + (j.memoryMiB as number), 0);
     const [c, m] = sizeFor([w.cpu as number, w.memoryMiB as number], cpu, memory);
     workloads[i] = { ...w, cpu: c, memoryMiB: m };
-    // A job's container runs on its host's architecture in the cloud, and a job declared for another one
-    // fails synthesis with a ParityError instead of a ValidationError: keep both on x86_64 until the
-    // whole-model rules reject that.
+    // A job's container runs in its host's task, so a job must have its hosts' architecture (breaking that
+    // is an invalid plan): every service that runs jobs, and those jobs, are x86_64.
     if (jobs.length) {
       workloads[i] = { ...workloads[i], arm64: false };
       for (const j of hosted(w)) workloads[j] = { ...workloads[j], arm64: false };
@@ -599,9 +581,6 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
         });
       }
     }
-    // A load balancer without routes in an application without services fails synthesis with a
-    // ParityError (the template's side of the comparison finds no load balancer): left out until fixed.
-    if (routes.length === 0) return;
     const httpPort = lb.httpPort ?? 80;
     loadBalancers.push({
       id: `lb${l}`,
@@ -644,13 +623,6 @@ function conditionKey(c: ValueOf<typeof conditionValuesArb>): unknown {
 
 /** Plans of valid applications, with up to two load balancers. */
 export const validPlanArb: fc.Arbitrary<AppPlan> = rawAppArb.map((raw) => validPlan(raw, 2));
-
-/**
- * Plans of valid applications with at most one load balancer: with two, synthesis fails with a ParityError
- * (the check made during synthesis pairs the template's listeners with the wrong load balancer). Until
- * that is fixed, the cloud-twin property uses these.
- */
-export const synthesizablePlanArb: fc.Arbitrary<AppPlan> = rawAppArb.map((raw) => validPlan(raw, 1));
 
 // ---------------------------------------------------------------------------------------------------------
 // From plan to constructs.

@@ -725,6 +725,7 @@ describe('Compose Specification schema', () => {
             command: ['seed --price $5'],
             workingDirectory: '/work',
             user: '1000:1000',
+            cpuArchitecture: 'arm64',
           }),
           service('api', {
             image: built('api', { file: 'Dockerfile.prod', target: 'runtime', buildArgs: { A: 'b' } }),
