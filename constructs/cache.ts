@@ -161,6 +161,12 @@ export class Cache extends DataService {
       reason:
         "The engine's standard port keeps both twins alike; the cache sits in isolated subnets and admits only connected services.",
     });
+    Validations.of(this.replicationGroup).acknowledge({
+      id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
+      reason: persistence
+        ? 'With persistence the cache keeps daily snapshots for 7 days, as databases keep their automated backups by default, and a final snapshot on deletion.'
+        : 'Without persistence the cache holds only data the application can rebuild and starts empty after a restart in both twins; set persistence for daily snapshots.',
+    });
     if (replicas === 0) {
       Validations.of(this.replicationGroup).acknowledge({
         id: 'AwsSolutions-AEC4',

@@ -1,9 +1,10 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import { CfnResource, Fn, RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import { CfnResource, Fn, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { Application } from './application';
+import { acknowledgeDefaultVpcFindings, acknowledgeSecretFindings } from './aws/nag-findings';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';
 import type { ConnectionValue, DataServiceKind, DataServiceSpec } from './model/spec';
@@ -64,6 +65,8 @@ export abstract class DataService extends Construct {
       throw invalid(this.node.path, 'props', props, 'must be an object with at least `engine`');
     }
     this.application = Application.of(this);
+    // What cdk-nag finds in the VPC the application created, acknowledged once something runs in it.
+    acknowledgeDefaultVpcFindings(this.application);
     this.name = checkName(this.node.path, 'name', props.name ?? id);
     this.hostPort =
       props.hostPort === undefined
@@ -156,11 +159,10 @@ export abstract class DataService extends Construct {
       secretStringValue: new SecretValue(Fn.join('', parts)),
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(url).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Derived from the service credentials by CloudFormation; it changes with them on the next deployment.',
-    });
+    acknowledgeSecretFindings(
+      url,
+      'Derived from the service credentials by CloudFormation; it changes with them on the next deployment.',
+    );
     return url;
   }
 

@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
 import { invalid } from './errors';
 import { Job } from './job';
@@ -337,7 +338,7 @@ export class Database extends DataService {
       this._resource = this.instance;
     }
     this._cloudPort = ec2.Port.tcp(port);
-    this.acknowledgeNagFindings(aurora, props.multiAz ?? false);
+    this.acknowledgeNagFindings(engine.kind, aurora, props.multiAz ?? false);
     const service = aurora
       ? `Aurora ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`
       : `RDS ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`;
@@ -354,11 +355,10 @@ export class Database extends DataService {
     // outlive the stack like the final snapshot does, so a restored database can still be opened.
     const generated = this._resource.node.findChild('Secret') as secretsmanager.Secret;
     generated.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    Validations.of(generated).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating the database password also needs every connected task restarted to read it; add rotation with the instance or cluster addRotationSingleUser() where the application tolerates that.',
-    });
+    acknowledgeSecretFindings(
+      generated,
+      'Rotating the database password also needs every connected task restarted to read it; add rotation with the instance or cluster addRotationSingleUser() where the application tolerates that.',
+    );
     const password = this.credentials.field('password', {
       localVariable: `${upperSnake(this.name)}_PASSWORD`,
     });
@@ -492,18 +492,40 @@ export class Database extends DataService {
     ]);
   }
 
-  private acknowledgeNagFindings(aurora: boolean, multiAz: boolean): void {
+  private acknowledgeNagFindings(kind: 'postgres' | 'mysql', aurora: boolean, multiAz: boolean): void {
     const target = (this.instance ?? this.cluster)!;
-    Validations.of(target).acknowledge({
-      id: 'AwsSolutions-RDS11',
-      reason:
-        "The engine's standard port keeps both twins alike; the database sits in isolated subnets and its security group admits only the connected services.",
-    });
+    Validations.of(target).acknowledge(
+      {
+        id: 'AwsSolutions-RDS11',
+        reason:
+          "The engine's standard port keeps both twins alike; the database sits in isolated subnets and its security group admits only the connected services.",
+      },
+      {
+        id: 'NIST.800.53.R5-RDSInBackupPlan',
+        reason:
+          'Automated backups with point-in-time recovery are on (backupRetentionDays, 7 by default) and deletion leaves a final snapshot; an AWS Backup plan is usually an account-wide policy, so add the database to yours with a backup selection.',
+      },
+      {
+        id: 'NIST.800.53.R5-RDSEnhancedMonitoringEnabled',
+        reason:
+          "CloudWatch has the database's own metrics; Enhanced Monitoring adds operating-system process metrics at the cost of a monitoring role and log ingestion per instance. Set monitoringInterval and monitoringRoleArn on the CfnDBInstance where they are wanted.",
+      },
+    );
+    if (kind === 'mysql') {
+      const statements =
+        'The error and slow query logs are exported. The audit log needs the MariaDB audit plugin (an option group; server_audit parameters on Aurora) and the general log records every statement with its values, so both are for applications that must keep a statement trail: add the plugin or parameters and the export there.';
+      Validations.of(target).acknowledge(
+        { id: 'NIST.800.53.R5-RDSLoggingEnabled[LogExport::audit]', reason: statements },
+        { id: 'NIST.800.53.R5-RDSLoggingEnabled[LogExport::general]', reason: statements },
+      );
+    }
     if (!aurora && !multiAz) {
-      Validations.of(target).acknowledge({
-        id: 'AwsSolutions-RDS3',
-        reason: 'Single-AZ by default keeps development stages cheap; production stages set multiAz: true.',
-      });
+      const singleAz =
+        'Single-AZ by default keeps development stages cheap; production stages set multiAz: true.';
+      Validations.of(target).acknowledge(
+        { id: 'AwsSolutions-RDS3', reason: singleAz },
+        { id: 'NIST.800.53.R5-RDSMultiAZSupport', reason: singleAz },
+      );
     }
   }
 }

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
 import { invalid } from './errors';
 import { HealthCheck } from './model/health-check';
@@ -213,11 +214,10 @@ export class DocumentDatabase extends DataService {
       `DocumentDB cluster '${this.name}'`,
       { localVariable: `${upperSnake(this.name)}_PASSWORD` },
     );
-    Validations.of(this.cluster.node.findChild('Secret')).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating the master password also needs every connected task restarted to read it; add rotation with cluster.addRotationSingleUser() where the application tolerates that.',
-    });
+    acknowledgeSecretFindings(
+      this.cluster.node.findChild('Secret'),
+      'Rotating the master password also needs every connected task restarted to read it; add rotation with cluster.addRotationSingleUser() where the application tolerates that.',
+    );
     const password = this.credentials.field('password', {
       localVariable: `${upperSnake(this.name)}_PASSWORD`,
     });

@@ -1,11 +1,13 @@
-import { CfnResource, CustomResource, TimeZone } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Stack, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
+import { acknowledgeInlinePolicies, acknowledgeLogGroupFindings } from './aws/nag-findings';
 import { containerOptions, ecsSecret } from './aws/container';
 import { JobRunner } from './aws/job-runner';
 import { JobTask, TaskHost } from './aws/job-task';
@@ -72,6 +74,7 @@ export class Job extends Workload {
     }
     this.run = (props.runs ?? JobRun.inDependentTasks())._toSpec(path);
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: this.application.logRetention });
+    acknowledgeLogGroupFindings(this.logGroup);
     if (this.run.kind !== 'dependents' && this.isDeployed) {
       const app = this.application;
       const task = new JobTask(this, 'Task', {
@@ -116,6 +119,8 @@ export class Job extends Workload {
           }),
         });
         task._setTrigger(this.schedule.node.defaultChild as CfnResource);
+        const role = scheduleRole(this.schedule);
+        if (role) acknowledgeInlinePolicies(role);
       }
     }
     this.initialise();
@@ -240,4 +245,18 @@ export class Job extends Workload {
       host._dependOnService(target);
     }
   }
+}
+
+/**
+ * The role EventBridge Scheduler assumes to start the job's task: aws-cdk-lib creates one per target
+ * cluster at the top of the stack and shares it between schedules, so it is found through the schedule.
+ */
+function scheduleRole(schedule: scheduler.Schedule): iam.Role | undefined {
+  const stack = Stack.of(schedule);
+  const target = (schedule.node.defaultChild as scheduler.CfnSchedule)
+    .target as scheduler.CfnSchedule.TargetProperty;
+  const roleArn = JSON.stringify(stack.resolve(target.roleArn));
+  return stack.node.children.find(
+    (c): c is iam.Role => c instanceof iam.Role && JSON.stringify(stack.resolve(c.roleArn)) === roleArn,
+  );
 }

@@ -193,12 +193,35 @@ export class LoadBalancer extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       enableAccessLogs(this.loadBalancer, this.accessLogsBucket);
-      Validations.of(this.accessLogsBucket).acknowledge({
-        id: 'AwsSolutions-S1',
-        reason:
-          'This bucket receives the load balancer access logs; logging access to it would log the log writes.',
-      });
+      const logWrites =
+        'This bucket receives the load balancer access logs; logging access to it would log the log writes.';
+      Validations.of(this.accessLogsBucket).acknowledge(
+        { id: 'AwsSolutions-S1', reason: logWrites },
+        { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: logWrites },
+        {
+          id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+          reason:
+            'Elastic Load Balancing writes access logs only to buckets encrypted with S3-managed keys (SSE-S3), never with a KMS key.',
+        },
+        {
+          id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+          reason:
+            'The access logs expire after accessLogRetentionDays; copying them to another region or account is an organization-wide log-archive decision, made by adding a replication rule to accessLogsBucket.',
+        },
+      );
     }
+    Validations.of(this.loadBalancer).acknowledge(
+      {
+        id: 'NIST.800.53.R5-ALBWAFEnabled',
+        reason:
+          "A web ACL's rules depend on the application's traffic and each one is charged monthly, so twinstack attaches none; associate one with loadBalancer.loadBalancer (wafv2.CfnWebACLAssociation).",
+      },
+      {
+        id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+        reason:
+          "The load balancer holds no data and the stack recreates it with its routes; deletion protection would make tearing a stage down a manual step. Turn it on with loadBalancer.loadBalancer.setAttribute('deletion_protection.enabled', 'true').",
+      },
+    );
     const peer = internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock);
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
       contentType: 'text/plain',
@@ -213,7 +236,7 @@ export class LoadBalancer extends Construct {
         open: false,
         defaultAction: notFound,
       });
-      this.loadBalancer.addListener('Http', {
+      const redirect = this.loadBalancer.addListener('Http', {
         port: this.httpPort,
         protocol: elbv2.ApplicationProtocol.HTTP,
         open: false,
@@ -222,6 +245,10 @@ export class LoadBalancer extends Construct {
           port: String(this.httpsPort),
           permanent: true,
         }),
+      });
+      Validations.of(redirect).acknowledge({
+        id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+        reason: 'This listener only redirects to the HTTPS listener, which serves the certificate.',
       });
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(this.httpsPort!), 'HTTPS listener');
     } else {
@@ -239,6 +266,14 @@ export class LoadBalancer extends Construct {
         reason:
           'An internet-facing load balancer accepts the internet on its listener ports only; it reaches nothing but the routed service ports.',
       });
+    } else {
+      // The rules read each ingress CIDR, and this one is the VPC's, which only CloudFormation resolves.
+      const vpcOnly =
+        "The group admits only the VPC's own CIDR block, on the listener ports; cdk-nag cannot read that block, which CloudFormation resolves at deployment.";
+      Validations.of(this.securityGroup).acknowledge(
+        { id: 'NIST.800.53.R5-EC2RestrictedCommonPorts', reason: vpcOnly },
+        { id: 'NIST.800.53.R5-EC2RestrictedSSH', reason: vpcOnly },
+      );
     }
     this.application._registerLoadBalancer(this);
   }

@@ -6,6 +6,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import {
+  acknowledgeDeploymentFunctionFindings,
+  acknowledgeInlinePolicies,
+  acknowledgeLogGroupFindings,
+  acknowledgeSecretFindings,
+} from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
 import { invalid } from './errors';
 import { HealthCheck } from './model/health-check';
@@ -214,16 +220,16 @@ export class SearchDomain extends DataService {
       // The domain is retained with its data; so is the only password that opens it.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(masterUser).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        "Rotating the master password also needs the domain's master user updated and every connected task restarted; rotate it together with domain.addAccessPolicies/updateDomainConfig where the application tolerates that.",
-    });
+    acknowledgeSecretFindings(
+      masterUser,
+      "Rotating the master password also needs the domain's master user updated and every connected task restarted; rotate it together with domain.addAccessPolicies/updateDomainConfig where the application tolerates that.",
+    );
     const logGroups = {
       slowSearch: new logs.LogGroup(this, 'SlowSearchLogs', { retention: this.application.logRetention }),
       slowIndex: new logs.LogGroup(this, 'SlowIndexLogs', { retention: this.application.logRetention }),
       app: new logs.LogGroup(this, 'AppLogs', { retention: this.application.logRetention }),
     };
+    acknowledgeLogGroupFindings(...Object.values(logGroups));
     // A CloudFormation resource policy lets the service write the logs (instead of the L2's custom resource).
     const logsPolicy = new logs.ResourcePolicy(this, 'LogsPolicy', {
       policyStatements: [
@@ -378,7 +384,8 @@ export class SearchDomain extends DataService {
           "Clients authenticate with basic auth against fine-grained access control's internal user database (as they do against the local stand-in), which needs a domain policy that lets unsigned requests through to it; the security group admits only the connected services.",
       },
     );
-    // The access policy is applied by aws-cdk-lib's shared custom-resource function (one per stack).
+    // The access policy is applied by aws-cdk-lib's shared custom-resource function (one per stack), with
+    // the permissions of the domain's AccessPolicy.
     const provider = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER);
     if (provider) {
       Validations.of(provider).acknowledge({
@@ -386,7 +393,14 @@ export class SearchDomain extends DataService {
         reason:
           "aws-cdk-lib's custom-resource function that applies the search domain's access policy only writes its own logs with this managed policy.",
       });
+      acknowledgeDeploymentFunctionFindings(
+        provider,
+        "aws-cdk-lib's custom resource that applies the search domain's access policy",
+        'OpenSearch Service UpdateDomainConfig',
+      );
     }
+    const accessPolicy = domain.node.tryFindChild('AccessPolicy');
+    if (accessPolicy) acknowledgeInlinePolicies(accessPolicy);
     if (masterNodes === 0) {
       Validations.of(domain).acknowledge({
         id: 'AwsSolutions-OS4',

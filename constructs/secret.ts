@@ -1,7 +1,8 @@
-import { RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Application } from './application';
+import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { invalid } from './errors';
 import { checkEnvName, checkInteger, upperSnake } from './model/names';
 import type { SecretReferenceSpec, SecretSpec } from './model/spec';
@@ -173,13 +174,12 @@ export class Secret extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.secret = generated;
-      Validations.of(generated).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'A generated application secret has no generic rotation: rotating it also has to change what it ' +
+      acknowledgeSecretFindings(
+        generated,
+        'A generated application secret has no generic rotation: rotating it also has to change what it ' +
           'protects (a database user, an API key). Add a rotation schedule to `secret.secret` where the ' +
           'application supports one.',
-      });
+      );
     }
     this.application._registerSecret(this);
   }

@@ -3,12 +3,13 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Annotations, CfnResource, Duration, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
 import type { TaskHost } from './aws/job-task';
 import { ecsHealthCheck } from './aws/health-check';
+import { acknowledgeLogGroupFindings, acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
 import type { Dependency } from './dependency';
 import { invalid } from './errors';
 import { HealthCheck } from './model/health-check';
@@ -288,7 +289,8 @@ export class Service extends Workload implements TaskHost {
     });
     this.cloud = { taskDefinition, container, fargateService, logGroup };
     this.initialise();
-    this.acknowledgeNagFindings();
+    acknowledgeTaskDefinitionFindings(taskDefinition);
+    acknowledgeLogGroupFindings(logGroup);
   }
 
   /** The Fargate task definition. Throws for a service the stage leaves out of the cloud twin. */
@@ -339,26 +341,6 @@ export class Service extends Workload implements TaskHost {
       );
     }
     return `${this.name}:${port}`;
-  }
-
-  /**
-   * Findings of cdk-nag's AwsSolutions pack that follow from how every service is built, acknowledged with
-   * the reason they are safe (listed in the README's security section).
-   */
-  private acknowledgeNagFindings(): void {
-    Validations.of(this.taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason:
-        'Plain environment values are non-secret settings declared in the application model; secret values reach ' +
-        'the container through ECS secrets from Secrets Manager, and credential-like keys with literal values ' +
-        'are flagged by twinstack:env-looks-like-secret.',
-    });
-    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'The only wildcard on the task execution role is ecr:GetAuthorizationToken, which supports no ' +
-        'resource-level permissions; image pulls themselves are scoped to the repository.',
-    });
   }
 
   protected extras(): WorkloadExtras {

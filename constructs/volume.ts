@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -114,6 +114,11 @@ export class Volume extends Construct {
           }),
         ],
       }),
+    });
+    Validations.of(fileSystem).acknowledge({
+      id: 'NIST.800.53.R5-EFSInBackupPlan',
+      reason:
+        "Automatic backups are on: AWS Backup's default EFS plan backs the file system up daily and keeps each backup 35 days. The rule only recognizes a backup selection in the same stack.",
     });
     const owner = String(this.spec.uid ?? 0);
     const group = String(this.spec.gid ?? 0);

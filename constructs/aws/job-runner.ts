@@ -7,6 +7,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { acknowledgeDeploymentFunctionFindings } from './nag-findings';
 
 /** CloudFormation type of the resource that runs a job during a deployment. */
 export const JOB_RUN_RESOURCE_TYPE = 'Custom::TwinstackJobRun';
@@ -192,9 +193,9 @@ export class JobRunner extends Construct {
   }
 
   /**
-   * Findings of cdk-nag's AwsSolutions pack on the runner, acknowledged with the reason they are safe
-   * (listed in the README's security section). Wildcard findings are acknowledged one by one, by the
-   * exact resource they name.
+   * Findings of cdk-nag's AwsSolutions and NIST 800-53 R5 packs on the runner, acknowledged with the reason
+   * they are safe (listed in the README's security section). Wildcard findings are acknowledged one by one,
+   * by the exact resource they name.
    */
   private acknowledgeNagFindings(): void {
     const stack = Stack.of(this);
@@ -218,6 +219,11 @@ export class JobRunner extends Construct {
       }
     }
     for (const [id, reason] of Object.entries(reasons)) Validations.of(this).acknowledge({ id, reason });
+    acknowledgeDeploymentFunctionFindings(
+      this,
+      'the job runner',
+      'ECS RunTask, DescribeTasks and StopTask, CloudFormation DescribeStacks, Lambda and Step Functions',
+    );
     const waiter = this.provider.node.findAll().find((c) => c instanceof sfn.CfnStateMachine)?.node.scope;
     if (waiter) {
       Validations.of(waiter).acknowledge({

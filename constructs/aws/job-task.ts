@@ -1,8 +1,9 @@
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { invalid } from '../errors';
+import { acknowledgeTaskDefinitionFindings } from './nag-findings';
 import type { DataService } from '../data-service';
 import type { Job } from '../job';
 import type { ConnectionValue } from '../model/spec';
@@ -81,19 +82,7 @@ export class JobTask extends Construct implements TaskHost {
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
-    Validations.of(this.taskDefinition).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason:
-        'Plain environment values are non-secret settings declared in the application model; secret values reach ' +
-        'the container through ECS secrets from Secrets Manager, and credential-like keys with literal values ' +
-        'are flagged by twinstack:env-looks-like-secret.',
-    });
-    Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'The only wildcard on the task execution role is ecr:GetAuthorizationToken, which supports no ' +
-        'resource-level permissions; image pulls themselves are scoped to the repository.',
-    });
+    acknowledgeTaskDefinitionFindings(this.taskDefinition);
   }
 
   /**

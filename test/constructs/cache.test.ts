@@ -1,7 +1,7 @@
 import * as os from 'os';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { NIST80053R5Checks } from 'cdk-nag';
 import {
   Application,
   Cache,
@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from '../../constructs';
 import { composeSchemaErrors } from '../support/compose-schema';
+import { nagFindings } from '../support/data-service-twins';
 import { testStack } from '../support/test-app';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
@@ -76,16 +77,6 @@ function composeService(compose: ComposeDocument, name: string): ComposeService 
   const service = compose.services[name];
   expect(service).toBeDefined();
   return service;
-}
-
-/** Violations of cdk-nag's AwsSolutions pack in `stack`, as `rule path` strings. */
-function nagViolations(stack: Stack): string[] {
-  const report = new AwsSolutionsChecks().validateScope(stack);
-  return report.violations.flatMap((v) =>
-    v.violatingResources.map(
-      (r: { constructPath?: string }) => `${v.ruleName} ${r.constructPath ?? JSON.stringify(r)}`,
-    ),
-  );
 }
 
 /** A fresh stack with an application `shop`. */
@@ -213,7 +204,11 @@ describe('Cache: Redis on ElastiCache (cloud twin)', () => {
   });
 
   test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('cdk-nag NIST 800-53 R5 finds nothing unacknowledged', () => {
+    expect(nagFindings(stack, new NIST80053R5Checks())).toEqual([]);
   });
 });
 
@@ -225,7 +220,7 @@ describe('Cache: settings', () => {
       AutomaticFailoverEnabled: true,
       MultiAZEnabled: true,
     });
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
   });
 
   test('persistence keeps snapshots 7 days and takes a final snapshot', () => {
@@ -233,7 +228,8 @@ describe('Cache: settings', () => {
     expect(group.Properties.SnapshotRetentionLimit).toBe(7);
     expect(group.DeletionPolicy).toBe('Snapshot');
     expect(group.UpdateReplacePolicy).toBe('Snapshot');
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
+    expect(nagFindings(stack, new NIST80053R5Checks())).toEqual([]);
   });
 
   test('Valkey with replicas and persistence', () => {
@@ -257,7 +253,7 @@ describe('Cache: settings', () => {
     });
     expect(group.DeletionPolicy).toBe('Snapshot');
     expect(cache.toSpec().cloud).toBe('ElastiCache Valkey 8.0 (cache.r7g.large x2, TLS)');
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
   });
 
   test.each([

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { NIST80053R5Checks } from 'cdk-nag';
 import {
   Application,
   ComposeDocument,
@@ -19,6 +19,7 @@ import {
   ValidationError,
 } from '../../constructs';
 import { composeSchemaErrors } from '../support/compose-schema';
+import { nagFindings } from '../support/data-service-twins';
 import { testStack } from '../support/test-app';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
@@ -103,16 +104,6 @@ function composeService(compose: ComposeDocument, name: string): ComposeService 
   const service = compose.services[name];
   expect(service).toBeDefined();
   return service;
-}
-
-/** Violations of cdk-nag's AwsSolutions pack in `stack`, as `rule path` strings. */
-function nagViolations(stack: Stack): string[] {
-  const report = new AwsSolutionsChecks().validateScope(stack);
-  return report.violations.flatMap((v) =>
-    v.violatingResources.map(
-      (r: { constructPath?: string }) => `${v.ruleName} ${r.constructPath ?? JSON.stringify(r)}`,
-    ),
-  );
 }
 
 /** A fresh stack with an application `shop`. */
@@ -272,7 +263,11 @@ describe('Database: PostgreSQL on an RDS instance (cloud twin)', () => {
   });
 
   test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('cdk-nag NIST 800-53 R5 finds nothing unacknowledged', () => {
+    expect(nagFindings(stack, new NIST80053R5Checks())).toEqual([]);
   });
 });
 
@@ -328,7 +323,11 @@ describe('Database: MySQL on an RDS instance (cloud twin)', () => {
   });
 
   test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('cdk-nag NIST 800-53 R5 finds nothing unacknowledged', () => {
+    expect(nagFindings(stack, new NIST80053R5Checks())).toEqual([]);
   });
 });
 
@@ -343,7 +342,7 @@ describe('Database: settings', () => {
   test('multiAz runs a standby, and passes cdk-nag without the single-AZ acknowledgement', () => {
     const { stack, instance } = instanceOf({ multiAz: true });
     expect(instance.Properties.MultiAZ).toBe(true);
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
   });
 
   test('instance class, storage and backup retention can be set', () => {
@@ -499,7 +498,11 @@ describe('Database: Aurora', () => {
   });
 
   test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('cdk-nag NIST 800-53 R5 finds nothing unacknowledged', () => {
+    expect(nagFindings(stack, new NIST80053R5Checks())).toEqual([]);
   });
 
   test('multiAz adds a Serverless v2 reader', () => {
@@ -508,10 +511,10 @@ describe('Database: Aurora', () => {
     const instances = Object.values(resourcesOfType(Template.fromStack(s), 'AWS::RDS::DBInstance'));
     expect(instances).toHaveLength(2);
     for (const i of instances) expect(i.Properties.DBInstanceClass).toBe('db.serverless');
-    expect(nagViolations(s)).toEqual([]);
+    expect(nagFindings(s)).toEqual([]);
   });
 
-  test('Aurora MySQL is an encrypted aurora-mysql cluster that passes cdk-nag AwsSolutions', () => {
+  test('Aurora MySQL is an encrypted aurora-mysql cluster that passes cdk-nag AwsSolutions and NIST 800-53 R5', () => {
     const { stack: s, application } = newApplication();
     const mysql = new Database(application, 'db', { engine: DatabaseEngine.mysql('8.0'), aurora: true });
     const t = Template.fromStack(s);
@@ -521,7 +524,8 @@ describe('Database: Aurora', () => {
       EnableIAMDatabaseAuthentication: true,
       EnableCloudwatchLogsExports: ['error', 'slowquery'],
     });
-    expect(nagViolations(s)).toEqual([]);
+    expect(nagFindings(s)).toEqual([]);
+    expect(nagFindings(s, new NIST80053R5Checks())).toEqual([]);
   });
 });
 
@@ -737,7 +741,7 @@ describe('Database: extra databases and init script', () => {
   });
 
   test('the stack still passes cdk-nag AwsSolutions', () => {
-    expect(nagViolations(stack)).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
   });
 
   test('without extra databases or init script there is no job', () => {

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { Application, DocumentDatabase, DocumentEngine, Image, Service } from '../../constructs';
 import {
   cloudEnvironment,
@@ -182,8 +183,9 @@ describe('DocumentDatabase with the development defaults', () => {
     );
   });
 
-  test('passes cdk-nag AwsSolutions, and its compose file the Compose Specification schema', () => {
+  test('passes cdk-nag AwsSolutions and NIST 800-53 R5, and its compose file the Compose Specification schema', () => {
     expect(nagFindings(twins.stack)).toEqual([]);
+    expect(nagFindings(twins.stack, new NIST80053R5Checks())).toEqual([]);
     expect(schemaErrors(twins.compose)).toEqual([]);
   });
 });

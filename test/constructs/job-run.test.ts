@@ -5,7 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { parse } from 'yaml';
 import {
   Application,
@@ -188,6 +188,10 @@ describe('the application', () => {
   test('passes cdk-nag AwsSolutions with its acknowledged findings, and has no open warning', () => {
     expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('passes cdk-nag NIST 800-53 R5: the runner, the schedule role and the job tasks are acknowledged', () => {
+    expect(new NIST80053R5Checks().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
   });
 });
 

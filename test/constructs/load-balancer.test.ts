@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import {
   Application,
@@ -72,6 +73,13 @@ function newShop(stack: Stack = testStack()): Shop {
 
 function certificate(stack: Stack): acm.ICertificate {
   return acm.Certificate.fromCertificateArn(stack, 'Certificate', CERTIFICATE_ARN);
+}
+
+/** cdk-nag NIST 800-53 R5 findings of `stack` that nobody acknowledged, as `rule: path` strings. */
+function nistFindings(stack: Stack): string[] {
+  return new NIST80053R5Checks()
+    .validateScope(stack)
+    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName}: ${r.constructPath}`));
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
@@ -166,6 +174,13 @@ describe('LoadBalancer: internet-facing HTTP with access logs', () => {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
+  });
+
+  test('cdk-nag NIST 800-53 R5 finds only the plain-HTTP listener, which the user chose', () => {
+    expect(nistFindings(stack).sort()).toEqual([
+      'NIST.800.53.R5-ALBHttpToHttpsRedirection: Test/shop/web/LoadBalancer/Http/Resource',
+      'NIST.800.53.R5-ELBv2ACMCertificateRequired: Test/shop/web/LoadBalancer/Http/Resource',
+    ]);
   });
 
   test('the load balancer is created after the bucket policy that lets it write logs', () => {
@@ -508,6 +523,10 @@ describe('LoadBalancer: HTTPS', () => {
         expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80, IpProtocol: 'tcp' }),
       ]),
     );
+  });
+
+  test('passes cdk-nag NIST 800-53 R5: the HTTP listener only redirects', () => {
+    expect(nistFindings(stack)).toEqual([]);
   });
 
   test('the model records the HTTPS port', () => {

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { Application, BrokerEngine, Image, MessageBroker, Service } from '../../constructs';
 import {
   cloudEnvironment,
@@ -175,8 +176,9 @@ describe('MessageBroker with the development defaults', () => {
     );
   });
 
-  test('passes cdk-nag AwsSolutions, and its compose file the Compose Specification schema', () => {
+  test('passes cdk-nag AwsSolutions and NIST 800-53 R5, and its compose file the Compose Specification schema', () => {
     expect(nagFindings(twins.stack)).toEqual([]);
+    expect(nagFindings(twins.stack, new NIST80053R5Checks())).toEqual([]);
     expect(schemaErrors(twins.compose)).toEqual([]);
   });
 });

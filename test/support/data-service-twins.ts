@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { Application, ComposeService, DataService, Image, Service, ValidationError } from '../../constructs';
 import { composeSchemaErrors } from './compose-schema';
 import { PROJECT_ROOT, testStack } from './test-app';
@@ -118,9 +118,9 @@ export function ingressInto(template: Template, groupLogicalId: string): { from:
     }));
 }
 
-/** cdk-nag AwsSolutions findings of `stack` that nobody acknowledged, with where they are. */
-export function nagFindings(stack: Stack): string[] {
-  return new AwsSolutionsChecks()
+/** Findings of a cdk-nag pack (AwsSolutions unless given) in `stack` that nobody acknowledged, with where they are. */
+export function nagFindings(stack: Stack, pack: NagPack = new AwsSolutionsChecks()): string[] {
+  return pack
     .validateScope(stack)
     .violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
 }
