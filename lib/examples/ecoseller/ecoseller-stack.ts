@@ -20,6 +20,7 @@ import {
   WarningIds,
 } from '../../../constructs';
 import { examplePath } from '../../project-root';
+import { acknowledgeHttpOnly } from '../http-only';
 
 /**
  * Ecoseller, an e-commerce platform: a Django backend with an RQ worker, two Next.js front ends (dashboard
@@ -160,6 +161,7 @@ export class EcosellerStack extends Stack {
 
     // The reverse proxy of the original deployment, as routes of one load balancer.
     this.web = new LoadBalancer(application, 'reverse-proxy');
+    acknowledgeHttpOnly(this.web);
     this.web.addRoute('api', {
       service: this.backend,
       pathPatterns: ['/api/*', '/admin*', '/static/*', '/media/*'],

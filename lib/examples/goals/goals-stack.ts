@@ -12,6 +12,7 @@ import {
   Volume,
 } from '../../../constructs';
 import { examplePath } from '../../project-root';
+import { acknowledgeHttpOnly } from '../http-only';
 
 /** Where the goals API keeps its data. */
 export type GoalsDatabase = 'container' | 'hosted';
@@ -121,6 +122,7 @@ export class GoalsStack extends Stack {
     this.frontend.autoScale({ minCapacity: 2, maxCapacity: 4, cpuUtilizationPercent: 70 });
 
     this.web = new LoadBalancer(application, 'web');
+    acknowledgeHttpOnly(this.web);
     this.web.addRoute('api', { service: this.backend, pathPatterns: ['/goals*'] });
     this.web.addRoute('site', { service: this.frontend });
   }

@@ -66,10 +66,11 @@ export class WorkflowsStack extends Stack {
       deletionProtection: settings.deletionProtection,
     });
     if (!settings.deletionProtection) {
-      Validations.of(this.database.instance!).acknowledge({
-        id: 'AwsSolutions-RDS10',
-        reason: `Stage ${stage.name} is rebuilt from migrations and may be torn down; production keeps deletion protection on (setting deletionProtection).`,
-      });
+      const reason = `Stage ${stage.name} is rebuilt from migrations and may be torn down; production keeps deletion protection on (setting deletionProtection).`;
+      Validations.of(this.database.instance!).acknowledge(
+        { id: 'AwsSolutions-RDS10', reason },
+        { id: 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled', reason },
+      );
     }
     // The one image of every role: by default built from one directory, the same asset (content hash) in
     // every stage; for a release, the digest a pipeline pushed once to the shared repository, in every stage.

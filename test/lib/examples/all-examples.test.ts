@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Application } from '../../../constructs';
 import { addExamples } from '../../../lib/examples';
 import { composeSchemaErrors } from '../../support/compose-schema';
@@ -48,6 +48,15 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
     test('its stack passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
       const report = new AwsSolutionsChecks().validateScope(stack);
       expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    });
+
+    test('its stack passes cdk-nag NIST 800-53 R5 with no unacknowledged finding', () => {
+      const report = new NIST80053R5Checks().validateScope(stack);
+      expect(
+        report.violations.flatMap((v) =>
+          v.violatingResources.map((r) => `${v.ruleName}: ${r.constructPath}`),
+        ),
+      ).toEqual([]);
     });
 
     test('the model breaks no whole-model rule', () => {
