@@ -18,6 +18,22 @@ export interface AssemblyApplication {
 }
 
 /**
+ * What a failed app printed, for the user: an uncaught ValidationError or ParityError is the library telling
+ * what in the app is wrong, so only its message is shown (not the source line and stack Node prints with
+ * it); anything else is shown whole.
+ */
+export function synthesisFailure(output: string): string {
+  const lines = output.split('\n');
+  const start = lines.findIndex((l) => /^(ValidationError|ParityError): /.test(l));
+  if (start < 0) return output;
+  const end = lines.findIndex((l, i) => i > start && /^\s+at /.test(l));
+  return lines
+    .slice(start, end < 0 ? undefined : end)
+    .join('\n')
+    .trimEnd();
+}
+
+/**
  * Synthesises the CDK app into a temporary cloud assembly, as `cdk synth` would: the app command comes from
  * `appCommand` or the `app` entry of `cdk.json`, the context from `cdk.json` and `context`. The built-in
  * CloudFormation validation is skipped because only the model is read. With `localTwinOnly`, the app writes
@@ -59,7 +75,9 @@ export function synthesize(
     },
   });
   if (result.status !== 0) {
-    throw new CliError(`synthesis failed (${command}):\n${(result.stderr || result.stdout || '').trim()}`);
+    throw new CliError(
+      `synthesis failed (${command}):\n${synthesisFailure((result.stderr || result.stdout || '').trim())}`,
+    );
   }
   return outdir;
 }

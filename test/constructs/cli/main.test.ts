@@ -156,6 +156,13 @@ describe('twinstack compose', () => {
     expect(failing.err()).toContain('synthesis failed');
     expect(failing.err()).toContain('boom: bad input');
 
+    // The library's own error: its message, without the source line and the stack Node prints.
+    const rejected = io(cwd, { FAKE_APP_THROW: 'App: context stage "nope" is not a stage of this app' });
+    expect(await main(['compose', '--app', app], rejected.io)).toBe(1);
+    expect(rejected.err()).toBe(
+      `twinstack: synthesis failed (${app}):\nValidationError: App: context stage "nope" is not a stage of this app\n`,
+    );
+
     const none = io(cwd);
     expect(await main(['compose'], none.io)).toBe(1);
     expect(none.err()).toContain('no app to synthesize');
