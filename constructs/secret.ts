@@ -110,6 +110,7 @@ export class Secret extends Construct {
   private readonly description?: string;
   private readonly prefix: string;
   private readonly wholeVariable: string;
+  private readonly localVariables = new Map<string, { readonly field: string | undefined }>();
 
   /**
    * A secret a managed service created and keeps (e.g. the credentials RDS generates), made part of the
@@ -203,13 +204,32 @@ export class Secret extends Construct {
       );
     }
     const variable = options.localVariable ?? `${this.prefix}${upperSnake(key)}`;
-    return new SecretReference(this, key, checkEnvName(this.node.path, 'localVariable', variable));
+    return this.reference(key, checkEnvName(this.node.path, 'localVariable', variable));
   }
 
   /** The whole secret value. */
   public value(options: SecretReferenceOptions = {}): SecretReference {
     const variable = options.localVariable ?? this.wholeVariable;
-    return new SecretReference(this, undefined, checkEnvName(this.node.path, 'localVariable', variable));
+    return this.reference(undefined, checkEnvName(this.node.path, 'localVariable', variable));
+  }
+
+  /**
+   * A reference to `field` (the whole value when undefined) read locally from `variable`. Locally one
+   * variable holds one value, so two fields (`user-name`, `user_name`) cannot share one.
+   */
+  private reference(field: string | undefined, variable: string): SecretReference {
+    const describe = (f: string | undefined) => (f === undefined ? 'the whole value' : `field '${f}'`);
+    const taken = this.localVariables.get(variable);
+    if (taken !== undefined && taken.field !== field) {
+      throw invalid(
+        this.node.path,
+        'localVariable',
+        variable,
+        `is already the local variable of ${describe(taken.field)}, so ${describe(field)} cannot be read from it too; pass a localVariable to tell them apart`,
+      );
+    }
+    this.localVariables.set(variable, { field });
+    return new SecretReference(this, field, variable);
   }
 
   /** The model of this secret. */

@@ -275,6 +275,23 @@ describe('Secret validation', () => {
     );
   });
 
+  test('two fields that would share one local variable are a ValidationError; a field read twice is not', () => {
+    const { application } = newApplication();
+    const db = Secret.fromSecretName(application, 'Db', 'prod/db');
+    expect(db.field('user-name').localVariable).toBe('DB_USER_NAME');
+    expect(db.field('user-name').localVariable).toBe('DB_USER_NAME');
+    const error = expectValidationError(
+      () => db.field('user_name'),
+      'Test/shop/Db',
+      'localVariable',
+      '"DB_USER_NAME"',
+      "is already the local variable of field 'user-name'",
+    );
+    expect(error.message).toContain('pass a localVariable');
+    expect(db.field('user_name', { localVariable: 'DB_USER_NAME_2' }).localVariable).toBe('DB_USER_NAME_2');
+    expectValidationError(() => db.value({ localVariable: 'DB_USER_NAME' }), "field 'user-name'");
+  });
+
   test.each([[7], [5000], [12.5]])('a generated length of %p is a ValidationError', (length) => {
     const { application } = newApplication();
     expectValidationError(() => Secret.generate(application, 'Key', { length }), 'Test/shop/Key', 'length');

@@ -699,6 +699,24 @@ function partMutations(): Mutation[] {
           ),
         ),
     (plan) =>
+      fc.constantFrom(['user-name', 'user_name'], ['Key', 'KEY'], ['a.b', 'a-b']).map(([first, second]) => {
+        // Two fields of one secret whose local variables would be one (two uses by one workload).
+        const secret = plan.secrets.length;
+        const uses = [
+          { key: 'BAD_SECRET_FIRST', secret, field: first },
+          { key: 'BAD_SECRET_SECOND', secret, field: second },
+        ];
+        return {
+          rule: 'two fields of one secret sharing a local variable',
+          plan: {
+            ...withWorkload(plan, 0, { ...plan.workloads[0], secrets: uses }),
+            secrets: [...plan.secrets, { id: 'BadSecret', kind: 'imported', secretName: 'bad/secret' }],
+          },
+          paths: [at('BadSecret')],
+          prop: 'localVariable',
+        } as InvalidCase;
+      }),
+    (plan) =>
       fc
         .constant('password')
         .map((field) =>

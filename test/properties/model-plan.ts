@@ -19,6 +19,7 @@ import {
   WarningIds,
   Workload,
 } from '../../constructs';
+import { upperSnake } from '../../constructs/model/names';
 import { examplePath } from '../../lib/project-root';
 
 /**
@@ -410,16 +411,23 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
   const names = raw.names.slice(0, raw.workloads.length);
   const usedHostPorts = new Set<number>();
   const workloads: WorkloadPlan[] = [];
+  const fieldsByVariable: Map<string, string>[] = [];
   raw.workloads.forEach((w, i) => {
     const kind = w.kind;
     const service = kind === 'service';
-    // Secrets: keys distinct from the plain environment; fields only of imported secrets.
+    // Secrets: keys distinct from the plain environment; fields only of imported secrets, and two fields
+    // of one secret never share a local variable (`a-b` and `a_b`: an invalid plan).
     const secretUses: SecretUsePlan[] = [];
     if (secrets.length > 0) {
       for (const [k, key] of [...new Set(w.secretKeys)].entries()) {
         if (Object.hasOwn(w.environment, key)) continue;
         const secret = w.secretPicks[k] % secrets.length;
-        const field = secrets[secret].kind === 'imported' ? w.secretFields[k] : undefined;
+        let field = secrets[secret].kind === 'imported' ? w.secretFields[k] : undefined;
+        if (field !== undefined) {
+          const fields = (fieldsByVariable[secret] ??= new Map());
+          field = fields.get(upperSnake(field)) ?? field;
+          fields.set(upperSnake(field), field);
+        }
         secretUses.push({ key, secret, ...(field !== undefined ? { field } : {}) });
       }
     }
