@@ -24,6 +24,7 @@ import type { Volume } from './volume';
 import type { Workload } from './workload';
 import { byName } from './model/order';
 import { checkParityOnSynth } from './parity/parity-on-synth';
+import { acknowledgeDefaultVpcFindings } from './aws/nag-findings';
 
 /** Properties of an Application. */
 export interface ApplicationProps {
@@ -374,7 +375,9 @@ export class Application extends Construct {
       maxAzs: 2,
       natGateways: 1,
       subnetConfiguration: [
-        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Only load balancers and the NAT gateway (with its Elastic IP) live here: nothing needs a public IP
+        // assigned at launch.
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
         { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
       ],
@@ -385,6 +388,7 @@ export class Application extends Construct {
       ),
       trafficType: ec2.FlowLogTrafficType.REJECT,
     });
+    acknowledgeDefaultVpcFindings(this, vpc);
     return vpc;
   }
 

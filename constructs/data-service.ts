@@ -4,7 +4,7 @@ import { CfnResource, Fn, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { Application } from './application';
-import { acknowledgeDefaultVpcFindings, acknowledgeSecretFindings } from './aws/nag-findings';
+import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';
 import type { ConnectionValue, DataServiceKind, DataServiceSpec } from './model/spec';
@@ -65,8 +65,6 @@ export abstract class DataService extends Construct {
       throw invalid(this.node.path, 'props', props, 'must be an object with at least `engine`');
     }
     this.application = Application.of(this);
-    // What cdk-nag finds in the VPC the application created, acknowledged once something runs in it.
-    acknowledgeDefaultVpcFindings(this.application);
     this.name = checkName(this.node.path, 'name', props.name ?? id);
     this.hostPort =
       props.hostPort === undefined

@@ -1,7 +1,6 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Application } from './application';
-import { acknowledgeDefaultVpcFindings } from './aws/nag-findings';
 import { Dependency } from './dependency';
 import { describeValue, invalid } from './errors';
 import { checkFargateSize } from './model/fargate';
@@ -194,8 +193,6 @@ export abstract class Workload extends Construct {
       throw invalid(path, 'props', props, 'must be an object with at least `image`');
     }
     this.application = Application.of(this);
-    // What cdk-nag finds in the VPC the application created, acknowledged once something runs in it.
-    acknowledgeDefaultVpcFindings(this.application);
     this.kind = kind;
     this.props = props;
     this.name = checkName(path, 'name', props.name ?? id);

@@ -108,24 +108,17 @@ export function acknowledgeDeploymentFunctionFindings(scope: IConstruct, what: s
 }
 
 /**
- * The VPC an application creates when none is given (its child `Vpc`, with flow logs to the sibling
- * `FlowLogsGroup`): public subnets for internet-facing load balancers and the NAT gateway, private and
- * isolated ones for everything else. A VPC the user passes in is theirs to judge.
+ * The VPC an application creates when none is given, with flow logs to the application's `FlowLogsGroup`:
+ * public subnets for internet-facing load balancers and the NAT gateway, private and isolated ones for
+ * everything else. A VPC the user passes in is theirs to judge.
  */
-export function acknowledgeDefaultVpcFindings(application: IConstruct & { readonly vpc: ec2.IVpc }): void {
-  const vpc = application.node.tryFindChild('Vpc');
-  if (!vpc || vpc !== application.vpc) return;
+export function acknowledgeDefaultVpcFindings(application: IConstruct, vpc: ec2.IVpc): void {
   acknowledge(
     vpc,
     {
       id: `${NIST}-VPCNoUnrestrictedRouteToIGW`,
       reason:
         'The public subnets route to the internet gateway so that internet-facing load balancers and the NAT gateway work; services, jobs and data services run in private and isolated subnets, which the internet cannot reach.',
-    },
-    {
-      id: `${NIST}-VPCSubnetAutoAssignPublicIpDisabled`,
-      reason:
-        'Only internet-facing load balancers and the NAT gateway (with its own Elastic IP) are placed in the public subnets; every task starts in a private subnet without a public IP (assignPublicIp: false).',
     },
     { id: `${NIST}-IAMNoInlinePolicy`, reason: INLINE_POLICY },
   );

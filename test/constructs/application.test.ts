@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import {
@@ -71,6 +72,15 @@ describe('Application: cloud resources', () => {
     const azs = new Set(subnets.map((s) => JSON.stringify(s.Properties.AvailabilityZone)));
     expect(azs.size).toBe(2);
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('no subnet gives what starts in it a public IP, so an empty application passes both cdk-nag packs', () => {
+    for (const subnet of Object.values(template.findResources('AWS::EC2::Subnet'))) {
+      expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+    }
+    for (const pack of [new AwsSolutionsChecks(), new NIST80053R5Checks()]) {
+      expect(pack.validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+    }
   });
 
   test('the VPC has flow logs to CloudWatch Logs', () => {
