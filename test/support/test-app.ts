@@ -15,7 +15,7 @@ export const CDK_CONTEXT: Record<string, unknown> = {
 
 /**
  * An App with the project's feature flags. The built-in CloudFormation validator costs ~1.4 s per synth, so
- * unit tests leave it off; the example tests turn it on once per example.
+ * tests leave it off; test/lib/examples/all-examples.test.ts turns it on once, for every example.
  */
 export function testApp(options: { cloudFormationValidation?: boolean; outdir?: string } = {}): App {
   return new App({

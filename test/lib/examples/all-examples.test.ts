@@ -1,28 +1,33 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Application } from '../../../constructs';
-import { addExamples } from '../../../lib/examples';
 import { composeSchemaErrors } from '../../support/compose-schema';
-import { testApp } from '../../support/test-app';
+import { parityTests } from './parity-suite';
+import { statefulTests } from './stateful-suite';
+import { synthesizeExamples } from './synthesized-examples';
 
-// Every example the CDK app synthesizes, checked the same way; each example's own test file checks what
-// makes it special (and runs the built-in CloudFormation validator once for it).
-const app = testApp();
-const stacks = addExamples(app);
-const assembly = app.synth();
-
-const applications = stacks.flatMap((stack) =>
-  stack.node
-    .findAll()
-    .filter(Application.isApplication)
-    .map((application) => ({ stack, application })),
-);
+// Every example the CDK app synthesizes, once, with the built-in CloudFormation validator on, checked the
+// same way; each example's own test file checks what makes it special, synthesizing without the validator.
+const examples = synthesizeExamples();
+const { stacks, applications, assembly } = examples;
 
 test('the examples app defines at least one application per stack', () => {
   expect(stacks.length).toBeGreaterThan(0);
   for (const stack of stacks) expect(applications.some((a) => a.stack === stack)).toBe(true);
+});
+
+test('the built-in CloudFormation validation finds nothing in any example', () => {
+  const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+  expect(report.pluginReports.map((p: { pluginName: string }) => p.pluginName)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/CloudFormation/)]),
+  );
+  const findings = report.pluginReports
+    .filter((p: { pluginName: string }) => p.pluginName !== 'Construct Annotations')
+    .flatMap((p: { violations: unknown[] }) => p.violations);
+  expect(findings).toEqual([]);
 });
 
 describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.name}`, a] as const))(
@@ -59,8 +64,13 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
       ).toEqual([]);
     });
 
-    test('the model breaks no whole-model rule', () => {
+    test('the model breaks no whole-model rule; its stack has no open warning', () => {
       expect(application.validate().errors).toEqual([]);
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
     });
   },
 );
+
+describe('parity of the twins', () => parityTests(examples));
+
+describe('stateful resources of every example keep their data on removal', () => statefulTests(examples));

@@ -13,23 +13,10 @@ import {
   Service,
   Volume,
 } from '../../../constructs';
-import { addExamples } from '../../../lib/examples';
 import { testApp } from '../../support/test-app';
+import { STATEFUL, statefulResources } from './stateful-suite';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** Resource types that hold data: a refactor must never replace or delete them. */
-const STATEFUL = [
-  'AWS::RDS::DBInstance',
-  'AWS::RDS::DBCluster',
-  'AWS::EFS::FileSystem',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::SecretsManager::Secret',
-  'AWS::S3::Bucket',
-  'AWS::OpenSearchService::Domain',
-  'AWS::AmazonMQ::Broker',
-  'AWS::DocDB::DBCluster',
-];
 
 /** One application, declared in two orders and with the worker under two names. */
 function shop(options: { workerName: string; dataFirst: boolean }): any {
@@ -59,12 +46,6 @@ function shop(options: { workerName: string; dataFirst: boolean }): any {
   }
   new LoadBalancer(application, 'web').addRoute('api', { service: api });
   return Template.fromStack(stack).toJSON();
-}
-
-function statefulResources(template: any): [string, any][] {
-  return Object.entries(template.Resources as Record<string, any>).filter(([, r]) =>
-    STATEFUL.includes(r.Type),
-  );
 }
 
 describe('stateful resources survive refactors', () => {
@@ -108,42 +89,5 @@ describe('stateful resources survive refactors', () => {
       (c) => c.resourceType === 'AWS::RDS::DBInstance' && c.changeImpact === ResourceImpact.WILL_DESTROY,
     );
     expect(replaced.length).toBeGreaterThan(0);
-  });
-});
-
-describe('stateful resources of every example keep their data on removal', () => {
-  const app = testApp();
-  const stacks = addExamples(app);
-  const assembly = app.synth();
-  const cases = stacks.flatMap((s) =>
-    statefulResources(assembly.getStackByName(s.stackName).template).map(
-      ([id, r]) => [`${s.stackName}/${id}`, r] as const,
-    ),
-  );
-
-  test('the examples have stateful resources', () => {
-    expect(cases.length).toBeGreaterThan(5);
-  });
-
-  test.each(cases)('%s is retained or snapshotted', (_id, resource: any) => {
-    if (
-      resource.Type === 'AWS::SecretsManager::Secret' &&
-      !resource.Properties.GenerateSecretString &&
-      resource.Properties.SecretString
-    ) {
-      // A connection URL assembled from other secrets: nothing of its own to keep.
-      expect(resource.DeletionPolicy).toBe('Delete');
-      return;
-    }
-    if (
-      resource.Type === 'AWS::ElastiCache::ReplicationGroup' &&
-      resource.Properties.SnapshotRetentionLimit === undefined
-    ) {
-      // A cache without persistence holds nothing to keep.
-      expect(resource.DeletionPolicy).toBe('Delete');
-      return;
-    }
-    expect(['Retain', 'Snapshot']).toContain(resource.DeletionPolicy);
-    expect(['Retain', 'Snapshot']).toContain(resource.UpdateReplacePolicy);
   });
 });

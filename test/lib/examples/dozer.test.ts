@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { parse } from 'yaml';
 import { DozerStack } from '../../../lib/examples';
 import { composeSchemaErrors } from '../../support/compose-schema';
@@ -14,7 +13,7 @@ const SEED = parse(
   { merge: true },
 );
 
-// One synthesis with aws-cdk-lib's built-in CloudFormation validation on, shared by every test here.
+// One synthesis shared by every test here (the validator, cdk-nag and parity run in all-examples.test.ts).
 let stack: DozerStack;
 let assembly: CloudAssembly;
 let template: Template;
@@ -22,7 +21,7 @@ let compose: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 let composeText: string;
 
 beforeAll(() => {
-  const app = testApp({ cloudFormationValidation: true });
+  const app = testApp();
   stack = new DozerStack(app, 'Dozer');
   assembly = app.synth();
   template = Template.fromJSON(assembly.getStackByName('Dozer').template);
@@ -114,25 +113,6 @@ describe('Dozer local twin', () => {
 describe('Dozer cloud twin', () => {
   test('matches the snapshot', () => {
     expect(template.toJSON()).toMatchSnapshot();
-  });
-
-  test('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
-    const report = new AwsSolutionsChecks().validateScope(stack);
-    expect(
-      report.violations.map(
-        (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.locations).join(',')}`,
-      ),
-    ).toEqual([]);
-  });
-
-  test("aws-cdk-lib's built-in CloudFormation validation reports nothing", () => {
-    const report = JSON.parse(
-      fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
-    );
-    const findings = report.pluginReports
-      .filter((p: { pluginName: string }) => p.pluginName !== 'Construct Annotations')
-      .flatMap((p: { violations: unknown[] }) => p.violations);
-    expect(findings).toEqual([]);
   });
 
   test('runs dozer-app and dozer-api as Fargate services; the build runs inside the app task', () => {
