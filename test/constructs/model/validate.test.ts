@@ -588,7 +588,9 @@ describe('validateModel', () => {
         {
           id: WarningIds.JOB_WITHOUT_DEPENDENTS,
           path: pathOf('cleanup'),
-          message: expect.stringContaining("job 'cleanup' runs locally, but no service of the cloud twin waits for it"),
+          message: expect.stringContaining(
+            "job 'cleanup' runs locally, but no service of the cloud twin waits for it",
+          ),
         },
       ]);
     });
