@@ -9,6 +9,6 @@ addExamples(app);
 // cdk-nag checks the cloud twin, which `twinstack compose` does not synthesize: loading it would be a
 // tenth of that command's time.
 if (!localTwinOnlyRequested()) {
-  const { AwsSolutionsChecks } = require('cdk-nag') as typeof import('cdk-nag'); // eslint-disable-line @typescript-eslint/no-require-imports
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const { AwsSolutionsChecks, NIST80053R5Checks } = require('cdk-nag') as typeof import('cdk-nag'); // eslint-disable-line @typescript-eslint/no-require-imports
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
 }
