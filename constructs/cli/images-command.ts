@@ -13,7 +13,8 @@ const USAGE = `Usage: twinstack images [options]
 
 Checks that every ECR image the application references exists (images pulled from ECR repositories and
 the container assets cdk deploy pushes) and shows each one's digest and scan findings. With --lock,
-writes the digest of every tag to a lock file, so a later synthesis can pin exactly these images.
+writes the digest of every tag to a lock file, so a later synthesis can pin exactly these images (with
+--stack or --application, the entries the file holds for other applications are kept).
 Exit code: 0 every image exists, 1 an image is missing.
 
 Options:
@@ -145,13 +146,18 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
   io.out.write(table(['image', 'digest', 'pushed', 'scan findings', 'used by'], rows));
   if (values.lock) {
     const file = path.resolve(io.cwd, values['lock-file'] ?? DEFAULT_LOCK_FILE);
+    // Locking one stack or application keeps what the file holds for the others.
+    const partial = values.stack !== undefined || values.application !== undefined;
+    const kept = partial ? readLockEntries(file) : {};
+    const images = { ...kept, ...lock };
     const content: ImageLockFile = {
       version: 1,
-      images: Object.fromEntries(Object.entries(lock).sort((a, b) => compareStrings(a[0], b[0]))),
+      images: Object.fromEntries(Object.entries(images).sort((a, b) => compareStrings(a[0], b[0]))),
     };
     fs.writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`);
+    const others = Object.keys(kept).filter((k) => !(k in lock)).length;
     io.out.write(
-      `wrote ${path.relative(io.cwd, file) || file}: ${Object.keys(lock).length} tag${Object.keys(lock).length === 1 ? '' : 's'} resolved to digests\n`,
+      `wrote ${path.relative(io.cwd, file) || file}: ${Object.keys(lock).length} tag${Object.keys(lock).length === 1 ? '' : 's'} resolved to digests${others ? `, ${others} of other applications kept` : ''}\n`,
     );
   }
   if (missing > 0) {
@@ -161,6 +167,21 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
     return 1;
   }
   return 0;
+}
+
+/** The entries of an existing lock file, to keep them; none when there is no file. */
+function readLockEntries(file: string): ImageLockFile['images'] {
+  if (!fs.existsSync(file)) return {};
+  let content: Partial<ImageLockFile>;
+  try {
+    content = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${file} is not JSON (${(e as Error).message}); remove it or fix it, then lock again`);
+  }
+  if (content?.version !== 1 || typeof content.images !== 'object' || content.images === null) {
+    throw new CliError(`${file} is not a twinstack lock file of version 1; remove it, then lock again`);
+  }
+  return content.images;
 }
 
 /** Every ECR image the applications reference: their ECR images, ECR registry references and container assets. */

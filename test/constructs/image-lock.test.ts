@@ -270,4 +270,27 @@ describe('twinstack images with a lock file in use', () => {
     // The rewritten file pins the next synthesis to the new digests.
     expect(shop({ lockFile }).api._imageSpec).toMatchObject({ digest: NEW, lockedTag: 'v1' });
   });
+  test('--lock for one stack keeps the entries of other applications; for the whole app it prunes them', async () => {
+    const other = { repository: 'blog/web', tag: 'v3', digest: OLD };
+    const file = writeLock({ ...LOCK, 'blog/web:v3': other });
+    const read = (): ImageLockFile => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+    const one = await images('--lock', '--lock-file', file, '--stack', 'Shop');
+    expect(one.code).toBe(0);
+    expect(one.out).toContain('4 tags resolved to digests, 1 of other applications kept');
+    expect(read().images['blog/web:v3']).toEqual(other);
+    expect(read().images['shop/api:v1'].digest).toBe(NEW);
+
+    const all = await images('--lock', '--lock-file', file);
+    expect(all.code).toBe(0);
+    expect(read().images['blog/web:v3']).toBeUndefined();
+  });
+
+  test('--lock for one stack over a file that is not a lock file is a clear error', async () => {
+    const file = writeLock({});
+    fs.writeFileSync(file, '{"version": 2}');
+    const result = await images('--lock', '--lock-file', file, '--stack', 'Shop');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('is not a twinstack lock file of version 1; remove it, then lock again');
+  });
 });
