@@ -2,8 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { parse } from 'yaml';
 import { Application } from '../../../constructs';
+import { renderLocalTwin, renderLocalTwinFiles } from '../../../constructs/compose/compose-renderer';
 import { composeSchemaErrors } from '../../support/compose-schema';
+import { PROJECT_ROOT } from '../../support/test-app';
 import { openWarnings } from '../../support/warnings';
 import { parityTests } from './parity-suite';
 import { statefulTests } from './stateful-suite';
@@ -37,6 +40,15 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
 
     test('its compose file passes the Compose Specification schema', () => {
       expect(composeSchemaErrors(read(application.localTwinFiles.composeFile))).toEqual([]);
+    });
+
+    // The synth-time parity check takes the compose document rendered from the model instead of parsing
+    // the compose file it just wrote; that is the same document only while the YAML writer round-trips.
+    test('its compose file parses back to the document it was written from', () => {
+      const spec = application.toSpec();
+      const options = { outputDirectory: PROJECT_ROOT };
+      const written = parse(renderLocalTwinFiles(spec, options).compose);
+      expect(written).toEqual(JSON.parse(JSON.stringify(renderLocalTwin(spec, options).compose)));
     });
 
     test('.env.example defines exactly the variables the compose file reads', () => {
