@@ -82,6 +82,26 @@ export function synthesize(
   return outdir;
 }
 
+/**
+ * The cloud assembly directory given with `--assembly`, resolved against `cwd`: it must exist and hold a
+ * `manifest.json` (what `cdk synth` writes) or a twinstack model (what `twinstack compose` synthesizes).
+ */
+export function existingAssembly(cwd: string, dir: string): string {
+  const full = path.resolve(cwd, dir);
+  if (!fs.existsSync(full) || !fs.statSync(full).isDirectory()) {
+    throw new CliError(
+      `cloud assembly ${dir} does not exist; give the directory cdk synth wrote (e.g. cdk.out)`,
+    );
+  }
+  const hasModel = () => fs.readdirSync(full).some((f) => f.endsWith('.twinstack.json'));
+  if (!fs.existsSync(path.join(full, 'manifest.json')) && !hasModel()) {
+    throw new CliError(
+      `${dir} is not a cloud assembly: it has no manifest.json; give the directory cdk synth wrote (e.g. cdk.out)`,
+    );
+  }
+  return full;
+}
+
 /** Every application model in the assembly at `dir`, including nested stage assemblies. */
 export function readApplications(dir: string): AssemblyApplication[] {
   if (!fs.existsSync(dir)) throw new CliError(`cloud assembly ${dir} does not exist`);

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
 import { renderLocalTwinFiles } from '../compose/compose-renderer';
 import { parseOptions } from './args';
-import { readApplications, synthesize } from './assembly';
+import { existingAssembly, readApplications, synthesize } from './assembly';
 import { readStacks } from './assembly-files';
 import { CliError } from './cli-error';
 import type { CliIo } from './main';
@@ -49,7 +49,7 @@ export function diffCommand(argv: string[], io: CliIo): number {
   }
   const baseline = path.resolve(io.cwd, values.baseline ?? 'twinstack-baseline');
   const assembly = values.assembly
-    ? path.resolve(io.cwd, values.assembly)
+    ? existingAssembly(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app);
   try {
     const current = synthesizedFiles(assembly, baseline, values.stack);

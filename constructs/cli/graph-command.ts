@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseOptions } from './args';
-import { readApplications, selectApplication, synthesize } from './assembly';
+import { existingAssembly, readApplications, selectApplication, synthesize } from './assembly';
 import { CliError } from './cli-error';
 import { GraphFormat, renderGraph } from './graph';
 import type { CliIo } from './main';
@@ -45,7 +45,7 @@ export function graphCommand(argv: string[], io: CliIo): number {
     throw new CliError(`--format ${format} is not supported; use mermaid or dot\n\n${USAGE}`, 2);
   }
   const assembly = values.assembly
-    ? path.resolve(io.cwd, values.assembly)
+    ? existingAssembly(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app);
   try {
     const app = selectApplication(readApplications(assembly), values.application, values.stack);

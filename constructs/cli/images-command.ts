@@ -4,7 +4,7 @@ import { DescribeImagesCommand, DescribeRegistryCommand, ECRClient, ImageDetail 
 import { DEFAULT_LOCK_FILE, ecrRegistryHost, ImageLockFile, imageLockKey } from '../model/image-lock';
 import { compareStrings } from '../model/order';
 import { parseOptions } from './args';
-import { AssemblyApplication, readApplications, synthesize } from './assembly';
+import { AssemblyApplication, existingAssembly, readApplications, synthesize } from './assembly';
 import { awsError, clientConfig } from './aws';
 import { CliError } from './cli-error';
 import type { CliIo } from './main';
@@ -71,7 +71,7 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
     return 0;
   }
   const assembly = values.assembly
-    ? path.resolve(io.cwd, values.assembly)
+    ? existingAssembly(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app);
   let references: EcrImageReference[];
   try {

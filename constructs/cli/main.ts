@@ -4,7 +4,13 @@ import { parseArgs } from 'util';
 import { renderLocalTwinFiles } from '../compose/compose-renderer';
 import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../compose/compatibility';
 import { ValidationError } from '../errors';
-import { AssemblyApplication, readApplications, selectApplication, synthesize } from './assembly';
+import {
+  AssemblyApplication,
+  existingAssembly,
+  readApplications,
+  selectApplication,
+  synthesize,
+} from './assembly';
 import { CliError } from './cli-error';
 
 /** Where the command-line tool reads and writes. */
@@ -118,7 +124,7 @@ function compose(argv: string[], io: CliIo): number {
     );
   }
   const assembly = values.assembly
-    ? path.resolve(io.cwd, values.assembly)
+    ? existingAssembly(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app, values.stage !== undefined ? { stage: values.stage } : {}, {
         localTwinOnly: true,
       });

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { parse } from 'yaml';
 import { checkParity } from '../parity/check-parity';
 import { formatParityReport } from '../parity/format-report';
 import { readAssetManifests, readImageBuilds } from '../parity/image-builds';
 import { PARITY_CONTEXT_KEY } from '../parity/parity-on-synth';
 import { parseOptions } from './args';
-import { readApplications, synthesize } from './assembly';
+import { existingAssembly, readApplications, synthesize } from './assembly';
 import { twinFiles } from './assembly-files';
 import { CliError } from './cli-error';
 import type { CliIo } from './main';
@@ -46,7 +45,7 @@ export function parityCommand(argv: string[], io: CliIo): number {
   }
   // Synthesis would stop at the first parity error; turn the check off there and report here instead.
   const assembly = values.assembly
-    ? path.resolve(io.cwd, values.assembly)
+    ? existingAssembly(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app, { [PARITY_CONTEXT_KEY]: false });
   try {
     const all = readApplications(assembly);

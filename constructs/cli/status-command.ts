@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import {
   DescribeServicesCommand,
@@ -11,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { readCloudTwin } from '../parity/cloud-twin';
 import { numberOption, parseOptions } from './args';
-import { readApplications, synthesize } from './assembly';
+import { existingAssembly, readApplications, synthesize } from './assembly';
 import { twinFiles } from './assembly-files';
 import { awsError, clientConfig, stackResources } from './aws';
 import { CliError } from './cli-error';
@@ -90,7 +89,7 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
   const timeout = numberOption(values.timeout, 'timeout', 600, USAGE);
   const interval = numberOption(values.interval, 'interval', 15, USAGE);
   const assembly = values.assembly
-    ? path.resolve(io.cwd, values.assembly)
+    ? existingAssembly(io.cwd, values.assembly)
     : synthesize(io.cwd, io.env, values.app);
   let target: {
     stackName: string;

@@ -181,6 +181,24 @@ describe('twinstack compose', () => {
     expect(run.err()).not.toMatch(/\n\s+at /);
   });
 
+  test('an --assembly that does not exist or is not a cloud assembly is one line, exit 1, for every command', async () => {
+    const cwd = tmp();
+    fs.mkdirSync(path.join(cwd, 'notes'));
+    fs.writeFileSync(path.join(cwd, 'notes', 'todo.txt'), 'x');
+    for (const command of ['compose', 'parity', 'diff', 'graph', 'images', 'status']) {
+      const missing = io(cwd);
+      expect(await main([command, '--assembly', 'cdk.out'], missing.io)).toBe(1);
+      expect(missing.err()).toBe(
+        'twinstack: cloud assembly cdk.out does not exist; give the directory cdk synth wrote (e.g. cdk.out)\n',
+      );
+      const other = io(cwd);
+      expect(await main([command, '--assembly', 'notes'], other.io)).toBe(1);
+      expect(other.err()).toBe(
+        'twinstack: notes is not a cloud assembly: it has no manifest.json; give the directory cdk synth wrote (e.g. cdk.out)\n',
+      );
+    }
+  });
+
   test('usage errors exit 2; help exits 0', async () => {
     const unknownCommand = io(tmp());
     expect(await main(['deploy'], unknownCommand.io)).toBe(2);
