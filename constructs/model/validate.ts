@@ -1,5 +1,5 @@
 import { describeValue, ValidationProblem } from '../errors';
-import type { ApplicationSpec, RouteSpec, WorkloadSpec } from './spec';
+import type { ApplicationSpec, RouteSpec, SecretReferenceSpec, WorkloadSpec } from './spec';
 import { byName, compareStrings } from './order';
 import { conditionsKey } from './route-conditions';
 
@@ -217,6 +217,31 @@ export function validateModel(app: ApplicationSpec): ModelReport {
       path: w.path,
       message: `job '${w.name}' runs locally, but no service of the cloud twin waits for it (directly or through the jobs that wait for it), so the cloud twin has nowhere to run it; add a dependency on it`,
     });
+  }
+
+  // Locally a secret is read from one .env variable: two secrets (or fields) under one name would silently
+  // get the same value, while the cloud twin reads two.
+  const secretVariables = new Map<string, SecretReferenceSpec>();
+  const describeRef = (r: SecretReferenceSpec) =>
+    `secret '${r.secret}'${r.field !== undefined ? ` (field '${r.field}')` : ''}`;
+  const checkVariable = (path: string, prop: string, ref: SecretReferenceSpec) => {
+    const seen = secretVariables.get(ref.localVariable);
+    if (!seen) secretVariables.set(ref.localVariable, ref);
+    else if (seen.secret !== ref.secret || seen.field !== ref.field)
+      problem(
+        path,
+        prop,
+        ref.localVariable,
+        `is the local variable of ${describeRef(ref)} and of ${describeRef(seen)}; locally one variable holds one value, so give one of them another localVariable`,
+      );
+  };
+  for (const ds of app.dataServices ?? []) {
+    for (const [key, ref] of Object.entries(ds.local.secrets))
+      checkVariable(ds.path, `local.secrets.${key}`, ref);
+    if (ds.values.password) checkVariable(ds.path, 'values.password', ds.values.password);
+  }
+  for (const w of app.workloads) {
+    for (const [key, ref] of Object.entries(w.secrets)) checkVariable(w.path, `secrets.${key}`, ref);
   }
 
   const dataServices = new Map((app.dataServices ?? []).map((d) => [d.name, d]));

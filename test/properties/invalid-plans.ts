@@ -699,6 +699,28 @@ function partMutations(): Mutation[] {
           ),
         ),
     (plan) =>
+      fc.constantFrom('TWINSTACK_SHARED', 'API_KEY').map((localVariable) => {
+        // Two secrets read from one local variable (by one workload).
+        const [a, b] = [plan.secrets.length, plan.secrets.length + 1];
+        const uses = [
+          { key: 'BAD_SECRET_FIRST', secret: a },
+          { key: 'BAD_SECRET_SECOND', secret: b },
+        ];
+        return {
+          rule: 'two secrets sharing a local variable',
+          plan: {
+            ...withWorkload(plan, 0, { ...plan.workloads[0], secrets: uses }),
+            secrets: [
+              ...plan.secrets,
+              { id: 'BadSecretA', kind: 'generated', localVariable },
+              { id: 'BadSecretB', kind: 'generated', localVariable },
+            ],
+          },
+          paths: [at(plan.workloads[0].id)],
+          prop: 'secrets.BAD_SECRET_SECOND',
+        } as InvalidCase;
+      }),
+    (plan) =>
       fc.constantFrom(['user-name', 'user_name'], ['Key', 'KEY'], ['a.b', 'a-b']).map(([first, second]) => {
         // Two fields of one secret whose local variables would be one (two uses by one workload).
         const secret = plan.secrets.length;

@@ -412,6 +412,8 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
   const usedHostPorts = new Set<number>();
   const workloads: WorkloadPlan[] = [];
   const fieldsByVariable: Map<string, string>[] = [];
+  /** Local variable -> the secret it is read for. */
+  const variables = new Map<string, number>();
   raw.workloads.forEach((w, i) => {
     const kind = w.kind;
     const service = kind === 'service';
@@ -428,6 +430,12 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
           field = fields.get(upperSnake(field)) ?? field;
           fields.set(upperSnake(field), field);
         }
+        // Nor do two secrets (secret `AbC`, and field `c` of secret `Ab`, are both AB_C locally).
+        const stem = upperSnake(secrets[secret].id);
+        const variable = field === undefined ? stem : `${stem}_${upperSnake(field)}`;
+        const owner = variables.get(variable);
+        if (owner !== undefined && owner !== secret) continue;
+        variables.set(variable, secret);
         secretUses.push({ key, secret, ...(field !== undefined ? { field } : {}) });
       }
     }

@@ -350,6 +350,29 @@ describe('validateModel', () => {
     });
   });
 
+  test('two secrets read from one local variable are rejected; one secret read twice is not', () => {
+    const apiKey = { secret: 'api', localVariable: 'API_KEY' };
+    const key = { secret: 'keys', field: 'key', localVariable: 'API_KEY' };
+    const error = onlyError(
+      validateModel(
+        application(
+          [
+            service('web', { secrets: { KEY: apiKey } }),
+            service('worker', { secrets: { KEY: apiKey, OTHER: key } }),
+          ],
+          { secrets: [secret('api'), secret('keys')] },
+        ),
+      ),
+    );
+    expect(error).toEqual({
+      path: pathOf('worker'),
+      prop: 'secrets.OTHER',
+      value: '"API_KEY"',
+      message:
+        "is the local variable of secret 'keys' (field 'key') and of secret 'api'; locally one variable holds one value, so give one of them another localVariable",
+    });
+  });
+
   test('a key both in environment and secrets is rejected', () => {
     const error = onlyError(
       validateModel(
