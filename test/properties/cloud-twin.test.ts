@@ -55,8 +55,14 @@ function checkCloudTwin(plan: AppPlan): void {
       for (const c of mine) {
         expect(c.Essential).toBe(w.kind === 'service');
         const environment = Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, e.Value]));
-        expect(environment).toEqual(w.environment);
-        expect((c.Secrets ?? []).map((s: any) => s.Name).sort()).toEqual(w.secrets.map((s) => s.key).sort());
+        const secrets: string[] = (c.Secrets ?? []).map((s: any) => s.Name);
+        // Connection values arrive as environment values (host, port, ...) or secrets (password, url).
+        const connected = (w.connections ?? []).flatMap((x) => Object.values(x.variables) as string[]);
+        for (const [key, value] of Object.entries(w.environment)) expect(environment[key]).toEqual(value);
+        expect([...Object.keys(environment), ...secrets].sort()).toEqual(
+          [...Object.keys(w.environment), ...w.secrets.map((s) => s.key as string), ...connected].sort(),
+        );
+        for (const s of w.secrets) expect(secrets).toContain(s.key);
       }
     });
     const conditional = plan.loadBalancers.flatMap((l) => l.routes).filter((r) => r.id !== 'fallback');
@@ -66,7 +72,7 @@ function checkCloudTwin(plan: AppPlan): void {
     const compose = fs.readFileSync(path.join(outdir, application.localTwinFiles.composeFile), 'utf8');
     expect(composeSchemaErrors(compose)).toEqual([]);
     expect(Object.keys(parse(compose).services)).toHaveLength(
-      plan.workloads.length + plan.loadBalancers.length,
+      plan.workloads.length + plan.loadBalancers.length + (plan.dataServices ?? []).length,
     );
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type {
   AppPlan,
+  DataServicePlan,
   DependencyPlan,
   HealthCheckPlan,
   LoadBalancerPlan,
@@ -913,7 +914,138 @@ function partMutations(): Mutation[] {
   ];
 }
 
-const mutations: Mutation[] = [...workloadMutations, ...planMutations, ...partMutations()];
+/** Data service and connection mutations. */
+function dataServiceMutations(): Mutation[] {
+  const withDataService = (
+    plan: AppPlan,
+    d: Partial<DataServicePlan>,
+    rule: string,
+    prop: string,
+  ): InvalidCase => ({
+    rule,
+    plan: {
+      ...plan,
+      dataServices: [
+        ...(plan.dataServices ?? []),
+        { id: 'dbad', kind: 'postgres', version: '16', name: 'twinstack-bad-data', ...d },
+      ],
+    },
+    paths: [at('dbad')],
+    prop,
+  });
+  const connect = (
+    plan: AppPlan,
+    variables: Record<string, unknown>,
+    rule: string,
+    prop: string | RegExp,
+    dataService: number | 'foreign' = (plan.dataServices ?? []).length,
+    environment: Record<string, unknown> = plan.workloads[0].environment,
+  ): InvalidCase => ({
+    rule,
+    plan: {
+      ...withWorkload(plan, 0, {
+        ...plan.workloads[0],
+        environment,
+        connections: [{ dataService, variables }],
+      }),
+      dataServices: [
+        ...(plan.dataServices ?? []),
+        { id: 'dbad', kind: 'redis', version: '7.1', name: 'twinstack-bad-cache' },
+      ],
+    },
+    paths: [at(plan.workloads[0].id)],
+    prop,
+  });
+  return [
+    (plan) =>
+      fc
+        .constantFrom<[DataServicePlan['kind'], string]>(
+          ['postgres', '12'],
+          ['mysql', '5.7'],
+          ['redis', '5.0'],
+          ['valkey', '9'],
+          ['opensearch', '1.3'],
+          ['rabbitmq', '3.8'],
+          ['mongodb', '3.6'],
+          ['postgres', ''],
+        )
+        .map(([kind, version]) =>
+          withDataService(
+            plan,
+            { kind, version },
+            'an engine version the service does not offer',
+            'engine.version',
+          ),
+        ),
+    (plan) =>
+      fc
+        .constantFrom(plan.workloads[0].name as string, ...plan.loadBalancers.map((l) => l.name as string))
+        .map((name) => {
+          const c = withDataService(
+            plan,
+            { name },
+            'a data service named like a workload or load balancer',
+            'name',
+          );
+          // Reported on whichever of the two is declared second.
+          return {
+            ...c,
+            paths: [
+              ...c.paths,
+              ...plan.workloads.map((w) => at(w.id)),
+              ...plan.loadBalancers.map((l) => at(l.id)),
+            ],
+          };
+        }),
+    (plan) =>
+      outOfRange(1, 65535).map((hostPort) =>
+        withDataService(plan, { hostPort }, 'a data service host port out of range', 'hostPort'),
+      ),
+    (plan) =>
+      fc.constant(
+        connect(
+          plan,
+          { host: 'OTHER_CACHE_HOST' },
+          "a connection to another application's data service",
+          'connectTo',
+          'foreign',
+        ),
+      ),
+    (plan) =>
+      fc
+        .constantFrom('database', 'username')
+        .map((value) =>
+          connect(
+            plan,
+            { [value]: 'BAD_VALUE' },
+            'a connection value the service does not have',
+            `connectTo.${value}`,
+          ),
+        ),
+    (plan) =>
+      fc.constant(
+        connect(
+          plan,
+          { host: 'CACHE_HOST' },
+          'a connection variable already set on the workload',
+          'connectTo',
+          undefined,
+          { ...plan.workloads[0].environment, CACHE_HOST: 'localhost' },
+        ),
+      ),
+    (plan) =>
+      badEnvNameArb.map((variable) =>
+        connect(plan, { host: variable }, 'a connection variable that is not a variable name', /^connectTo/),
+      ),
+  ];
+}
+
+const mutations: Mutation[] = [
+  ...workloadMutations,
+  ...planMutations,
+  ...partMutations(),
+  ...dataServiceMutations(),
+];
 
 /** Invalid plans: a valid plan with one rule broken. */
 export const invalidCaseArb: fc.Arbitrary<InvalidCase> = validPlanArb.chain((plan) => {

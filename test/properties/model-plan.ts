@@ -5,7 +5,18 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import fc from 'fast-check';
 import {
   Application,
+  BrokerEngine,
+  Cache,
+  CacheEngine,
   CpuArchitecture,
+  Database,
+  DatabaseEngine,
+  DataService,
+  DocumentDatabase,
+  DocumentEngine,
+  MessageBroker,
+  SearchDomain,
+  SearchEngine,
   Dependency,
   DependencyConditionName,
   HealthCheck,
@@ -36,6 +47,29 @@ export interface AppPlan {
   readonly secrets: SecretPlan[];
   readonly workloads: WorkloadPlan[];
   readonly loadBalancers: LoadBalancerPlan[];
+  /** Managed data services with local stand-ins. */
+  readonly dataServices?: DataServicePlan[];
+}
+
+/** Kinds of data services, by the engine each runs. */
+export type DataServiceKindPlan =
+  'postgres' | 'mysql' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
+
+export interface DataServicePlan {
+  readonly id: string;
+  readonly kind: DataServiceKindPlan;
+  readonly version: unknown;
+  readonly name?: unknown;
+  readonly hostPort?: unknown;
+  /** Databases only. */
+  readonly aurora?: boolean;
+}
+
+export interface ConnectionPlan {
+  /** Index into AppPlan.dataServices, or 'foreign' for a data service of another application. */
+  readonly dataService: number | 'foreign';
+  /** Connection value (host, port, ...) -> variable name. */
+  readonly variables: Record<string, unknown>;
 }
 
 export interface VolumePlan {
@@ -135,6 +169,7 @@ export interface WorkloadPlan {
   readonly arm64: boolean;
   readonly dependsOn: DependencyPlan[];
   readonly mounts: MountPlan[];
+  readonly connections?: ConnectionPlan[];
   // Services only.
   readonly ports: PortPlan[];
   readonly desiredCount?: unknown;
@@ -301,6 +336,15 @@ const rawWorkloadArb = fc.record({
     fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 100, max: 200 }), secondsMs(0, 600)),
     { nil: undefined },
   ),
+  connections: fc.array(
+    fc.record({
+      pick: fc.nat(),
+      values: fc.subarray(['host', 'port', 'database', 'username', 'password', 'url'] as const, {
+        minLength: 1,
+      }),
+    }),
+    { maxLength: 2 },
+  ),
   autoScale: fc.option(
     fc.record({
       extra: fc.integer({ min: 0, max: 20 }),
@@ -366,7 +410,7 @@ const rawAppArb = fc.record({
     { weight: 3, arbitrary: fc.constant(true) },
     { weight: 1, arbitrary: fc.constant(false) },
   ),
-  names: fc.uniqueArray(workloadNameArb, { minLength: 8, maxLength: 8 }),
+  names: fc.uniqueArray(workloadNameArb, { minLength: 10, maxLength: 10 }),
   volumes: fc.uniqueArray(
     fc.record({
       name: nameArb,
@@ -387,7 +431,46 @@ const rawAppArb = fc.record({
   ),
   workloads: fc.array(rawWorkloadArb, { minLength: 1, maxLength: 6 }),
   loadBalancers: fc.array(rawLoadBalancerArb, { maxLength: 2 }),
+  dataServices: fc.array(
+    fc.record({
+      kind: fc.constantFrom<DataServiceKindPlan>(
+        'postgres',
+        'mysql',
+        'redis',
+        'valkey',
+        'opensearch',
+        'rabbitmq',
+        'mongodb',
+      ),
+      versionPick: fc.nat(),
+      aurora: fc.boolean(),
+      hostPort: fc.option(fc.integer({ min: 1024, max: 65535 }), { nil: undefined }),
+    }),
+    { maxLength: 2 },
+  ),
 });
+
+/** Engine versions each kind of data service runs in both twins (a sample of those the constructs accept). */
+export const DATA_SERVICE_VERSIONS: Record<DataServiceKindPlan, readonly string[]> = {
+  postgres: ['13', '16', '17'],
+  mysql: ['8.0', '8.4'],
+  redis: ['6.2', '7.1'],
+  valkey: ['7.2', '8.0'],
+  opensearch: ['2.19', '3.1'],
+  rabbitmq: ['3.13', '4.2'],
+  mongodb: ['4.0', '5.0', '8.0'],
+};
+
+/** The connection values each kind of data service hands to connected workloads. */
+export const CONNECTION_VALUES: Record<DataServiceKindPlan, readonly string[]> = {
+  postgres: ['host', 'port', 'database', 'username', 'password', 'url'],
+  mysql: ['host', 'port', 'database', 'username', 'password', 'url'],
+  redis: ['host', 'port', 'password', 'url'],
+  valkey: ['host', 'port', 'password', 'url'],
+  opensearch: ['host', 'port', 'username', 'password', 'url'],
+  rabbitmq: ['host', 'port', 'username', 'password', 'url'],
+  mongodb: ['host', 'port', 'username', 'password', 'url'],
+};
 
 /** Smallest Fargate size at least `cpu` and `memory`, preferring `preferred` when it is enough. */
 function sizeFor(preferred: [number, number], cpu: number, memory: number): [number, number] {
@@ -410,6 +493,21 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
   );
   const names = raw.names.slice(0, raw.workloads.length);
   const usedHostPorts = new Set<number>();
+  // Data services: named after names no workload or load balancer takes, `data-` first so that their
+  // local variables (DATA_<NAME>_PASSWORD, ...) are none of the application's secrets'.
+  const dataServices: DataServicePlan[] = raw.dataServices.map((d, i) => {
+    const versions = DATA_SERVICE_VERSIONS[d.kind];
+    const hostPort = d.hostPort !== undefined && !usedHostPorts.has(d.hostPort) ? d.hostPort : undefined;
+    if (hostPort !== undefined) usedHostPorts.add(hostPort);
+    return {
+      id: `d${i}`,
+      kind: d.kind,
+      name: `data-${raw.names[names.length + 2 + i]}`.slice(0, 63).replace(/[-_]+$/, ''),
+      version: versions[d.versionPick % versions.length],
+      ...(hostPort !== undefined ? { hostPort } : {}),
+      ...((d.kind === 'postgres' || d.kind === 'mysql') && d.aurora ? { aurora: true } : {}),
+    };
+  });
   const workloads: WorkloadPlan[] = [];
   const fieldsByVariable: Map<string, string>[] = [];
   /** Local variable -> the secret it is read for. */
@@ -520,7 +618,22 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
           }
         : {}),
     };
-    workloads.push(plan);
+    // Connections: to each data service once, with the values it has, under variables nothing else sets.
+    const connections: ConnectionPlan[] = [];
+    for (const c of dataServices.length ? w.connections : []) {
+      const index = c.pick % dataServices.length;
+      if (connections.some((x) => x.dataService === index)) continue;
+      const ds = dataServices[index];
+      const values = c.values.filter((v) => CONNECTION_VALUES[ds.kind].includes(v));
+      const connected = Object.fromEntries(
+        values.map((v) => [v, `${upperSnake(ds.name as string)}_${v.toUpperCase()}`]),
+      );
+      const taken = (variable: string) =>
+        Object.hasOwn(plan.environment, variable) || plan.secrets.some((u) => u.key === variable);
+      if (values.length === 0 || Object.values(connected).some(taken)) continue;
+      connections.push({ dataService: index, variables: connected });
+    }
+    workloads.push(connections.length ? { ...plan, connections } : plan);
   });
   // In the cloud a service's tasks also run the jobs it waits for: make room for them.
   const hosted = (w: WorkloadPlan, found = new Set<number>()): Set<number> => {
@@ -621,7 +734,15 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       };
     }
   });
-  return { name: raw.name, importedVpc: raw.importedVpc, volumes, secrets, workloads, loadBalancers };
+  return {
+    name: raw.name,
+    importedVpc: raw.importedVpc,
+    volumes,
+    secrets,
+    workloads,
+    loadBalancers,
+    dataServices,
+  };
 }
 
 /** What makes two routes' conditions the same for the load balancer (case-insensitive where ALB is). */
@@ -700,7 +821,9 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
   for (const id of Object.values(WarningIds)) {
     Annotations.of(stack).acknowledgeWarning(id, 'random models of the property tests');
   }
-  let foreign: { app: Application; service: Service; volume: Volume; secret: Secret } | undefined;
+  let foreign:
+    | { app: Application; service: Service; volume: Volume; secret: Secret; dataService: DataService }
+    | undefined;
   const other = () => {
     if (!foreign) {
       const app = new Application(stack, 'Other', { name: 'other-application', ...(vpc ? { vpc } : {}) });
@@ -713,6 +836,7 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
         }),
         volume: new Volume(app, 'other-volume'),
         secret: Secret.fromSecretName(app, 'OtherSecret', 'other/secret'),
+        dataService: new Cache(app, 'other-cache', { engine: CacheEngine.redis('7.1') }),
       };
     }
     return foreign;
@@ -738,6 +862,7 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
           ...(s.length !== undefined ? { length: s.length } : {}),
         });
   });
+  const dataServices = (plan.dataServices ?? []).map((d) => dataServiceOf(application, d));
   const workloads: Workload[] = [];
   for (const w of plan.workloads) {
     const image = imageOf(stack, w);
@@ -795,6 +920,12 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
     if (w.autoScale) service.autoScale(w.autoScale as any);
     workloads.push(service);
   }
+  plan.workloads.forEach((w, i) => {
+    for (const c of w.connections ?? []) {
+      const dataService = c.dataService === 'foreign' ? other().dataService : dataServices[c.dataService];
+      workloads[i].connectTo(dataService, c.variables as any);
+    }
+  });
   // Dependencies on itself or on workloads declared later are added once those exist, with addDependency.
   plan.workloads.forEach((w, i) => {
     for (const d of w.dependsOn) {
@@ -842,6 +973,35 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
     }
   }
   return { stack, application, workloads };
+}
+
+function dataServiceOf(application: Application, d: DataServicePlan): DataService {
+  const common: any = {
+    ...(d.name !== undefined ? { name: d.name } : {}),
+    ...(d.hostPort !== undefined ? { hostPort: d.hostPort } : {}),
+  };
+  const version = d.version as string;
+  switch (d.kind) {
+    case 'postgres':
+    case 'mysql':
+      return new Database(application, d.id, {
+        ...common,
+        engine: d.kind === 'postgres' ? DatabaseEngine.postgres(version) : DatabaseEngine.mysql(version),
+        ...(d.aurora !== undefined ? { aurora: d.aurora } : {}),
+      });
+    case 'redis':
+    case 'valkey':
+      return new Cache(application, d.id, {
+        ...common,
+        engine: d.kind === 'redis' ? CacheEngine.redis(version) : CacheEngine.valkey(version),
+      });
+    case 'opensearch':
+      return new SearchDomain(application, d.id, { ...common, engine: SearchEngine.openSearch(version) });
+    case 'rabbitmq':
+      return new MessageBroker(application, d.id, { ...common, engine: BrokerEngine.rabbitMq(version) });
+    case 'mongodb':
+      return new DocumentDatabase(application, d.id, { ...common, engine: DocumentEngine.mongo(version) });
+  }
 }
 
 function imageOf(stack: Stack, w: WorkloadPlan): Image {

@@ -35,7 +35,10 @@ function checkLocalTwin(plan: AppPlan): void {
   expect(parse(yaml)).toEqual(JSON.parse(JSON.stringify(doc)));
 
   const lbNames = plan.loadBalancers.map((l) => l.name as string);
-  expect(Object.keys(doc.services).sort()).toEqual([...workloads.map((w) => w.name), ...lbNames].sort());
+  const dataNames = (plan.dataServices ?? []).map((d) => d.name as string);
+  expect(Object.keys(doc.services).sort()).toEqual(
+    [...workloads.map((w) => w.name), ...lbNames, ...dataNames].sort(),
+  );
   const variables = new Set(twin.variables.map((v) => v.name));
   plan.workloads.forEach((w, i) => {
     const service = doc.services[workloads[i].name];
@@ -46,7 +49,12 @@ function checkLocalTwin(plan: AppPlan): void {
       expect(m).not.toBeNull();
       expect(variables.has(m![1])).toBe(true);
     }
-    expect(Object.keys(environment).length).toBe(Object.keys(w.environment).length + w.secrets.length);
+    // Each connection's variables, a data service's secrets read from .env like any other.
+    const connected = (w.connections ?? []).flatMap((c) => Object.values(c.variables) as string[]);
+    for (const variable of connected) expect(environment).toHaveProperty([variable]);
+    expect(Object.keys(environment).length).toBe(
+      Object.keys(w.environment).length + w.secrets.length + connected.length,
+    );
     if (w.command) expect(service.command!.map(literal)).toEqual(w.command);
     if (w.entrypoint) expect(service.entrypoint!.map(literal)).toEqual(w.entrypoint);
     const conditions = {
@@ -55,9 +63,16 @@ function checkLocalTwin(plan: AppPlan): void {
       'completed-successfully': 'service_completed_successfully',
     };
     expect(service.depends_on ?? {}).toEqual(
-      Object.fromEntries(
-        w.dependsOn.map((d) => [workloads[d.target as number].name, { condition: conditions[d.condition] }]),
-      ),
+      Object.fromEntries([
+        ...w.dependsOn.map((d) => [
+          workloads[d.target as number].name,
+          { condition: conditions[d.condition] },
+        ]),
+        ...(w.connections ?? []).map((c) => [
+          plan.dataServices![c.dataService as number].name,
+          { condition: 'service_healthy' },
+        ]),
+      ]),
     );
     expect(service.restart).toBe(w.kind === 'job' ? 'no' : 'unless-stopped');
     expect((service.volumes ?? []).map((v) => v.target)).toEqual(w.mounts.map((m) => m.path));
