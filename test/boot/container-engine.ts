@@ -44,12 +44,13 @@ export function run(
     const child = spawn(cmd, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // Without input, stdin is not a pipe: writing to a child that already exited fails with EPIPE.
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     const timer = setTimeout(() => {
       err.push(Buffer.from(`\n[killed after ${options.timeoutMs} ms: ${commandLine(cmd, args)}]\n`));
       child.kill('SIGKILL');
@@ -62,7 +63,11 @@ export function run(
       clearTimeout(timer);
       resolve({ status, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // A child may exit before it read all of its input; its exit status and output tell what happened.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
   });
 }
 
