@@ -18,6 +18,8 @@ export const WarningIds = {
   JOB_WITHOUT_DEPENDENTS: 'twinstack:job-without-dependents',
   /** A health check whose timing ECS cannot express exactly; the cloud twin uses the nearest allowed values. */
   HEALTH_CHECK_ADJUSTED: 'twinstack:health-check-adjusted',
+  /** A load balancer without routes: it answers every request with 404 in both twins. */
+  LOAD_BALANCER_WITHOUT_ROUTES: 'twinstack:load-balancer-without-routes',
 } as const;
 
 const SECRET_KEY = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
@@ -303,6 +305,13 @@ export function validateModel(app: ApplicationSpec): ModelReport {
         `is already published by ${portOwner}; each host port can be published once locally`,
       );
     else hostPorts.set(lb.localPort, lb.path);
+    if (lb.routes.length === 0) {
+      warnings.push({
+        id: WarningIds.LOAD_BALANCER_WITHOUT_ROUTES,
+        path: lb.path,
+        message: `load balancer '${lb.name}' has no routes, so it answers every request with 404 in both twins; add one with addRoute() (a route without conditions takes every request)`,
+      });
+    }
     const seenConditions = new Map<string, string>();
     const seenPriorities = new Map<number, string>();
     for (const route of lb.routes) {

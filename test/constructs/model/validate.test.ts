@@ -618,6 +618,42 @@ describe('validateModel', () => {
       ]);
     });
 
+    test('a load balancer without routes is flagged; one with a route is not', () => {
+      const lb = (name: string, routes: LoadBalancerSpec['routes']): LoadBalancerSpec => ({
+        name,
+        path: pathOf(name),
+        internetFacing: true,
+        httpPort: 80,
+        localPort: name === 'web' ? 80 : 8080,
+        localProxyImage: 'nginx:1.27-alpine',
+        routes,
+      });
+      const route = {
+        name: 'site',
+        path: pathOf('admin/site'),
+        service: 'api',
+        port: 8080,
+        conditions: { pathPatterns: [], hostHeaders: [], httpHeaders: {}, queryStrings: [] },
+        healthCheck: { path: '/', healthyHttpCodes: '200-399' },
+      } as unknown as LoadBalancerSpec['routes'][number];
+      const report = validateModel(
+        application(
+          [service('api', { ports: [{ name: 'api-8080', containerPort: 8080, protocol: 'http' }] })],
+          {
+            loadBalancers: [lb('web', []), lb('admin', [route])],
+          },
+        ),
+      );
+      expect(report.errors).toEqual([]);
+      expect(report.warnings).toEqual([
+        {
+          id: WarningIds.LOAD_BALANCER_WITHOUT_ROUTES,
+          path: pathOf('web'),
+          message: expect.stringContaining("load balancer 'web' has no routes"),
+        },
+      ]);
+    });
+
     test('a job a service depends on is not flagged', () => {
       const report = validateModel(
         application([
