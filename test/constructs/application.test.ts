@@ -6,45 +6,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
-import {
-  Application,
-  Dependency,
-  HealthCheck,
-  Image,
-  Job,
-  Secret,
-  Service,
-  ValidationError,
-} from '../../constructs';
+import { Application, Dependency, HealthCheck, Image, Job, Secret, Service } from '../../constructs';
 import { testApp, testStack } from '../support/test-app';
+import { expectValidationError } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
 
 describe('Application: cloud resources', () => {
   let stack: Stack;

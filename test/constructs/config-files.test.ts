@@ -3,25 +3,15 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
-import { Application, Image, Service, ValidationError, Volume } from '../../constructs';
+import { Application, Image, Service, Volume } from '../../constructs';
 import { forDockerCompose129 } from '../../constructs/compose/compatibility';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { testApp, testStack } from '../support/test-app';
+import { expectValidationError } from '../support/errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SCRIPT = "db.createUser({ user: 'mov', pwd: process.env.PASSWORD })\n// costs $5\n";
-
-function expectValidationError(fn: () => unknown, ...fragments: string[]): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  for (const fragment of fragments) expect((thrown as ValidationError).message).toContain(fragment);
-}
 
 const app = testApp();
 const stack = new Stack(app, 'Db');

@@ -1,5 +1,5 @@
 import * as os from 'os';
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   Application,
@@ -20,6 +20,7 @@ import {
 } from '../../constructs';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { testStack } from '../support/test-app';
+import { expectValidationError, kindOf, logicalId, thrownBy } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
 /** Where the local twin's compose file would be written; no image is built from a directory here. */
@@ -52,37 +53,6 @@ type Container = Record<string, unknown> & {
   Environment?: { Name: string; Value: unknown }[];
   Secrets?: { Name: string; ValueFrom: unknown }[];
 };
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
-
-function logicalId(element: CfnElement | { node: { defaultChild?: unknown } }): string {
-  const child = (element instanceof CfnElement ? element : element.node.defaultChild) as CfnElement;
-  return Stack.of(child).getLogicalId(child);
-}
 
 function resourcesOfType(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { NIST80053R5Checks } from 'cdk-nag';
@@ -16,11 +16,11 @@ import {
   Job,
   Secret,
   Service,
-  ValidationError,
 } from '../../constructs';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { nagFindings } from '../support/data-service-twins';
 import { testStack } from '../support/test-app';
+import { expectValidationError, logicalId } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
 /** Where the local twin's compose file would be written; no image is built from a directory here. */
@@ -38,37 +38,6 @@ type Container = Record<string, unknown> & {
   Environment?: { Name: string; Value: unknown }[];
   Secrets?: { Name: string; ValueFrom: unknown }[];
 };
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
-
-function logicalId(element: { node: { defaultChild?: unknown } }): string {
-  const child = element.node.defaultChild as CfnElement;
-  return Stack.of(child).getLogicalId(child);
-}
 
 function resourcesOfType(template: Template, type: string): Record<string, Resource> {
   return template.findResources(type) as Record<string, Resource>;

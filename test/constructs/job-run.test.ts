@@ -17,26 +17,15 @@ import {
   JobRun,
   JobSchedule,
   Service,
-  ValidationError,
   Volume,
 } from '../../constructs';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { testApp, testStack } from '../support/test-app';
+import { expectValidationError } from '../support/errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
-
-function expectValidationError(fn: () => unknown, ...fragments: string[]): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  for (const fragment of fragments) expect((thrown as ValidationError).message).toContain(fragment);
-}
 
 const logicalId = (c: { node: { defaultChild?: unknown } }) => {
   const child = c.node.defaultChild as CfnElement;

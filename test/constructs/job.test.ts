@@ -1,54 +1,14 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import {
-  Application,
-  Dependency,
-  HealthCheck,
-  Image,
-  Job,
-  Secret,
-  Service,
-  ValidationError,
-  Volume,
-} from '../../constructs';
+import { Application, Dependency, HealthCheck, Image, Job, Secret, Service, Volume } from '../../constructs';
 import { testStack } from '../support/test-app';
+import { expectValidationError, kindOf, logicalId } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 const TOOLS = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
 
 type Container = Record<string, unknown> & { Name: string };
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
-
-function logicalId(element: { node: { defaultChild?: unknown } }): string {
-  const child = element.node.defaultChild as CfnElement;
-  return Stack.of(child).getLogicalId(child);
-}
 
 function resource(template: Template, element: { node: { defaultChild?: unknown } }): Resource {
   return template.toJSON().Resources[logicalId(element)];

@@ -1,10 +1,9 @@
-import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { NIST80053R5Checks } from 'cdk-nag';
-import { IConstruct } from 'constructs';
 import {
   Application,
   HealthCheck,
@@ -13,46 +12,15 @@ import {
   LoadBalancerProps,
   renderNginxConfig,
   Service,
-  ValidationError,
 } from '../../constructs';
 import { PROJECT_ROOT, testApp, testStack } from '../support/test-app';
+import { expectValidationError, logicalId } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:111111111111:certificate/0f0e0d0c-0b0a-0908-0706-050403020100';
 const LOG_DELIVERY = 'logdelivery.elasticloadbalancing.amazonaws.com';
 /** The Elastic Load Balancing account that writes access logs in eu-west-1. */
 const EU_WEST_1_ELB_ACCOUNT = '156460612806';
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
-
-function logicalId(construct: IConstruct): string {
-  const element = (construct.node.defaultChild ?? construct) as CfnElement;
-  return Stack.of(element).getLogicalId(element);
-}
 
 interface Shop {
   stack: Stack;

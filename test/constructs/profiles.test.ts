@@ -3,35 +3,15 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
-import {
-  Application,
-  Dependency,
-  HealthCheck,
-  Image,
-  LoadBalancer,
-  Service,
-  ValidationError,
-  Volume,
-} from '../../constructs';
+import { Application, Dependency, HealthCheck, Image, LoadBalancer, Service, Volume } from '../../constructs';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { testApp, testStack } from '../support/test-app';
+import { expectValidationError } from '../support/errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
 const CHECK = HealthCheck.shell('true');
-
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  for (const fragment of fragments) expect((thrown as ValidationError).message).toContain(fragment);
-  return thrown as ValidationError;
-}
 
 /** The VALAWAI shape: a component that waits for an optional MOV, and the MOV's own required parts. */
 function valawaiLike(stack: Stack, profiles: string[]) {

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import {
@@ -11,42 +11,11 @@ import {
   RouteOptions,
   Service,
   ServiceProps,
-  ValidationError,
 } from '../../constructs';
 import { PROJECT_ROOT, testStack } from '../support/test-app';
+import { expectValidationError, logicalId } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
-
-function logicalId(construct: IConstruct): string {
-  const element = (construct.node.defaultChild ?? construct) as CfnElement;
-  return Stack.of(element).getLogicalId(element);
-}
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 

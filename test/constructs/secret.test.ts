@@ -1,45 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aws, CfnElement, Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Application, Image, Job, Secret, SecretReference, Service, ValidationError } from '../../constructs';
+import { Application, Image, Job, Secret, SecretReference, Service } from '../../constructs';
 import { testApp, testStack } from '../support/test-app';
+import { expectValidationError, logicalId } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 
 type Statement = { Action: string | string[]; Resource: unknown };
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
-
-function logicalId(element: { node: { defaultChild?: unknown } }): string {
-  const child = element.node.defaultChild as CfnElement;
-  return Stack.of(child).getLogicalId(child);
-}
 
 /** The statements of the policies attached to `role` (a logical id). */
 function statementsOf(template: Template, role: string): Statement[] {

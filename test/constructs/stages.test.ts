@@ -11,25 +11,12 @@ import {
   SettingsOf,
   StageStackProps,
   Stages,
-  ValidationError,
 } from '../../constructs';
 import { asStage, stageDifferences, withoutIdHashes } from '../support/stage-diff';
 import { CDK_CONTEXT, testApp } from '../support/test-app';
+import { expectValidationError } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  for (const fragment of fragments) expect((thrown as ValidationError).message).toContain(fragment);
-  return thrown as ValidationError;
-}
 
 const SHOP_STAGES = new Stages({
   settings: {

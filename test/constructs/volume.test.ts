@@ -1,52 +1,12 @@
-import { CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import {
-  Application,
-  Dependency,
-  Image,
-  Job,
-  Mount,
-  Service,
-  ValidationError,
-  Volume,
-  VolumeProps,
-} from '../../constructs';
+import { Application, Dependency, Image, Job, Mount, Service, Volume, VolumeProps } from '../../constructs';
 import { testStack } from '../support/test-app';
+import { expectValidationError, logicalId } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 
 type Statement = { Action: string | string[]; Resource: unknown };
-
-/** Runs `fn` and returns what it threw (undefined when it did not throw). */
-function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Describes an outcome so a failing expectation shows what was thrown instead. */
-function kindOf(error: unknown): string {
-  if (error === undefined) return 'no error';
-  if (error instanceof ValidationError) return 'twinstack ValidationError';
-  const e = error as Error;
-  return `other error (${e?.constructor?.name}): ${e?.message}`;
-}
-
-/** Expects `fn` to throw twinstack's ValidationError whose message holds every fragment. */
-function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  const error = thrownBy(fn);
-  expect(kindOf(error)).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
-
-function logicalId(element: { node: { defaultChild?: unknown } }): string {
-  const child = element.node.defaultChild as CfnElement;
-  return Stack.of(child).getLogicalId(child);
-}
 
 /** The IAM actions granted to `service`'s task role on the file system of `volume`. */
 function efsActionsOf(template: Template, service: Service, volume: Volume): string[] {

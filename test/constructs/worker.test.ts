@@ -3,8 +3,9 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { Application, Image, Service, ValidationError } from '../../constructs';
+import { Application, Image, Service } from '../../constructs';
 import { testApp, testStack } from '../support/test-app';
+import { expectValidationError } from '../support/errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -16,17 +17,6 @@ const queued = new cloudwatch.Metric({
   statistic: 'Maximum',
   period: Duration.minutes(1),
 });
-
-function expectValidationError(fn: () => unknown, ...fragments: string[]): void {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(ValidationError);
-  for (const fragment of fragments) expect((thrown as ValidationError).message).toContain(fragment);
-}
 
 // Two workers: no port, no load balancer; one scaled in steps on a queue's depth, one tracking a target.
 const app = testApp();

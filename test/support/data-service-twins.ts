@@ -1,28 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
-import { Application, ComposeService, DataService, Image, Service, ValidationError } from '../../constructs';
+import { Application, ComposeService, DataService, Image, Service } from '../../constructs';
 import { composeSchemaErrors } from './compose-schema';
 import { PROJECT_ROOT, testStack } from './test-app';
 
-/** Runs `fn` and expects twinstack's ValidationError whose message holds every fragment. */
-export function expectValidationError(fn: () => unknown, ...fragments: string[]): ValidationError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  const kind =
-    error === undefined
-      ? 'no error'
-      : error instanceof ValidationError
-        ? 'twinstack ValidationError'
-        : `other error (${(error as Error)?.constructor?.name}): ${(error as Error)?.message}`;
-  expect(kind).toBe('twinstack ValidationError');
-  for (const fragment of fragments) expect((error as ValidationError).message).toContain(fragment);
-  return error as ValidationError;
-}
+export { expectValidationError } from './errors';
 
 /** One data service in a fresh stack, connected to `api` (and not to `worker`), rendered in both twins. */
 export interface ConnectedTwins<T extends DataService> {
