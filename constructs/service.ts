@@ -10,6 +10,7 @@ import { containerOptions, ecsSecret } from './aws/container';
 import type { TaskHost } from './aws/job-task';
 import { ecsHealthCheck } from './aws/health-check';
 import { acknowledgeLogGroupFindings, acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
+import { checkRoomForJobs, mountVolume } from './aws/task-sharing';
 import type { Dependency } from './dependency';
 import { invalid } from './errors';
 import { HealthCheck } from './model/health-check';
@@ -576,21 +577,13 @@ export class Service extends Workload implements TaskHost {
    */
   public _reserveForJob(job: Job): void {
     const jobs = [...this.hostedJobs, job];
-    const cpu = jobs.reduce((sum, j) => sum + j._cpu, 0);
-    const memory = jobs.reduce((sum, j) => sum + j._memoryMiB, 0);
-    if (cpu > this._cpu || memory > this._memoryMiB) {
-      throw invalid(
-        this.node.path,
-        'cpu',
-        `${this._cpu} (memoryMiB ${this._memoryMiB})`,
-        `is less than the job${jobs.length > 1 ? 's' : ''} ${jobs
-          .map((j) => j.name)
-          .sort()
-          .join(
-            ', ',
-          )} running inside its tasks in the cloud need (cpu ${cpu}, memoryMiB ${memory}); give the service more or the jobs less`,
-      );
-    }
+    checkRoomForJobs(
+      this.node.path,
+      { cpu: this._cpu, memoryMiB: this._memoryMiB },
+      jobs,
+      'its tasks',
+      'give the service more or the jobs less',
+    );
     this.hostedJobs.push(job);
   }
 
@@ -600,24 +593,7 @@ export class Service extends Workload implements TaskHost {
    * @internal
    */
   public _mountIn(container: ecs.ContainerDefinition, mount: Mount): void {
-    const volume = mount.volume;
-    const readOnly = mount.readOnly ?? false;
-    if (!this.mountedVolumes.has(volume)) {
-      this.taskDefinition.addVolume({
-        name: volume.name,
-        efsVolumeConfiguration: {
-          fileSystemId: volume.fileSystem.fileSystemId,
-          transitEncryption: 'ENABLED',
-          authorizationConfig: { accessPointId: volume.accessPoint.accessPointId, iam: 'ENABLED' },
-        },
-      });
-      volume.fileSystem.connections.allowDefaultPortFrom(this.fargateService, `NFS from ${this.name}`);
-    }
-    const writable = this.mountedVolumes.get(volume) ?? false;
-    if (!readOnly && !writable) volume.fileSystem.grantReadWrite(this.taskDefinition.taskRole);
-    else if (!this.mountedVolumes.has(volume)) volume.fileSystem.grantRead(this.taskDefinition.taskRole);
-    this.mountedVolumes.set(volume, writable || !readOnly);
-    container.addMountPoints({ sourceVolume: volume.name, containerPath: mount.path, readOnly });
+    mountVolume(this.taskDefinition, this.mountedVolumes, this.fargateService, this.name, container, mount);
   }
 }
 

@@ -2,8 +2,8 @@ import { CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
-import { invalid } from '../errors';
 import { acknowledgeTaskDefinitionFindings } from './nag-findings';
+import { checkRoomForJobs, mountVolume } from './task-sharing';
 import type { DataService } from '../data-service';
 import type { Job } from '../job';
 import type { ConnectionValue } from '../model/spec';
@@ -102,44 +102,20 @@ export class JobTask extends Construct implements TaskHost {
   /** @internal */
   public _reserveForJob(job: Job): void {
     const jobs = [...this.hostedJobs, job];
-    const cpu = jobs.reduce((sum, j) => sum + j._cpu, 0);
-    const memory = jobs.reduce((sum, j) => sum + j._memoryMiB, 0);
-    if (cpu > this.cpu || memory > this.memoryMiB) {
-      throw invalid(
-        this.node.scope!.node.path,
-        'cpu',
-        `${this.cpu} (memoryMiB ${this.memoryMiB})`,
-        `is less than the job${jobs.length > 1 ? 's' : ''} ${jobs
-          .map((j) => j.name)
-          .sort()
-          .join(
-            ', ',
-          )} running inside its task in the cloud need (cpu ${cpu}, memoryMiB ${memory}); give the job more or those jobs less`,
-      );
-    }
+    checkRoomForJobs(
+      this.node.scope!.node.path,
+      { cpu: this.cpu, memoryMiB: this.memoryMiB },
+      jobs,
+      'its task',
+      'give the job more or those jobs less',
+    );
     this.hostedJobs.push(job);
   }
 
   /** @internal */
   public _mountIn(container: ecs.ContainerDefinition, mount: Mount): void {
+    mountVolume(this.taskDefinition, this.mountedVolumes, this.connections, this.name, container, mount);
     const volume = mount.volume;
-    const readOnly = mount.readOnly ?? false;
-    if (!this.mountedVolumes.has(volume)) {
-      this.taskDefinition.addVolume({
-        name: volume.name,
-        efsVolumeConfiguration: {
-          fileSystemId: volume.fileSystem.fileSystemId,
-          transitEncryption: 'ENABLED',
-          authorizationConfig: { accessPointId: volume.accessPoint.accessPointId, iam: 'ENABLED' },
-        },
-      });
-      volume.fileSystem.connections.allowDefaultPortFrom(this.connections, `NFS from ${this.name}`);
-    }
-    const writable = this.mountedVolumes.get(volume) ?? false;
-    if (!readOnly && !writable) volume.fileSystem.grantReadWrite(this.taskDefinition.taskRole);
-    else if (!this.mountedVolumes.has(volume)) volume.fileSystem.grantRead(this.taskDefinition.taskRole);
-    this.mountedVolumes.set(volume, writable || !readOnly);
-    container.addMountPoints({ sourceVolume: volume.name, containerPath: mount.path, readOnly });
     // The file system's mount targets must exist before the task mounts it.
     for (const child of volume.fileSystem.node.findAll()) {
       if (child instanceof CfnResource && child.cfnResourceType === 'AWS::EFS::MountTarget')
