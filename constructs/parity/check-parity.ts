@@ -120,6 +120,7 @@ export function checkParity(
     namedVolumes: new Set(Object.keys(doc.volumes ?? {})),
     managed: managedStandIns(spec),
     connections: connectionVariables(spec),
+    unhostedJobs: new Set(spec ? jobsWithoutHost(spec).map((w) => w.name) : []),
     spec,
     options,
     notes,
@@ -218,6 +219,8 @@ interface Context {
   readonly namedVolumes: Set<string>;
   readonly managed: ReturnType<typeof managedStandIns>;
   readonly connections: ReturnType<typeof connectionVariables>;
+  /** Jobs of the model that the cloud twin has nowhere to run (see jobsWithoutHost). */
+  readonly unhostedJobs: ReadonlySet<string>;
   readonly spec?: ApplicationSpec;
   readonly options: ParityOptions;
   readonly notes: string[];
@@ -301,7 +304,7 @@ function compareWorkload(ctx: Context, name: string): ParityEntry[] {
         ),
       ];
     const specJob = ctx.spec?.workloads.find((w) => w.name === name && w.kind === 'job');
-    if (specJob && ctx.spec && jobsWithoutHost(ctx.spec).some((w) => w.name === name)) {
+    if (specJob && ctx.unhostedJobs.has(name)) {
       return [
         standIn(
           name,
