@@ -7,22 +7,8 @@ import { Application, Image, Service } from '../../../constructs';
 import { main } from '../../../constructs/cli/main';
 import { synthesize } from '../../../constructs/cli/assembly';
 import type { ApplicationSpec, WorkloadSpec } from '../../../constructs/model/spec';
+import { recordingIo } from '../../support/cli-io';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
-
-function io(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      cwd,
-      env: { ...process.env, ...env },
-      out: { write: (t: string) => out.push(t) },
-      err: { write: (t: string) => err.push(t) },
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-cli-'));
@@ -68,7 +54,7 @@ describe('twinstack compose', () => {
   test('writes the compose file and .env.example from an existing assembly, contexts relative to the output', async () => {
     const assembly = realAssembly();
     const cwd = tmp();
-    const run = io(cwd);
+    const run = recordingIo(cwd);
     const code = await main(['compose', '--assembly', assembly, '-o', 'deploy/docker-compose.yml'], run.io);
     expect(run.err()).toBe('');
     expect(code).toBe(0);
@@ -87,7 +73,7 @@ describe('twinstack compose', () => {
   test('--no-env-example writes only the compose file; the default output is docker-compose.yml', async () => {
     const assembly = realAssembly();
     const cwd = tmp();
-    const code = await main(['compose', '--assembly', assembly, '--no-env-example'], io(cwd).io);
+    const code = await main(['compose', '--assembly', assembly, '--no-env-example'], recordingIo(cwd).io);
     expect(code).toBe(0);
     expect(fs.readdirSync(cwd)).toEqual(['docker-compose.yml']);
   });
@@ -101,7 +87,7 @@ describe('twinstack compose', () => {
         context: { flag: true },
       }),
     );
-    const run = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
+    const run = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
     expect(await main(['compose'], run.io)).toBe(0);
     expect(parse(fs.readFileSync(path.join(cwd, 'docker-compose.yml'), 'utf8')).services.web.image).toBe(
       'nginx:1.27',
@@ -124,18 +110,18 @@ describe('twinstack compose', () => {
   test('asks for --application when the app defines several, and names them', async () => {
     const cwd = tmp();
     const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
-    const run = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
+    const run = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
     expect(await main(['compose', '--app', app], run.io)).toBe(1);
     expect(run.err()).toBe(
       'twinstack: the app defines several applications (shop (stack Stack0), blog (stack Stack1)); choose one with --application or --stack\n',
     );
-    const ok = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
+    const ok = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
     expect(await main(['compose', '--app', app, '--application', 'blog'], ok.io)).toBe(0);
     expect(parse(fs.readFileSync(path.join(cwd, 'docker-compose.yml'), 'utf8')).name).toBe('blog');
-    const byStack = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('shop')]) });
+    const byStack = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('shop')]) });
     expect(await main(['compose', '--app', app, '--stack', 'Stack1', '-o', 'shop.yml'], byStack.io)).toBe(0);
     expect(byStack.out()).toContain("wrote shop.yml (application 'shop')");
-    const both = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('shop')]) });
+    const both = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('shop')]) });
     expect(await main(['compose', '--app', app, '-a', 'shop'], both.io)).toBe(1);
     expect(both.err()).toContain(
       "several applications named 'shop' (shop (stack Stack0), shop (stack Stack1))",
@@ -145,25 +131,27 @@ describe('twinstack compose', () => {
   test('reports an unknown application, a failing app and a missing app as one line, exit 1', async () => {
     const cwd = tmp();
     const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
-    const unknown = io(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
+    const unknown = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
     expect(await main(['compose', '--app', app, '-a', 'blog'], unknown.io)).toBe(1);
     expect(unknown.err()).toBe(
       "twinstack: no application named 'blog'; the app defines shop (stack Stack0)\n",
     );
 
-    const failing = io(cwd, { FAKE_APP_FAIL: 'boom: bad input' });
+    const failing = recordingIo(cwd, { FAKE_APP_FAIL: 'boom: bad input' });
     expect(await main(['compose', '--app', app], failing.io)).toBe(1);
     expect(failing.err()).toContain('synthesis failed');
     expect(failing.err()).toContain('boom: bad input');
 
     // The library's own error: its message, without the source line and the stack Node prints.
-    const rejected = io(cwd, { FAKE_APP_THROW: 'App: context stage "nope" is not a stage of this app' });
+    const rejected = recordingIo(cwd, {
+      FAKE_APP_THROW: 'App: context stage "nope" is not a stage of this app',
+    });
     expect(await main(['compose', '--app', app], rejected.io)).toBe(1);
     expect(rejected.err()).toBe(
       `twinstack: synthesis failed (${app}):\nValidationError: App: context stage "nope" is not a stage of this app\n`,
     );
 
-    const none = io(cwd);
+    const none = recordingIo(cwd);
     expect(await main(['compose'], none.io)).toBe(1);
     expect(none.err()).toContain('no app to synthesize');
   });
@@ -175,7 +163,7 @@ describe('twinstack compose', () => {
       workload('a', { dependsOn: [{ target: 'b', condition: 'started' }] }),
       workload('b', { dependsOn: [{ target: 'a', condition: 'started' }] }),
     ]);
-    const run = io(cwd, { FAKE_APP_MODELS: JSON.stringify([broken]) });
+    const run = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([broken]) });
     expect(await main(['compose', '--app', app], run.io)).toBe(1);
     expect(run.err()).toMatch(/^twinstack: App\/a: dependsOn "a -> b -> a" is a dependency cycle/);
     expect(run.err()).not.toMatch(/\n\s+at /);
@@ -186,12 +174,12 @@ describe('twinstack compose', () => {
     fs.mkdirSync(path.join(cwd, 'notes'));
     fs.writeFileSync(path.join(cwd, 'notes', 'todo.txt'), 'x');
     for (const command of ['compose', 'parity', 'diff', 'graph', 'images', 'status']) {
-      const missing = io(cwd);
+      const missing = recordingIo(cwd);
       expect(await main([command, '--assembly', 'cdk.out'], missing.io)).toBe(1);
       expect(missing.err()).toBe(
         'twinstack: cloud assembly cdk.out does not exist; give the directory cdk synth wrote (e.g. cdk.out)\n',
       );
-      const other = io(cwd);
+      const other = recordingIo(cwd);
       expect(await main([command, '--assembly', 'notes'], other.io)).toBe(1);
       expect(other.err()).toBe(
         'twinstack: notes is not a cloud assembly: it has no manifest.json; give the directory cdk synth wrote (e.g. cdk.out)\n',
@@ -200,16 +188,16 @@ describe('twinstack compose', () => {
   });
 
   test('usage errors exit 2; help exits 0', async () => {
-    const unknownCommand = io(tmp());
+    const unknownCommand = recordingIo(tmp());
     expect(await main(['deploy'], unknownCommand.io)).toBe(2);
     expect(unknownCommand.err()).toContain("unknown command 'deploy'");
-    const badOption = io(tmp());
+    const badOption = recordingIo(tmp());
     expect(await main(['compose', '--bogus'], badOption.io)).toBe(2);
     expect(badOption.err()).toContain('--bogus');
-    const help = io(tmp());
+    const help = recordingIo(tmp());
     expect(await main(['--help'], help.io)).toBe(0);
     expect(help.out()).toContain('Usage: twinstack <command>');
-    expect(await main([], io(tmp()).io)).toBe(2);
+    expect(await main([], recordingIo(tmp()).io)).toBe(2);
   });
 
   test('an app without twinstack applications is reported', async () => {
@@ -217,7 +205,7 @@ describe('twinstack compose', () => {
     const app = testApp({ outdir });
     new Stack(app, 'Empty');
     app.synth();
-    const run = io(tmp());
+    const run = recordingIo(tmp());
     expect(await main(['compose', '--assembly', outdir], run.io)).toBe(1);
     expect(run.err()).toBe('twinstack: the app defines no twinstack Application\n');
   });
