@@ -15,6 +15,7 @@ import { compareStrings } from './model/order';
 import type { DeploymentStage } from './stages';
 import type { ApplicationSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
+import { COMPOSE_SERVICE_NAME, nameTaken, WORKLOAD_NAME } from './model/rules/naming';
 import { modelToJson } from './model/model-file';
 import { DEFAULT_LOCK_FILE, ImageLock, LOCK_FILE_CONTEXT } from './model/image-lock';
 import type { DataService } from './data-service';
@@ -255,11 +256,8 @@ export class Application extends Construct {
       this.workloads.find((w) => w.name === workload.name) ??
       this.dataServiceList.find((d) => d.name === workload.name);
     if (clash) {
-      throw invalid(
-        workload.node.path,
-        'name',
-        workload.name,
-        `is already used by ${clash.node.path}; workload names must be unique in an application`,
+      throw new ValidationError(
+        nameTaken(workload.node.path, 'name', workload.name, clash.node.path, WORKLOAD_NAME),
       );
     }
     this.workloads.push(workload);
@@ -269,11 +267,14 @@ export class Application extends Construct {
   public _registerVolume(volume: Volume): void {
     const clash = this.volumes.find((v) => v.name === volume.name);
     if (clash)
-      throw invalid(
-        volume.node.path,
-        'name',
-        volume.name,
-        `is already used by ${clash.node.path}; volume names must be unique in an application`,
+      throw new ValidationError(
+        nameTaken(
+          volume.node.path,
+          'name',
+          volume.name,
+          clash.node.path,
+          'volume names must be unique in an application',
+        ),
       );
     this.volumes.push(volume);
   }
@@ -282,11 +283,14 @@ export class Application extends Construct {
   public _registerLoadBalancer(loadBalancer: LoadBalancer): void {
     const clash = this.loadBalancerList.find((l) => l.name === loadBalancer.name);
     if (clash) {
-      throw invalid(
-        loadBalancer.node.path,
-        'name',
-        loadBalancer.name,
-        `is already used by ${clash.node.path}; load balancer names must be unique in an application`,
+      throw new ValidationError(
+        nameTaken(
+          loadBalancer.node.path,
+          'name',
+          loadBalancer.name,
+          clash.node.path,
+          'load balancer names must be unique in an application',
+        ),
       );
     }
     this.loadBalancerList.push(loadBalancer);
@@ -299,11 +303,8 @@ export class Application extends Construct {
       this.dataServiceList.find((d) => d.name === dataService.name) ??
       this.workloads.find((w) => w.name === dataService.name);
     if (clash) {
-      throw invalid(
-        dataService.node.path,
-        'name',
-        dataService.name,
-        `is already used by ${clash.node.path}; locally both would be compose services of that name`,
+      throw new ValidationError(
+        nameTaken(dataService.node.path, 'name', dataService.name, clash.node.path, COMPOSE_SERVICE_NAME),
       );
     }
     this.dataServiceList.push(dataService);
@@ -313,11 +314,14 @@ export class Application extends Construct {
   public _registerSecret(secret: Secret): void {
     const clash = this.secrets.find((s) => s.name === secret.name);
     if (clash)
-      throw invalid(
-        secret.node.path,
-        'id',
-        secret.name,
-        `is already used by ${clash.node.path}; secret ids must be unique in an application`,
+      throw new ValidationError(
+        nameTaken(
+          secret.node.path,
+          'id',
+          secret.name,
+          clash.node.path,
+          'secret ids must be unique in an application',
+        ),
       );
     this.secrets.push(secret);
   }

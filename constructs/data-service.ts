@@ -165,12 +165,16 @@ export abstract class DataService extends Construct {
   }
 
   /**
-   * Lets `connections` reach this service's port and orders `dependent` (a CloudFormation resource) after it.
+   * Lets `connections` reach this service's port; `orderAfter` orders what connects after its resources.
    * @internal
    */
-  public _allowFrom(connections: ec2.IConnectable, dependent: CfnResource, from: string): void {
+  public _allowFrom(
+    connections: ec2.IConnectable,
+    orderAfter: (resource: CfnResource) => void,
+    from: string,
+  ): void {
     this.securityGroup.connections.allowFrom(connections, this._cloudPort, `from ${from}`);
     const target = this._resource instanceof CfnResource ? this._resource : this._resource.node.defaultChild;
-    if (target instanceof CfnResource) dependent.addResourceDependency(target);
+    if (target instanceof CfnResource) orderAfter(target);
   }
 }

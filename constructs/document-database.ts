@@ -287,10 +287,14 @@ export class DocumentDatabase extends DataService {
    * only once an instance is up).
    * @internal
    */
-  public _allowFrom(connections: ec2.IConnectable, dependent: CfnResource, from: string): void {
-    super._allowFrom(connections, dependent, from);
+  public _allowFrom(
+    connections: ec2.IConnectable,
+    orderAfter: (resource: CfnResource) => void,
+    from: string,
+  ): void {
+    super._allowFrom(connections, orderAfter, from);
     for (const child of this.cluster.node.children) {
-      if (child instanceof docdb.CfnDBInstance) dependent.addResourceDependency(child);
+      if (child instanceof docdb.CfnDBInstance) orderAfter(child);
     }
   }
 

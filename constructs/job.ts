@@ -10,9 +10,11 @@ import { addConfigFiles } from './aws/config-files';
 import { acknowledgeInlinePolicies, acknowledgeLogGroupFindings } from './aws/nag-findings';
 import { containerOptions, ecsSecret } from './aws/container';
 import { JobRunner } from './aws/job-runner';
-import { JobTask, TaskHost } from './aws/job-task';
+import { JobTask } from './aws/job-task';
+import type { TaskHost } from './aws/task-host';
 import type { Dependency } from './dependency';
-import { invalid } from './errors';
+import { invalid, ValidationError } from './errors';
+import { waitsForScheduledJob } from './model/rules/dependencies';
 import type { SecretReference } from './secret';
 import type { DataService } from './data-service';
 import { JobRun } from './model/job-run';
@@ -79,6 +81,7 @@ export class Job extends Workload {
       const app = this.application;
       const task = new JobTask(this, 'Task', {
         name: this.name,
+        path,
         cpu: this._cpu,
         memoryMiB: this._memoryMiB,
         cpuArchitecture: this._cpuArchitecture,
@@ -129,7 +132,9 @@ export class Job extends Workload {
   /** The job's container in each service task that runs it (jobs that run in their dependents' tasks). */
   public get containers(): ReadonlyMap<Service, ecs.ContainerDefinition> {
     return new Map(
-      [...this.hosts].filter((e): e is [Service, ecs.ContainerDefinition] => e[0] instanceof Service),
+      [...this.hosts].flatMap(([host, c]) =>
+        host.owner instanceof Service ? [[host.owner, c] as [Service, ecs.ContainerDefinition]] : [],
+      ),
     );
   }
 
@@ -161,7 +166,7 @@ export class Job extends Workload {
     }
     const existing = this.hosts.get(host);
     if (existing) return existing;
-    host._reserveForJob(this);
+    host.reserveForJob({ name: this.name, cpu: this._cpu, memoryMiB: this._memoryMiB });
     const container = host.taskDefinition.addContainer(
       this.name,
       containerOptions(this._image, this.toSpec(), this.logGroup, {
@@ -174,8 +179,8 @@ export class Job extends Workload {
     );
     this.hosts.set(host, container);
     addConfigFiles(host.taskDefinition, container, this._configFiles, this.logGroup);
-    for (const m of this.mounts) host._mountIn(container, m);
-    for (const c of this.connections) host._connectContainer(container, c.dataService, c.variables);
+    for (const m of this.mounts) host.mount(container, m);
+    for (const c of this.connections) host.connect(container, c.dataService, c.variables);
     for (const d of this.dependsOn) this.wire(host, container, d);
     return container;
   }
@@ -199,31 +204,27 @@ export class Job extends Workload {
   }
 
   protected onMount(mount: Mount): void {
-    for (const [host, c] of this.hosts) host._mountIn(c, mount);
-    if (this.task && this.ownContainer) this.task._mountIn(this.ownContainer, mount);
+    for (const [host, c] of this.hosts) host.mount(c, mount);
+    if (this.task && this.ownContainer) this.task.host.mount(this.ownContainer, mount);
   }
 
   protected onConnection(
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
   ): void {
-    for (const [host, c] of this.hosts) host._connectContainer(c, dataService, variables);
-    if (this.task && this.ownContainer)
-      this.task._connectContainer(this.ownContainer, dataService, variables);
+    for (const [host, c] of this.hosts) host.connect(c, dataService, variables);
+    if (this.task && this.ownContainer) this.task.host.connect(this.ownContainer, dataService, variables);
   }
 
   protected onDependency(dependency: Dependency): void {
     const target = dependency.target;
     if (target instanceof Job && target.run.kind === 'schedule') {
-      throw invalid(
-        this.node.path,
-        `dependsOn[${this.dependsOn.length - 1}]`,
-        target.name,
-        'runs on a schedule; nothing can wait for it to complete',
+      throw new ValidationError(
+        waitsForScheduledJob(this.node.path, `dependsOn[${this.dependsOn.length - 1}]`, target.name),
       );
     }
     for (const [host, c] of this.hosts) this.wire(host, c, dependency);
-    if (this.task && this.ownContainer) this.wire(this.task, this.ownContainer, dependency);
+    if (this.task && this.ownContainer) this.wire(this.task.host, this.ownContainer, dependency);
   }
 
   private wire(host: TaskHost, container: ecs.ContainerDefinition, dependency: Dependency): void {
@@ -231,7 +232,7 @@ export class Job extends Workload {
     if (!target.isDeployed) return; // an optional part the stage leaves out
     if (target instanceof Job) {
       if (target.run.kind === 'deployment') {
-        host._dependOnJobRun(target);
+        host.waitForJobRun(target._runResource);
         return;
       }
       container.addContainerDependencies({
@@ -242,7 +243,7 @@ export class Job extends Workload {
             : ecs.ContainerDependencyCondition.SUCCESS,
       });
     } else if (target instanceof Service) {
-      host._dependOnService(target);
+      host.waitForService(target._tasks);
     }
   }
 }

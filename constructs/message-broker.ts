@@ -261,9 +261,13 @@ export class MessageBroker extends DataService {
   }
 
   /** @internal */
-  public _allowFrom(connections: ec2.IConnectable, dependent: CfnResource, from: string): void {
-    super._allowFrom(connections, dependent, from);
-    dependent.addResourceDependency(this.broker);
+  public _allowFrom(
+    connections: ec2.IConnectable,
+    orderAfter: (resource: CfnResource) => void,
+    from: string,
+  ): void {
+    super._allowFrom(connections, orderAfter, from);
+    orderAfter(this.broker);
   }
 
   /** The broker's host name: `amqps://<host>:5671` is its (one) AMQP endpoint. */

@@ -3,16 +3,16 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Annotations, CfnResource, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
-import type { TaskHost } from './aws/job-task';
 import { ecsHealthCheck } from './aws/health-check';
 import { acknowledgeLogGroupFindings, acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
-import { checkRoomForJobs, mountVolume } from './aws/task-sharing';
+import { ServiceTasks, TaskHost } from './aws/task-host';
 import type { Dependency } from './dependency';
-import { invalid } from './errors';
+import { invalid, ValidationError } from './errors';
+import { waitsForScheduledJob } from './model/rules/dependencies';
 import { HealthCheck } from './model/health-check';
 import { checkInteger } from './model/names';
 import type {
@@ -28,7 +28,6 @@ import type { Route } from './route';
 import { WarningIds } from './model/validate';
 import type { SecretReference } from './secret';
 import { Job } from './job';
-import type { Volume } from './volume';
 import type { DataService } from './data-service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
 
@@ -146,18 +145,17 @@ const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
  * application's cluster, in private subnets, registered with Service Connect under its name, with a
  * deployment circuit breaker that rolls back. Local: a compose service of the same name.
  */
-export class Service extends Workload implements TaskHost {
+export class Service extends Workload {
   private readonly cloud?: {
     readonly taskDefinition: ecs.FargateTaskDefinition;
     readonly container: ecs.ContainerDefinition;
     readonly fargateService: ecs.FargateService;
     readonly logGroup: logs.LogGroup;
+    readonly host: TaskHost;
   };
   private readonly ports: readonly PortSpec[];
   private readonly healthCheckSpec?: HealthCheckSpec;
   private readonly desiredCount: number;
-  private readonly mountedVolumes = new Map<Volume, boolean>();
-  private readonly hostedJobs: Job[] = [];
   private readonly deployment: {
     minHealthyPercent: number;
     maxHealthyPercent: number;
@@ -288,7 +286,18 @@ export class Service extends Workload implements TaskHost {
         logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'service-connect' }),
       },
     });
-    this.cloud = { taskDefinition, container, fargateService, logGroup };
+    const cfnService = fargateService.node.defaultChild as ecs.CfnService;
+    const host = new TaskHost({
+      name: this.name,
+      owner: this,
+      size: { path, kind: 'service', cpu: this._cpu, memoryMiB: this._memoryMiB },
+      taskDefinition,
+      connectable: fargateService,
+      // Resource-level DependsOn: a construct-level dependency would also order the security groups under
+      // both services and close a cycle with the ingress rules.
+      orderAfter: (resource) => cfnService.addResourceDependency(resource),
+    });
+    this.cloud = { taskDefinition, container, fargateService, logGroup, host };
     this.initialise();
     acknowledgeTaskDefinitionFindings(taskDefinition);
     acknowledgeLogGroupFindings(logGroup);
@@ -481,54 +490,29 @@ export class Service extends Workload implements TaskHost {
   }
 
   protected onMount(mount: Mount): void {
-    if (this.cloud) this._mountIn(this.cloud.container, mount);
+    this.cloud?.host.mount(this.cloud.container, mount);
   }
 
   protected onConnection(
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
   ): void {
-    if (this.cloud) this._connectContainer(this.cloud.container, dataService, variables);
-  }
-
-  /**
-   * Gives `container` (this service's or a hosted job's) a data service's connection values, lets this
-   * service's tasks reach it, and creates the ECS service after it.
-   * @internal
-   */
-  public _connectContainer(
-    container: ecs.ContainerDefinition,
-    dataService: DataService,
-    variables: Readonly<Record<string, ConnectionValue>>,
-  ): void {
-    for (const [variable, value] of Object.entries(variables)) {
-      const cloud = dataService._cloudValue(value);
-      if ('secret' in cloud) container.addSecret(variable, cloud.secret);
-      else container.addEnvironment(variable, cloud.environment);
-    }
-    dataService._allowFrom(
-      this.fargateService,
-      this.fargateService.node.defaultChild as ecs.CfnService,
-      this.name,
-    );
+    this.cloud?.host.connect(this.cloud.container, dataService, variables);
   }
 
   protected onDependency(dependency: Dependency): void {
     const target = dependency.target;
     if (target instanceof Job && target.run.kind === 'schedule') {
-      throw invalid(
-        this.node.path,
-        `dependsOn[${this.dependsOn.length - 1}]`,
-        target.name,
-        'runs on a schedule; nothing can wait for it to complete',
+      throw new ValidationError(
+        waitsForScheduledJob(this.node.path, `dependsOn[${this.dependsOn.length - 1}]`, target.name),
       );
     }
     // Left out of the cloud twin: an optional part the stage does not include (the dependency is optional).
     if (!this.cloud || !target.isDeployed) return;
     if (target instanceof Job && target.run.kind === 'deployment') {
-      this._dependOnJobRun(target);
+      this.cloud.host.waitForJobRun(target._runResource);
     } else if (target instanceof Job) {
-      const jobContainer = target._attachTo(this);
+      const jobContainer = target._attachTo(this.cloud.host);
       this.container.addContainerDependencies({
         container: jobContainer,
         condition:
@@ -537,63 +521,20 @@ export class Service extends Workload implements TaskHost {
             : ecs.ContainerDependencyCondition.SUCCESS,
       });
     } else if (target instanceof Service) {
-      this._dependOnService(target);
+      this.cloud.host.waitForService(target._tasks);
     }
   }
 
   /**
-   * Starts this service's ECS service after `target`'s has stabilised and lets this service's tasks reach
-   * the target's ports.
+   * This service's tasks as what waits for them sees them: its ECS service and container ports.
    * @internal
    */
-  public _dependOnService(target: Service): void {
-    // Resource-level DependsOn: a construct-level dependency would also order the security groups under
-    // both services and close a cycle with the ingress rule below.
-    (this.fargateService.node.defaultChild as ecs.CfnService).addResourceDependency(
-      target.fargateService.node.defaultChild as ecs.CfnService,
-    );
-    for (const p of target.ports) {
-      target.fargateService.connections.allowFrom(
-        this.fargateService,
-        ec2.Port.tcp(p.containerPort),
-        `from ${this.name}`,
-      );
-    }
-  }
-
-  /**
-   * Creates or updates this service's ECS service only after `job` ran successfully in the deployment.
-   * @internal
-   */
-  public _dependOnJobRun(job: Job): void {
-    const run = job._runResource;
-    if (run) (this.fargateService.node.defaultChild as CfnResource).addResourceDependency(run);
-  }
-
-  /**
-   * Records that `job` runs in this service's tasks, checking first that the task has room for it: ECS adds
-   * the container-level sizes of a task's jobs up against the task's size.
-   * @internal
-   */
-  public _reserveForJob(job: Job): void {
-    const jobs = [...this.hostedJobs, job];
-    checkRoomForJobs(
-      this.node.path,
-      { cpu: this._cpu, memoryMiB: this._memoryMiB },
-      jobs,
-      'its tasks',
-      'give the service more or the jobs less',
-    );
-    this.hostedJobs.push(job);
-  }
-
-  /**
-   * Mounts `mount.volume` into `container` (this service's or a hosted job's): EFS volume on the task, NFS from
-   * this service's security group, and IAM client access for the task role.
-   * @internal
-   */
-  public _mountIn(container: ecs.ContainerDefinition, mount: Mount): void {
-    mountVolume(this.taskDefinition, this.mountedVolumes, this.fargateService, this.name, container, mount);
+  public get _tasks(): ServiceTasks {
+    return {
+      resource: this.fargateService.node.defaultChild as ecs.CfnService,
+      connectable: this.fargateService,
+      containerPorts: this.ports.map((p) => p.containerPort),
+    };
   }
 }
 

@@ -2,7 +2,9 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Application } from './application';
 import { Dependency } from './dependency';
-import { describeValue, invalid } from './errors';
+import { describeValue, invalid, ValidationError } from './errors';
+import { cloudTwinName, requiresOptionalPart } from './model/rules/dependencies';
+import { mountPathTaken } from './model/rules/workloads';
 import { checkFargateSize } from './model/fargate';
 import { Image } from './model/image';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
@@ -391,12 +393,7 @@ export abstract class Workload extends Construct {
       );
     }
     if (this.mountList.some((m) => m.path === mount.path)) {
-      throw invalid(
-        path,
-        `mounts[${i}].path`,
-        mount.path,
-        'is already a mount point of this workload; mount each path once',
-      );
+      throw new ValidationError(mountPathTaken(path, `mounts[${i}].path`, mount.path));
     }
     this.mountList.push(mount);
     this.onMount(mount);
@@ -428,15 +425,14 @@ export abstract class Workload extends Construct {
     }
     if (!dependency.optional && target.profile !== undefined && target.profile !== this.profile) {
       const stage = this.application.stage;
-      throw invalid(
-        path,
-        prop,
-        target.name,
-        `is an optional part (profile '${target.profile}')${
-          this.isDeployed && !target.isDeployed
-            ? ` that ${stage ? `stage '${stage.name}'` : `application '${this.application.name}'`} does not include in the cloud`
-            : ''
-        }, but this workload requires it; declare the dependency optional (e.g. Dependency.healthy(${target.name}, { optional: true })) or give this workload profile '${target.profile}' too`,
+      const twin = cloudTwinName({ name: this.application.name, stage: stage?.name });
+      throw new ValidationError(
+        requiresOptionalPart(
+          path,
+          prop,
+          { name: target.name, profile: target.profile },
+          this.isDeployed && !target.isDeployed ? twin : undefined,
+        ),
       );
     }
     this.dependencies.push(dependency);

@@ -1,0 +1,31 @@
+import { describeValue, ValidationProblem } from '../../errors';
+
+/** A finding that does not stop synthesis; `id` is stable so users can acknowledge it. */
+export interface ModelWarning {
+  readonly id: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** What the whole-model rules found: errors stop synthesis, warnings are reported. */
+export interface ModelReport {
+  readonly errors: ValidationProblem[];
+  readonly warnings: ModelWarning[];
+}
+
+/** Stable ids of the warnings twinstack emits. */
+export const WarningIds = {
+  /** A plain environment value under a key that looks like a credential. */
+  ENV_LOOKS_LIKE_SECRET: 'twinstack:env-looks-like-secret',
+  /** A job nothing depends on: it runs locally but has no cloud counterpart. */
+  JOB_WITHOUT_DEPENDENTS: 'twinstack:job-without-dependents',
+  /** A health check whose timing ECS cannot express exactly; the cloud twin uses the nearest allowed values. */
+  HEALTH_CHECK_ADJUSTED: 'twinstack:health-check-adjusted',
+  /** A load balancer without routes: it answers every request with 404 in both twins. */
+  LOAD_BALANCER_WITHOUT_ROUTES: 'twinstack:load-balancer-without-routes',
+} as const;
+
+/** One problem at `path`, with the value described for the message. */
+export function problem(path: string, prop: string, value: unknown, message: string): ValidationProblem {
+  return { path, prop, value: describeValue(value), message };
+}
