@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
-import { localTwinOnlyRequested } from '../constructs/compose/local-twin-only';
+import { localTwinOnlyRequested } from '../constructs/synthesis/local-twin-only';
 import { addExamples } from '../lib/examples';
 
 // The example applications, each its own stack; `cdk synth` also writes each one's compose file.

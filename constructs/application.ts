@@ -1,13 +1,12 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, attachCustomSynthesis, Stack, Token } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
 import { LocalTwin, renderLocalTwin, renderLocalTwinFiles } from './compose/compose-renderer';
-import { localTwinOnlyRequested, synthesizeLocalTwinsOnly } from './compose/local-twin-only';
 import { invalid, ValidationError } from './errors';
 import { checkName } from './model/names';
 import { checkProfileName } from './model/profiles';
@@ -16,7 +15,6 @@ import type { DeploymentStage } from './stages';
 import type { ApplicationSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
 import { COMPOSE_SERVICE_NAME, nameTaken, WORKLOAD_NAME } from './model/rules/naming';
-import { modelToJson } from './model/model-file';
 import { DEFAULT_LOCK_FILE, ImageLock, LOCK_FILE_CONTEXT } from './model/image-lock';
 import type { DataService } from './data-service';
 import type { LoadBalancer } from './load-balancer';
@@ -24,7 +22,9 @@ import type { Secret } from './secret';
 import type { Volume } from './volume';
 import type { Workload } from './workload';
 import { byName } from './model/order';
-import { checkParityOnSynth } from './parity/parity-on-synth';
+import { attachApplicationSynthesis, LocalTwinFiles } from './synthesis/application-synthesis';
+
+export type { LocalTwinFiles };
 import { acknowledgeDefaultVpcFindings } from './aws/nag-findings';
 
 /** Properties of an Application. */
@@ -77,16 +77,6 @@ export interface ApplicationProps {
 
 const APPLICATION = Symbol.for('twinstack.Application');
 
-/** The files the local twin consists of, as written next to the templates during `cdk synth`. */
-export interface LocalTwinFiles {
-  /** Compose file, relative to the cloud assembly directory. */
-  readonly composeFile: string;
-  /** `.env.example`, relative to the cloud assembly directory. */
-  readonly envExampleFile: string;
-  /** The application model as JSON, for the command-line tool. */
-  readonly modelFile: string;
-}
-
 /**
  * The root of a twinstack application, placed in any Stack. It owns the ECS cluster, the VPC (unless one is
  * given), a Service Connect namespace so services reach each other by the names they have locally, and the
@@ -135,15 +125,8 @@ export class Application extends Construct {
   private readonly secrets: Secret[] = [];
   private readonly loadBalancerList: LoadBalancer[] = [];
   private readonly dataServiceList: DataService[] = [];
-  private readonly emitted = new Set<string>();
   private readonly lockFile?: string;
   private lock?: ImageLock | null;
-  /**
-   * The compose file this synthesis wrote, and where: the parity check uses the document rendered from
-   * the model instead of parsing the file again when the file is unchanged.
-   * @internal
-   */
-  public _writtenCompose?: { readonly outdir: string; readonly text: string };
 
   constructor(scope: Construct, id: string, props: ApplicationProps = {}) {
     super(scope, id);
@@ -205,14 +188,7 @@ export class Application extends Construct {
       envExampleFile: `${stem}.env.example`,
       modelFile: `${stem}.twinstack.json`,
     };
-    this.node.addValidation({ validate: () => this.validateOnSynth() });
-    attachCustomSynthesis(this, {
-      onSynthesize: (session) => this.writeLocalTwin(session.outdir),
-    });
-    // Once the stack's template is written, the rendered twins must agree (see checkParityOnSynth).
-    checkParityOnSynth(this);
-    // `twinstack compose` reads only the model: its synthesis skips the cloud twin.
-    if (localTwinOnlyRequested()) synthesizeLocalTwinsOnly(this, Application.isApplication);
+    attachApplicationSynthesis(this, Application.isApplication);
   }
 
   /** The application model: every workload, volume and secret, sorted by name. */
@@ -395,29 +371,4 @@ export class Application extends Construct {
     acknowledgeDefaultVpcFindings(this, vpc);
     return vpc;
   }
-
-  private validateOnSynth(): string[] {
-    const report = this.validate();
-    if (report.errors.length > 0) throw new ValidationError(report.errors);
-    for (const w of report.warnings) {
-      const key = `${w.id} ${w.path} ${w.message}`;
-      if (this.emitted.has(key)) continue;
-      this.emitted.add(key);
-      Annotations.of(findByPath(this, w.path) ?? this).addWarningV2(w.id, w.message);
-    }
-    return [];
-  }
-
-  private writeLocalTwin(outdir: string): void {
-    const spec = this.toSpec();
-    const files = renderLocalTwinFiles(spec, { outputDirectory: outdir });
-    fs.writeFileSync(path.join(outdir, this.localTwinFiles.composeFile), files.compose);
-    this._writtenCompose = { outdir, text: files.compose };
-    fs.writeFileSync(path.join(outdir, this.localTwinFiles.envExampleFile), files.envExample);
-    fs.writeFileSync(path.join(outdir, this.localTwinFiles.modelFile), modelToJson(spec, outdir));
-  }
-}
-
-function findByPath(root: IConstruct, fullPath: string): IConstruct | undefined {
-  return root.node.findAll().find((c) => c.node.path === fullPath);
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LOCAL_TWIN_ONLY_CONTEXT, LOCAL_TWIN_ONLY_ENV } from '../compose/local-twin-only';
+import { LOCAL_TWIN_ONLY_CONTEXT, LOCAL_TWIN_ONLY_ENV } from '../synthesis/local-twin-only';
 import { modelFromJson } from '../model/model-file';
 import type { ApplicationSpec } from '../model/spec';
 import { byName } from '../model/order';

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { checkParity } from '../parity/check-parity';
 import { formatParityReport } from '../parity/format-report';
 import { readAssetManifests, readImageBuilds } from '../parity/image-builds';
-import { PARITY_CONTEXT_KEY } from '../parity/parity-on-synth';
+import { PARITY_CONTEXT_KEY } from '../synthesis/parity-on-synth';
 import { parseOptions } from './args';
 import { existingAssembly, readApplications, synthesize } from './assembly';
 import { twinFiles } from './assembly-files';

@@ -67,7 +67,11 @@ const ECR_REGISTRY_VARIABLES =
 export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOptions): LocalTwin {
   const report = validateModel(app);
   if (report.errors.length > 0) throw new ValidationError(report.errors);
+  return renderValidatedLocalTwin(app, options);
+}
 
+/** Renders the local twin of a model that `validateModel` has accepted (synthesis validates once). */
+export function renderValidatedLocalTwin(app: ApplicationSpec, options: ComposeRenderOptions): LocalTwin {
   const variables = new Map<string, string>();
   const imageNames = localImageNames(app, options.outputDirectory);
   const services: Record<string, ComposeService> = {};
@@ -468,11 +472,26 @@ export function localTwinNotes(app: ApplicationSpec): string[] {
  * Renders the local twin and serialises it: the compose file's text, the `.env.example` text, and the
  * files the compose file mounts (by path relative to it; none unless `options.compatibility` asks for them).
  */
-export function renderLocalTwinFiles(
+export function renderLocalTwinFiles(app: ApplicationSpec, options: ComposeRenderOptions): LocalTwinTexts {
+  return serializeLocalTwin(app, renderLocalTwin(app, options), options);
+}
+
+/** The texts of the local twin files. */
+export interface LocalTwinTexts {
+  /** The compose file. */
+  readonly compose: string;
+  /** `.env.example`: every variable the compose file reads. */
+  readonly envExample: string;
+  /** Files the compose file mounts, by path relative to it. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Serialises `twin`, the rendered local twin of `app` (see renderLocalTwinFiles). */
+export function serializeLocalTwin(
   app: ApplicationSpec,
+  twin: LocalTwin,
   options: ComposeRenderOptions,
-): { compose: string; envExample: string; files: Readonly<Record<string, string>> } {
-  const twin = renderLocalTwin(app, options);
+): LocalTwinTexts {
   const envExample = renderEnvExample(twin);
   if (options.compatibility === 'docker-compose-1.29') {
     const compat = forDockerCompose129(twin.compose);

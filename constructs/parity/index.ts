@@ -4,4 +4,3 @@ export * from './image-builds';
 export * from './check-parity';
 export * from './format-report';
 export * from './parity-error';
-export * from './parity-on-synth';

@@ -9,7 +9,7 @@ import {
   LOCAL_TWIN_ONLY_CONTEXT,
   LOCAL_TWIN_ONLY_ENV,
   localTwinOnlyRequested,
-} from '../../../constructs/compose/local-twin-only';
+} from '../../../constructs/synthesis/local-twin-only';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
 function tmp(): string {

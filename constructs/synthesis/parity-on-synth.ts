@@ -3,11 +3,11 @@ import * as path from 'path';
 import { attachCustomSynthesis, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { parse } from 'yaml';
-import { renderLocalTwin } from '../compose/compose-renderer';
 import type { ApplicationSpec } from '../model/spec';
-import { checkParity } from './check-parity';
-import { readAssetManifests, readImageBuilds } from './image-builds';
-import { ParityError } from './parity-error';
+import { checkParity } from '../parity/check-parity';
+import { readAssetManifests, readImageBuilds } from '../parity/image-builds';
+import { ParityError } from '../parity/parity-error';
+import type { WrittenLocalTwin } from './application-synthesis';
 
 /** Context key that turns the synth-time parity check off (`false`); `twinstack parity` sets it to report instead. */
 export const PARITY_CONTEXT_KEY = 'twinstack:parity';
@@ -16,8 +16,6 @@ export const PARITY_CONTEXT_KEY = 'twinstack:parity';
 export interface ParityCheckedApplication extends IConstruct {
   readonly name: string;
   readonly localTwinFiles: { readonly composeFile: string };
-  /** The compose file the application wrote during this synthesis, if it did. */
-  readonly _writtenCompose?: { readonly outdir: string; readonly text: string };
   toSpec(): ApplicationSpec;
 }
 
@@ -32,8 +30,16 @@ export interface ParityCheckedApplication extends IConstruct {
  * (`Stack.resolve` of every element) would not include the asset manifest, which says how each image is
  * built, and could drift from what the stack synthesizer writes. With a synthesizer that writes no template
  * file there is nothing to read, and the check does not run.
+ *
+ * `written` tells what the application wrote in this synthesis: when the compose file is unchanged since,
+ * the check compares the model and document it was rendered from instead of parsing the file again (the
+ * YAML writer round-trips; the tests check it for every example). For an app of 50 services, parsing cost
+ * four times the rest of the check.
  */
-export function checkParityOnSynth(application: ParityCheckedApplication): void {
+export function checkParityOnSynth(
+  application: ParityCheckedApplication,
+  written: () => WrittenLocalTwin | undefined,
+): void {
   const stack = Stack.of(application);
   const stage = Stage.of(stack);
   if (!stage) return;
@@ -45,10 +51,13 @@ export function checkParityOnSynth(application: ParityCheckedApplication): void 
       const templateFile = path.join(session.outdir, stack.templateFile);
       const composeFile = path.join(session.outdir, application.localTwinFiles.composeFile);
       if (!fs.existsSync(templateFile) || !fs.existsSync(composeFile)) return;
-      const spec = application.toSpec();
+      const text = fs.readFileSync(composeFile, 'utf8');
+      const twin = written();
+      const fresh = twin !== undefined && twin.outdir === session.outdir && twin.text === text;
+      const spec = fresh ? twin.model.spec : application.toSpec();
       const report = checkParity(
         JSON.parse(fs.readFileSync(templateFile, 'utf8')),
-        composeDocument(application, spec, fs.readFileSync(composeFile, 'utf8'), session.outdir),
+        fresh ? twin.document : parse(text),
         spec,
         {
           imageBuilds: readImageBuilds(readAssetManifests(session.outdir), session.outdir),
@@ -58,21 +67,4 @@ export function checkParityOnSynth(application: ParityCheckedApplication): void 
       if (report.errors.length > 0) throw new ParityError(report, `stack ${stack.stackName}`);
     },
   });
-}
-
-/**
- * The compose document in `text`. When the file is unchanged since the application wrote it in this
- * synthesis, that is the document rendered from the same model (the YAML writer round-trips; the tests
- * check it for every example), which spares parsing the YAML again: for an app of 50 services, parsing
- * cost four times the rest of the check.
- */
-function composeDocument(
-  application: ParityCheckedApplication,
-  spec: ApplicationSpec,
-  text: string,
-  outdir: string,
-): unknown {
-  const written = application._writtenCompose;
-  if (written === undefined || written.outdir !== outdir || written.text !== text) return parse(text);
-  return JSON.parse(JSON.stringify(renderLocalTwin(spec, { outputDirectory: outdir }).compose));
 }

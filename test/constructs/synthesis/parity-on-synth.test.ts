@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Application, Image, Service } from '../../../constructs';
-import { PARITY_CONTEXT_KEY, ParityError } from '../../../constructs/parity';
+import { ParityError } from '../../../constructs/parity';
+import { PARITY_CONTEXT_KEY } from '../../../constructs/synthesis/parity-on-synth';
 import { CDK_CONTEXT } from '../../support/test-app';
 import { App } from 'aws-cdk-lib';
 

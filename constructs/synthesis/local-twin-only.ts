@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
 import { modelToJson } from '../model/model-file';
 import type { ApplicationSpec } from '../model/spec';
-import type { ModelReport } from '../model/validate';
+import { validateModel } from '../model/validate';
 
 /**
  * Environment variable that `twinstack compose` sets when it runs the CDK app: synthesis then writes only
@@ -27,7 +27,6 @@ export const LOCAL_TWIN_ONLY_CONTEXT: Readonly<Record<string, unknown>> = {
 export interface ModelledApplication extends IConstruct {
   readonly localTwinFiles: { readonly modelFile: string };
   toSpec(): ApplicationSpec;
-  validate(): ModelReport;
 }
 
 const INSTALLED = Symbol.for('twinstack.localTwinOnlySynthesis');
@@ -54,14 +53,17 @@ export function synthesizeLocalTwinsOnly(
   Object.defineProperty(app, 'synth', {
     configurable: true,
     value: () => {
-      const applications = app.node.findAll().filter(isApplication);
-      for (const a of applications) {
-        const report = a.validate();
+      const models = app.node
+        .findAll()
+        .filter(isApplication)
+        .map((a) => ({ application: a, spec: a.toSpec() }));
+      for (const { spec } of models) {
+        const report = validateModel(spec);
         if (report.errors.length > 0) throw new ValidationError(report.errors);
       }
-      for (const a of applications) {
+      for (const { application: a, spec } of models) {
         const outdir = Stage.of(a)?.outdir ?? app.outdir;
-        fs.writeFileSync(path.join(outdir, a.localTwinFiles.modelFile), modelToJson(a.toSpec(), outdir));
+        fs.writeFileSync(path.join(outdir, a.localTwinFiles.modelFile), modelToJson(spec, outdir));
       }
       return undefined;
     },
