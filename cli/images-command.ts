@@ -1,8 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DescribeImagesCommand, DescribeRegistryCommand, ECRClient, ImageDetail } from '@aws-sdk/client-ecr';
-import { DEFAULT_LOCK_FILE, ecrRegistryHost, ImageLockFile, imageLockKey } from '../model/image-lock';
-import { compareStrings } from '../model/order';
+import {
+  DEFAULT_LOCK_FILE,
+  ecrRegistryHost,
+  ImageLockFile,
+  imageLockKey,
+} from '../constructs/model/image-lock';
+import { compareStrings } from '../constructs/model/order';
 import { parseOptions } from './args';
 import { AssemblyApplication, existingAssembly, readApplications, synthesize } from './assembly';
 import { awsError, clientConfig } from './aws';

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import { parse } from 'yaml';
-import { checkParity } from '../parity/check-parity';
-import { formatParityReport } from '../parity/format-report';
-import { readAssetManifests, readImageBuilds } from '../parity/image-builds';
-import { PARITY_CONTEXT_KEY } from '../parity/parity-on-synth';
+import { checkParity } from '../constructs/parity/check-parity';
+import { formatParityReport } from '../constructs/parity/format-report';
+import { readAssetManifests, readImageBuilds } from '../constructs/parity/image-builds';
+import { PARITY_CONTEXT_KEY } from '../constructs/parity/parity-on-synth';
 import { parseOptions } from './args';
 import { existingAssembly, readApplications, synthesize } from './assembly';
 import { twinFiles } from './assembly-files';

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { renderLocalTwinFiles } from '../compose/compose-renderer';
-import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../compose/compatibility';
-import { ValidationError } from '../errors';
+import { renderLocalTwinFiles } from '../constructs/compose/compose-renderer';
+import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../constructs/compose/compatibility';
+import { ValidationError } from '../constructs/errors';
 import {
   AssemblyApplication,
   existingAssembly,

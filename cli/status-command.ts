@@ -8,7 +8,7 @@ import {
   Service,
   Task,
 } from '@aws-sdk/client-ecs';
-import { readCloudTwin } from '../parity/cloud-twin';
+import { readCloudTwin } from '../constructs/parity/cloud-twin';
 import { numberOption, parseOptions } from './args';
 import { existingAssembly, readApplications, synthesize } from './assembly';
 import { twinFiles } from './assembly-files';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
-import { renderLocalTwinFiles } from '../compose/compose-renderer';
+import { renderLocalTwinFiles } from '../constructs/compose/compose-renderer';
 import { parseOptions } from './args';
 import { existingAssembly, readApplications, synthesize } from './assembly';
 import { readStacks } from './assembly-files';

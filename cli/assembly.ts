@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LOCAL_TWIN_ONLY_CONTEXT, LOCAL_TWIN_ONLY_ENV } from '../compose/local-twin-only';
-import { modelFromJson } from '../model/model-file';
-import type { ApplicationSpec } from '../model/spec';
-import { byName } from '../model/order';
+import { LOCAL_TWIN_ONLY_CONTEXT, LOCAL_TWIN_ONLY_ENV } from '../constructs/compose/local-twin-only';
+import { modelFromJson } from '../constructs/model/model-file';
+import type { ApplicationSpec } from '../constructs/model/spec';
+import { byName } from '../constructs/model/order';
 import { CliError } from './cli-error';
 
 /** One application model found in a cloud assembly. */
