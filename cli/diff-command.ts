@@ -6,7 +6,7 @@ import { parseOptions } from './args';
 import { existingAssembly, readApplications, synthesize } from './assembly';
 import { readStacks } from './assembly-files';
 import { CliError } from './cli-error';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 import { diffTemplates } from './template-diff';
 
 const USAGE = `Usage: twinstack diff [options]

@@ -4,7 +4,7 @@ import { parseOptions } from './args';
 import { existingAssembly, readApplications, selectApplication, synthesize } from './assembly';
 import { CliError } from './cli-error';
 import { GraphFormat, renderGraph } from './graph';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack graph [options]
 

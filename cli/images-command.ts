@@ -12,7 +12,7 @@ import { parseOptions } from './args';
 import { AssemblyApplication, existingAssembly, readApplications, synthesize } from './assembly';
 import { awsError, clientConfig } from './aws';
 import { CliError } from './cli-error';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack images [options]
 

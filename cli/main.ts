@@ -12,14 +12,7 @@ import {
   synthesize,
 } from './assembly';
 import { CliError } from './cli-error';
-
-/** Where the command-line tool reads and writes. */
-export interface CliIo {
-  readonly cwd: string;
-  readonly env: NodeJS.ProcessEnv;
-  readonly out: { write(text: string): unknown };
-  readonly err: { write(text: string): unknown };
-}
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack <command> [options]
 

@@ -8,7 +8,7 @@ import { parseOptions } from './args';
 import { existingAssembly, readApplications, synthesize } from './assembly';
 import { twinFiles } from './assembly-files';
 import { CliError } from './cli-error';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack parity [options]
 

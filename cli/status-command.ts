@@ -14,7 +14,7 @@ import { existingAssembly, readApplications, synthesize } from './assembly';
 import { twinFiles } from './assembly-files';
 import { awsError, clientConfig, stackResources } from './aws';
 import { CliError } from './cli-error';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack status [options]
 
