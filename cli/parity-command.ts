@@ -4,8 +4,8 @@ import { checkParity } from '../constructs/parity/check-parity';
 import { formatParityReport } from '../constructs/parity/format-report';
 import { readAssetManifests, readImageBuilds } from '../constructs/parity/image-builds';
 import { PARITY_CONTEXT_KEY } from '../constructs/parity/parity-on-synth';
-import { parseOptions } from './args';
-import { existingAssembly, readApplications, synthesize } from './assembly';
+import { ASSEMBLY_OPTIONS, ASSEMBLY_USAGE, commandOptions, SELECTION_OPTIONS } from './args';
+import { AssemblyApplication, matchingApplications, readApplications, withAssembly } from './assembly';
 import { twinFiles } from './assembly-files';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
@@ -19,66 +19,59 @@ Exit code: 0 when the twins agree, 1 on a parity error.
 Options:
   -a, --application NAME   check only this application
   -s, --stack ID           check only the applications of this stack (artifact id)
-      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
-      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+${ASSEMBLY_USAGE}
       --differences        show only the fields where the twins differ
   -h, --help               show this help
 `;
 
 /** `twinstack parity`: the parity report of every selected application. */
 export function parityCommand(argv: string[], io: CliIo): number {
-  const values = parseOptions(
+  const values = commandOptions(
     argv,
-    {
-      application: { type: 'string', short: 'a' },
-      stack: { type: 'string', short: 's' },
-      app: { type: 'string' },
-      assembly: { type: 'string' },
-      differences: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    { ...SELECTION_OPTIONS, ...ASSEMBLY_OPTIONS, differences: { type: 'boolean' } },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+  if (!values) return 0;
   // Synthesis would stop at the first parity error; turn the check off there and report here instead.
-  const assembly = values.assembly
-    ? existingAssembly(io.cwd, values.assembly)
-    : synthesize(io.cwd, io.env, values.app, { [PARITY_CONTEXT_KEY]: false });
-  try {
-    const all = readApplications(assembly);
-    const apps = all.filter(
-      (a) =>
-        (values.application === undefined || a.spec.name === values.application) &&
-        (values.stack === undefined || a.stack === values.stack),
+  const synthesis = { context: { [PARITY_CONTEXT_KEY]: false } };
+  return withAssembly(
+    io,
+    values,
+    (assembly) => writeReports(readApplications(assembly), values, io),
+    synthesis,
+  );
+}
+
+/** Writes the parity report of each application selected; the exit code. */
+function writeReports(
+  all: AssemblyApplication[],
+  values: { application?: string; stack?: string; differences?: boolean },
+  io: CliIo,
+): number {
+  const apps = matchingApplications(all, values.application, values.stack);
+  if (apps.length === 0) {
+    throw new CliError(
+      all.length === 0
+        ? 'the app defines no twinstack Application'
+        : `no application matches; the app defines ${all.map((a) => `${a.spec.name} (stack ${a.stack})`).join(', ')}`,
     );
-    if (apps.length === 0) {
-      throw new CliError(
-        all.length === 0
-          ? 'the app defines no twinstack Application'
-          : `no application matches; the app defines ${all.map((a) => `${a.spec.name} (stack ${a.stack})`).join(', ')}`,
-      );
-    }
-    let errors = 0;
-    for (const [i, app] of apps.entries()) {
-      const files = twinFiles(app);
-      const report = checkParity(
-        JSON.parse(fs.readFileSync(files.template, 'utf8')),
-        parse(fs.readFileSync(files.compose, 'utf8')),
-        app.spec,
-        {
-          imageBuilds: readImageBuilds(readAssetManifests(files.directory), files.directory),
-          composeDirectory: files.directory,
-        },
-      );
-      errors += report.errors.length;
-      io.out.write(`${i > 0 ? '\n' : ''}stack ${app.stack}: `);
-      io.out.write(formatParityReport(report, { showSame: !values.differences }));
-    }
-    return errors > 0 ? 1 : 0;
-  } finally {
-    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
   }
+  let errors = 0;
+  for (const [i, app] of apps.entries()) {
+    const files = twinFiles(app);
+    const report = checkParity(
+      JSON.parse(fs.readFileSync(files.template, 'utf8')),
+      parse(fs.readFileSync(files.compose, 'utf8')),
+      app.spec,
+      {
+        imageBuilds: readImageBuilds(readAssetManifests(files.directory), files.directory),
+        composeDirectory: files.directory,
+      },
+    );
+    errors += report.errors.length;
+    io.out.write(`${i > 0 ? '\n' : ''}stack ${app.stack}: `);
+    io.out.write(formatParityReport(report, { showSame: !values.differences }));
+  }
+  return errors > 0 ? 1 : 0;
 }
