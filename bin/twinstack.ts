@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../constructs/cli/main';
+import { main } from '../cli/main';
 
 main(process.argv.slice(2), {
   cwd: process.cwd(),

@@ -6,7 +6,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { parse } from 'yaml';
 import { Application, renderLocalTwinFiles } from '../../constructs';
-import { main } from '../../constructs/cli/main';
+import { main } from '../../cli/main';
 import { addExamples } from '../../lib/examples';
 import { freePort } from '../proxy/nginx-harness';
 import { testApp } from '../support/test-app';

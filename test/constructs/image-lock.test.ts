@@ -8,7 +8,7 @@ import { DescribeImagesCommand, DescribeRegistryCommand, ECRClient } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'yaml';
 import { Application, Image, ImageLockFile, Service, ValidationError } from '../../constructs';
-import { main } from '../../constructs/cli/main';
+import { main } from '../../cli/main';
 import { recordingIo } from '../support/cli-io';
 import { CDK_CONTEXT, testApp } from '../support/test-app';
 

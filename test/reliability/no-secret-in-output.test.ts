@@ -5,7 +5,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { parse } from 'yaml';
 import { Application, Image, Secret, Service, WarningIds } from '../../constructs';
-import { main } from '../../constructs/cli/main';
+import { main } from '../../cli/main';
 import { addExamples } from '../../lib/examples';
 import { CDK_CONTEXT } from '../support/test-app';
 

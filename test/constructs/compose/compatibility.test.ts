@@ -13,7 +13,7 @@ import {
   Service,
   Volume,
 } from '../../../constructs';
-import { main } from '../../../constructs/cli/main';
+import { main } from '../../../cli/main';
 import { forDockerCompose129 } from '../../../constructs/compose/compatibility';
 import { renderLocalTwin, renderLocalTwinFiles } from '../../../constructs/compose/compose-renderer';
 import type { ApplicationSpec } from '../../../constructs/model/spec';

@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import { Application, Dependency, Image, Service, ValidationError } from '../../../constructs';
-import { readApplications, synthesize } from '../../../constructs/cli/assembly';
-import { main } from '../../../constructs/cli/main';
+import { readApplications, synthesize } from '../../../cli/assembly';
+import { main } from '../../../cli/main';
 import {
   LOCAL_TWIN_ONLY_CONTEXT,
   LOCAL_TWIN_ONLY_ENV,

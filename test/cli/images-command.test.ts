@@ -11,10 +11,10 @@ import {
   ImageNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Application, Image, Service } from '../../../constructs';
-import { main } from '../../../constructs/cli/main';
-import { recordingIo } from '../../support/cli-io';
-import { testApp } from '../../support/test-app';
+import { Application, Image, Service } from '../../constructs';
+import { main } from '../../cli/main';
+import { recordingIo } from '../support/cli-io';
+import { testApp } from '../support/test-app';
 
 // An app with an ECR image by tag, one from an ECR registry reference by digest, a built image (a container
 // asset) and a Docker Hub image (not ECR: not checked).

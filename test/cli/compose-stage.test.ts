@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { synthesize } from '../../../constructs/cli/assembly';
-import { main } from '../../../constructs/cli/main';
-import type { ApplicationSpec } from '../../../constructs/model/spec';
-import { PROJECT_ROOT } from '../../support/test-app';
+import { synthesize } from '../../cli/assembly';
+import { main } from '../../cli/main';
+import type { ApplicationSpec } from '../../constructs/model/spec';
+import { PROJECT_ROOT } from '../support/test-app';
 
 const APP = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
 

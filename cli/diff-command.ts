@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createTwoFilesPatch } from 'diff';
-import { renderLocalTwinFiles } from '../compose/compose-renderer';
-import { parseOptions } from './args';
-import { existingAssembly, readApplications, synthesize } from './assembly';
+import { renderLocalTwinFiles } from '../constructs/compose/compose-renderer';
+import { ASSEMBLY_OPTIONS, ASSEMBLY_USAGE, commandOptions } from './args';
+import { readApplications, withAssembly } from './assembly';
 import { readStacks } from './assembly-files';
 import { CliError } from './cli-error';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 import { diffTemplates } from './template-diff';
 
 const USAGE = `Usage: twinstack diff [options]
@@ -22,8 +22,7 @@ Options:
       --baseline DIR       the committed baseline (default: twinstack-baseline)
       --update             write the synthesized files to the baseline instead of comparing
   -s, --stack ID           only this stack (artifact id)
-      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
-      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+${ASSEMBLY_USAGE}
   -h, --help               show this help
 `;
 
@@ -31,27 +30,20 @@ const BASELINE_FILE = /\.(template\.json|compose\.yaml)$/;
 
 /** `twinstack diff`: the CI synth-and-diff against a committed baseline. */
 export function diffCommand(argv: string[], io: CliIo): number {
-  const values = parseOptions(
+  const values = commandOptions(
     argv,
     {
       baseline: { type: 'string' },
       update: { type: 'boolean' },
       stack: { type: 'string', short: 's' },
-      app: { type: 'string' },
-      assembly: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...ASSEMBLY_OPTIONS,
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+  if (!values) return 0;
   const baseline = path.resolve(io.cwd, values.baseline ?? 'twinstack-baseline');
-  const assembly = values.assembly
-    ? existingAssembly(io.cwd, values.assembly)
-    : synthesize(io.cwd, io.env, values.app);
-  try {
+  return withAssembly(io, values, (assembly) => {
     const current = synthesizedFiles(assembly, baseline, values.stack);
     if (values.stack !== undefined && current.size === 0) {
       throw new CliError(
@@ -123,9 +115,7 @@ export function diffCommand(argv: string[], io: CliIo): number {
         : `${changes} file${changes === 1 ? '' : 's'} changed against the baseline; if intended, run: twinstack diff --update\n`,
     );
     return changes === 0 ? 0 : 1;
-  } finally {
-    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
-  }
+  });
 }
 
 /**

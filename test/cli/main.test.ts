@@ -3,12 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { parse } from 'yaml';
-import { Application, Image, Service } from '../../../constructs';
-import { main } from '../../../constructs/cli/main';
-import { synthesize } from '../../../constructs/cli/assembly';
-import type { ApplicationSpec, WorkloadSpec } from '../../../constructs/model/spec';
-import { recordingIo } from '../../support/cli-io';
-import { PROJECT_ROOT, testApp } from '../../support/test-app';
+import { Application, Image, Service } from '../../constructs';
+import { main } from '../../cli/main';
+import { synthesize } from '../../cli/assembly';
+import type { ApplicationSpec, WorkloadSpec } from '../../constructs/model/spec';
+import { recordingIo } from '../support/cli-io';
+import { PROJECT_ROOT, testApp } from '../support/test-app';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-cli-'));

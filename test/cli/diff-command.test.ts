@@ -3,11 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { Application, Image, Service, Volume } from '../../../constructs';
-import { main } from '../../../constructs/cli/main';
-import { normalizeAssetHashes } from '../../../constructs/cli/template-diff';
-import { recordingIo } from '../../support/cli-io';
-import { testApp } from '../../support/test-app';
+import { Application, Image, Service, Volume } from '../../constructs';
+import { main } from '../../cli/main';
+import { normalizeAssetHashes } from '../../cli/template-diff';
+import { recordingIo } from '../support/cli-io';
+import { testApp } from '../support/test-app';
 
 // One synthesized app with a built image (an asset), a volume (EFS) and a registry image.
 const buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-diff-build-'));

@@ -2,11 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LOCAL_TWIN_ONLY_CONTEXT, LOCAL_TWIN_ONLY_ENV } from '../synthesis/local-twin-only';
-import { modelFromJson } from '../model/model-file';
-import type { ApplicationSpec } from '../model/spec';
-import { byName } from '../model/order';
+import { LOCAL_TWIN_ONLY_CONTEXT, LOCAL_TWIN_ONLY_ENV } from '../constructs/synthesis/local-twin-only';
+import { modelFromJson } from '../constructs/model/model-file';
+import type { ApplicationSpec } from '../constructs/model/spec';
+import { byName } from '../constructs/model/order';
 import { CliError } from './cli-error';
+import type { CliIo } from './io';
 
 /** One application model found in a cloud assembly. */
 export interface AssemblyApplication {
@@ -102,6 +103,42 @@ export function existingAssembly(cwd: string, dir: string): string {
   return full;
 }
 
+/** Where a command gets its cloud assembly: the values of its `--app` and `--assembly` options. */
+export interface AssemblySource {
+  /** Command that runs the CDK app; the `app` entry of `cdk.json` when absent. */
+  readonly app?: string;
+  /** An existing cloud assembly to read instead of synthesizing. */
+  readonly assembly?: string;
+}
+
+/** How `withAssembly` synthesizes, when it does (see `synthesize`). */
+export interface SynthesisOptions {
+  /** Context for the app, over `cdk.json`'s. */
+  readonly context?: Record<string, unknown>;
+  /** Write only the model files: no templates, no parity check. */
+  readonly localTwinOnly?: boolean;
+}
+
+/**
+ * Runs `read` on a command's cloud assembly: the existing one given with `--assembly`, or the app
+ * synthesized into a temporary assembly, removed once `read` returns or throws.
+ */
+export function withAssembly<T>(
+  io: CliIo,
+  source: AssemblySource,
+  read: (assembly: string) => T,
+  synthesis: SynthesisOptions = {},
+): T {
+  const assembly = source.assembly
+    ? existingAssembly(io.cwd, source.assembly)
+    : synthesize(io.cwd, io.env, source.app, synthesis.context, synthesis);
+  try {
+    return read(assembly);
+  } finally {
+    if (!source.assembly) fs.rmSync(assembly, { recursive: true, force: true });
+  }
+}
+
 /** Every application model in the assembly at `dir`, including nested stage assemblies. */
 export function readApplications(dir: string): AssemblyApplication[] {
   if (!fs.existsSync(dir)) throw new CliError(`cloud assembly ${dir} does not exist`);
@@ -129,9 +166,7 @@ export function selectApplication(
 ): AssemblyApplication {
   const label = (a: AssemblyApplication) => `${a.spec.name} (stack ${a.stack})`;
   if (apps.length === 0) throw new CliError('the app defines no twinstack Application');
-  const matches = apps.filter(
-    (a) => (name === undefined || a.spec.name === name) && (stack === undefined || a.stack === stack),
-  );
+  const matches = matchingApplications(apps, name, stack);
   if (matches.length === 1) return matches[0];
   const wanted = [
     name !== undefined ? `named '${name}'` : '',
@@ -144,5 +179,16 @@ export function selectApplication(
   }
   throw new CliError(
     `the app defines several applications${wanted ? ` ${wanted}` : ''} (${matches.map(label).join(', ')}); choose one with --application or --stack`,
+  );
+}
+
+/** The applications named `name` in stack `stack`; either may be omitted. */
+export function matchingApplications(
+  apps: readonly AssemblyApplication[],
+  name?: string,
+  stack?: string,
+): AssemblyApplication[] {
+  return apps.filter(
+    (a) => (name === undefined || a.spec.name === name) && (stack === undefined || a.stack === stack),
   );
 }

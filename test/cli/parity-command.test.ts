@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { Application, Dependency, HealthCheck, Image, Job, Service } from '../../../constructs';
-import { main } from '../../../constructs/cli/main';
-import { recordingIo } from '../../support/cli-io';
-import { testApp } from '../../support/test-app';
+import { Application, Dependency, HealthCheck, Image, Job, Service } from '../../constructs';
+import { main } from '../../cli/main';
+import { recordingIo } from '../support/cli-io';
+import { testApp } from '../support/test-app';
 
 function assembly(): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-parity-cli-'));

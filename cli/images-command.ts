@@ -1,13 +1,25 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DescribeImagesCommand, DescribeRegistryCommand, ECRClient, ImageDetail } from '@aws-sdk/client-ecr';
-import { DEFAULT_LOCK_FILE, ecrRegistryHost, ImageLockFile, imageLockKey } from '../model/image-lock';
-import { compareStrings } from '../model/order';
-import { parseOptions } from './args';
-import { AssemblyApplication, existingAssembly, readApplications, synthesize } from './assembly';
+import {
+  DEFAULT_LOCK_FILE,
+  ecrRegistryHost,
+  ImageLockFile,
+  imageLockKey,
+} from '../constructs/model/image-lock';
+import { compareStrings } from '../constructs/model/order';
+import {
+  ASSEMBLY_OPTIONS,
+  ASSEMBLY_USAGE,
+  AWS_OPTIONS,
+  AWS_USAGE,
+  commandOptions,
+  SELECTION_OPTIONS,
+} from './args';
+import { AssemblyApplication, matchingApplications, readApplications, withAssembly } from './assembly';
 import { awsError, clientConfig } from './aws';
 import { CliError } from './cli-error';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack images [options]
 
@@ -22,10 +34,8 @@ Options:
   -a, --application NAME   only this application
       --lock               write the digests of the tagged images to the lock file
       --lock-file FILE     the lock file (default: twinstack.lock.json)
-      --region REGION      AWS region (default: the SDK's chain, e.g. AWS_REGION)
-      --profile NAME       AWS profile (default: the SDK's chain, e.g. AWS_PROFILE)
-      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
-      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+${AWS_USAGE}
+${ASSEMBLY_USAGE}
   -h, --help               show this help
 `;
 
@@ -51,40 +61,24 @@ const ECR_HOST =
 
 /** `twinstack images`: existence, digests and scan findings of the application's ECR images. */
 export async function imagesCommand(argv: string[], io: CliIo): Promise<number> {
-  const values = parseOptions(
+  const values = commandOptions(
     argv,
     {
-      stack: { type: 'string', short: 's' },
-      application: { type: 'string', short: 'a' },
+      ...SELECTION_OPTIONS,
       lock: { type: 'boolean' },
       'lock-file': { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      app: { type: 'string' },
-      assembly: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...AWS_OPTIONS,
+      ...ASSEMBLY_OPTIONS,
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
-  const assembly = values.assembly
-    ? existingAssembly(io.cwd, values.assembly)
-    : synthesize(io.cwd, io.env, values.app);
-  let references: EcrImageReference[];
-  try {
-    const apps = readApplications(assembly).filter(
-      (a) =>
-        (values.application === undefined || a.spec.name === values.application) &&
-        (values.stack === undefined || a.stack === values.stack),
-    );
+  if (!values) return 0;
+  const references = withAssembly(io, values, (assembly) => {
+    const apps = matchingApplications(readApplications(assembly), values.application, values.stack);
     if (apps.length === 0) throw new CliError('no application matches; check --stack and --application');
-    references = ecrReferences(apps);
-  } finally {
-    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
-  }
+    return ecrReferences(apps);
+  });
   if (references.length === 0) {
     io.out.write('the application references no ECR image\n');
     return 0;

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../../constructs/cli/main';
-import { renderGraph } from '../../../constructs/cli/graph';
-import { GoalsStack } from '../../../lib/examples';
-import { recordingIo } from '../../support/cli-io';
-import { testApp } from '../../support/test-app';
+import { main } from '../../cli/main';
+import { renderGraph } from '../../cli/graph';
+import { GoalsStack } from '../../lib/examples';
+import { recordingIo } from '../support/cli-io';
+import { testApp } from '../support/test-app';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-graph-'));
 const app = testApp({ outdir });

@@ -1,5 +1,5 @@
-import type { ApplicationSpec, RouteSpec } from '../model/spec';
-import { compareStrings } from '../model/order';
+import type { ApplicationSpec, RouteSpec } from '../constructs/model/spec';
+import { compareStrings } from '../constructs/model/order';
 
 /** Formats `twinstack graph` writes. */
 export type GraphFormat = 'mermaid' | 'dot';

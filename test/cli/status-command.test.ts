@@ -16,11 +16,11 @@ import {
   Service as EcsService,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Application, HealthCheck, Image, Service } from '../../../constructs';
-import { Clock, statusCommand } from '../../../constructs/cli/status-command';
-import { readCloudTwin } from '../../../constructs/parity';
-import { recordingIo } from '../../support/cli-io';
-import { testApp } from '../../support/test-app';
+import { Application, HealthCheck, Image, Service } from '../../constructs';
+import { Clock, statusCommand } from '../../cli/status-command';
+import { readCloudTwin } from '../../constructs/parity';
+import { recordingIo } from '../support/cli-io';
+import { testApp } from '../support/test-app';
 
 const assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-status-'));
 const app = testApp({ outdir: assembly });

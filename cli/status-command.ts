@@ -8,13 +8,21 @@ import {
   Service,
   Task,
 } from '@aws-sdk/client-ecs';
-import { readCloudTwin } from '../parity/cloud-twin';
-import { numberOption, parseOptions } from './args';
-import { existingAssembly, readApplications, synthesize } from './assembly';
+import { readCloudTwin } from '../constructs/parity/cloud-twin';
+import {
+  ASSEMBLY_OPTIONS,
+  ASSEMBLY_USAGE,
+  AWS_OPTIONS,
+  AWS_USAGE,
+  commandOptions,
+  numberOption,
+  SELECTION_OPTIONS,
+} from './args';
+import { matchingApplications, readApplications, withAssembly } from './assembly';
 import { twinFiles } from './assembly-files';
 import { awsError, clientConfig, stackResources } from './aws';
 import { CliError } from './cli-error';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack status [options]
 
@@ -29,10 +37,8 @@ Options:
       --wait               poll until every service is stable, a rollout fails, or the timeout
       --timeout SECONDS    how long --wait waits (default: 600)
       --interval SECONDS   time between two polls of --wait (default: 15)
-      --region REGION      AWS region (default: the SDK's chain, e.g. AWS_REGION)
-      --profile NAME       AWS profile (default: the SDK's chain, e.g. AWS_PROFILE)
-      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
-      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+${AWS_USAGE}
+${ASSEMBLY_USAGE}
   -h, --help               show this help
 `;
 
@@ -66,42 +72,24 @@ export interface ServiceStatus {
 
 /** `twinstack status`: the deployed services of an application, optionally until they are stable. */
 export async function statusCommand(argv: string[], io: CliIo, clock: Clock = REAL_CLOCK): Promise<number> {
-  const values = parseOptions(
+  const values = commandOptions(
     argv,
     {
-      stack: { type: 'string', short: 's' },
-      application: { type: 'string', short: 'a' },
+      ...SELECTION_OPTIONS,
       wait: { type: 'boolean' },
       timeout: { type: 'string' },
       interval: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      app: { type: 'string' },
-      assembly: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...AWS_OPTIONS,
+      ...ASSEMBLY_OPTIONS,
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+  if (!values) return 0;
   const timeout = numberOption(values.timeout, 'timeout', 600, USAGE);
   const interval = numberOption(values.interval, 'interval', 15, USAGE);
-  const assembly = values.assembly
-    ? existingAssembly(io.cwd, values.assembly)
-    : synthesize(io.cwd, io.env, values.app);
-  let target: {
-    stackName: string;
-    application: string;
-    services: { logicalId: string; name: string; cluster: string }[];
-  };
-  try {
-    const apps = readApplications(assembly).filter(
-      (a) =>
-        (values.application === undefined || a.spec.name === values.application) &&
-        (values.stack === undefined || a.stack === values.stack),
-    );
+  const target = withAssembly(io, values, (assembly) => {
+    const apps = matchingApplications(readApplications(assembly), values.application, values.stack);
     if (apps.length !== 1) {
       throw new CliError(
         apps.length === 0
@@ -111,7 +99,7 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     }
     const files = twinFiles(apps[0]);
     const template = JSON.parse(fs.readFileSync(files.template, 'utf8'));
-    target = {
+    return {
       stackName: files.stackName,
       application: apps[0].spec.name,
       services: readCloudTwin(template, apps[0].spec.name).services.map((s) => ({
@@ -120,9 +108,7 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
         cluster: template.Resources[s.logicalId].Properties?.Cluster?.Ref,
       })),
     };
-  } finally {
-    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
-  }
+  });
 
   const config = clientConfig({ region: values.region, profile: values.profile });
   const physical = await stackResources(new CloudFormationClient(config), target.stackName);

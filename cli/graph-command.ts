@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseOptions } from './args';
-import { existingAssembly, readApplications, selectApplication, synthesize } from './assembly';
+import { ASSEMBLY_OPTIONS, ASSEMBLY_USAGE, commandOptions, SELECTION_OPTIONS } from './args';
+import { readApplications, selectApplication, withAssembly } from './assembly';
 import { CliError } from './cli-error';
 import { GraphFormat, renderGraph } from './graph';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 const USAGE = `Usage: twinstack graph [options]
 
@@ -16,38 +16,29 @@ Options:
   -o, --output FILE        write to FILE instead of standard output
   -a, --application NAME   the application, when the app defines several
   -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
-      --app COMMAND        command that runs the CDK app (default: "app" in cdk.json)
-      --assembly DIR       read an existing cloud assembly (cdk.out) instead of synthesizing
+${ASSEMBLY_USAGE}
   -h, --help               show this help
 `;
 
 /** `twinstack graph`: a Mermaid or Graphviz diagram of one application. */
 export function graphCommand(argv: string[], io: CliIo): number {
-  const values = parseOptions(
+  const values = commandOptions(
     argv,
     {
       format: { type: 'string' },
       output: { type: 'string', short: 'o' },
-      application: { type: 'string', short: 'a' },
-      stack: { type: 'string', short: 's' },
-      app: { type: 'string' },
-      assembly: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...SELECTION_OPTIONS,
+      ...ASSEMBLY_OPTIONS,
     },
     USAGE,
+    io,
   );
-  if (values.help) {
-    io.out.write(USAGE);
-    return 0;
-  }
+  if (!values) return 0;
   const format = values.format ?? 'mermaid';
   if (format !== 'mermaid' && format !== 'dot') {
     throw new CliError(`--format ${format} is not supported; use mermaid or dot\n\n${USAGE}`, 2);
   }
-  const assembly = values.assembly
-    ? existingAssembly(io.cwd, values.assembly)
-    : synthesize(io.cwd, io.env, values.app);
-  try {
+  return withAssembly(io, values, (assembly) => {
     const app = selectApplication(readApplications(assembly), values.application, values.stack);
     const text = renderGraph(app.spec, format as GraphFormat);
     if (values.output) {
@@ -59,7 +50,5 @@ export function graphCommand(argv: string[], io: CliIo): number {
       );
     } else io.out.write(text);
     return 0;
-  } finally {
-    if (!values.assembly) fs.rmSync(assembly, { recursive: true, force: true });
-  }
+  });
 }
