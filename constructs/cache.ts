@@ -5,7 +5,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct, IConstruct } from 'constructs';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
 import { invalid } from './errors';
-import { HealthCheck } from './model/health-check';
+import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';

@@ -17,7 +17,7 @@ import { invalid, ValidationError } from './errors';
 import { waitsForScheduledJob } from './model/rules/dependencies';
 import type { SecretReference } from './secret';
 import type { DataService } from './data-service';
-import { JobRun } from './model/job-run';
+import { JobRun } from './values/job-run';
 import type { ConnectionValue, JobRunSpec } from './model/spec';
 import { Service } from './service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { Application } from './application';
-import { isImageReference } from './model/image';
+import { isImageReference } from './values/image';
 import { enableAccessLogs } from './aws/access-logs';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';

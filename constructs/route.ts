@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { invalid } from './errors';
-import { wholeSeconds } from './model/durations';
+import { wholeSeconds } from './values/durations';
 import { checkInteger, checkName } from './model/names';
 import { conditionsSpec, isCatchAll, RouteConditions } from './model/route-conditions';
 import type { HealthCheckSpec, RouteConditionsSpec, RouteSpec, TargetHealthCheckSpec } from './model/spec';

@@ -13,7 +13,7 @@ import { ServiceTasks, TaskHost } from './aws/task-host';
 import type { Dependency } from './dependency';
 import { invalid, ValidationError } from './errors';
 import { waitsForScheduledJob } from './model/rules/dependencies';
-import { HealthCheck } from './model/health-check';
+import { HealthCheck } from './values/health-check';
 import { checkInteger } from './model/names';
 import type {
   AutoScalingSpec,
@@ -23,7 +23,7 @@ import type {
   PortProtocol,
   PortSpec,
 } from './model/spec';
-import { wholeSeconds } from './model/durations';
+import { wholeSeconds } from './values/durations';
 import type { Route } from './route';
 import { WarningIds } from './model/validate';
 import type { SecretReference } from './secret';

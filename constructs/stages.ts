@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { compareStrings } from './model/order';
 import { checkProfileName } from './model/profiles';
-import { checkSettings, resolveSettings, SettingValue } from './model/settings';
+import { checkSettings, resolveSettings, SettingValue } from './values/settings';
 
 /** Settings every stage has: name to string, number or boolean. */
 export type StageSettings = Record<string, SettingValue>;

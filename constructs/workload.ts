@@ -6,7 +6,7 @@ import { describeValue, invalid, ValidationError } from './errors';
 import { cloudTwinName, requiresOptionalPart } from './model/rules/dependencies';
 import { mountPathTaken } from './model/rules/workloads';
 import { checkFargateSize } from './model/fargate';
-import { Image } from './model/image';
+import { Image } from './values/image';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
 import type {
   ConfigFileSpec,

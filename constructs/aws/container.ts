@@ -1,7 +1,7 @@
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { EcrImage, Image } from '../model/image';
+import { EcrImage, Image } from '../values/image';
 import type { CpuArchitectureName, ImageSpec, WorkloadSpec } from '../model/spec';
 import type { SecretReference } from '../secret';
 

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { invalid } from '../errors';
 import { wholeSeconds } from './durations';
 import { JobSchedule } from './job-schedule';
-import type { JobRunSpec } from './spec';
+import type { JobRunSpec } from '../model/spec';
 
 /** Options of a job that runs once per deployment. */
 export interface DeploymentRunOptions {

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { ValidationError } from '../../../constructs/errors';
-import { HealthCheck, MAX_START_PERIOD_SECONDS } from '../../../constructs/model/health-check';
+import { HealthCheck, MAX_START_PERIOD_SECONDS } from '../../../constructs/values/health-check';
 import type { HealthCheckSpec } from '../../../constructs/model/spec';
 
 const PATH = 'Stack/Shop/Api';

@@ -4,8 +4,8 @@ import { Token } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { invalid } from '../errors';
-import type { ImageSpec } from './spec';
-import { byKey } from './order';
+import type { ImageSpec } from '../model/spec';
+import { byKey } from '../model/order';
 
 /** Options of an image built from a directory. */
 export interface DirectoryImageOptions {

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { invalid } from '../errors';
 import { wholeSeconds } from './durations';
-import { checkInteger } from './names';
-import type { HealthCheckSpec, ProbeSpec } from './spec';
+import { checkInteger } from '../model/names';
+import type { HealthCheckSpec, ProbeSpec } from '../model/spec';
 
 /** Longest start period ECS allows; a longer one could never be honoured during a rollout. */
 export const MAX_START_PERIOD_SECONDS = 300;

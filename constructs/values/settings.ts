@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { describeValue, invalid, ValidationError, ValidationProblem } from '../errors';
-import { compareStrings } from './order';
+import { compareStrings } from '../model/order';
 
 /** A value of a stage setting. */
 export type SettingValue = string | number | boolean;
