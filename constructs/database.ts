@@ -8,6 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { Job } from './job';
 import { HealthCheck } from './model/health-check';
@@ -42,32 +43,32 @@ export class DatabaseEngine {
   ) {}
 
   /**
-   * The major version, after checking the version is one RDS offers.
+   * The release this version resolves to on an RDS instance or on Aurora, after checking it is one RDS
+   * offers.
    * @internal
    */
-  public _major(at: string): string {
-    const version = this.version;
-    if (typeof version !== 'string' || version.trim() === '') {
-      throw invalid(
-        at,
-        'engine.version',
-        version,
-        `is required; use one of ${SUPPORTED[this.kind].join(', ')}`,
-      );
-    }
-    const parts = version.split('.');
-    const major = this.kind === 'postgres' ? parts[0] : parts.slice(0, 2).join('.');
-    const pattern = this.kind === 'postgres' ? /^\d+(\.\d+)?$/ : /^\d+\.\d+(\.\d+)?$/;
-    if (!pattern.test(version) || !SUPPORTED[this.kind].includes(major)) {
-      throw invalid(
-        at,
-        'engine.version',
-        version,
-        `is not a ${this.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} version RDS offers; use ${SUPPORTED[this.kind].join(', ')} (or a minor of one)`,
-      );
-    }
-    return major;
+  public _resolve(at: string, aurora: boolean): DatabaseRelease {
+    const kind = this.kind;
+    return checkEngineVersion(at, this.version, {
+      supported: SUPPORTED[kind],
+      resolve: (version) => {
+        const parts = version.split('.');
+        const major = kind === 'postgres' ? parts[0] : parts.slice(0, 2).join('.');
+        const pattern = kind === 'postgres' ? /^\d+(\.\d+)?$/ : /^\d+\.\d+(\.\d+)?$/;
+        if (!pattern.test(version) || !SUPPORTED[kind].includes(major)) return undefined;
+        const cloud = aurora && kind === 'mysql' ? `${major}.mysql_aurora.3` : version;
+        return { major, cloud, image: `${kind}:${major}` };
+      },
+      rejection: () =>
+        `is not a ${kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} version RDS offers; use ${SUPPORTED[kind].join(', ')} (or a minor of one)`,
+    });
   }
+}
+
+/** The release a database engine version resolves to. */
+interface DatabaseRelease extends EngineRelease {
+  /** The major version: `16` for PostgreSQL, `8.0` for MySQL. */
+  readonly major: string;
 }
 
 /** Properties of a Database. */
@@ -191,7 +192,9 @@ export class Database extends DataService {
     }
     const engine = props.engine;
     this.kind = engine.kind;
-    const major = engine._major(at);
+    const aurora = props.aurora ?? false;
+    const release = engine._resolve(at, aurora);
+    const major = release.major;
     const databaseName = props.databaseName ?? this.name.replace(/-/g, '_');
     if (!IDENTIFIER.test(databaseName))
       throw invalid(
@@ -236,7 +239,7 @@ export class Database extends DataService {
           "is larger than 16 KiB; it travels in the init job's environment",
         );
     }
-    const localImage = props.localImage ?? `${engine.kind}:${major}`;
+    const localImage = props.localImage ?? release.image;
     if (props.localImage !== undefined) {
       Image.fromRegistry(props.localImage)._toSpec(at);
       const tag = props.localImage.split('/').pop()!.split('@')[0].split(':')[1] ?? '';
@@ -254,7 +257,6 @@ export class Database extends DataService {
       }
     }
     const port = DEFAULT_PORTS[engine.kind];
-    const aurora = props.aurora ?? false;
 
     // Cloud twin.
     const vpc = this.application.vpc;
@@ -280,10 +282,10 @@ export class Database extends DataService {
       const clusterEngine =
         engine.kind === 'postgres'
           ? rds.DatabaseClusterEngine.auroraPostgres({
-              version: rds.AuroraPostgresEngineVersion.of(engine.version, major),
+              version: rds.AuroraPostgresEngineVersion.of(release.cloud, major),
             })
           : rds.DatabaseClusterEngine.auroraMysql({
-              version: rds.AuroraMysqlEngineVersion.of(`${major}.mysql_aurora.3`, major),
+              version: rds.AuroraMysqlEngineVersion.of(release.cloud, major),
             });
       this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
         engine: clusterEngine,
@@ -313,9 +315,9 @@ export class Database extends DataService {
         engine:
           engine.kind === 'postgres'
             ? rds.DatabaseInstanceEngine.postgres({
-                version: rds.PostgresEngineVersion.of(engine.version, major),
+                version: rds.PostgresEngineVersion.of(release.cloud, major),
               })
-            : rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(engine.version, major) }),
+            : rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(release.cloud, major) }),
         vpc,
         vpcSubnets: { subnetType: subnets },
         securityGroups: [this.securityGroup],
@@ -421,7 +423,7 @@ export class Database extends DataService {
         );
       }
       this.initJob = new Job(this.application, `${this.name}-init`, {
-        image: Image.fromRegistry(`${engine.kind}:${major}`),
+        image: Image.fromRegistry(release.image),
         command: ['sh', '-c', initCommand(engine.kind)],
         environment: {
           TWINSTACK_CREATE_DATABASES: createDatabasesSql(engine.kind, extraDatabases),
