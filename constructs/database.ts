@@ -8,7 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
-import { EngineRelease, checkEngineVersion } from './engine-version';
+import { DatabaseEngine } from './database-engine';
 import { invalid } from './errors';
 import { Job } from './job';
 import { HealthCheck } from './model/health-check';
@@ -17,59 +17,7 @@ import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 
-/** Engine majors RDS offers, per engine (checked against the RDS engine versions in service). */
-const SUPPORTED: Record<'postgres' | 'mysql', readonly string[]> = {
-  postgres: ['13', '14', '15', '16', '17'],
-  mysql: ['8.0', '8.4'],
-};
-
-/** Database engine and version, the same major version in both twins. */
-export class DatabaseEngine {
-  /** PostgreSQL; `version` is a major (`16`) or major.minor (`16.4`). */
-  public static postgres(version: string): DatabaseEngine {
-    return new DatabaseEngine('postgres', version);
-  }
-
-  /** MySQL; `version` is a major (`8.0`) or full version (`8.0.39`). */
-  public static mysql(version: string): DatabaseEngine {
-    return new DatabaseEngine('mysql', version);
-  }
-
-  private constructor(
-    /** Engine name. */
-    public readonly kind: 'postgres' | 'mysql',
-    /** Version as given. */
-    public readonly version: string,
-  ) {}
-
-  /**
-   * The release this version resolves to on an RDS instance or on Aurora, after checking it is one RDS
-   * offers.
-   * @internal
-   */
-  public _resolve(at: string, aurora: boolean): DatabaseRelease {
-    const kind = this.kind;
-    return checkEngineVersion(at, this.version, {
-      supported: SUPPORTED[kind],
-      resolve: (version) => {
-        const parts = version.split('.');
-        const major = kind === 'postgres' ? parts[0] : parts.slice(0, 2).join('.');
-        const pattern = kind === 'postgres' ? /^\d+(\.\d+)?$/ : /^\d+\.\d+(\.\d+)?$/;
-        if (!pattern.test(version) || !SUPPORTED[kind].includes(major)) return undefined;
-        const cloud = aurora && kind === 'mysql' ? `${major}.mysql_aurora.3` : version;
-        return { major, cloud, image: `${kind}:${major}` };
-      },
-      rejection: () =>
-        `is not a ${kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} version RDS offers; use ${SUPPORTED[kind].join(', ')} (or a minor of one)`,
-    });
-  }
-}
-
-/** The release a database engine version resolves to. */
-interface DatabaseRelease extends EngineRelease {
-  /** The major version: `16` for PostgreSQL, `8.0` for MySQL. */
-  readonly major: string;
-}
+export { DatabaseEngine } from './database-engine';
 
 /** Properties of a Database. */
 export interface DatabaseProps extends DataServiceProps {
