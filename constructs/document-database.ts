@@ -214,8 +214,12 @@ export class DocumentDatabase extends DataService {
       `DocumentDB cluster '${this.name}'`,
       { localVariable: `${upperSnake(this.name)}_PASSWORD` },
     );
+    // The generated master credentials outlive the stack like the final snapshot does, so a cluster
+    // restored from it can still be opened.
+    const generated = this.cluster.node.findChild('Secret') as secretsmanager.Secret;
+    generated.applyRemovalPolicy(RemovalPolicy.RETAIN);
     acknowledgeSecretFindings(
-      this.cluster.node.findChild('Secret'),
+      generated,
       'Rotating the master password also needs every connected task restarted to read it; add rotation with cluster.addRotationSingleUser() where the application tolerates that.',
     );
     const password = this.credentials.field('password', {
