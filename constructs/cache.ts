@@ -4,14 +4,21 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct, IConstruct } from 'constructs';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 
-/** Engine majors ElastiCache offers. */
-const SUPPORTED = { redis: ['6.2', '7.0', '7.1'], valkey: ['7.2', '8.0', '8.1'] } as const;
+/**
+ * Versions ElastiCache offers, each with the upstream image the local twin runs: ElastiCache Redis OSS 7.1
+ * is its own release on the 7.x line, with no upstream 7.1 image; 7.2 is the closest compatible one.
+ */
+const RELEASES: Record<'redis' | 'valkey', Record<string, string>> = {
+  redis: { '6.2': 'redis:6.2', '7.0': 'redis:7.0', '7.1': 'redis:7.2' },
+  valkey: { '7.2': 'valkey/valkey:7.2', '8.0': 'valkey/valkey:8.0', '8.1': 'valkey/valkey:8.1' },
+};
 
 /** Cache engine and version, the same in both twins. */
 export class CacheEngine {
@@ -33,17 +40,18 @@ export class CacheEngine {
   ) {}
 
   /** @internal */
-  public _check(at: string): string {
-    const supported: readonly string[] = SUPPORTED[this.kind];
-    if (typeof this.version !== 'string' || !supported.includes(this.version)) {
-      throw invalid(
-        at,
-        'engine.version',
-        this.version,
-        `is not a ${this.kind} version ElastiCache offers; use ${supported.join(', ')}`,
-      );
-    }
-    return this.version;
+  public _check(at: string): EngineRelease {
+    const releases = RELEASES[this.kind];
+    const supported = Object.keys(releases);
+    return checkEngineVersion(at, this.version, {
+      supported,
+      required: false,
+      resolve: (version) =>
+        Object.prototype.hasOwnProperty.call(releases, version)
+          ? { cloud: version, image: releases[version] }
+          : undefined,
+      rejection: () => `is not a ${this.kind} version ElastiCache offers; use ${supported.join(', ')}`,
+    });
   }
 }
 
@@ -70,12 +78,6 @@ export interface CacheProps extends DataServiceProps {
 }
 
 const PORT = 6379;
-
-/**
- * The upstream Redis image of each ElastiCache Redis OSS version: ElastiCache 7.1 is its own release on the
- * 7.x line, with no upstream 7.1 image; 7.2 is the closest compatible one.
- */
-const LOCAL_REDIS_TAG: Record<string, string> = { '6.2': '6.2', '7.0': '7.0', '7.1': '7.2' };
 
 /**
  * A Redis or Valkey cache. Cloud: an ElastiCache replication group in the application's isolated subnets,
@@ -110,7 +112,7 @@ export class Cache extends DataService {
       );
     }
     this.kind = props.engine.kind;
-    const version = props.engine._check(at);
+    const { cloud: version, image } = props.engine._check(at);
     const replicas = props.replicas === undefined ? 0 : checkInteger(at, 'replicas', props.replicas, 0, 5);
     const nodeType = props.nodeType ?? 'cache.t4g.micro';
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType))
@@ -176,7 +178,6 @@ export class Cache extends DataService {
     }
 
     const password = this.credentials.value({ localVariable: variable });
-    const image = this.kind === 'redis' ? `redis:${LOCAL_REDIS_TAG[version]}` : `valkey/valkey:${version}`;
     const server = this.kind === 'redis' ? 'redis-server' : 'valkey-server';
     const cli = this.kind === 'redis' ? 'redis-cli' : 'valkey-cli';
     this.spec = {

@@ -8,6 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { DatabaseEngine } from './database-engine';
 import { invalid } from './errors';
 import { Job } from './job';
 import { HealthCheck } from './values/health-check';
@@ -16,59 +17,7 @@ import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 
-/** Engine majors RDS offers, per engine (checked against the RDS engine versions in service). */
-const SUPPORTED: Record<'postgres' | 'mysql', readonly string[]> = {
-  postgres: ['13', '14', '15', '16', '17'],
-  mysql: ['8.0', '8.4'],
-};
-
-/** Database engine and version, the same major version in both twins. */
-export class DatabaseEngine {
-  /** PostgreSQL; `version` is a major (`16`) or major.minor (`16.4`). */
-  public static postgres(version: string): DatabaseEngine {
-    return new DatabaseEngine('postgres', version);
-  }
-
-  /** MySQL; `version` is a major (`8.0`) or full version (`8.0.39`). */
-  public static mysql(version: string): DatabaseEngine {
-    return new DatabaseEngine('mysql', version);
-  }
-
-  private constructor(
-    /** Engine name. */
-    public readonly kind: 'postgres' | 'mysql',
-    /** Version as given. */
-    public readonly version: string,
-  ) {}
-
-  /**
-   * The major version, after checking the version is one RDS offers.
-   * @internal
-   */
-  public _major(at: string): string {
-    const version = this.version;
-    if (typeof version !== 'string' || version.trim() === '') {
-      throw invalid(
-        at,
-        'engine.version',
-        version,
-        `is required; use one of ${SUPPORTED[this.kind].join(', ')}`,
-      );
-    }
-    const parts = version.split('.');
-    const major = this.kind === 'postgres' ? parts[0] : parts.slice(0, 2).join('.');
-    const pattern = this.kind === 'postgres' ? /^\d+(\.\d+)?$/ : /^\d+\.\d+(\.\d+)?$/;
-    if (!pattern.test(version) || !SUPPORTED[this.kind].includes(major)) {
-      throw invalid(
-        at,
-        'engine.version',
-        version,
-        `is not a ${this.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'} version RDS offers; use ${SUPPORTED[this.kind].join(', ')} (or a minor of one)`,
-      );
-    }
-    return major;
-  }
-}
+export { DatabaseEngine } from './database-engine';
 
 /** Properties of a Database. */
 export interface DatabaseProps extends DataServiceProps {
@@ -191,7 +140,9 @@ export class Database extends DataService {
     }
     const engine = props.engine;
     this.kind = engine.kind;
-    const major = engine._major(at);
+    const aurora = props.aurora ?? false;
+    const release = engine._resolve(at, aurora);
+    const major = release.major;
     const databaseName = props.databaseName ?? this.name.replace(/-/g, '_');
     if (!IDENTIFIER.test(databaseName))
       throw invalid(
@@ -236,7 +187,7 @@ export class Database extends DataService {
           "is larger than 16 KiB; it travels in the init job's environment",
         );
     }
-    const localImage = props.localImage ?? `${engine.kind}:${major}`;
+    const localImage = props.localImage ?? release.image;
     if (props.localImage !== undefined) {
       Image.fromRegistry(props.localImage)._toSpec(at);
       const tag = props.localImage.split('/').pop()!.split('@')[0].split(':')[1] ?? '';
@@ -254,7 +205,6 @@ export class Database extends DataService {
       }
     }
     const port = DEFAULT_PORTS[engine.kind];
-    const aurora = props.aurora ?? false;
 
     // Cloud twin.
     const vpc = this.application.vpc;
@@ -280,10 +230,10 @@ export class Database extends DataService {
       const clusterEngine =
         engine.kind === 'postgres'
           ? rds.DatabaseClusterEngine.auroraPostgres({
-              version: rds.AuroraPostgresEngineVersion.of(engine.version, major),
+              version: rds.AuroraPostgresEngineVersion.of(release.cloud, major),
             })
           : rds.DatabaseClusterEngine.auroraMysql({
-              version: rds.AuroraMysqlEngineVersion.of(`${major}.mysql_aurora.3`, major),
+              version: rds.AuroraMysqlEngineVersion.of(release.cloud, major),
             });
       this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
         engine: clusterEngine,
@@ -313,9 +263,9 @@ export class Database extends DataService {
         engine:
           engine.kind === 'postgres'
             ? rds.DatabaseInstanceEngine.postgres({
-                version: rds.PostgresEngineVersion.of(engine.version, major),
+                version: rds.PostgresEngineVersion.of(release.cloud, major),
               })
-            : rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(engine.version, major) }),
+            : rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(release.cloud, major) }),
         vpc,
         vpcSubnets: { subnetType: subnets },
         securityGroups: [this.securityGroup],
@@ -421,7 +371,7 @@ export class Database extends DataService {
         );
       }
       this.initJob = new Job(this.application, `${this.name}-init`, {
-        image: Image.fromRegistry(`${engine.kind}:${major}`),
+        image: Image.fromRegistry(release.image),
         command: ['sh', '-c', initCommand(engine.kind)],
         environment: {
           TWINSTACK_CREATE_DATABASES: createDatabasesSql(engine.kind, extraDatabases),

@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
@@ -37,20 +38,19 @@ export class DocumentEngine {
     public readonly version: string,
   ) {}
 
-  /** @internal */
-  public _check(at: string): string {
-    if (typeof this.version !== 'string' || this.version.trim() === '') {
-      throw invalid(at, 'engine.version', this.version, `is required; use one of ${SUPPORTED.join(', ')}`);
-    }
-    if (!SUPPORTED.includes(this.version)) {
-      throw invalid(
-        at,
-        'engine.version',
-        this.version,
-        `is not a DocumentDB engine version in standard support; use ${SUPPORTED.join(', ')}`,
-      );
-    }
-    return this.version;
+  /**
+   * The DocumentDB version (`5.0`), the engine version the cluster states (`5.0.0`) and the local image.
+   * @internal
+   */
+  public _check(at: string): EngineRelease & { version: string } {
+    return checkEngineVersion(at, this.version, {
+      supported: SUPPORTED,
+      resolve: (version) =>
+        SUPPORTED.includes(version)
+          ? { version, cloud: `${version}.0`, image: `mongo:${version}` }
+          : undefined,
+      rejection: () => `is not a DocumentDB engine version in standard support; use ${SUPPORTED.join(', ')}`,
+    });
   }
 }
 
@@ -137,7 +137,7 @@ export class DocumentDatabase extends DataService {
     if (!props || !(props.engine instanceof DocumentEngine)) {
       throw invalid(at, 'engine', props?.engine, 'is required; use DocumentEngine.mongo("5.0")');
     }
-    const version = props.engine._check(at);
+    const { version, cloud, image } = props.engine._check(at);
     const username = props.username ?? 'docdbadmin';
     if (!USERNAME.test(username) || ['admin', 'root', 'serviceadmin'].includes(username.toLowerCase())) {
       throw invalid(
@@ -183,7 +183,7 @@ export class DocumentDatabase extends DataService {
       },
     });
     this.cluster = new docdb.DatabaseCluster(this, 'Cluster', {
-      engineVersion: `${version}.0`,
+      engineVersion: cloud,
       masterUser: {
         username,
         // Letters, digits and a few URL-safe marks, so the password fits a connection URL unescaped.
@@ -214,8 +214,12 @@ export class DocumentDatabase extends DataService {
       `DocumentDB cluster '${this.name}'`,
       { localVariable: `${upperSnake(this.name)}_PASSWORD` },
     );
+    // The generated master credentials outlive the stack like the final snapshot does, so a cluster
+    // restored from it can still be opened.
+    const generated = this.cluster.node.findChild('Secret') as secretsmanager.Secret;
+    generated.applyRemovalPolicy(RemovalPolicy.RETAIN);
     acknowledgeSecretFindings(
-      this.cluster.node.findChild('Secret'),
+      generated,
       'Rotating the master password also needs every connected task restarted to read it; add rotation with cluster.addRotationSingleUser() where the application tolerates that.',
     );
     const password = this.credentials.field('password', {
@@ -233,7 +237,7 @@ export class DocumentDatabase extends DataService {
         `DocumentDB ${version} (db.${instanceType.toString()} x${instances}), TLS required (Amazon RDS CA bundle); ` +
         `locally mongo ${version} without TLS`,
       local: {
-        image: `mongo:${version}`,
+        image,
         port: PORT,
         ...(this.hostPort !== undefined ? { hostPort: this.hostPort } : {}),
         environment: { MONGO_INITDB_ROOT_USERNAME: username },

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct, IConstruct } from 'constructs';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { upperSnake } from './model/names';
@@ -41,20 +42,16 @@ export class BrokerEngine {
   ) {}
 
   /** @internal */
-  public _check(at: string): string {
-    const versions = Object.keys(SUPPORTED);
-    if (typeof this.version !== 'string' || this.version.trim() === '') {
-      throw invalid(at, 'engine.version', this.version, `is required; use one of ${versions.join(', ')}`);
-    }
-    if (!Object.prototype.hasOwnProperty.call(SUPPORTED, this.version)) {
-      throw invalid(
-        at,
-        'engine.version',
-        this.version,
-        `is not a RabbitMQ version Amazon MQ creates brokers with; use ${versions.join(', ')} (Amazon MQ applies patch releases itself)`,
-      );
-    }
-    return this.version;
+  public _check(at: string): EngineRelease {
+    return checkEngineVersion(at, this.version, {
+      supported: Object.keys(SUPPORTED),
+      resolve: (version) =>
+        Object.prototype.hasOwnProperty.call(SUPPORTED, version)
+          ? { cloud: version, image: `rabbitmq:${version}-management` }
+          : undefined,
+      rejection: () =>
+        `is not a RabbitMQ version Amazon MQ creates brokers with; use ${Object.keys(SUPPORTED).join(', ')} (Amazon MQ applies patch releases itself)`,
+    });
   }
 }
 
@@ -121,7 +118,7 @@ export class MessageBroker extends DataService {
     if (!props || !(props.engine instanceof BrokerEngine)) {
       throw invalid(at, 'engine', props?.engine, 'is required; use BrokerEngine.rabbitMq("3.13")');
     }
-    const version = props.engine._check(at);
+    const { cloud: version, image } = props.engine._check(at);
     const engine = SUPPORTED[version];
     this.username = props.username ?? 'admin';
     if (!/^[A-Za-z0-9._~-]{2,100}$/.test(this.username) || this.username.toLowerCase() === 'guest') {
@@ -202,7 +199,7 @@ export class MessageBroker extends DataService {
         `Amazon MQ for RabbitMQ ${version} (${instanceType}, ${multiAz ? 'Multi-AZ cluster' : 'single instance'}), ` +
         `AMQPS on ${CLOUD_PORT}; locally plain AMQP on ${LOCAL_PORT}`,
       local: {
-        image: `rabbitmq:${version}-management`,
+        image,
         port: LOCAL_PORT,
         ...(this.hostPort !== undefined ? { hostPort: this.hostPort } : {}),
         environment: {

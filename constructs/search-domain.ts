@@ -13,6 +13,7 @@ import {
   acknowledgeSecretFindings,
 } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
+import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
@@ -56,25 +57,22 @@ export class SearchEngine {
   ) {}
 
   /**
-   * The minor version (what OpenSearch Service runs) and the full version (the local image's tag), after
-   * checking the version is one both twins can run.
+   * The minor version (what OpenSearch Service runs), the full version and the image of the local twin,
+   * after checking the version is one both twins can run.
    * @internal
    */
-  public _check(at: string): { minor: string; full: string } {
-    const version = this.version;
-    if (typeof version !== 'string' || version.trim() === '') {
-      throw invalid(at, 'engine.version', version, `is required; use one of ${SUPPORTED.join(', ')}`);
-    }
-    const match = /^(\d+\.\d+)(\.\d+)?$/.exec(version);
-    if (!match || !SUPPORTED.includes(match[1])) {
-      throw invalid(
-        at,
-        'engine.version',
-        version,
+  public _check(at: string): EngineRelease & { minor: string; full: string } {
+    return checkEngineVersion(at, this.version, {
+      supported: SUPPORTED,
+      resolve: (version) => {
+        const match = /^(\d+\.\d+)(\.\d+)?$/.exec(version);
+        if (!match || !SUPPORTED.includes(match[1])) return undefined;
+        const full = match[2] ? version : `${match[1]}.0`;
+        return { cloud: match[1], minor: match[1], full, image: `opensearchproject/opensearch:${full}` };
+      },
+      rejection: () =>
         `is not an OpenSearch version OpenSearch Service offers with a local image that takes the admin password; use ${SUPPORTED.join(', ')} (or a patch release of one, e.g. "${SUPPORTED[SUPPORTED.length - 1]}.1")`,
-      );
-    }
-    return { minor: match[1], full: match[2] ? version : `${match[1]}.0` };
+    });
   }
 }
 
@@ -157,7 +155,7 @@ export class SearchDomain extends DataService {
     if (!props || !(props.engine instanceof SearchEngine)) {
       throw invalid(at, 'engine', props?.engine, 'is required; use SearchEngine.openSearch("2.17")');
     }
-    const { minor, full } = props.engine._check(at);
+    const { minor, image } = props.engine._check(at);
     const dataNodes =
       props.dataNodes === undefined ? 1 : checkInteger(at, 'dataNodes', props.dataNodes, 1, 80);
     const instanceType = checkInstanceType(at, 'instanceType', props.instanceType ?? 't3.small.search');
@@ -305,7 +303,7 @@ export class SearchDomain extends DataService {
         `OpenSearch Service ${minor} (${instanceType} x${dataNodes}${masterNodes ? `, ${masterNodes} dedicated masters` : ''}), ` +
         'HTTPS on 443 with fine-grained access control; locally plain HTTP on 9200 with the same admin user and password',
       local: {
-        image: `opensearchproject/opensearch:${full}`,
+        image,
         port: LOCAL_PORT,
         ...(this.hostPort !== undefined ? { hostPort: this.hostPort } : {}),
         environment: {

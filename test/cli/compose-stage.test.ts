@@ -6,6 +6,7 @@ import { synthesize } from '../../cli/assembly';
 import { main } from '../../cli/main';
 import type { ApplicationSpec } from '../../constructs/model/spec';
 import { PROJECT_ROOT } from '../support/test-app';
+import { applicationSpec, serviceSpec } from '../support/spec-builders';
 
 const APP = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
 
@@ -25,31 +26,10 @@ function run(cwd: string, models: ApplicationSpec[]) {
 }
 
 function model(stage?: string): ApplicationSpec {
-  return {
-    name: 'shop',
-    path: 'Stack/shop',
-    workloads: [
-      {
-        kind: 'service',
-        name: 'web',
-        path: 'Stack/shop/web',
-        image: { kind: 'registry', reference: 'nginx:1.27' },
-        environment: { STAGE: stage ?? 'none' },
-        secrets: {},
-        ports: [],
-        cpu: 256,
-        memoryMiB: 512,
-        desiredCount: 1,
-        cpuArchitecture: 'x86_64',
-        dependsOn: [],
-        mounts: [],
-      },
-    ],
-    volumes: [],
-    secrets: [],
-    loadBalancers: [],
-    ...(stage ? { stage } : {}),
-  };
+  return applicationSpec(
+    [serviceSpec('web', { path: 'Stack/shop/web', environment: { STAGE: stage ?? 'none' } })],
+    { path: 'Stack/shop', stage },
+  );
 }
 
 describe('twinstack compose --stage', () => {

@@ -9,32 +9,18 @@ import { synthesize } from '../../cli/assembly';
 import type { ApplicationSpec, WorkloadSpec } from '../../constructs/model/spec';
 import { recordingIo } from '../support/cli-io';
 import { PROJECT_ROOT, testApp } from '../support/test-app';
+import { applicationSpec, serviceSpec } from '../support/spec-builders';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-cli-'));
 }
 
 function workload(name: string, overrides: Partial<WorkloadSpec> = {}): WorkloadSpec {
-  return {
-    kind: 'service',
-    name,
-    path: `App/${name}`,
-    image: { kind: 'registry', reference: 'nginx:1.27' },
-    environment: {},
-    secrets: {},
-    ports: [],
-    cpu: 256,
-    memoryMiB: 512,
-    desiredCount: 1,
-    cpuArchitecture: 'x86_64',
-    dependsOn: [],
-    mounts: [],
-    ...overrides,
-  };
+  return serviceSpec(name, { path: `App/${name}`, ...overrides });
 }
 
 function model(name: string, workloads: WorkloadSpec[] = [workload('web')]): ApplicationSpec {
-  return { name, path: `Stack/${name}`, workloads, volumes: [], secrets: [], loadBalancers: [] };
+  return applicationSpec(workloads, { name, path: `Stack/${name}` });
 }
 
 /** A real cloud assembly with one application whose image is built from the dozer example's directory. */

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { NIST80053R5Checks } from 'cdk-nag';
 import {
   Application,
@@ -23,6 +24,13 @@ import { testStack } from '../support/test-app';
 import { expectValidationError, logicalId } from '../support/errors';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
+/** The newest MySQL 8.0 release among aws-cdk-lib's `rds.MysqlEngineVersion` constants. */
+const NEWEST_MYSQL_8_0 = Object.values(rds.MysqlEngineVersion)
+  .filter((v): v is rds.MysqlEngineVersion => v instanceof rds.MysqlEngineVersion)
+  .map((v) => v.mysqlFullVersion)
+  .filter((v) => /^8\.0\.\d+$/.test(v))
+  .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
+  .at(-1);
 /** Where the local twin's compose file would be written; no image is built from a directory here. */
 const DIR = os.tmpdir();
 
@@ -260,7 +268,8 @@ describe('Database: MySQL on an RDS instance (cloud twin)', () => {
     expect(db.kind).toBe('mysql');
     expect(instance.Properties).toMatchObject({
       Engine: 'mysql',
-      EngineVersion: '8.0',
+      // RDS instances take MySQL releases, not majors: the newest 8.0 release aws-cdk-lib names.
+      EngineVersion: NEWEST_MYSQL_8_0,
       MasterUsername: 'admin',
       DBName: 'catalog',
       StorageEncrypted: true,
@@ -489,6 +498,8 @@ describe('Database: Aurora', () => {
     const t = Template.fromStack(s);
     expect(t.toJSON().Resources[logicalId(mysql.cluster!)].Properties).toMatchObject({
       Engine: 'aurora-mysql',
+      // The major: Aurora starts from its default 8.0 release (a made-up `8.0.mysql_aurora.3` is refused).
+      EngineVersion: '8.0',
       StorageEncrypted: true,
       EnableIAMDatabaseAuthentication: true,
       EnableCloudwatchLogsExports: ['error', 'slowquery'],
@@ -756,6 +767,31 @@ describe('Database: validation', () => {
     ['PostgreSQL 16.x', { engine: DatabaseEngine.postgres('16.x') }, ['engine.version', '"16.x"']],
     ['MySQL 5.7', { engine: DatabaseEngine.mysql('5.7') }, ['engine.version', '"5.7"', '8.0, 8.4']],
     ['MySQL "8"', { engine: DatabaseEngine.mysql('8') }, ['engine.version', '"8"']],
+    [
+      'a PostgreSQL minor RDS does not create',
+      { engine: DatabaseEngine.postgres('16.0') },
+      ['engine.version', '"16.0"', 'is not a PostgreSQL 16 release RDS creates instances with', '16.4'],
+    ],
+    [
+      'a withdrawn PostgreSQL release',
+      { engine: DatabaseEngine.postgres('17.4') },
+      ['engine.version', '"17.4"', 'use 17 or one of', '17.5'],
+    ],
+    [
+      'an Aurora PostgreSQL minor Aurora does not have',
+      { engine: DatabaseEngine.postgres('16.5'), aurora: true },
+      ['engine.version', '"16.5"', 'RDS creates Aurora clusters with', '16.6'],
+    ],
+    [
+      'a MySQL release that does not exist',
+      { engine: DatabaseEngine.mysql('8.0.38') },
+      ['engine.version', '"8.0.38"', 'is not a MySQL 8.0 release', '8.0.39'],
+    ],
+    [
+      'a MySQL release on Aurora',
+      { engine: DatabaseEngine.mysql('8.0.39'), aurora: true },
+      ['engine.version', '"8.0.39"', 'Aurora MySQL has releases of its own', 'use the major (8.0)'],
+    ],
     ['a databaseName with "-"', { engine: pg, databaseName: 'orders-db' }, ['databaseName', '"orders-db"']],
     ['a databaseName starting with a digit', { engine: pg, databaseName: '1db' }, ['databaseName', '"1db"']],
     ['a databaseName of 64 characters', { engine: pg, databaseName: 'd'.repeat(64) }, ['databaseName']],

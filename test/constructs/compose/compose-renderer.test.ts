@@ -13,15 +13,17 @@ import type {
   DependencyConditionName,
   HealthCheckSpec,
   ImageSpec,
-  LoadBalancerSpec,
   SecretSpec,
   VolumeSpec,
   WorkloadSpec,
 } from '../../../constructs/model/spec';
 import { composeSchemaErrors } from '../../support/compose-schema';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type WorkloadOverrides = Partial<Mutable<WorkloadSpec>>;
+import {
+  applicationSpec as application,
+  jobSpec as job,
+  serviceSpec as service,
+  specPath as pathOf,
+} from '../../support/spec-builders';
 
 /** Where the compose file is written; directories of images are made relative to it. */
 const OUT = path.resolve('/projects/shop');
@@ -38,29 +40,6 @@ const HEALTH_CHECK: HealthCheckSpec = {
   startPeriodSeconds: 0,
 };
 
-const pathOf = (name: string) => `Stack/Shop/${name}`;
-
-function workload(kind: WorkloadSpec['kind'], name: string, overrides: WorkloadOverrides = {}): WorkloadSpec {
-  return {
-    kind,
-    name,
-    path: pathOf(name),
-    image: { kind: 'registry', reference: 'nginx:1.27' },
-    environment: {},
-    secrets: {},
-    ports: [],
-    cpu: 256,
-    memoryMiB: 512,
-    desiredCount: 1,
-    cpuArchitecture: 'x86_64',
-    dependsOn: [],
-    mounts: [],
-    ...overrides,
-  };
-}
-
-const service = (name: string, overrides: WorkloadOverrides = {}) => workload('service', name, overrides);
-const job = (name: string, overrides: WorkloadOverrides = {}) => workload('job', name, overrides);
 const on = (target: string, condition: DependencyConditionName = 'started') => ({ target, condition });
 
 /** An image built from `directory` (absolute, or relative to OUT). */
@@ -86,20 +65,6 @@ const importedSecret = (name: string, secretName: string): SecretSpec => ({
   name,
   source: { kind: 'imported', secretName },
 });
-
-function application(
-  workloads: WorkloadSpec[],
-  extras: { volumes?: VolumeSpec[]; secrets?: SecretSpec[]; loadBalancers?: LoadBalancerSpec[] } = {},
-): ApplicationSpec {
-  return {
-    name: 'shop',
-    path: 'Stack/Shop',
-    workloads,
-    volumes: extras.volumes ?? [],
-    secrets: extras.secrets ?? [],
-    loadBalancers: extras.loadBalancers ?? [],
-  };
-}
 
 /** The compose document of a one-workload application. */
 function renderOne(w: WorkloadSpec, extras: { volumes?: VolumeSpec[]; secrets?: SecretSpec[] } = {}) {

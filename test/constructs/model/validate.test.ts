@@ -1,16 +1,17 @@
 import type {
-  ApplicationSpec,
   DependencyConditionName,
   HealthCheckSpec,
   LoadBalancerSpec,
   SecretSpec,
   VolumeSpec,
-  WorkloadSpec,
 } from '../../../constructs/model/spec';
 import { ModelReport, validateModel, WarningIds } from '../../../constructs/model/validate';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type WorkloadOverrides = Partial<Mutable<WorkloadSpec>>;
+import {
+  applicationSpec as application,
+  jobSpec as job,
+  serviceSpec as service,
+  specPath as pathOf,
+} from '../../support/spec-builders';
 
 const APP = 'shop';
 
@@ -23,31 +24,6 @@ const HEALTH_CHECK: HealthCheckSpec = {
   startPeriodSeconds: 0,
 };
 
-/** Construct path of a workload, volume or secret named `name`. */
-const pathOf = (name: string) => `Stack/Shop/${name}`;
-
-/** A workload spec with the defaults a construct records, overridden by `overrides`. */
-function workload(kind: WorkloadSpec['kind'], name: string, overrides: WorkloadOverrides = {}): WorkloadSpec {
-  return {
-    kind,
-    name,
-    path: pathOf(name),
-    image: { kind: 'registry', reference: 'nginx:1.27' },
-    environment: {},
-    secrets: {},
-    ports: [],
-    cpu: 256,
-    memoryMiB: 512,
-    desiredCount: 1,
-    cpuArchitecture: 'x86_64',
-    dependsOn: [],
-    mounts: [],
-    ...overrides,
-  };
-}
-
-const service = (name: string, overrides: WorkloadOverrides = {}) => workload('service', name, overrides);
-const job = (name: string, overrides: WorkloadOverrides = {}) => workload('job', name, overrides);
 const on = (target: string, condition: DependencyConditionName = 'started') => ({ target, condition });
 
 const volume = (name: string): VolumeSpec => ({ name, path: pathOf(name), permissions: '755' });
@@ -55,20 +31,6 @@ const secret = (name: string): SecretSpec => ({
   name,
   source: { kind: 'generated', length: 32, excludePunctuation: true },
 });
-
-function application(
-  workloads: WorkloadSpec[],
-  extras: { volumes?: VolumeSpec[]; secrets?: SecretSpec[]; loadBalancers?: LoadBalancerSpec[] } = {},
-): ApplicationSpec {
-  return {
-    name: APP,
-    path: 'Stack/Shop',
-    workloads,
-    volumes: extras.volumes ?? [],
-    secrets: extras.secrets ?? [],
-    loadBalancers: extras.loadBalancers ?? [],
-  };
-}
 
 /** The only error of the report (fails when there are none or several). */
 function onlyError(report: ModelReport) {
