@@ -57,13 +57,7 @@ export function same(
   cloud: string | undefined,
   local: string | undefined,
 ): ParityEntry {
-  return {
-    service,
-    field,
-    ...(cloud !== undefined ? { cloud } : {}),
-    ...(local !== undefined ? { local } : {}),
-    kind: 'same',
-  };
+  return { ..._compared(service, field, cloud, local), kind: 'same' };
 }
 
 /** A field where the twins differ as the model declares: one of the STAND_IN_KINDS. */
@@ -75,15 +69,7 @@ export function standIn(
   kind: StandInKind,
   reason: string,
 ): ParityDifference {
-  return {
-    service,
-    field,
-    ...(cloud !== undefined ? { cloud } : {}),
-    ...(local !== undefined ? { local } : {}),
-    kind: 'stand-in',
-    standIn: kind,
-    reason,
-  };
+  return { ..._compared(service, field, cloud, local), kind: 'stand-in', standIn: kind, reason };
 }
 
 /** A field where the twins differ and nothing declares it: an error. */
@@ -94,14 +80,7 @@ export function problem(
   local: string | undefined,
   reason: string,
 ): ParityDifference {
-  return {
-    service,
-    field,
-    ...(cloud !== undefined ? { cloud } : {}),
-    ...(local !== undefined ? { local } : {}),
-    kind: 'error',
-    reason,
-  };
+  return { ..._compared(service, field, cloud, local), kind: 'error', reason };
 }
 
 /** `same` when the two values are equal, otherwise an error. */
@@ -125,4 +104,14 @@ export function compareValue(
 /** A list of values as the report shows it (JSON), or undefined. */
 export function describeList(values: readonly string[] | undefined): string | undefined {
   return values === undefined ? undefined : JSON.stringify(values);
+}
+
+/** The fields every entry has; a value a twin does not have is left out. */
+function _compared(service: string, field: string, cloud: string | undefined, local: string | undefined) {
+  return {
+    service,
+    field,
+    ...(cloud !== undefined ? { cloud } : {}),
+    ...(local !== undefined ? { local } : {}),
+  };
 }

@@ -187,30 +187,23 @@ function _cloudOnlyTaskDependencies(
       .filter((c) => !c.essential && c.role === undefined)
       .flatMap((c) => [...(ctx.local.services.get(c.name)?.dependsOn.keys() ?? [])]),
   );
-  for (const target of cloud.services) {
-    if (!explained.has(target) && !viaJobs.has(target)) {
-      out.push(
-        problem(
-          name,
-          `dependsOn.${target}`,
-          `DependsOn ECS service ${target}`,
-          undefined,
-          'the local twin does not wait for it',
-        ),
-      );
-    }
-  }
-  for (const target of cloud.jobRuns) {
-    if (!explained.has(target) && !viaJobs.has(target)) {
-      out.push(
-        problem(
-          name,
-          `dependsOn.${target}`,
-          `DependsOn the deployment run of job ${target}`,
-          undefined,
-          'the local twin does not wait for it',
-        ),
-      );
+  const waits: [ReadonlySet<string>, string][] = [
+    [cloud.services, 'DependsOn ECS service'],
+    [cloud.jobRuns, 'DependsOn the deployment run of job'],
+  ];
+  for (const [targets, what] of waits) {
+    for (const target of targets) {
+      if (!explained.has(target) && !viaJobs.has(target)) {
+        out.push(
+          problem(
+            name,
+            `dependsOn.${target}`,
+            `${what} ${target}`,
+            undefined,
+            'the local twin does not wait for it',
+          ),
+        );
+      }
     }
   }
   return out;
