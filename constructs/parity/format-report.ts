@@ -1,4 +1,4 @@
-import type { ParityEntry, ParityReport } from './check-parity';
+import type { ParityEntry, ParityReport } from './parity-report';
 
 /** Options of the report formatter. */
 export interface FormatParityReportOptions {

@@ -1,4 +1,4 @@
-import type { ParityDifference, ParityReport } from './check-parity';
+import type { ParityDifference, ParityReport } from './parity-report';
 
 /**
  * The error synthesis throws when the two twins of an application differ other than by a declared

@@ -1,0 +1,100 @@
+import { literal, type ComposeService } from '../compose-twin';
+import type { ParityContext, WorkloadInstance } from '../parity-context';
+import { compareValue, describeList, ParityEntry, problem, same, standIn } from '../parity-report';
+import { compareConfigFiles } from './config-files';
+import { compareDependencies } from './dependencies';
+import { compareEnvironment, compareSecrets } from './environment';
+import { compareHealthCheck } from './health-check';
+import { compareImage } from './image';
+import { comparePorts } from './ports';
+import { compareVolumes } from './volumes';
+
+const ARCHITECTURES: Record<string, string> = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' };
+
+/**
+ * Compares one container that runs a workload in the cloud with its compose service, field by field:
+ * image, platform, resources, process, environment, secrets, ports, health check, dependencies, volumes,
+ * config files and task count. Fields neither twin sets are left out.
+ */
+export function compareInstance(
+  ctx: ParityContext,
+  name: string,
+  local: ComposeService,
+  i: WorkloadInstance,
+): ParityEntry[] {
+  const c = i.container;
+  const out: ParityEntry[] = [];
+  out.push(...compareImage(ctx, name, c, local));
+  const platform = i.host.cpuArchitecture
+    ? (ARCHITECTURES[i.host.cpuArchitecture] ?? i.host.cpuArchitecture)
+    : undefined;
+  out.push(compareValue(name, 'platform', platform, local.platform));
+  out.push(_compareResources(name, i, local));
+  out.push(
+    compareValue(
+      name,
+      'entrypoint',
+      describeList(c.entryPoint),
+      describeList(local.entrypoint?.map((t) => literal(t))),
+    ),
+  );
+  out.push(
+    compareValue(
+      name,
+      'command',
+      describeList(c.command),
+      describeList(local.command?.map((t) => literal(t))),
+    ),
+  );
+  out.push(compareValue(name, 'workingDirectory', c.workingDirectory, literal(local.workingDir)));
+  out.push(compareValue(name, 'user', c.user, literal(local.user)));
+  out.push(...compareEnvironment(ctx, name, c, local));
+  out.push(...compareSecrets(ctx, name, c, local));
+  if (!i.job) out.push(...comparePorts(ctx, name, c, local));
+  out.push(...compareHealthCheck(name, c.healthCheck, local.healthCheck));
+  out.push(...compareDependencies(ctx, name, i, local));
+  out.push(...compareVolumes(ctx, name, i, local));
+  out.push(...compareConfigFiles(ctx, name, i, local));
+  if (!i.job) out.push(_compareTaskCount(name, i, local));
+  return out.filter((e) => !(e.kind === 'same' && e.cloud === undefined && e.local === undefined));
+}
+
+function _compareResources(name: string, i: WorkloadInstance, local: ComposeService): ParityEntry {
+  const cpu = i.job && !i.ownTask ? i.container.cpu : i.host.taskCpu;
+  const memory = i.job && !i.ownTask ? i.container.memoryMiB : i.host.taskMemoryMiB;
+  const cloud =
+    cpu !== undefined || memory !== undefined
+      ? `cpus ${cpu === undefined ? '-' : cpu / 1024}, memory ${memory ?? '-'}M`
+      : undefined;
+  const { cpus, memoryMiB } = local.limits;
+  const localText =
+    cpus !== undefined || memoryMiB !== undefined
+      ? `cpus ${cpus ?? '-'}, memory ${memoryMiB ?? '-'}M`
+      : undefined;
+  return compareValue(name, 'resources', cloud, localText);
+}
+
+function _compareTaskCount(name: string, i: WorkloadInstance, local: ComposeService): ParityEntry {
+  const count = i.host.desiredCount ?? 1;
+  const replicas = local.replicas;
+  const cloudCount = `${count} task${count === 1 ? '' : 's'}${i.host.autoScaled ? ', autoscaled' : ''}`;
+  const localCount = `${replicas} container${replicas === 1 ? '' : 's'}`;
+  return count === replicas && !i.host.autoScaled
+    ? same(name, 'taskCount', cloudCount, localCount)
+    : replicas === 1
+      ? standIn(
+          name,
+          'taskCount',
+          cloudCount,
+          localCount,
+          'task-count',
+          'the local twin runs one container of each service',
+        )
+      : problem(
+          name,
+          'taskCount',
+          cloudCount,
+          localCount,
+          'the local twin runs one container of each service',
+        );
+}

@@ -1,0 +1,298 @@
+import type { HealthCheckTiming } from '../model/health-check-timing';
+
+/**
+ * Reads the local twin of one application back from a compose document (parsed YAML): typed views of its
+ * services, named volumes and inline configs. Only the document decides, never the model, so the parity
+ * check compares what was really rendered. Text values are kept as written: `$$` still stands for a literal
+ * `$` (see `literal`).
+ */
+
+/** Where the local proxy reads its configuration (the site configuration of the official `nginx` image). */
+export const PROXY_CONFIG_TARGET = '/etc/nginx/conf.d/default.conf';
+
+/** The `build` of a compose service. */
+export interface ComposeBuild {
+  /** The build context, relative to the compose file's directory. */
+  readonly context: string;
+  readonly dockerfile?: string;
+  readonly target?: string;
+  /** Build arguments by name, values as written. */
+  readonly args: Readonly<Record<string, string>>;
+  readonly platforms?: readonly string[];
+}
+
+/** An enabled compose health check, with Docker's defaults for the timing it leaves out. */
+export interface ComposeHealthCheck extends HealthCheckTiming {
+  /** The test as written; undefined when the check inherits the image's. */
+  readonly test?: readonly string[];
+}
+
+/** What a compose service waits for before it starts. */
+export interface ComposeDependency {
+  /** `service_started`, `service_healthy` or `service_completed_successfully`. */
+  readonly condition: string;
+  /** `restart: true`: compose restarts the service when the dependency restarts. */
+  readonly restart: boolean;
+  /** `required: false` makes the dependency optional. */
+  readonly required: boolean;
+}
+
+/** A volume or bind mount of a compose service. */
+export interface ComposeMount {
+  readonly source: string;
+  readonly readOnly: boolean;
+  /** `volume`, `bind`, ... */
+  readonly type: string;
+}
+
+/** One compose service. */
+export interface ComposeService {
+  readonly image?: string;
+  readonly build?: ComposeBuild;
+  readonly platform?: string;
+  readonly entrypoint?: readonly string[];
+  readonly command?: readonly string[];
+  readonly workingDir?: string;
+  readonly user?: string;
+  /** Variables by name; undefined for a name listed without a value. */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  /** Published ports, host to container. */
+  readonly published: readonly { readonly host: number; readonly container: number }[];
+  /** Ports exposed to other services only. */
+  readonly exposed: readonly number[];
+  readonly healthCheck?: ComposeHealthCheck;
+  /** Dependencies by service name, in document order. */
+  readonly dependsOn: ReadonlyMap<string, ComposeDependency>;
+  /** Mounts by path in the container, in document order. */
+  readonly mounts: ReadonlyMap<string, ComposeMount>;
+  /** Configs mounted in long syntax (name of the top-level config and path in the container). */
+  readonly configs: readonly { readonly source: string; readonly target: string }[];
+  readonly profiles: readonly string[];
+  readonly restart?: string;
+  /** `deploy.replicas`, 1 when unset. */
+  readonly replicas: number;
+  /** `deploy.resources.limits`: CPUs and memory in MiB, when set. */
+  readonly limits: { readonly cpus?: number; readonly memoryMiB?: number };
+}
+
+/** What a compose document holds for one application. */
+export interface ComposeTwin {
+  /** The project name. */
+  readonly name?: string;
+  /** Services by name, in document order; undefined for an empty entry. */
+  readonly services: ReadonlyMap<string, ComposeService | undefined>;
+  /** Names of the top-level volumes. */
+  readonly namedVolumes: ReadonlySet<string>;
+  /** Contents of the top-level configs that are inline, by name, as written. */
+  readonly inlineConfigs: ReadonlyMap<string, string>;
+}
+
+type RawRecord = Readonly<Record<string, unknown>>;
+
+/** The typed views of a parsed compose document. */
+export function readComposeTwin(compose: unknown): ComposeTwin {
+  const doc = _record(compose);
+  const inlineConfigs = new Map<string, string>();
+  for (const [name, config] of Object.entries(_record(doc.configs))) {
+    const content = _record(config).content;
+    if (typeof content === 'string') inlineConfigs.set(name, content);
+  }
+  return {
+    ...(doc.name !== undefined && doc.name !== null ? { name: String(doc.name) } : {}),
+    services: new Map(
+      Object.entries(_record(doc.services)).map(([name, s]) => [name, s ? _service(_record(s)) : undefined]),
+    ),
+    namedVolumes: new Set(Object.keys(_record(doc.volumes))),
+    inlineConfigs,
+  };
+}
+
+/** The literal a compose text stands for: `$$` is an escaped `$`. */
+export function literal(text: string): string;
+export function literal(text: string | undefined): string | undefined;
+export function literal(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : text.replace(/\$\$/g, '$');
+}
+
+/** Whether a compose value is read from the environment (`${VAR}`, `${VAR:?message}`), not a literal. */
+export function isInterpolation(value: string): boolean {
+  return /(^|[^$])(\$\$)*\$(\{|[A-Za-z_])/.test(value);
+}
+
+function _service(s: RawRecord): ComposeService {
+  const deploy = _record(s.deploy);
+  const limits = _record(_record(deploy.resources).limits);
+  const build = _build(s.build);
+  const healthCheck = _healthCheck(s.healthcheck);
+  const platform = _text(s.platform);
+  const entrypoint = _list(s.entrypoint)?.map(String);
+  const command = _list(s.command)?.map(String);
+  const workingDir = _text(s.working_dir);
+  const user = _text(s.user);
+  const image = _text(s.image);
+  return {
+    ...(image !== undefined ? { image } : {}),
+    ...(build ? { build } : {}),
+    ...(platform !== undefined ? { platform } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
+    ...(command ? { command } : {}),
+    ...(workingDir !== undefined ? { workingDir } : {}),
+    ...(user !== undefined ? { user } : {}),
+    environment: Object.fromEntries(
+      _entries(s.environment).map(([k, v]) => [k, v === undefined || v === null ? undefined : String(v)]),
+    ),
+    published: _published(s.ports),
+    exposed: (_list(s.expose) ?? []).map((p) => Number(String(p).split('/')[0])),
+    ...(healthCheck ? { healthCheck } : {}),
+    dependsOn: _dependsOn(s.depends_on),
+    mounts: _mounts(s.volumes),
+    configs: (_list(s.configs) ?? []).flatMap((c) =>
+      typeof c === 'object' && c !== null
+        ? [{ source: String((c as RawRecord).source), target: String((c as RawRecord).target) }]
+        : [],
+    ),
+    profiles: (_list(s.profiles) ?? []).map(String),
+    ...(s.restart !== undefined ? { restart: String(s.restart) } : {}),
+    replicas: Number(deploy.replicas ?? 1),
+    limits: {
+      ...(limits.cpus !== undefined ? { cpus: Number(limits.cpus) } : {}),
+      ...(limits.memory !== undefined ? { memoryMiB: _megabytes(String(limits.memory)) } : {}),
+    },
+  };
+}
+
+function _build(raw: unknown): ComposeBuild | undefined {
+  if (typeof raw === 'string') return { context: raw, args: {} };
+  if (!raw) return undefined;
+  const b = _record(raw);
+  const dockerfile = _text(b.dockerfile);
+  const target = _text(b.target);
+  const platforms = _list(b.platforms)?.map(String);
+  return {
+    context: String(b.context),
+    ...(dockerfile !== undefined ? { dockerfile } : {}),
+    ...(target !== undefined ? { target } : {}),
+    args: Object.fromEntries(_entries(b.args).map(([k, v]) => [k, String(v)])),
+    ...(platforms ? { platforms } : {}),
+  };
+}
+
+function _healthCheck(raw: unknown): ComposeHealthCheck | undefined {
+  const h = _record(raw);
+  if (!raw || h.disable) return undefined;
+  const test = _list(h.test)?.map(String);
+  return {
+    ...(test ? { test } : {}),
+    intervalSeconds: _seconds(h.interval, 30),
+    timeoutSeconds: _seconds(h.timeout, 30),
+    retries: Number(h.retries ?? 3),
+    startPeriodSeconds: _seconds(h.start_period, 0),
+    ...(h.start_interval !== undefined ? { startIntervalSeconds: _seconds(h.start_interval, 0) } : {}),
+  };
+}
+
+function _published(raw: unknown): { host: number; container: number }[] {
+  return (_list(raw) ?? []).flatMap((p) => {
+    if (typeof p === 'object' && p !== null) {
+      const port = p as RawRecord;
+      return port.published === undefined
+        ? []
+        : [{ host: Number(port.published), container: Number(port.target) }];
+    }
+    const parts = String(p).split('/')[0].split(':');
+    if (parts.length < 2) return [];
+    return [{ host: Number(parts[parts.length - 2]), container: Number(parts[parts.length - 1]) }];
+  });
+}
+
+function _dependsOn(raw: unknown): Map<string, ComposeDependency> {
+  if (Array.isArray(raw))
+    return new Map(
+      raw.map((t) => [String(t), { condition: 'service_started', restart: false, required: true }]),
+    );
+  return new Map(
+    Object.entries(_record(raw)).map(([t, v]) => {
+      const d = _record(v);
+      return [
+        t,
+        {
+          condition: String(d.condition ?? 'service_started'),
+          restart: d.restart === true,
+          required: d.required !== false,
+        },
+      ];
+    }),
+  );
+}
+
+function _mounts(raw: unknown): Map<string, ComposeMount> {
+  const mounts = new Map<string, ComposeMount>();
+  for (const v of _list(raw) ?? []) {
+    if (typeof v === 'string') {
+      const [source, target, mode] = v.split(':');
+      mounts.set(target ?? source, {
+        source,
+        readOnly: mode === 'ro',
+        type: source.startsWith('.') || source.startsWith('/') ? 'bind' : 'volume',
+      });
+    } else {
+      const m = _record(v);
+      mounts.set(String(m.target), {
+        source: String(m.source),
+        readOnly: m.read_only === true,
+        type: String(m.type ?? 'volume'),
+      });
+    }
+  }
+  return mounts;
+}
+
+function _record(x: unknown): RawRecord {
+  return typeof x === 'object' && x !== null ? (x as RawRecord) : {};
+}
+
+function _list(x: unknown): unknown[] | undefined {
+  if (x === undefined || x === null) return undefined;
+  return Array.isArray(x) ? x : [x];
+}
+
+function _text(x: unknown): string | undefined {
+  return x === undefined || x === null ? undefined : String(x);
+}
+
+/** A compose mapping in either form: `{ KEY: value }` or `['KEY=value', 'KEY']`. */
+function _entries(x: unknown): [string, unknown][] {
+  if (Array.isArray(x)) {
+    return x.map((e) => {
+      const s = String(e);
+      const at = s.indexOf('=');
+      return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
+    });
+  }
+  return Object.entries(_record(x));
+}
+
+/** Seconds of a compose duration (`1m30s`, `20s`, `500ms`). */
+function _seconds(value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'number') return value;
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6 };
+  let total = 0;
+  for (const m of String(value).matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g))
+    total += Number(m[1]) * units[m[2]];
+  return total;
+}
+
+/** MiB of a compose memory size (`512M`, `1g`, `1024m`). */
+function _megabytes(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgb]?)b?$/i.exec(value.trim());
+  if (!m) return Number.NaN;
+  const factor: Record<string, number> = {
+    '': 1 / (1024 * 1024),
+    b: 1 / (1024 * 1024),
+    k: 1 / 1024,
+    m: 1,
+    g: 1024,
+  };
+  return Number(m[1]) * factor[m[2].toLowerCase()];
+}
