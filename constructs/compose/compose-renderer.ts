@@ -14,8 +14,9 @@ import type {
 import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
 import { JOBS_PROFILE } from '../model/profiles';
+import { ENV_NAME_PATTERN } from '../model/names';
 import { renderNginxConfig } from './proxy-config';
-import { hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
+import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
 import type {
   ComposeBuild,
@@ -495,11 +496,26 @@ export function renderLocalTwinFiles(
   return { compose: composeToYaml(twin.compose, localTwinNotes(app)), envExample, files: {} };
 }
 
-/** Renders `.env.example`: every variable the local twin reads, empty, with where the cloud twin gets it. */
+/**
+ * Renders `.env.example`: every variable the local twin reads, empty, with where the cloud twin gets it.
+ * A description is one comment line whatever it holds: line breaks and other controls (which the `.env`
+ * readers of both compose versions, and Python's `splitlines`, take as the end of a line) are escapes.
+ * A variable name no `.env` file can define is a ValidationError.
+ */
 export function renderEnvExample(twin: LocalTwin): string {
   const lines = [
     `# Variables the local twin of '${twin.compose.name}' reads. Copy to .env and fill in; never commit .env.`,
   ];
-  for (const v of twin.variables) lines.push('', `# ${v.description}`, `${v.name}=`);
+  for (const v of twin.variables) {
+    if (!ENV_NAME_PATTERN.test(v.name)) {
+      throw invalid(
+        twin.compose.name,
+        'localVariable',
+        v.name,
+        'cannot be defined in a .env file; use letters, digits, "_", "." or "-", not starting with a digit',
+      );
+    }
+    lines.push('', `# ${escapeControls(v.description)}`, `${v.name}=`);
+  }
   return `${lines.join('\n')}\n`;
 }

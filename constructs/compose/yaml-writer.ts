@@ -148,14 +148,23 @@ function doubleQuoted(text: string): string {
   return `${out}"`;
 }
 
-/** Comment text: what would end the comment or be changed in it is written as an escape. */
-function commentText(line: string): string {
+/**
+ * Text with every character a line-based reader could take as a line break or drop (the characters
+ * double-quoted strings escape, see isEscaped) written as a `\xHH`, `\uHHHH` or `\UHHHHHHHH` escape, except
+ * those in `keep`: for comments, in YAML or in a `.env` file, which end at any of them.
+ */
+export function escapeControls(text: string, keep: string = ''): string {
   let out = '';
-  for (const ch of line) {
+  for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    out += ch === '\n' || !isEscaped(cp) ? ch : hexEscape(cp);
+    out += keep.includes(ch) || !isEscaped(cp) ? ch : hexEscape(cp);
   }
   return out;
+}
+
+/** Comment text: what would end the comment or be changed in it is written as an escape. */
+function commentText(line: string): string {
+  return escapeControls(line, '\n');
 }
 
 /** Tags of the values a compose document holds: the others (e.g. `<<` as a merge key) are never written. */
