@@ -287,78 +287,82 @@ async function getThroughProxy(port: number, target: string): Promise<{ status: 
   throw new Error(`GET http://127.0.0.1:${port}${target} never answered: ${String(last)}`);
 }
 
-describe.each(TOOLS.map((tool) => [tool.label, tool] as const))(
-  'the local twin boots in real containers (podman, %s)',
-  (_label, tool) => {
+/** One `describe` per compose version (`%s` in `title` is its name); skipped as `skipped` says. */
+function describeEachTool(title: string, body: (tool: ComposeTool) => void): void {
+  describe.each(TOOLS.map((tool) => [tool.label, tool] as const))(title, (_label, tool) => {
     if (skipped(tool)) {
       test.skip(`needs ${tool.label}`, () => undefined);
       return;
     }
-    test('every service starts in dependency order, becomes healthy, and the proxy routes to it', async () => {
-      const b = await boot(tool, 'healthy');
-      await withDiagnostics(b, async () => {
-        expect(b.up.status).toBe(0);
-        const m = await marks(b);
-        const at = (mark: string) => {
-          expect(m).toHaveProperty([mark]);
-          return Number(m[mark]);
-        };
-        // Dependency.healthy(web): client started only after web passed its health check, which it can
-        // only pass once it is serving, after its warm-up.
-        expect(at('client-start')).toBeGreaterThanOrEqual(at('web-ready'));
-        expect(at('web-ready')).toBeGreaterThan(at('web-start'));
-        expect(m['client-fetched']).toBe(WEB_INDEX);
-        // Dependency.completedSuccessfully(seed): reader started after the job finished, and saw its output
-        // in the shared volume, `$` and all.
-        expect(at('reader-start')).toBeGreaterThanOrEqual(at('seed-done'));
-        expect(m['reader-saw']).toBe(`${SEED_TEXT}\n`);
-        // The secret came from .env, and only from there.
-        expect(m['client-token']).toBe(b.token);
-        expect(fs.readFileSync(b.composeFile, 'utf8')).not.toContain(b.token);
+    body(tool);
+  });
+}
 
-        const seed = await container(b, 'seed');
-        expect(seed).toMatchObject({ running: false, exitCode: 0 });
-        expect(await waitForHealth(b, 'web', 'healthy')).toBe('healthy');
-        expect(await waitForHealth(b, 'reader', 'healthy')).toBe('healthy');
-        expect(await container(b, 'client')).toMatchObject({ running: true });
+describeEachTool('the local twin boots in real containers (podman, %s)', (tool) => {
+  test('every service starts in dependency order, becomes healthy, and the proxy routes to it', async () => {
+    const b = await boot(tool, 'healthy');
+    await withDiagnostics(b, async () => {
+      expect(b.up.status).toBe(0);
+      const m = await marks(b);
+      const at = (mark: string) => {
+        expect(m).toHaveProperty([mark]);
+        return Number(m[mark]);
+      };
+      // Dependency.healthy(web): client started only after web passed its health check, which it can
+      // only pass once it is serving, after its warm-up.
+      expect(at('client-start')).toBeGreaterThanOrEqual(at('web-ready'));
+      expect(at('web-ready')).toBeGreaterThan(at('web-start'));
+      expect(m['client-fetched']).toBe(WEB_INDEX);
+      // Dependency.completedSuccessfully(seed): reader started after the job finished, and saw its output
+      // in the shared volume, `$` and all.
+      expect(at('reader-start')).toBeGreaterThanOrEqual(at('seed-done'));
+      expect(m['reader-saw']).toBe(`${SEED_TEXT}\n`);
+      // The secret came from .env, and only from there.
+      expect(m['client-token']).toBe(b.token);
+      expect(fs.readFileSync(b.composeFile, 'utf8')).not.toContain(b.token);
 
-        // The load balancer's routes, through the nginx proxy on the published port.
-        expect(await getThroughProxy(b.proxyPort, '/seed.txt')).toEqual({
-          status: 200,
-          body: `${SEED_TEXT}\n`,
-        });
-        expect(await getThroughProxy(b.proxyPort, '/index.html')).toEqual({ status: 200, body: WEB_INDEX });
-        // web has no seed.txt and reader no index.html: each answer proves which service routed it.
-        expect((await getThroughProxy(b.proxyPort, '/seed-nothing-here')).status).toBe(404);
+      const seed = await container(b, 'seed');
+      expect(seed).toMatchObject({ running: false, exitCode: 0 });
+      expect(await waitForHealth(b, 'web', 'healthy')).toBe('healthy');
+      expect(await waitForHealth(b, 'reader', 'healthy')).toBe('healthy');
+      expect(await container(b, 'client')).toMatchObject({ running: true });
+
+      // The load balancer's routes, through the nginx proxy on the published port.
+      expect(await getThroughProxy(b.proxyPort, '/seed.txt')).toEqual({
+        status: 200,
+        body: `${SEED_TEXT}\n`,
       });
+      expect(await getThroughProxy(b.proxyPort, '/index.html')).toEqual({ status: 200, body: WEB_INDEX });
+      // web has no seed.txt and reader no index.html: each answer proves which service routed it.
+      expect((await getThroughProxy(b.proxyPort, '/seed-nothing-here')).status).toBe(404);
     });
+  });
 
-    test('a service waiting for a health check that never passes never starts', async () => {
-      const b = await boot(tool, 'never-healthy');
-      await withDiagnostics(b, async () => {
-        expect(b.up.status).not.toBe(0);
-        expect(b.up.stdout + b.up.stderr).toMatch(/unhealthy/i);
-        expect(await container(b, 'web')).toMatchObject({ running: true, health: 'unhealthy' });
-        const client = await container(b, 'client');
-        expect(client?.running ?? false).toBe(false);
-        expect(await marks(b)).not.toHaveProperty(['client-start']);
-      });
+  test('a service waiting for a health check that never passes never starts', async () => {
+    const b = await boot(tool, 'never-healthy');
+    await withDiagnostics(b, async () => {
+      expect(b.up.status).not.toBe(0);
+      expect(b.up.stdout + b.up.stderr).toMatch(/unhealthy/i);
+      expect(await container(b, 'web')).toMatchObject({ running: true, health: 'unhealthy' });
+      const client = await container(b, 'client');
+      expect(client?.running ?? false).toBe(false);
+      expect(await marks(b)).not.toHaveProperty(['client-start']);
     });
+  });
 
-    test('a service waiting for a job that fails never starts', async () => {
-      const b = await boot(tool, 'failing-job');
-      await withDiagnostics(b, async () => {
-        expect(b.up.status).not.toBe(0);
-        expect(await container(b, 'seed')).toMatchObject({ running: false, exitCode: 3 });
-        const reader = await container(b, 'reader');
-        expect(reader?.running ?? false).toBe(false);
-        const m = await marks(b);
-        expect(m).toHaveProperty(['seed-start']);
-        expect(m).not.toHaveProperty(['reader-start']);
-      });
+  test('a service waiting for a job that fails never starts', async () => {
+    const b = await boot(tool, 'failing-job');
+    await withDiagnostics(b, async () => {
+      expect(b.up.status).not.toBe(0);
+      expect(await container(b, 'seed')).toMatchObject({ running: false, exitCode: 3 });
+      const reader = await container(b, 'reader');
+      expect(reader?.running ?? false).toBe(false);
+      const m = await marks(b);
+      expect(m).toHaveProperty(['seed-start']);
+      expect(m).not.toHaveProperty(['reader-start']);
     });
-  },
-);
+  });
+});
 
 describe('both compose versions read the local twin of every example', () => {
   const app = testApp();
@@ -402,88 +406,81 @@ describe('both compose versions read the local twin of every example', () => {
   );
 });
 
-describe.each(TOOLS.map((tool) => [tool.label, tool] as const))(
-  'hostile literal values, read by %s',
-  (_label, tool) => {
-    if (skipped(tool)) {
-      test.skip(`needs ${tool.label}`, () => undefined);
-      return;
-    }
-    // Every regression case and troublesome character class; no NUL, which no process environment holds.
-    const values = [
-      ...HOSTILE_WORDS,
-      ...HOSTILE_CHARS.filter((c) => c !== '\0').map((c) => `a${c}b`),
-      'a\u2028b\u2029c\x85d\x7fe\ufffef',
-    ];
-    let directory: string;
-    let composeFile: string;
-    const project = `twinstack-hostile-${tool.id}`;
+describeEachTool('hostile literal values, read by %s', (tool) => {
+  // Every regression case and troublesome character class; no NUL, which no process environment holds.
+  const values = [
+    ...HOSTILE_WORDS,
+    ...HOSTILE_CHARS.filter((c) => c !== '\0').map((c) => `a${c}b`),
+    'a\u2028b\u2029c\x85d\x7fe\ufffef',
+  ];
+  let directory: string;
+  let composeFile: string;
+  const project = `twinstack-hostile-${tool.id}`;
 
-    beforeAll(() => {
-      directory = fs.mkdtempSync(path.join(workDir, `hostile-${tool.id}-`));
-      const application = new Application(new Stack(testApp(), 'Hostile'), 'hostile');
-      new Service(application, 'api', {
-        image: Image.fromRegistry(images!.base),
-        // podman prepares the container when compose creates it: the command must exist (true ignores its arguments).
-        command: ['/bin/true', ...values],
-        environment: Object.fromEntries(values.map((v, i) => [`V${i}`, v])),
-      });
-      const twin = renderLocalTwinFiles(application.toSpec(), {
-        outputDirectory: directory,
-        ...(tool.compat ? { compatibility: tool.compat } : {}),
-      });
-      composeFile = path.join(directory, 'docker-compose.yml');
-      fs.writeFileSync(composeFile, twin.compose);
+  beforeAll(() => {
+    directory = fs.mkdtempSync(path.join(workDir, `hostile-${tool.id}-`));
+    const application = new Application(new Stack(testApp(), 'Hostile'), 'hostile');
+    new Service(application, 'api', {
+      image: Image.fromRegistry(images!.base),
+      // podman prepares the container when compose creates it: the command must exist (true ignores its arguments).
+      command: ['/bin/true', ...values],
+      environment: Object.fromEntries(values.map((v, i) => [`V${i}`, v])),
     });
+    const twin = renderLocalTwinFiles(application.toSpec(), {
+      outputDirectory: directory,
+      ...(tool.compat ? { compatibility: tool.compat } : {}),
+    });
+    composeFile = path.join(directory, 'docker-compose.yml');
+    fs.writeFileSync(composeFile, twin.compose);
+  });
 
-    afterAll(async () => {
-      await compose({ tool, project, composeFile }, ['down', '--timeout', '1'], 60_000);
-    });
+  afterAll(async () => {
+    await compose({ tool, project, composeFile }, ['down', '--timeout', '1'], 60_000);
+  });
 
-    test('`config` prints every value as written ($ still escaped)', async () => {
-      const args = tool.id === 'v2' ? ['config', '--format', 'json'] : ['config'];
-      const printed = await compose({ tool, project, composeFile }, args, 60_000);
-      expect(printed).toMatchObject({ status: 0 });
-      // 1.29 prints YAML with PyYAML (read back with PyYAML); v2 prints JSON.
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const doc: any =
-        tool.id === 'v2' ? JSON.parse(printed.stdout) : pyYamlValue(loadWithPyYaml([printed.stdout])[0]);
-      const api = doc.services.api;
-      // 1.29 prints U+0085, U+2028 and U+2029 raw, and so its own YAML reads them back as line breaks: what
-      // it took from the file is checked on the container below.
-      const printable = (v: string) => tool.id === 'v2' || !/[\x85\u2028\u2029]/.test(v);
-      values.forEach((v, i) => {
-        if (printable(v))
-          expect({ i, value: api.environment[`V${i}`] }).toEqual({ i, value: composeLiteral(v) });
-      });
-      expect(api.command.slice(1).filter((_: string, i: number) => printable(values[i]))).toEqual(
-        values.filter(printable).map(composeLiteral),
-      );
+  test('`config` prints every value as written ($ still escaped)', async () => {
+    const args = tool.id === 'v2' ? ['config', '--format', 'json'] : ['config'];
+    const printed = await compose({ tool, project, composeFile }, args, 60_000);
+    expect(printed).toMatchObject({ status: 0 });
+    // 1.29 prints YAML with PyYAML (read back with PyYAML); v2 prints JSON.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const doc: any =
+      tool.id === 'v2' ? JSON.parse(printed.stdout) : pyYamlValue(loadWithPyYaml([printed.stdout])[0]);
+    const api = doc.services.api;
+    // 1.29 prints U+0085, U+2028 and U+2029 raw, and so its own YAML reads them back as line breaks: what
+    // it took from the file is checked on the container below.
+    const printable = (v: string) => tool.id === 'v2' || !/[\x85\u2028\u2029]/.test(v);
+    values.forEach((v, i) => {
+      if (printable(v))
+        expect({ i, value: api.environment[`V${i}`] }).toEqual({ i, value: composeLiteral(v) });
     });
+    expect(api.command.slice(1).filter((_: string, i: number) => printable(values[i]))).toEqual(
+      values.filter(printable).map(composeLiteral),
+    );
+  });
 
-    test('the container gets every value exactly', async () => {
-      const created = await compose({ tool, project, composeFile }, ['up', '--no-start']);
-      if (created.status !== 0) throw new Error(`up --no-start exited ${created.status}:\n${created.stderr}`);
-      const ps = await engine!.podman([
-        'ps',
-        '--all',
-        '--filter',
-        `label=com.docker.compose.project=${project}`,
-        '--format',
-        '{{.ID}}',
-      ]);
-      const id = ps.stdout.trim().split('\n')[0];
-      const inspect = await engine!.podman(['inspect', id]);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const [info] = JSON.parse(inspect.stdout) as any[];
-      const env = new Map<string, string>(
-        (info.Config.Env as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-      );
-      values.forEach((v, i) => expect({ i, value: env.get(`V${i}`) }).toEqual({ i, value: v }));
-      expect(info.Config.Cmd).toEqual(['/bin/true', ...values]);
-    });
-  },
-);
+  test('the container gets every value exactly', async () => {
+    const created = await compose({ tool, project, composeFile }, ['up', '--no-start']);
+    if (created.status !== 0) throw new Error(`up --no-start exited ${created.status}:\n${created.stderr}`);
+    const ps = await engine!.podman([
+      'ps',
+      '--all',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--format',
+      '{{.ID}}',
+    ]);
+    const id = ps.stdout.trim().split('\n')[0];
+    const inspect = await engine!.podman(['inspect', id]);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const [info] = JSON.parse(inspect.stdout) as any[];
+    const env = new Map<string, string>(
+      (info.Config.Env as string[]).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
+    values.forEach((v, i) => expect({ i, value: env.get(`V${i}`) }).toEqual({ i, value: v }));
+    expect(info.Config.Cmd).toEqual(['/bin/true', ...values]);
+  });
+});
 
 /** The one value PyYAML's loaders agree on; throws with their errors otherwise. */
 function pyYamlValue(results: PyYamlResults): unknown {

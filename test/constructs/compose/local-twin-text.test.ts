@@ -1,9 +1,12 @@
+import { Stack } from 'aws-cdk-lib';
 import { renderEnvExample } from '../../../constructs/compose/compose-renderer';
 import type { LocalTwin } from '../../../constructs/compose/compose-renderer';
 import { renderNginxConfig } from '../../../constructs/compose/proxy-config';
 import { writeYaml } from '../../../constructs/compose/yaml-writer';
 import { ValidationError } from '../../../constructs/errors';
 import type { LoadBalancerSpec } from '../../../constructs/model/spec';
+import { Application, HealthCheck, Image, LoadBalancer, Service } from '../../../constructs';
+import { testApp } from '../../support/test-app';
 
 /**
  * The local twin's other text files mean the same to every reader too: the nginx configuration (carried
@@ -46,34 +49,24 @@ describe('.env.example', () => {
 });
 
 describe('the nginx configuration', () => {
-  const lb = (pattern: string, name = 'web'): LoadBalancerSpec => ({
-    name,
-    path: `Stack/Shop/${name}`,
-    internetFacing: true,
-    httpPort: 80,
-    localPort: 8080,
-    localProxyImage: 'nginx:1.27',
-    routes: [
-      {
-        name: 'api',
-        path: 'Stack/Shop/web/api',
-        service: 'api',
-        port: 8080,
-        priority: 10,
-        conditions: { pathPatterns: [pattern], hostHeaders: [], httpHeaders: {}, queryStrings: [] },
-        healthCheck: {
-          path: '/health',
-          port: 8080,
-          healthyHttpCodes: '200',
-          intervalSeconds: 30,
-          timeoutSeconds: 5,
-          healthyThreshold: 5,
-          unhealthyThreshold: 2,
-        },
-        deregistrationDelaySeconds: 30,
-      },
-    ],
-  });
+  /**
+   * The load balancer of an application, as the constructs record it, given the path pattern `pattern` as
+   * plain data: the constructs accept only printable ASCII in route values; the renderer holds on its own.
+   */
+  const lb = (pattern: string): LoadBalancerSpec => {
+    const application = new Application(new Stack(testApp(), 'Shop'), 'shop');
+    const api = new Service(application, 'api', {
+      image: Image.fromRegistry('nginx:1.27'),
+      ports: [{ containerPort: 8080, protocol: 'http' }],
+      healthCheck: HealthCheck.http({ port: 8080 }),
+    });
+    new LoadBalancer(application, 'web').addRoute('api', { service: api, pathPatterns: ['/x'] });
+    const spec = application.toSpec().loadBalancers[0];
+    return {
+      ...spec,
+      routes: spec.routes.map((r) => ({ ...r, conditions: { ...r.conditions, pathPatterns: [pattern] } })),
+    };
+  };
 
   test.each(SEPARATORS.map((c) => [JSON.stringify(c), c]))(
     'a route value holding %s is escaped in the regex and in the comment, so the file stays ASCII-safe',
