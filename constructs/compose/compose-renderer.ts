@@ -1,6 +1,5 @@
 import * as path from 'path';
-import { Document, Scalar, visit } from 'yaml';
-import { ValidationError } from '../errors';
+import { invalid, ValidationError } from '../errors';
 import type {
   ApplicationSpec,
   DependencyConditionName,
@@ -15,7 +14,9 @@ import type {
 import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
 import { JOBS_PROFILE } from '../model/profiles';
+import { ENV_NAME_PATTERN } from '../model/names';
 import { renderNginxConfig } from './proxy-config';
+import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
 import type {
   ComposeBuild,
@@ -72,6 +73,7 @@ export function renderLocalTwin(app: ApplicationSpec, options: ComposeRenderOpti
 
 /** Renders the local twin of a model that `validateModel` has accepted (synthesis validates once). */
 export function renderValidatedLocalTwin(app: ApplicationSpec, options: ComposeRenderOptions): LocalTwin {
+  checkEncodable(app);
   const variables = new Map<string, string>();
   const imageNames = localImageNames(app, options.outputDirectory);
   const services: Record<string, ComposeService> = {};
@@ -183,6 +185,27 @@ function renderWorkload(
     restart: w.kind === 'job' ? 'no' : 'unless-stopped',
     deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
   };
+}
+
+/**
+ * Every literal the local twin carries can be written as UTF-8: a lone surrogate cannot (see
+ * LONE_SURROGATE_RULE), so it is a ValidationError naming the workload and the prop that holds it.
+ */
+function checkEncodable(app: ApplicationSpec): void {
+  const check = (path: string, prop: string, value: string | undefined) => {
+    if (value !== undefined && hasLoneSurrogate(value)) throw invalid(path, prop, value, LONE_SURROGATE_RULE);
+  };
+  for (const w of app.workloads) {
+    for (const [k, v] of Object.entries(w.environment)) check(w.path, `environment.${k}`, v);
+    (w.command ?? []).forEach((v, i) => check(w.path, `command[${i}]`, v));
+    (w.entrypoint ?? []).forEach((v, i) => check(w.path, `entrypoint[${i}]`, v));
+    check(w.path, 'workingDirectory', w.workingDirectory);
+    check(w.path, 'user', w.user);
+    (w.configFiles ?? []).forEach((f, i) => check(w.path, `configFiles[${i}].content`, f.content));
+    if (w.image.kind === 'directory') {
+      for (const [k, v] of Object.entries(w.image.buildArgs)) check(w.path, `image.buildArgs.${k}`, v);
+    }
+  }
 }
 
 /** The named volume holding a data service's local data. */
@@ -396,30 +419,21 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(byKey));
 }
 
-/** Serialises the compose document as YAML with a header saying where it came from. */
+/**
+ * Serialises the compose document as YAML with a header saying where it came from, in a form every compose
+ * implementation reads as meant, YAML 1.1 and 1.2 readers alike (see writeYaml).
+ */
 export function composeToYaml(
   doc: ComposeDocument | DockerCompose129Document,
   header: readonly string[] = [],
   application: string = 'name' in doc ? doc.name : '',
 ): string {
-  // YAML 1.1 rules decide what gets quoted, so values such as "no", "on" or "22:22" stay strings for
-  // every compose implementation, including those that still read YAML 1.1.
-  const yaml = new Document(doc, { version: '1.1' });
-  // A line of only blanks in a block scalar reads back shorter (the yaml package writes " \n" as a block
-  // that parses as "\n"), so such strings are written double-quoted, with escapes.
-  visit(yaml, {
-    Scalar(_, node) {
-      if (typeof node.value === 'string' && /(^|\n)[ \t]+(\n|$)/.test(node.value))
-        node.type = Scalar.QUOTE_DOUBLE;
-    },
-  });
   const lines = [
     ` Local twin of application '${application}', rendered by twinstack from the same model as its cloud twin.`,
     ' Do not edit: change the application and run `twinstack compose` again.',
     ...header.map((h) => ` ${h}`),
   ];
-  yaml.commentBefore = lines.join('\n');
-  return yaml.toString({ lineWidth: 0 });
+  return writeYaml(doc, { owner: application || 'compose file', comment: lines });
 }
 
 /** Notes for the compose file's header: what the local twin does differently from the cloud twin. */
@@ -501,11 +515,26 @@ export function serializeLocalTwin(
   return { compose: composeToYaml(twin.compose, localTwinNotes(app)), envExample, files: {} };
 }
 
-/** Renders `.env.example`: every variable the local twin reads, empty, with where the cloud twin gets it. */
+/**
+ * Renders `.env.example`: every variable the local twin reads, empty, with where the cloud twin gets it.
+ * A description is one comment line whatever it holds: line breaks and other controls (which the `.env`
+ * readers of both compose versions, and Python's `splitlines`, take as the end of a line) are escapes.
+ * A variable name no `.env` file can define is a ValidationError.
+ */
 export function renderEnvExample(twin: LocalTwin): string {
   const lines = [
     `# Variables the local twin of '${twin.compose.name}' reads. Copy to .env and fill in; never commit .env.`,
   ];
-  for (const v of twin.variables) lines.push('', `# ${v.description}`, `${v.name}=`);
+  for (const v of twin.variables) {
+    if (!ENV_NAME_PATTERN.test(v.name)) {
+      throw invalid(
+        twin.compose.name,
+        'localVariable',
+        v.name,
+        'cannot be defined in a .env file; use letters, digits, "_", "." or "-", not starting with a digit',
+      );
+    }
+    lines.push('', `# ${escapeControls(v.description)}`, `${v.name}=`);
+  }
   return `${lines.join('\n')}\n`;
 }

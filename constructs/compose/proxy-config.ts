@@ -354,7 +354,18 @@ function slug(name: string): string {
   return s ? `_${s}` : '';
 }
 
-/** A value shown in a comment: JSON, so a newline or any control character stays escaped. */
+/**
+ * A value shown in a comment: JSON, so a newline or any control character stays escaped; so are DEL, the
+ * C1 controls, U+2028, U+2029, U+FEFF and the noncharacters, which JSON leaves raw but which line-based
+ * readers of the compose file that carries this configuration take as line breaks or refuse.
+ */
 function quote(value: unknown): string {
-  return JSON.stringify(value);
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff]|[\ud83f\ud87f\ud8bf\ud8ff\ud93f\ud97f\ud9bf\ud9ff\uda3f\uda7f\udabf\udaff\udb3f\udb7f\udbbf\udbff][\udffe\udfff]/g,
+    (ch) =>
+      ch
+        .split('')
+        .map((u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .join(''),
+  );
 }

@@ -145,6 +145,37 @@ export function findBootTools(): BootTools {
   };
 }
 
+/** Where .ci/run unpacks Compose v2 (Debian 13's `docker-compose` package), unless TWINSTACK_COMPOSE_V2 says otherwise. */
+export const COMPOSE_V2_DEFAULT = '/opt/compose-v2/usr/libexec/docker/cli-plugins/docker-compose';
+
+/**
+ * Compose v2: TWINSTACK_COMPOSE_V2 when set, else where .ci/run unpacks it, else Docker's plugin
+ * directories; undefined when none is an executable.
+ */
+export function findComposeV2(): string | undefined {
+  const candidates = process.env.TWINSTACK_COMPOSE_V2
+    ? [process.env.TWINSTACK_COMPOSE_V2]
+    : [
+        COMPOSE_V2_DEFAULT,
+        '/usr/libexec/docker/cli-plugins/docker-compose',
+        '/usr/lib/docker/cli-plugins/docker-compose',
+      ];
+  for (const candidate of candidates) {
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Why Compose v2 is missing and how to get it, for messages. */
+export const COMPOSE_V2_HINT =
+  `Compose v2 not found (TWINSTACK_COMPOSE_V2, or ${COMPOSE_V2_DEFAULT}): .ci/run downloads Debian 13's ` +
+  'docker-compose 2.x package and unpacks it there';
+
 /** podman and its API service, with the settings this machine needs. */
 export class ContainerEngine {
   /** Starts `podman system service` on a socket in `directory`, and waits until it answers. */
