@@ -303,10 +303,6 @@ export class Application extends Construct {
   }
 
   /**
-   * The ECR registry host when the stack's account and region are known at synth time.
-   * @internal
-   */
-  /**
    * The image lock this application pins its ECR tags with, read once; `undefined` without one.
    * @internal
    */
@@ -344,6 +340,10 @@ export class Application extends Construct {
     return fs.existsSync(DEFAULT_LOCK_FILE) ? path.resolve(DEFAULT_LOCK_FILE) : undefined;
   }
 
+  /**
+   * The ECR registry host when the stack's account and region are known at synth time.
+   * @internal
+   */
   public _ecrRegistry(): string | undefined {
     const stack = Stack.of(this);
     if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) return undefined;

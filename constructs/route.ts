@@ -75,8 +75,9 @@ export interface RouteOptions extends RouteConditions {
   readonly deregistrationDelay?: Duration;
 }
 
-/** @internal */
+/** Properties of a Route: its options and the priority it gets unless they set one. */
 export interface RouteProps extends RouteOptions {
+  /** Listener rule priority when `priority` is not set (LoadBalancer.addRoute gives each route the next). */
   readonly defaultPriority: number;
 }
 

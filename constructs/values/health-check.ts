@@ -93,7 +93,10 @@ export class HealthCheck {
     private readonly options: HealthCheckOptions,
   ) {}
 
-  /** Validates the check for the workload at `path` and records it in the model. */
+  /**
+   * Validates the check for the workload at `path` and records it in the model.
+   * @internal
+   */
   public _toSpec(path: string, prop = 'healthCheck'): HealthCheckSpec {
     const probe = this.probe;
     const test = renderTest(path, prop, probe);

@@ -75,7 +75,10 @@ export abstract class Image {
     return new EcrImage(repository, tagOrDigest);
   }
 
-  /** Validates the image for the workload at `path` and records it in the model. */
+  /**
+   * Validates the image for the workload at `path` and records it in the model.
+   * @internal
+   */
   public abstract _toSpec(path: string, registry?: string): ImageSpec;
 }
 
@@ -201,6 +204,7 @@ export class EcrImage extends Image {
     super();
   }
 
+  /** @internal */
   public _toSpec(at: string, registry?: string): ImageSpec {
     const name = this.repository.repositoryName;
     if (Token.isUnresolved(name)) {

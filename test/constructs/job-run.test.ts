@@ -13,12 +13,12 @@ import {
   HealthCheck,
   Image,
   Job,
-  JOB_RUN_HANDLER_CODE,
   JobRun,
   JobSchedule,
   Service,
   Volume,
 } from '../../constructs';
+import { JOB_RUN_HANDLER_CODE } from '../../constructs/aws/job-runner';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { testApp, testStack } from '../support/test-app';
 import { expectValidationError } from '../support/errors';

@@ -12,10 +12,9 @@ import {
   Job,
   JobRun,
   JobSchedule,
-  readAssetManifests,
-  readImageBuilds,
   Service,
 } from '../../../constructs';
+import { readAssetManifests, readImageBuilds } from '../../../constructs/parity/image-builds';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
