@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { EcrImage, Image } from '../values/image';
 import type { CpuArchitectureName, ImageSpec, WorkloadSpec } from '../model/spec';
-import type { SecretReference } from '../secret';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /** Files of a build context that hold local secrets (`.env`, `.env.local`, ...), left out of image assets. */
 export const LOCAL_SECRET_FILES: readonly string[] = ['.env', '.env.*', '!.env.example'];
@@ -27,8 +27,14 @@ export function containerImage(image: Image, spec: ImageSpec, arch: CpuArchitect
   }
 }
 
+/** A secret as a container reads it: the Secrets Manager secret, and the JSON key inside it, if any. */
+export interface SecretSource {
+  readonly secret: { readonly secret: secretsmanager.ISecret };
+  readonly field: string | undefined;
+}
+
 /** The ECS secret of a twinstack secret reference. */
-export function ecsSecret(reference: SecretReference): ecs.Secret {
+export function ecsSecret(reference: SecretSource): ecs.Secret {
   return ecs.Secret.fromSecretsManager(reference.secret.secret, reference.field);
 }
 
