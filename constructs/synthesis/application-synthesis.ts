@@ -3,13 +3,12 @@ import * as path from 'path';
 import { Annotations, attachCustomSynthesis } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { renderValidatedLocalTwin, serializeLocalTwin } from '../compose/compose-renderer';
-import type { ComposeDocument } from '../compose/compose-types';
 import { ValidationError } from '../errors';
 import { modelToJson } from '../model/model-file';
 import type { ApplicationSpec } from '../model/spec';
 import { ModelReport, validateModel } from '../model/validate';
 import { localTwinOnlyRequested, synthesizeLocalTwinsOnly } from './local-twin-only';
-import { checkParityOnSynth } from './parity-on-synth';
+import { checkParityOnSynth, WrittenLocalTwin } from './parity-on-synth';
 
 /** The files the local twin consists of, as written next to the templates during `cdk synth`. */
 export interface LocalTwinFiles {
@@ -32,14 +31,6 @@ export interface SynthesizedApplication extends IConstruct {
 export interface ValidatedModel {
   readonly spec: ApplicationSpec;
   readonly report: ModelReport;
-}
-
-/** The compose file written during a synthesis, and the document it was rendered from. */
-export interface WrittenLocalTwin {
-  readonly model: ValidatedModel;
-  readonly outdir: string;
-  readonly text: string;
-  readonly document: ComposeDocument;
 }
 
 interface SynthesisState {
@@ -111,7 +102,7 @@ function writeLocalTwin(application: SynthesizedApplication, outdir: string): vo
   fs.writeFileSync(path.join(outdir, names.composeFile), files.compose);
   fs.writeFileSync(path.join(outdir, names.envExampleFile), files.envExample);
   fs.writeFileSync(path.join(outdir, names.modelFile), modelToJson(model.spec, outdir));
-  state.written = { model, outdir, text: files.compose, document: twin.compose };
+  state.written = { spec: model.spec, outdir, text: files.compose, document: twin.compose };
 }
 
 function findByPath(root: IConstruct, fullPath: string): IConstruct | undefined {

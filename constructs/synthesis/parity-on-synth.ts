@@ -7,10 +7,17 @@ import type { ApplicationSpec } from '../model/spec';
 import { checkParity } from '../parity/check-parity';
 import { readAssetManifests, readImageBuilds } from '../parity/image-builds';
 import { ParityError } from '../parity/parity-error';
-import type { WrittenLocalTwin } from './application-synthesis';
 
 /** Context key that turns the synth-time parity check off (`false`); `twinstack parity` sets it to report instead. */
 export const PARITY_CONTEXT_KEY = 'twinstack:parity';
+
+/** The compose file an application wrote during a synthesis, and the model and document it came from. */
+export interface WrittenLocalTwin {
+  readonly spec: ApplicationSpec;
+  readonly outdir: string;
+  readonly text: string;
+  readonly document: unknown;
+}
 
 /** What the synth-time check needs of an Application. */
 export interface ParityCheckedApplication extends IConstruct {
@@ -54,7 +61,7 @@ export function checkParityOnSynth(
       const text = fs.readFileSync(composeFile, 'utf8');
       const twin = written();
       const fresh = twin !== undefined && twin.outdir === session.outdir && twin.text === text;
-      const spec = fresh ? twin.model.spec : application.toSpec();
+      const spec = fresh ? twin.spec : application.toSpec();
       const report = checkParity(
         JSON.parse(fs.readFileSync(templateFile, 'utf8')),
         fresh ? twin.document : parse(text),
