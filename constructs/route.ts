@@ -118,8 +118,9 @@ export class Route extends Construct {
       );
     }
     this.service = props.service;
-    const serviceSpec = props.service.toSpec();
-    const ports = serviceSpec.ports.map((p) => p.containerPort);
+    // The ports and health check the route needs, without turning the whole service into its spec.
+    const serviceSpec = { name: props.service.name, healthCheck: props.service._healthCheck };
+    const ports = props.service._ports.map((p) => p.containerPort);
     if (ports.length === 0) {
       throw invalid(
         path,

@@ -334,6 +334,22 @@ export class Service extends Workload {
     );
   }
 
+  /**
+   * The container ports the service listens on.
+   * @internal
+   */
+  public get _ports(): readonly PortSpec[] {
+    return this.ports;
+  }
+
+  /**
+   * The service's container health check, as the model records it.
+   * @internal
+   */
+  public get _healthCheck(): HealthCheckSpec | undefined {
+    return this.healthCheckSpec;
+  }
+
   /** Host name other services of the application reach this one by, in both twins. */
   public get hostname(): string {
     return this.name;
