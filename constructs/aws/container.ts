@@ -1,9 +1,11 @@
+import { AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { EcrImage, Image } from '../values/image';
 import type { CpuArchitectureName, ImageSpec, WorkloadSpec } from '../model/spec';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConstruct } from 'constructs';
 
 /** Files of a build context that hold local secrets (`.env`, `.env.local`, ...), left out of image assets. */
 export const LOCAL_SECRET_FILES: readonly string[] = ['.env', '.env.*', '!.env.example'];
@@ -58,4 +60,54 @@ export function containerOptions(
     logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: spec.name }),
     ...extra,
   };
+}
+
+/** The built-in CloudFormation validator's rule for `${...}` outside `Fn::Sub`, as acknowledgements name it. */
+const EMBEDDED_PARAMETER_RULE = 'CloudFormation-Validate::E1029';
+
+const EMBEDDED_PARAMETER_REASON =
+  "ECS passes container definitions literally: a '${...}' in a command, an entrypoint, an environment value " +
+  "or a health check is a variable the container's shell expands, never one for CloudFormation to substitute, " +
+  'so it must reach ECS unchanged rather than in an Fn::Sub.';
+
+const EMBEDDED = /\$\{[^}]*\}/;
+
+/** Whether a resolved template value holds `${...}` in a string that is not the template of an `Fn::Sub`. */
+function hasEmbeddedParameter(value: unknown): boolean {
+  if (typeof value === 'string') return EMBEDDED.test(value);
+  if (Array.isArray(value)) return value.some(hasEmbeddedParameter);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, v]) => key !== 'Fn::Sub' && hasEmbeddedParameter(v));
+  }
+  return false;
+}
+
+/** Task definitions whose container definitions are already checked for `${...}`. */
+const CHECKED = new WeakSet<ecs.TaskDefinition>();
+
+/**
+ * Acknowledges the built-in CloudFormation validator's finding E1029 on `taskDefinition` if, once every
+ * container is added, its container definitions carry a literal `${...}` (a shell variable of the
+ * container, which the local twin escapes as `$${...}`). Task definitions without one get no
+ * acknowledgement, so a real embedded parameter elsewhere is still reported.
+ */
+export function acknowledgeShellVariables(taskDefinition: ecs.TaskDefinition): void {
+  if (CHECKED.has(taskDefinition)) return;
+  CHECKED.add(taskDefinition);
+  Aspects.of(taskDefinition).add(
+    {
+      visit(node: IConstruct): void {
+        if (node !== taskDefinition) return;
+        const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+        if (hasEmbeddedParameter(Stack.of(taskDefinition).resolve(cfn.containerDefinitions))) {
+          Validations.of(taskDefinition).acknowledge({
+            id: EMBEDDED_PARAMETER_RULE,
+            reason: EMBEDDED_PARAMETER_REASON,
+          });
+        }
+      },
+    },
+    // After every mutating aspect, so the container definitions are final.
+    { priority: AspectPriority.READONLY },
+  );
 }

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { IConstruct } from 'constructs';
+import { acknowledgeShellVariables } from './container';
 
 // Findings of cdk-nag's AwsSolutions and NIST 800-53 R5 packs that several constructs share, acknowledged
 // with the reason they are safe or what the user sets instead (listed in the README's security section).
@@ -50,6 +51,8 @@ export function acknowledgeTaskDefinitionFindings(taskDefinition: ecs.TaskDefini
     },
     { id: `${NIST}-IAMNoInlinePolicy`, reason: INLINE_POLICY },
   );
+  // The built-in CloudFormation validator's finding on shell variables in container definitions.
+  acknowledgeShellVariables(taskDefinition);
   acknowledge(taskDefinition.obtainExecutionRole(), {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:

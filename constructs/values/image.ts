@@ -5,12 +5,14 @@ import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import type { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { invalid } from '../errors';
 import type { ImageSpec } from '../model/spec';
+import { dockerfileStageNames } from '../model/dockerfile';
 import { byKey } from '../model/order';
 
 /** Options of an image built from a directory. */
 export interface DirectoryImageOptions {
   /**
-   * Dockerfile, relative to the directory.
+   * Dockerfile, relative to the directory and inside it (the cloud twin's image asset holds only the
+   * directory).
    * @default 'Dockerfile'
    */
   readonly file?: string;
@@ -82,6 +84,43 @@ export abstract class Image {
   public abstract _toSpec(path: string, registry?: string): ImageSpec;
 }
 
+/**
+ * The path of the Dockerfile `file` inside the build context `directory` (as given: `given`), normalised
+ * (`docker/Dockerfile`, never `../app/docker/Dockerfile`): the cloud twin stages only the directory as its
+ * image asset, so a Dockerfile outside it, or a path that leaves it, would be missing there.
+ */
+function dockerfilePath(at: string, given: string, directory: string, file: string): string {
+  if (typeof file !== 'string' || path.isAbsolute(file)) {
+    throw invalid(
+      at,
+      'image.file',
+      file,
+      `is not a path relative to ${given}; give the Dockerfile's path relative to the directory`,
+    );
+  }
+  const resolved = path.resolve(directory, file);
+  const relative = path.relative(directory, resolved);
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    throw invalid(
+      at,
+      'image.file',
+      file,
+      `is outside the build context ${given}: the cloud twin's image asset holds only the directory, so its ` +
+        `build would find no Dockerfile; move the Dockerfile into the directory, or make the directory its ` +
+        `parent and give the Dockerfile's path from there`,
+    );
+  }
+  if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
+    throw invalid(
+      at,
+      'image.file',
+      file,
+      `is not a file inside ${given}; give the Dockerfile's path relative to the directory`,
+    );
+  }
+  return relative.split(path.sep).join('/');
+}
+
 class DirectoryImage extends Image {
   constructor(
     private readonly directory: string,
@@ -103,19 +142,11 @@ class DirectoryImage extends Image {
     if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
       throw invalid(at, 'image.directory', this.directory, `does not exist (looked for ${directory})`);
     }
-    const file = this.options.file ?? 'Dockerfile';
-    if (path.isAbsolute(file) || !fs.existsSync(path.join(directory, file))) {
-      throw invalid(
-        at,
-        'image.file',
-        file,
-        `is not a file inside ${this.directory}; give the Dockerfile's path relative to the directory`,
-      );
-    }
+    const file = dockerfilePath(at, this.directory, directory, this.options.file ?? 'Dockerfile');
+    const dockerfile = fs.readFileSync(path.join(directory, file), 'utf8');
     const target = this.options.target;
     const localTarget = this.options.localTarget;
-    const dockerfile = fs.readFileSync(path.join(directory, file), 'utf8');
-    const stages = [...dockerfile.matchAll(/^\s*FROM\s+\S+\s+AS\s+(\S+)/gim)].map((m) => m[1].toLowerCase());
+    const stages = dockerfileStageNames(dockerfile);
     for (const [prop, stage] of [
       ['image.target', target],
       ['image.localTarget', localTarget],
