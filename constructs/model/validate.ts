@@ -2,6 +2,7 @@ import type { ApplicationSpec, WorkloadSpec } from './spec';
 import { checkConnections } from './rules/data-services';
 import { checkDependencies, checkDependencyCycles } from './rules/dependencies';
 import { checkLoadBalancers } from './rules/load-balancers';
+import { checkLocalVariables } from './rules/local-variables';
 import { checkNames } from './rules/naming';
 import { checkOptionalParts } from './rules/optional-parts';
 import type { ModelReport } from './rules/problems';
@@ -22,6 +23,7 @@ const RULES: readonly ((ctx: RuleContext) => void)[] = [
   checkDependencies,
   checkWorkloads,
   checkSecrets,
+  checkLocalVariables,
   checkHostPorts,
   checkConnections,
   checkLoadBalancers,

@@ -689,6 +689,28 @@ function partMutations(): Mutation[] {
       ),
     (plan) =>
       fc
+        .constantFrom(
+          'USER',
+          'HOME',
+          'Path',
+          'AWS_REGION',
+          'AWS_ACCOUNT_ID',
+          'DOCKER_HOST',
+          'COMPOSE_FILE',
+          'LC_ALL',
+          'A-B',
+          'A.B',
+        )
+        .map((localVariable) =>
+          withSecret(
+            plan,
+            { id: 'BadSecret', kind: 'generated', localVariable },
+            'a local variable the shell, Compose or the local twin sets, or Compose cannot interpolate',
+            'localVariable',
+          ),
+        ),
+    (plan) =>
+      fc
         .constantFrom('', 'a b', 'ü', 'a/b', 'a"b')
         .map((field) =>
           withSecret(

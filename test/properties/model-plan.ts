@@ -31,6 +31,7 @@ import {
   Workload,
 } from '../../constructs';
 import { upperSnake } from '../../constructs/model/names';
+import { isReservedLocalVariable } from '../../constructs/model/rules/local-variables';
 import { examplePath } from '../../lib/project-root';
 
 /**
@@ -533,6 +534,8 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
         const variable = field === undefined ? stem : `${stem}_${upperSnake(field)}`;
         const owner = variables.get(variable);
         if (owner !== undefined && owner !== secret) continue;
+        // Nor one the shell or the local twin sets (secret `User` is ${USER}: an invalid plan).
+        if (isReservedLocalVariable(variable)) continue;
         variables.set(variable, secret);
         secretUses.push({ key, secret, ...(field !== undefined ? { field } : {}) });
       }
