@@ -7,6 +7,7 @@ import { checkNames } from './rules/naming';
 import { checkOptionalParts } from './rules/optional-parts';
 import type { ModelReport } from './rules/problems';
 import { checkSecrets } from './rules/secrets';
+import { checkServiceConnect } from './rules/service-connect';
 import { checkTaskHosts } from './rules/task-hosts';
 import { checkHostPorts, checkWorkloads } from './rules/workloads';
 import type { RuleContext } from './rules/context';
@@ -25,6 +26,7 @@ const RULES: readonly ((ctx: RuleContext) => void)[] = [
   checkSecrets,
   checkLocalVariables,
   checkHostPorts,
+  checkServiceConnect,
   checkConnections,
   checkLoadBalancers,
   checkDependencyCycles,

@@ -411,7 +411,12 @@ const rawAppArb = fc.record({
     { weight: 3, arbitrary: fc.constant(true) },
     { weight: 1, arbitrary: fc.constant(false) },
   ),
-  names: fc.uniqueArray(workloadNameArb, { minLength: 10, maxLength: 10 }),
+  // Unique also as Service Connect reads the default port names: `my-api` and `my_api` share `my-api-<port>`.
+  names: fc.uniqueArray(workloadNameArb, {
+    minLength: 10,
+    maxLength: 10,
+    selector: (n) => n.replace(/_/g, '-'),
+  }),
   volumes: fc.uniqueArray(
     fc.record({
       name: nameArb,
