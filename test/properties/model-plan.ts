@@ -245,8 +245,12 @@ const fargateSizes: [number, number][] = [
   [16384, 122880],
 ];
 const secondsMs = (min: number, max: number) => fc.integer({ min, max }).map((s) => s * 1000);
+// Without "." and ".." segments, which a mount path may not have (the container would read them).
 const absolutePathArb = fc
-  .array(fc.stringMatching(/^[A-Za-z0-9._@+-]{1,8}$/), { minLength: 1, maxLength: 3 })
+  .array(
+    fc.stringMatching(/^[A-Za-z0-9._@+-]{1,8}$/).filter((p) => p !== '.' && p !== '..'),
+    { minLength: 1, maxLength: 3 },
+  )
   .map((parts) => `/${parts.join('/')}`);
 const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const imageReferenceArb = fc
