@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import {
   Application,
@@ -14,7 +15,12 @@ import { validateModel } from '../../../../constructs/model/validate';
 import { renderLocalTwin } from '../../../../constructs/compose/compose-renderer';
 import { expectValidationError } from '../../../support/errors';
 import { applicationSpec, serviceSpec, specPath } from '../../../support/spec-builders';
-import { testStack } from '../../../support/test-app';
+import { PROJECT_ROOT, testStack } from '../../../support/test-app';
+import {
+  LOCAL_TWIN_VARIABLES,
+  SHELL_VARIABLE_PREFIXES,
+  SHELL_VARIABLES,
+} from '../../../../constructs/model/rules/local-variables';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 const secret = (name: string): SecretSpec => ({ name, source: { kind: 'imported', secretName: name } });
@@ -128,6 +134,12 @@ describe('local variables the local twin or the shell already set', () => {
       expect(error?.message).toContain('by the local twin itself');
     }
   });
+});
+
+test('the README lists every variable the rule reserves', () => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  for (const v of [...LOCAL_TWIN_VARIABLES, ...SHELL_VARIABLES]) expect(readme).toContain(`\`${v}\``);
+  for (const p of SHELL_VARIABLE_PREFIXES) expect(readme).toContain(`\`${p}*\``);
 });
 
 describe('the eager checks share the rule', () => {
