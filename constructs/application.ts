@@ -12,9 +12,16 @@ import { checkName } from './model/names';
 import { checkProfileName } from './model/profiles';
 import { compareStrings } from './model/order';
 import type { DeploymentStage } from './stages';
-import type { ApplicationSpec } from './model/spec';
+import type { ApplicationSpec, PortSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
-import { COMPOSE_SERVICE_NAME, nameTaken, WORKLOAD_NAME } from './model/rules/naming';
+import {
+  COMPOSE_SERVICE_NAME,
+  dataVolumeTaken,
+  localDataVolume,
+  nameTaken,
+  WORKLOAD_NAME,
+} from './model/rules/naming';
+import { DiscoveryNameOwner, portNameTaken } from './model/rules/service-connect';
 import { DEFAULT_LOCK_FILE, ImageLock, LOCK_FILE_CONTEXT } from './model/image-lock';
 import type { DataService } from './data-service';
 import type { LoadBalancer } from './load-balancer';
@@ -125,6 +132,7 @@ export class Application extends Construct {
   private readonly secrets: Secret[] = [];
   private readonly loadBalancerList: LoadBalancer[] = [];
   private readonly dataServiceList: DataService[] = [];
+  private readonly discoveryNames = new Map<string, DiscoveryNameOwner>();
   private readonly lockFile?: string;
   private lock?: ImageLock | null;
 
@@ -239,6 +247,19 @@ export class Application extends Construct {
     this.workloads.push(workload);
   }
 
+  /**
+   * Claims the Service Connect discovery names (port names) of service `service` at `path`: each is the name
+   * of a Cloud Map service in the application's namespace, so no two ports of the application share one.
+   * @internal
+   */
+  public _registerPorts(path: string, service: string, ports: readonly PortSpec[]): void {
+    ports.forEach((p, i) => {
+      const owner = this.discoveryNames.get(p.name);
+      if (owner) throw new ValidationError(portNameTaken(path, `ports[${i}].name`, p.name, owner));
+    });
+    for (const p of ports) this.discoveryNames.set(p.name, { service, path, containerPort: p.containerPort });
+  }
+
   /** @internal */
   public _registerVolume(volume: Volume): void {
     const clash = this.volumes.find((v) => v.name === volume.name);
@@ -251,6 +272,11 @@ export class Application extends Construct {
           clash.node.path,
           'volume names must be unique in an application',
         ),
+      );
+    const dataService = this.dataServiceList.find((d) => localDataVolume(d.name) === volume.name);
+    if (dataService)
+      throw new ValidationError(
+        dataVolumeTaken({ path: volume.node.path, name: volume.name, kind: 'volume' }, dataService.node.path),
       );
     this.volumes.push(volume);
   }
@@ -283,6 +309,14 @@ export class Application extends Construct {
         nameTaken(dataService.node.path, 'name', dataService.name, clash.node.path, COMPOSE_SERVICE_NAME),
       );
     }
+    const volume = this.volumes.find((v) => v.name === localDataVolume(dataService.name));
+    if (volume)
+      throw new ValidationError(
+        dataVolumeTaken(
+          { path: dataService.node.path, name: dataService.name, kind: 'data service' },
+          volume.node.path,
+        ),
+      );
     this.dataServiceList.push(dataService);
   }
 

@@ -3,7 +3,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { Application } from './application';
 import { acknowledgeSecretFindings } from './aws/nag-findings';
-import { invalid } from './errors';
+import { invalid, ValidationError, ValidationProblem } from './errors';
+import { localVariablePrefixProblem, localVariableProblem } from './model/rules/local-variables';
 import { checkEnvName, checkInteger, upperSnake } from './model/names';
 import type { SecretReferenceSpec, SecretSpec } from './model/spec';
 
@@ -142,9 +143,14 @@ export class Secret extends Construct {
     this.description = options.description;
     this.prefix = options.localVariablePrefix ?? `${upperSnake(id)}_`;
     this.wholeVariable = options.localVariable ?? upperSnake(id);
-    if (options.localVariablePrefix !== undefined)
+    if (options.localVariablePrefix !== undefined) {
       checkEnvName(path, 'localVariablePrefix', `${options.localVariablePrefix}X`);
+      throwIf(localVariablePrefixProblem(path, options.localVariablePrefix));
+    }
     checkEnvName(path, 'localVariable', this.wholeVariable);
+    // A default variable (the id's) is checked when it is read: a secret read only by field never uses it.
+    if (options.localVariable !== undefined)
+      throwIf(localVariableProblem(path, 'localVariable', options.localVariable));
     if (source.kind === 'managed') {
       this.secret = existing!;
     } else if (source.kind === 'imported') {
@@ -218,6 +224,7 @@ export class Secret extends Construct {
    * variable holds one value, so two fields (`user-name`, `user_name`) cannot share one.
    */
   private reference(field: string | undefined, variable: string): SecretReference {
+    throwIf(localVariableProblem(this.node.path, 'localVariable', variable));
     const describe = (f: string | undefined) => (f === undefined ? 'the whole value' : `field '${f}'`);
     const taken = this.localVariables.get(variable);
     if (taken !== undefined && taken.field !== field) {
@@ -240,4 +247,8 @@ export class Secret extends Construct {
       ...(this.description ? { description: this.description } : {}),
     };
   }
+}
+
+function throwIf(problem: ValidationProblem | undefined): void {
+  if (problem) throw new ValidationError(problem);
 }

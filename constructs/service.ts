@@ -13,6 +13,7 @@ import { ServiceTasks, TaskHost } from './aws/task-host';
 import type { Dependency } from './dependency';
 import { invalid, ValidationError } from './errors';
 import { waitsForScheduledJob } from './model/rules/dependencies';
+import { portNameTaken } from './model/rules/service-connect';
 import { HealthCheck } from './values/health-check';
 import { checkInteger } from './model/names';
 import type {
@@ -173,6 +174,7 @@ export class Service extends Workload {
     this.desiredCount =
       props.desiredCount === undefined ? 1 : checkInteger(path, 'desiredCount', props.desiredCount, 0, 1000);
     this.ports = checkPorts(path, this.name, props.ports ?? []);
+    this.application._registerPorts(path, this.name, this.ports);
     if (props.healthCheck !== undefined && !(props.healthCheck instanceof HealthCheck)) {
       throw invalid(
         path,
@@ -663,8 +665,7 @@ function checkPorts(path: string, service: string, ports: readonly PortOptions[]
         name,
         'must be 1-64 lowercase letters, digits or "-", not starting or ending with "-"',
       );
-    if (names.has(name))
-      throw invalid(path, `${prop}.name`, name, 'is already the name of another port of this service');
+    if (names.has(name)) throw new ValidationError(portNameTaken(path, `${prop}.name`, name));
     names.add(name);
     return { name, containerPort, ...(hostPort !== undefined ? { hostPort } : {}), protocol };
   });

@@ -4,7 +4,13 @@ import { Application } from './application';
 import { Dependency } from './dependency';
 import { describeValue, invalid, ValidationError } from './errors';
 import { cloudTwinName, requiresOptionalPart } from './model/rules/dependencies';
-import { mountPathTaken } from './model/rules/workloads';
+import {
+  dotSegments,
+  hasDotSegment,
+  mountPathProblem,
+  mountPathTaken,
+  normalMountPath,
+} from './model/rules/workloads';
 import { checkFargateSize } from './model/fargate';
 import { Image } from './values/image';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
@@ -376,14 +382,8 @@ export abstract class Workload extends Construct {
         `belongs to another application; use a volume of '${this.application.name}'`,
       );
     }
-    if (typeof mount.path !== 'string' || !/^\/[^\s:]*$/.test(mount.path) || mount.path === '/') {
-      throw invalid(
-        path,
-        `mounts[${i}].path`,
-        mount.path,
-        'must be an absolute path inside the container, not "/" and without spaces or ":"',
-      );
-    }
+    const bad = mountPathProblem(path, `mounts[${i}].path`, mount.path);
+    if (bad) throw new ValidationError(bad);
     if (mount.volume.profile !== undefined && mount.volume.profile !== this.profile) {
       throw invalid(
         path,
@@ -392,9 +392,8 @@ export abstract class Workload extends Construct {
         `belongs to profile '${mount.volume.profile}'; only workloads of that profile may mount it`,
       );
     }
-    if (this.mountList.some((m) => m.path === mount.path)) {
-      throw new ValidationError(mountPathTaken(path, `mounts[${i}].path`, mount.path));
-    }
+    const taken = this.mountList.find((m) => normalMountPath(m.path) === normalMountPath(mount.path));
+    if (taken) throw new ValidationError(mountPathTaken(path, `mounts[${i}].path`, mount.path, taken.path));
     this.mountList.push(mount);
     this.onMount(mount);
   }
@@ -554,9 +553,7 @@ function checkConfigFiles(path: string, files: unknown): ConfigFileSpec[] {
         'must be an absolute file path below a directory (not directly in "/"), of letters, digits, ".", "_" and "-"',
       );
     }
-    if (file.path.split('/').some((part) => part === '.' || part === '..')) {
-      throw invalid(path, `${prop}.path`, file.path, 'must not contain "." or ".." segments');
-    }
+    if (hasDotSegment(file.path)) throw new ValidationError(dotSegments(path, `${prop}.path`, file.path));
     if (seen.has(file.path))
       throw invalid(path, `${prop}.path`, file.path, 'is given twice; give each file once');
     seen.add(file.path);

@@ -2,10 +2,12 @@ import type { ApplicationSpec, WorkloadSpec } from './spec';
 import { checkConnections } from './rules/data-services';
 import { checkDependencies, checkDependencyCycles } from './rules/dependencies';
 import { checkLoadBalancers } from './rules/load-balancers';
+import { checkLocalVariables } from './rules/local-variables';
 import { checkNames } from './rules/naming';
 import { checkOptionalParts } from './rules/optional-parts';
 import type { ModelReport } from './rules/problems';
 import { checkSecrets } from './rules/secrets';
+import { checkServiceConnect } from './rules/service-connect';
 import { checkTaskHosts } from './rules/task-hosts';
 import { checkHostPorts, checkWorkloads } from './rules/workloads';
 import type { RuleContext } from './rules/context';
@@ -22,7 +24,9 @@ const RULES: readonly ((ctx: RuleContext) => void)[] = [
   checkDependencies,
   checkWorkloads,
   checkSecrets,
+  checkLocalVariables,
   checkHostPorts,
+  checkServiceConnect,
   checkConnections,
   checkLoadBalancers,
   checkDependencyCycles,

@@ -689,6 +689,28 @@ function partMutations(): Mutation[] {
       ),
     (plan) =>
       fc
+        .constantFrom(
+          'USER',
+          'HOME',
+          'Path',
+          'AWS_REGION',
+          'AWS_ACCOUNT_ID',
+          'DOCKER_HOST',
+          'COMPOSE_FILE',
+          'LC_ALL',
+          'A-B',
+          'A.B',
+        )
+        .map((localVariable) =>
+          withSecret(
+            plan,
+            { id: 'BadSecret', kind: 'generated', localVariable },
+            'a local variable the shell, Compose or the local twin sets, or Compose cannot interpolate',
+            'localVariable',
+          ),
+        ),
+    (plan) =>
+      fc
         .constantFrom('', 'a b', 'ü', 'a/b', 'a"b')
         .map((field) =>
           withSecret(
@@ -1040,8 +1062,85 @@ function dataServiceMutations(): Mutation[] {
   ];
 }
 
+/** Names and paths that differ as written but are one to a twin: port names, mount paths. */
+const sameAsReadMutations: Mutation[] = [
+  (plan) => {
+    // A port of one service named like a port of another: one discovery name in the Cloud Map namespace.
+    const services = plan.workloads.flatMap((w, i) => (isService(w) ? [i] : []));
+    const named = services.filter((i) => plan.workloads[i].ports.length > 0);
+    if (named.length === 0 || services.length < 2) return undefined;
+    return fc.tuple(fc.constantFrom(...named), fc.constantFrom(...services)).map(([i, j]) => {
+      if (i === j) j = services.find((k) => k !== i)!;
+      const first = plan.workloads[i].ports[0];
+      const name =
+        (first.name as string | undefined) ??
+        `${(plan.workloads[i].name as string).replace(/_/g, '-')}-${first.containerPort as number}`;
+      const target = plan.workloads[j];
+      let containerPort = 1;
+      while (target.ports.some((p) => p.containerPort === containerPort)) containerPort++;
+      return {
+        rule: "a port named like another service's port",
+        plan: withWorkload(plan, j, { ...target, ports: [...target.ports, { containerPort, name }] }),
+        paths: [at(plan.workloads[i].id), at(target.id)],
+        prop: /^ports\[\d+\]\.name$/,
+      };
+    });
+  },
+  (plan) =>
+    plan.volumes.length === 0
+      ? undefined
+      : fc
+          .tuple(
+            fc.nat({ max: plan.workloads.length - 1 }),
+            fc.constantFrom(
+              '/twinstack-m/../etc',
+              '/twinstack-m/..',
+              '/twinstack-m/./data',
+              '/./twinstack-m',
+            ),
+          )
+          .map(([i, path]) => ({
+            rule: 'a mount path with a "." or ".." segment',
+            plan: withWorkload(plan, i, {
+              ...plan.workloads[i],
+              mounts: [...plan.workloads[i].mounts, { volume: 0, path, readOnly: false }],
+            }),
+            paths: [at(plan.workloads[i].id)],
+            prop: `mounts[${plan.workloads[i].mounts.length}].path`,
+          })),
+  (plan) =>
+    plan.volumes.length === 0
+      ? undefined
+      : fc
+          .tuple(
+            fc.nat({ max: plan.workloads.length - 1 }),
+            fc.constantFrom(
+              ['/twinstack-m', '/twinstack-m/'],
+              ['/twinstack-m/data', '/twinstack-m//data'],
+              ['//twinstack-m', '/twinstack-m'],
+            ),
+          )
+          .map(([i, [first, second]]) => {
+            const w = plan.workloads[i];
+            return {
+              rule: 'one mount path written two ways',
+              plan: withWorkload(plan, i, {
+                ...w,
+                mounts: [
+                  ...w.mounts,
+                  { volume: 0, path: first, readOnly: false },
+                  { volume: 0, path: second, readOnly: true },
+                ],
+              }),
+              paths: [at(w.id)],
+              prop: `mounts[${w.mounts.length + 1}].path`,
+            };
+          }),
+];
+
 const mutations: Mutation[] = [
   ...workloadMutations,
+  ...sameAsReadMutations,
   ...planMutations,
   ...partMutations(),
   ...dataServiceMutations(),

@@ -31,6 +31,7 @@ import {
   Workload,
 } from '../../constructs';
 import { upperSnake } from '../../constructs/model/names';
+import { isReservedLocalVariable } from '../../constructs/model/rules/local-variables';
 import { examplePath } from '../../lib/project-root';
 
 /**
@@ -244,8 +245,12 @@ const fargateSizes: [number, number][] = [
   [16384, 122880],
 ];
 const secondsMs = (min: number, max: number) => fc.integer({ min, max }).map((s) => s * 1000);
+// Without "." and ".." segments, which a mount path may not have (the container would read them).
 const absolutePathArb = fc
-  .array(fc.stringMatching(/^[A-Za-z0-9._@+-]{1,8}$/), { minLength: 1, maxLength: 3 })
+  .array(
+    fc.stringMatching(/^[A-Za-z0-9._@+-]{1,8}$/).filter((p) => p !== '.' && p !== '..'),
+    { minLength: 1, maxLength: 3 },
+  )
   .map((parts) => `/${parts.join('/')}`);
 const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const imageReferenceArb = fc
@@ -410,7 +415,12 @@ const rawAppArb = fc.record({
     { weight: 3, arbitrary: fc.constant(true) },
     { weight: 1, arbitrary: fc.constant(false) },
   ),
-  names: fc.uniqueArray(workloadNameArb, { minLength: 10, maxLength: 10 }),
+  // Unique also as Service Connect reads the default port names: `my-api` and `my_api` share `my-api-<port>`.
+  names: fc.uniqueArray(workloadNameArb, {
+    minLength: 10,
+    maxLength: 10,
+    selector: (n) => n.replace(/_/g, '-'),
+  }),
   volumes: fc.uniqueArray(
     fc.record({
       name: nameArb,
@@ -533,6 +543,8 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
         const variable = field === undefined ? stem : `${stem}_${upperSnake(field)}`;
         const owner = variables.get(variable);
         if (owner !== undefined && owner !== secret) continue;
+        // Nor one the shell or the local twin sets (secret `User` is ${USER}: an invalid plan).
+        if (isReservedLocalVariable(variable)) continue;
         variables.set(variable, secret);
         secretUses.push({ key, secret, ...(field !== undefined ? { field } : {}) });
       }

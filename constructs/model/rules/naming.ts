@@ -21,6 +21,35 @@ export const COMPOSE_SERVICE_NAME = 'locally both would be compose services of t
 /** Why two workloads may not share a name. */
 export const WORKLOAD_NAME = 'workload names must be unique in an application';
 
+/** The named volume that keeps the local data of data service `dataService` in the local twin. */
+export function localDataVolume(dataService: string): string {
+  return `${dataService}-data`;
+}
+
+/**
+ * Volume `volume` at `path` has the name of the local data volume of the data service at `owner`: locally
+ * both would be one named volume. `second` says which of the two was declared later, for the message.
+ */
+export function dataVolumeTaken(
+  second: { readonly path: string; readonly name: string; readonly kind: 'volume' | 'data service' },
+  owner: string,
+): ValidationProblem {
+  const reason = 'locally both would be one named volume, so rename the volume';
+  return second.kind === 'volume'
+    ? problem(
+        second.path,
+        'name',
+        second.name,
+        `is already used by ${owner} as its local data volume; ${reason}`,
+      )
+    : problem(
+        second.path,
+        'name',
+        second.name,
+        `has the local data volume '${localDataVolume(second.name)}', which is already used by ${owner}; ${reason}`,
+      );
+}
+
 /** Workloads, data services and load balancers each become a compose service: their names must differ. */
 export function checkNames(ctx: RuleContext): void {
   const { app, workloads } = ctx;
@@ -35,5 +64,9 @@ export function checkNames(ctx: RuleContext): void {
   for (const lb of app.loadBalancers) {
     const owner = workloads.get(lb.name);
     if (owner) ctx.errors.push(nameTaken(lb.path, 'name', lb.name, owner.path, COMPOSE_SERVICE_NAME));
+  }
+  for (const v of app.volumes) {
+    const owner = (app.dataServices ?? []).find((d) => localDataVolume(d.name) === v.name);
+    if (owner) ctx.errors.push(dataVolumeTaken({ path: v.path, name: v.name, kind: 'volume' }, owner.path));
   }
 }

@@ -4,9 +4,58 @@ import { problem, WarningIds } from './problems';
 
 const SECRET_KEY = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
 
-/** `mountPath` is already a mount point of the workload. */
-export function mountPathTaken(path: string, prop: string, mountPath: string): ValidationProblem {
-  return problem(path, prop, mountPath, 'is already a mount point of this workload; mount each path once');
+/**
+ * A mount path as the container reads it: without empty segments (`//`, a trailing `/`) and `.` segments,
+ * so `/data`, `/data/` and `//data` are one mount point.
+ */
+export function normalMountPath(mountPath: string): string {
+  return `/${mountPath
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/')}`;
+}
+
+/** Whether `p` has a `.` or `..` segment, which the container would resolve. */
+export function hasDotSegment(p: string): boolean {
+  return p.split('/').some((s) => s === '.' || s === '..');
+}
+
+/** A mount point (a mount or a config file) written with `.` or `..` segments. */
+export function dotSegments(path: string, prop: string, value: string): ValidationProblem {
+  return problem(
+    path,
+    prop,
+    value,
+    'must not contain "." or ".." segments: the container resolves them, so /data/../etc would mount over /etc; write the path without them',
+  );
+}
+
+/** What a mount path may be; undefined when `value` is one. */
+export function mountPathProblem(path: string, prop: string, value: unknown): ValidationProblem | undefined {
+  if (typeof value !== 'string' || !/^\/[^\s:]*$/.test(value) || normalMountPath(value) === '/') {
+    return problem(
+      path,
+      prop,
+      value,
+      'must be an absolute path inside the container, not "/" and without spaces or ":"',
+    );
+  }
+  return hasDotSegment(value) ? dotSegments(path, prop, value) : undefined;
+}
+
+/** `mountPath` is already a mount point of the workload, written as `existing`. */
+export function mountPathTaken(
+  path: string,
+  prop: string,
+  mountPath: string,
+  existing: string = mountPath,
+): ValidationProblem {
+  return problem(
+    path,
+    prop,
+    mountPath,
+    `is already a mount point of this workload${existing !== mountPath ? ` (as ${JSON.stringify(existing)})` : ''}; mount each path once`,
+  );
 }
 
 /**
@@ -18,31 +67,41 @@ export function checkWorkloads(ctx: RuleContext): void {
   const volumes = new Set(app.volumes.map((v) => v.name));
   const routed = new Set(app.loadBalancers.flatMap((lb) => lb.routes.map((r) => r.service)));
   for (const w of app.workloads) {
-    const mountPaths = new Set<string>();
+    const mountPaths = new Map<string, string>();
+    const mounted: { readonly index: number; readonly path: string }[] = [];
     w.mounts.forEach((m, i) => {
       if (!volumes.has(m.volume))
         errors.push(
           problem(w.path, `mounts[${i}].volume`, m.volume, `is not a volume of application '${app.name}'`),
         );
-      if (mountPaths.has(m.path)) errors.push(mountPathTaken(w.path, `mounts[${i}].path`, m.path));
-      mountPaths.add(m.path);
+      const bad = mountPathProblem(w.path, `mounts[${i}].path`, m.path);
+      if (bad) {
+        errors.push(bad);
+        return;
+      }
+      const normal = normalMountPath(m.path);
+      const existing = mountPaths.get(normal);
+      if (existing !== undefined) errors.push(mountPathTaken(w.path, `mounts[${i}].path`, m.path, existing));
+      else mountPaths.set(normal, m.path);
+      mounted.push({ index: i, path: normal });
     });
-    const files = new Set((w.configFiles ?? []).map((f) => f.path));
-    const fileDirectories = new Set(
-      (w.configFiles ?? []).map((f) => f.path.slice(0, f.path.lastIndexOf('/'))),
-    );
-    w.mounts.forEach((m, i) => {
+    (w.configFiles ?? []).forEach((f, i) => {
+      if (hasDotSegment(f.path)) errors.push(dotSegments(w.path, `configFiles[${i}].path`, f.path));
+    });
+    const files = new Set((w.configFiles ?? []).map((f) => normalMountPath(f.path)));
+    const fileDirectories = new Set([...files].map((f) => f.slice(0, f.lastIndexOf('/'))));
+    for (const m of mounted) {
       if (files.has(m.path) || fileDirectories.has(m.path)) {
         errors.push(
           problem(
             w.path,
-            `mounts[${i}].path`,
-            m.path,
+            `mounts[${m.index}].path`,
+            w.mounts[m.index].path,
             'is also where a config file is written (its directory is a task volume in the cloud twin); mount the volume elsewhere',
           ),
         );
       }
-    });
+    }
     for (const [key, value] of Object.entries(w.environment)) {
       if (SECRET_KEY.test(key) && value !== '') {
         ctx.warnings.push({

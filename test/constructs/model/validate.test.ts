@@ -391,8 +391,10 @@ describe('validateModel', () => {
   });
 
   test('the same container port without host ports in several workloads is fine', () => {
-    const ports = [{ name: 'p-80', containerPort: 80, protocol: 'tcp' as const }];
-    const report = validateModel(application([service('a', { ports }), service('b', { ports })]));
+    const ports = (name: string) => [{ name: `${name}-80`, containerPort: 80, protocol: 'tcp' as const }];
+    const report = validateModel(
+      application([service('a', { ports: ports('a') }), service('b', { ports: ports('b') })]),
+    );
     expect(report.errors).toEqual([]);
   });
 
