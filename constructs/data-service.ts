@@ -174,6 +174,15 @@ export abstract class DataService extends Construct {
     from: string,
   ): void {
     this.securityGroup.connections.allowFrom(connections, this._cloudPort, `from ${from}`);
+    this._orderAfter(orderAfter);
+  }
+
+  /**
+   * Has `orderAfter` order what waits for this service after its resources (the service is available once
+   * they are created): what connects to it, and what declares a dependency on it.
+   * @internal
+   */
+  public _orderAfter(orderAfter: (resource: CfnResource) => void): void {
     const target = this._resource instanceof CfnResource ? this._resource : this._resource.node.defaultChild;
     if (target instanceof CfnResource) orderAfter(target);
   }

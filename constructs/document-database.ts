@@ -287,16 +287,12 @@ export class DocumentDatabase extends DataService {
   }
 
   /**
-   * Lets `connections` in and orders `dependent` after the cluster and its instances (the endpoint answers
-   * only once an instance is up).
+   * Orders what waits for the cluster after the cluster and its instances (the endpoint answers only once
+   * an instance is up).
    * @internal
    */
-  public _allowFrom(
-    connections: ec2.IConnectable,
-    orderAfter: (resource: CfnResource) => void,
-    from: string,
-  ): void {
-    super._allowFrom(connections, orderAfter, from);
+  public _orderAfter(orderAfter: (resource: CfnResource) => void): void {
+    super._orderAfter(orderAfter);
     for (const child of this.cluster.node.children) {
       if (child instanceof docdb.CfnDBInstance) orderAfter(child);
     }

@@ -22,7 +22,7 @@ export type { VolumeProps } from './volume';
 export { Secret, SecretReference } from './secret';
 export type { GeneratedSecretOptions, SecretOptions, SecretReferenceOptions } from './secret';
 export { Dependency } from './dependency';
-export type { DependencyOptions } from './dependency';
+export type { DependencyOptions, DependencyTarget } from './dependency';
 export { DEFAULT_LOCAL_PROXY_IMAGE, LoadBalancer } from './load-balancer';
 export type { LoadBalancerProps } from './load-balancer';
 export { Route } from './route';

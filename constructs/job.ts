@@ -16,7 +16,7 @@ import type { Dependency } from './dependency';
 import { invalid, ValidationError } from './errors';
 import { waitsForScheduledJob } from './model/rules/dependencies';
 import type { SecretReference } from './secret';
-import type { DataService } from './data-service';
+import { DataService } from './data-service';
 import { JobRun } from './values/job-run';
 import type { ConnectionValue, JobRunSpec } from './model/spec';
 import { Service } from './service';
@@ -229,6 +229,10 @@ export class Job extends Workload {
 
   private wire(host: TaskHost, container: ecs.ContainerDefinition, dependency: Dependency): void {
     const target = dependency.target;
+    if (target instanceof DataService) {
+      host.waitForDataService(target);
+      return;
+    }
     if (!target.isDeployed) return; // an optional part the stage leaves out
     if (target instanceof Job) {
       if (target.run.kind === 'deployment') {

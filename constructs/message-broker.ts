@@ -258,12 +258,8 @@ export class MessageBroker extends DataService {
   }
 
   /** @internal */
-  public _allowFrom(
-    connections: ec2.IConnectable,
-    orderAfter: (resource: CfnResource) => void,
-    from: string,
-  ): void {
-    super._allowFrom(connections, orderAfter, from);
+  public _orderAfter(orderAfter: (resource: CfnResource) => void): void {
+    super._orderAfter(orderAfter);
     orderAfter(this.broker);
   }
 

@@ -29,7 +29,7 @@ import type { Route } from './route';
 import { WarningIds } from './model/validate';
 import type { SecretReference } from './secret';
 import { Job } from './job';
-import type { DataService } from './data-service';
+import { DataService } from './data-service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
 
 /** A port the service listens on. */
@@ -525,8 +525,9 @@ export class Service extends Workload {
         waitsForScheduledJob(this.node.path, `dependsOn[${this.dependsOn.length - 1}]`, target.name),
       );
     }
+    if (this.cloud && target instanceof DataService) this.cloud.host.waitForDataService(target);
     // Left out of the cloud twin: an optional part the stage does not include (the dependency is optional).
-    if (!this.cloud || !target.isDeployed) return;
+    if (!this.cloud || target instanceof DataService || !target.isDeployed) return;
     if (target instanceof Job && target.run.kind === 'deployment') {
       this.cloud.host.waitForJobRun(target._runResource);
     } else if (target instanceof Job) {

@@ -1,7 +1,7 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Application } from './application';
-import { Dependency } from './dependency';
+import { checkDependencyTarget, Dependency } from './dependency';
 import { describeValue, invalid, ValidationError } from './errors';
 import { cloudTwinName, requiresOptionalPart } from './model/rules/dependencies';
 import {
@@ -398,7 +398,7 @@ export abstract class Workload extends Construct {
     this.onMount(mount);
   }
 
-  /** Starts this workload after another workload of the same application. */
+  /** Starts this workload after another workload, or a data service, of the same application. */
   public addDependency(dependency: Dependency): void {
     const path = this.node.path;
     const prop = `dependsOn[${this.dependencies.length}]`;
@@ -406,13 +406,8 @@ export abstract class Workload extends Construct {
       throw invalid(path, prop, dependency, 'must be a Dependency, e.g. Dependency.healthy(api)');
     }
     const target = dependency.target;
-    if (target.application !== this.application) {
-      throw invalid(
-        path,
-        prop,
-        target.node.path,
-        `is part of application '${target.application.name}', not '${this.application.name}'; depend only on workloads of the same application`,
-      );
+    if (!(target instanceof Workload) && !(target instanceof DataService)) {
+      throw invalid(path, prop, target, 'must be a Service, Job or data service (e.g. a Database)');
     }
     if (this.dependencies.some((d) => d.target === target)) {
       throw invalid(
@@ -422,6 +417,15 @@ export abstract class Workload extends Construct {
         'is already a dependency of this workload; declare each dependency once',
       );
     }
+    if (!checkDependencyTarget(path, prop, this.application, dependency)) {
+      this.checkWorkloadDependency(prop, target as Workload, dependency);
+    }
+    this.dependencies.push(dependency);
+    this.onDependency(dependency);
+  }
+
+  private checkWorkloadDependency(prop: string, target: Workload, dependency: Dependency): void {
+    const path = this.node.path;
     if (!dependency.optional && target.profile !== undefined && target.profile !== this.profile) {
       const stage = this.application.stage;
       const twin = cloudTwinName({ name: this.application.name, stage: stage?.name });
@@ -434,8 +438,6 @@ export abstract class Workload extends Construct {
         ),
       );
     }
-    this.dependencies.push(dependency);
-    this.onDependency(dependency);
   }
 
   /** The dependencies declared so far. */

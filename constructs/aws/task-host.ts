@@ -34,6 +34,11 @@ export interface ReachableDataService {
    * @internal
    */
   _allowFrom(connections: ec2.IConnectable, orderAfter: (resource: CfnResource) => void, from: string): void;
+  /**
+   * Has `orderAfter` order what starts the tasks after the data service's resources.
+   * @internal
+   */
+  _orderAfter(orderAfter: (resource: CfnResource) => void): void;
 }
 
 /** A service's tasks as what waits for them sees them: the ECS service, and the ports its tasks listen on. */
@@ -145,6 +150,14 @@ export class TaskHost {
     for (const port of containerPorts) {
       connectable.connections.allowFrom(this.props.connectable, ec2.Port.tcp(port), `from ${this.name}`);
     }
+  }
+
+  /**
+   * Starts the tasks after a data service's resources exist, without its connection values or a way in:
+   * a dependency declared on it rather than a connection.
+   */
+  public waitForDataService(dataService: ReachableDataService): void {
+    dataService._orderAfter(this.props.orderAfter);
   }
 
   /** Starts the tasks only after a job ran successfully in the deployment (`run`, its custom resource). */

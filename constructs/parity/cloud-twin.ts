@@ -66,6 +66,11 @@ export interface CloudService {
   readonly schedule?: { readonly expression: string; readonly timeZone?: string };
   /** Jobs run during deployments (by their container name) that this resource is ordered after. */
   readonly jobRuns?: readonly string[];
+  /**
+   * Logical ids of the managed data services' resources (RDS, ElastiCache, OpenSearch, Amazon MQ,
+   * DocumentDB) this resource has CloudFormation DependsOn on.
+   */
+  readonly dataServiceResources?: readonly string[];
 }
 
 /** One row of a listener's routing, in evaluation order. */
@@ -101,6 +106,24 @@ export interface CloudTwin {
   readonly loadBalancers: readonly CloudLoadBalancer[];
   /** Jobs with a task of their own, run during deployments or on a schedule. */
   readonly jobTasks: readonly CloudService[];
+}
+
+/** CloudFormation types of the resources that make up managed data services. */
+const DATA_SERVICE_TYPES: ReadonlySet<string> = new Set([
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::ElastiCache::CacheCluster',
+  'AWS::ElastiCache::ServerlessCache',
+  'AWS::OpenSearchService::Domain',
+  'AWS::AmazonMQ::Broker',
+  'AWS::DocDB::DBCluster',
+  'AWS::DocDB::DBInstance',
+]);
+
+/** The data-service resources among `ids` (a resource's DependsOn). */
+function dataServiceResources(resources: Record<string, any>, ids: readonly string[]): string[] {
+  return ids.filter((d) => DATA_SERVICE_TYPES.has(resources[d]?.Type));
 }
 
 /** CloudFormation type of the resource that runs a job during a deployment (see JobRunner). */
@@ -208,6 +231,7 @@ function readJobTask(
     autoScaled: false,
     kind,
     jobRuns: dependsOn.filter((d) => jobRunNames.has(d)).map((d) => jobRunNames.get(d)!),
+    dataServiceResources: dataServiceResources(resources, dependsOn),
   };
 }
 
@@ -253,6 +277,7 @@ function readService(
       .concat(r.DependsOn ?? [])
       .filter((d) => jobRunNames.has(d))
       .map((d) => jobRunNames.get(d)!),
+    dataServiceResources: dataServiceResources(resources, ([] as string[]).concat(r.DependsOn ?? [])),
   };
 }
 

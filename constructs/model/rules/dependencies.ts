@@ -30,12 +30,39 @@ export function requiresOptionalPart(
   );
 }
 
+/** A dependency on a data service that waits for it to complete: a data service runs until stopped. */
+export function waitsForDataServiceToComplete(
+  path: string,
+  prop: string,
+  target: { readonly name: string; readonly kind: string },
+): ValidationProblem {
+  return problem(
+    path,
+    prop,
+    target.name,
+    `is a data service (${target.kind}); it never completes: use Dependency.healthy(${target.name}) or Dependency.started(${target.name})`,
+  );
+}
+
+/** An optional dependency on a data service: data services are part of every twin, never optional parts. */
+export function optionalDataService(path: string, prop: string, target: string): ValidationProblem {
+  return problem(
+    path,
+    prop,
+    target,
+    'is a data service, part of every twin; only an optional part (a workload with a profile) can be an optional dependency: drop `optional`',
+  );
+}
+
 /** What the application's cloud twin is called in messages: its stage, or the application itself. */
 export function cloudTwinName(app: { readonly name: string; readonly stage?: string }): string {
   return app.stage !== undefined ? `stage '${app.stage}'` : `application '${app.name}'`;
 }
 
-/** Each dependency names a workload of the application that can be waited for in the way it asks. */
+/**
+ * Each dependency names a workload or a data service of the application that can be waited for in the way
+ * it asks.
+ */
 export function checkDependencies(ctx: RuleContext): void {
   const { app, workloads, errors } = ctx;
   for (const w of app.workloads) {
@@ -48,13 +75,20 @@ export function checkDependencies(ctx: RuleContext): void {
         );
         return;
       }
+      const dataService = target ? undefined : app.dataServices?.find((ds) => ds.name === d.target);
+      if (dataService) {
+        if (d.condition === 'completed-successfully')
+          errors.push(waitsForDataServiceToComplete(w.path, prop, dataService));
+        if (d.optional) errors.push(optionalDataService(w.path, prop, d.target));
+        return;
+      }
       if (!target) {
         errors.push(
           problem(
             w.path,
             prop,
             d.target,
-            `is not part of application '${app.name}'; depend only on its own services and jobs`,
+            `is not part of application '${app.name}'; depend only on its own services, jobs and data services`,
           ),
         );
         return;

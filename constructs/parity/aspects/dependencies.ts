@@ -1,4 +1,5 @@
 import { compareStrings } from '../../model/order';
+import type { ApplicationSpec } from '../../model/spec';
 import type { CloudService } from '../cloud-twin';
 import type { ComposeDependency, ComposeService } from '../compose-twin';
 import type { ParityContext, WorkloadInstance } from '../parity-context';
@@ -19,6 +20,11 @@ interface CloudDependencies {
   readonly services: ReadonlySet<string>;
   /** Jobs run during deployments that the task's resource is ordered after. */
   readonly jobRuns: ReadonlySet<string>;
+  /**
+   * Data services of the model whose resources the task's resource is ordered after, by name (resources
+   * of data services the model does not declare are not compared).
+   */
+  readonly dataServices: ReadonlySet<string>;
 }
 
 /**
@@ -38,6 +44,12 @@ export function compareDependencies(
     ),
     services: new Set(i.host.dependsOn.map((id) => ctx.cloud.byLogicalId.get(id)?.name ?? id)),
     jobRuns: new Set(i.host.jobRuns ?? []),
+    dataServices: new Set(
+      (i.host.dataServiceResources ?? []).flatMap((id) => {
+        const owner = ctx.spec && _dataServiceOf(ctx.spec, id);
+        return owner ? [owner] : [];
+      }),
+    ),
   };
   const explained = new Set<string>();
   const out: ParityEntry[] = [];
@@ -111,17 +123,22 @@ function _compareDependency(
     return out;
   }
   const managed = ctx.managed.get(target);
-  if (managed) {
+  if (managed && cloud.dataServices.has(target)) {
+    explained.add(target);
     out.push(
       standIn(
         name,
         field,
-        `${managed.cloud} (created before the stack's services)`,
+        `DependsOn ${managed.cloud} (created, available)`,
         condition,
         'managed-service',
         `'${target}' is a managed service in the cloud and a container locally`,
       ),
     );
+    return out;
+  }
+  if (managed) {
+    out.push(problem(name, field, undefined, condition, 'the cloud twin does not wait for it'));
     return out;
   }
   if (cloud.containers.has(target)) {
@@ -190,6 +207,7 @@ function _cloudOnlyTaskDependencies(
   const waits: [ReadonlySet<string>, string][] = [
     [cloud.services, 'DependsOn ECS service'],
     [cloud.jobRuns, 'DependsOn the deployment run of job'],
+    [cloud.dataServices, 'DependsOn data service'],
   ];
   for (const [targets, what] of waits) {
     for (const target of targets) {
@@ -207,4 +225,33 @@ function _cloudOnlyTaskDependencies(
     }
   }
   return out;
+}
+
+/**
+ * The data service of `spec` that the resource with `logicalId` belongs to. The template does not name it,
+ * so the logical id is matched as aws-cdk-lib makes it: a resource under construct path `Stack/app/db/...`
+ * has an id that starts with `appdb` (the path's components below the stack, alphanumerics only, with
+ * `Default` and `Resource` left out and a component that ends the one before dropped). The longest match
+ * wins, so `db` does not claim the resources of `db2`.
+ */
+function _dataServiceOf(spec: ApplicationSpec, logicalId: string): string | undefined {
+  let best: { name: string; length: number } | undefined;
+  for (const ds of spec.dataServices ?? []) {
+    const parts = ds.path.split('/').filter((p) => p !== 'Default');
+    // Below the stack: at least the application's component and the data service's.
+    for (let from = 0; from <= parts.length - 2; from++) {
+      const human: string[] = [];
+      for (const p of parts.slice(from))
+        if (human.length === 0 || !human[human.length - 1].endsWith(p)) human.push(p);
+      const prefix = human
+        .filter((p) => p !== 'Resource')
+        .map((p) => p.replace(/[^A-Za-z0-9]/g, ''))
+        .join('');
+      if (prefix.length > 0 && logicalId.startsWith(prefix)) {
+        if (!best || prefix.length > best.length) best = { name: ds.name, length: prefix.length };
+        break;
+      }
+    }
+  }
+  return best?.name;
 }

@@ -95,7 +95,7 @@ describe('validateModel', () => {
       path: pathOf('web'),
       prop: 'dependsOn[0]',
       value: '"ghost"',
-      message: `is not part of application '${APP}'; depend only on its own services and jobs`,
+      message: `is not part of application '${APP}'; depend only on its own services, jobs and data services`,
     });
   });
 

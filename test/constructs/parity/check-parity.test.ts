@@ -280,11 +280,19 @@ test('a job is compared in every task it runs in, and reported once', () => {
 });
 
 test('a data service the model declares managed in the cloud is a stand-in; undeclared, an error', () => {
-  const addCache = (_t: any, c: any, s: any) => {
+  const addCache = (t: any, c: any, s: any) => {
+    // The cloud twin: a replication group, which api's ECS service is created after.
+    t.Resources.shopcacheReplicationGroup0A1B2C3D = { Type: 'AWS::ElastiCache::ReplicationGroup' };
+    const [, apiService] = Object.entries(t.Resources as Record<string, any>).find(
+      ([id, r]) => r.Type === 'AWS::ECS::Service' && id.startsWith('shopapi'),
+    )!;
+    apiService.DependsOn = [...(apiService.DependsOn ?? []), 'shopcacheReplicationGroup0A1B2C3D'];
     c.services.cache = { image: 'redis:7' };
     c.services.api.environment.CACHE_HOST = 'cache';
     c.services.api.depends_on.cache = { condition: 'service_healthy' };
-    s.dataServices = [{ name: 'cache', cloud: 'ElastiCache Redis 7', local: { image: 'redis:7' } }];
+    s.dataServices = [
+      { name: 'cache', path: 'Shop/shop/cache', cloud: 'ElastiCache Redis 7', local: { image: 'redis:7' } },
+    ];
     s.workloads.find((w: any) => w.name === 'api').connections = [
       { target: 'cache', variables: { CACHE_HOST: 'host' } },
     ];
