@@ -505,6 +505,17 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
   const usedHostPorts = new Set<number>();
   // Data services: named after names no workload or load balancer takes, `data-` first so that their
   // local variables (DATA_<NAME>_PASSWORD, ...) are none of the application's secrets'.
+  // Trimming can make two names equal (`i` and `i-`), so a clash takes a numbered suffix instead.
+  const sameName = (n: string) => n.replace(/_/g, '-');
+  const taken = new Set(raw.names.slice(0, names.length + 2).map(sameName));
+  const dataServiceName = (i: number): string => {
+    const trim = (n: string) => n.slice(0, 63).replace(/[-_]+$/, '');
+    const base = trim(`data-${raw.names[names.length + 2 + i]}`);
+    let name = base;
+    for (let k = 0; taken.has(sameName(name)); k++) name = `${base.slice(0, 56)}-${i}-${k}`;
+    taken.add(sameName(name));
+    return name;
+  };
   const dataServices: DataServicePlan[] = raw.dataServices.map((d, i) => {
     const versions = DATA_SERVICE_VERSIONS[d.kind];
     const hostPort = d.hostPort !== undefined && !usedHostPorts.has(d.hostPort) ? d.hostPort : undefined;
@@ -512,7 +523,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
     return {
       id: `d${i}`,
       kind: d.kind,
-      name: `data-${raw.names[names.length + 2 + i]}`.slice(0, 63).replace(/[-_]+$/, ''),
+      name: dataServiceName(i),
       version: versions[d.versionPick % versions.length],
       ...(hostPort !== undefined ? { hostPort } : {}),
       ...((d.kind === 'postgres' || d.kind === 'mysql') && d.aurora ? { aurora: true } : {}),
