@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct, IConstruct } from 'constructs';
@@ -33,6 +34,8 @@ import { attachApplicationSynthesis, LocalTwinFiles } from './synthesis/applicat
 
 export type { LocalTwinFiles };
 import { acknowledgeDefaultVpcFindings } from './aws/nag-findings';
+import { applicationLogGroup, createLogKey } from './aws/log-groups';
+import { LogEncryption } from './values/log-encryption';
 
 /** Properties of an Application. */
 export interface ApplicationProps {
@@ -48,10 +51,18 @@ export interface ApplicationProps {
    */
   readonly vpc?: ec2.IVpc;
   /**
-   * Retention of the log groups of every workload.
-   * @default logs.RetentionDays.ONE_MONTH in the cloud; locally compose keeps container logs until removal
+   * Retention of the application's log groups: workloads, jobs, the job runner, flow logs and data
+   * services' logs. Less than a year is a choice for a stage whose logs need not outlive a year of audits
+   * (e.g. `logs.RetentionDays.ONE_MONTH` for development); AWS Control Tower's CT.CLOUDWATCH.PR.2 is then
+   * acknowledged on each log group with that reason.
+   * @default logs.RetentionDays.ONE_YEAR in the cloud; locally compose keeps container logs until removal
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * How the application's log groups are encrypted at rest.
+   * @default LogEncryption.applicationKey(): one customer-managed KMS key for the application's log groups
+   */
+  readonly logEncryption?: LogEncryption;
   /**
    * Enable CloudWatch Container Insights on the cluster.
    * @default true
@@ -123,8 +134,10 @@ export class Application extends Construct {
   public readonly cluster: ecs.Cluster;
   /** The Service Connect namespace (Cloud Map HTTP namespace named after the application). */
   public readonly namespace: servicediscovery.HttpNamespace;
-  /** Retention of workload log groups. */
+  /** Retention of the application's log groups. */
   public readonly logRetention: logs.RetentionDays;
+  /** The KMS key of the application's log groups; undefined with `LogEncryption.serviceManaged()`. */
+  public readonly logEncryptionKey?: kms.IKey;
   /** The files of the local twin inside the cloud assembly. */
   public readonly localTwinFiles: LocalTwinFiles;
   private readonly workloads: Workload[] = [];
@@ -140,7 +153,8 @@ export class Application extends Construct {
     super(scope, id);
     Object.defineProperty(this, APPLICATION, { value: true });
     this.name = checkName(this.node.path, 'name', props.name ?? id);
-    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logRetention = checkLogRetention(this.node.path, props.logRetention);
+    this.logEncryptionKey = logEncryptionKey(this, props.logEncryption);
     if (props.stage !== undefined) {
       if (typeof props.stage?.name !== 'string' || !Array.isArray(props.stage.profiles)) {
         throw invalid(
@@ -397,12 +411,41 @@ export class Application extends Construct {
       ],
     });
     vpc.addFlowLog('FlowLogs', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(
-        new logs.LogGroup(this, 'FlowLogsGroup', { retention: this.logRetention }),
-      ),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(applicationLogGroup(this, 'FlowLogsGroup', this)),
       trafficType: ec2.FlowLogTrafficType.REJECT,
     });
-    acknowledgeDefaultVpcFindings(this, vpc);
+    acknowledgeDefaultVpcFindings(vpc);
     return vpc;
   }
+}
+
+const RETENTION_DAYS = new Set(
+  Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
+);
+
+function checkLogRetention(at: string, retention: unknown): logs.RetentionDays {
+  if (retention === undefined) return logs.RetentionDays.ONE_YEAR;
+  if (typeof retention !== 'number' || !RETENTION_DAYS.has(retention)) {
+    throw invalid(
+      at,
+      'logRetention',
+      retention,
+      'must be a logs.RetentionDays value (days CloudWatch Logs accepts), e.g. logs.RetentionDays.ONE_YEAR',
+    );
+  }
+  return retention;
+}
+
+function logEncryptionKey(application: Application, encryption: unknown): kms.IKey | undefined {
+  if (encryption === undefined) return createLogKey(application, 'LogKey', application.name);
+  if (!(encryption instanceof LogEncryption)) {
+    throw invalid(
+      application.node.path,
+      'logEncryption',
+      encryption,
+      'must be LogEncryption.applicationKey(), LogEncryption.key(key) or LogEncryption.serviceManaged()',
+    );
+  }
+  if (encryption.kind === 'application-key') return createLogKey(application, 'LogKey', application.name);
+  return encryption.encryptionKey;
 }

@@ -63,6 +63,7 @@ export type { DirectoryImageOptions } from './values/image';
 export { JobRun, MAX_DEPLOYMENT_JOB_SECONDS } from './values/job-run';
 export type { DeploymentRunOptions } from './values/job-run';
 export { JobSchedule } from './values/job-schedule';
+export { LogEncryption } from './values/log-encryption';
 export type { CronScheduleOptions } from './values/job-schedule';
 export { BUILT_IN_SETTINGS } from './values/settings';
 export type { SettingValue, SettingValues } from './values/settings';

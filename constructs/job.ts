@@ -7,7 +7,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
-import { acknowledgeInlinePolicies, acknowledgeLogGroupFindings } from './aws/nag-findings';
+import { acknowledgeInlinePolicies } from './aws/nag-findings';
+import { applicationLogGroup } from './aws/log-groups';
 import { containerOptions, ecsSecret } from './aws/container';
 import { JobRunner } from './aws/job-runner';
 import { JobTask } from './aws/job-task';
@@ -75,8 +76,7 @@ export class Job extends Workload {
       );
     }
     this.run = (props.runs ?? JobRun.inDependentTasks())._toSpec(path);
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: this.application.logRetention });
-    acknowledgeLogGroupFindings(this.logGroup);
+    this.logGroup = applicationLogGroup(this, 'Logs', this.application);
     if (this.run.kind !== 'dependents' && this.isDeployed) {
       const app = this.application;
       const task = new JobTask(this, 'Task', {

@@ -9,9 +9,9 @@ import { Construct, IConstruct } from 'constructs';
 import {
   acknowledgeDeploymentFunctionFindings,
   acknowledgeInlinePolicies,
-  acknowledgeLogGroupFindings,
   acknowledgeSecretFindings,
 } from './aws/nag-findings';
+import { adoptLogSettings, applicationLogGroup } from './aws/log-groups';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
 import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
@@ -223,11 +223,11 @@ export class SearchDomain extends DataService {
       "Rotating the master password also needs the domain's master user updated and every connected task restarted; rotate it together with domain.addAccessPolicies/updateDomainConfig where the application tolerates that.",
     );
     const logGroups = {
-      slowSearch: new logs.LogGroup(this, 'SlowSearchLogs', { retention: this.application.logRetention }),
-      slowIndex: new logs.LogGroup(this, 'SlowIndexLogs', { retention: this.application.logRetention }),
-      app: new logs.LogGroup(this, 'AppLogs', { retention: this.application.logRetention }),
+      slowSearch: applicationLogGroup(this, 'SlowSearchLogs', this.application),
+      slowIndex: applicationLogGroup(this, 'SlowIndexLogs', this.application),
+      app: applicationLogGroup(this, 'AppLogs', this.application),
+      audit: applicationLogGroup(this, 'AuditLogs', this.application),
     };
-    acknowledgeLogGroupFindings(...Object.values(logGroups));
     // A CloudFormation resource policy lets the service write the logs (instead of the L2's custom resource).
     const logsPolicy = new logs.ResourcePolicy(this, 'LogsPolicy', {
       policyStatements: [
@@ -271,6 +271,9 @@ export class SearchDomain extends DataService {
         slowIndexLogGroup: logGroups.slowIndex,
         appLogEnabled: true,
         appLogGroup: logGroups.app,
+        // Who signed in and what they were refused: fine-grained access control writes it.
+        auditLogEnabled: true,
+        auditLogGroup: logGroups.audit,
       },
       suppressLogsResourcePolicy: true,
       enableAutoSoftwareUpdate: true,
@@ -396,6 +399,12 @@ export class SearchDomain extends DataService {
         "aws-cdk-lib's custom resource that applies the search domain's access policy",
         'OpenSearch Service UpdateDomainConfig',
       );
+      // Its log group is aws-cdk-lib's, one per stack: it takes the retention and key of the application
+      // that first needs it, like the application's own log groups.
+      const providerLogs = provider.node.tryFindChild('LogGroup')?.node.defaultChild;
+      if (providerLogs instanceof logs.CfnLogGroup && providerLogs.kmsKeyId === undefined) {
+        adoptLogSettings(providerLogs, this.application);
+      }
     }
     const accessPolicy = domain.node.tryFindChild('AccessPolicy');
     if (accessPolicy) acknowledgeInlinePolicies(accessPolicy);

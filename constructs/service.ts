@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
 import { ecsHealthCheck } from './aws/health-check';
-import { acknowledgeLogGroupFindings, acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
+import { acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
+import { applicationLogGroup } from './aws/log-groups';
 import { ServiceTasks, TaskHost } from './aws/task-host';
 import type { Dependency } from './dependency';
 import { invalid, ValidationError } from './errors';
@@ -155,7 +156,7 @@ export class Service extends Workload {
     }
 
     const app = this.application;
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: app.logRetention });
+    const logGroup = applicationLogGroup(this, 'Logs', app);
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: this._cpu,
       memoryLimitMiB: this._memoryMiB,
@@ -225,7 +226,6 @@ export class Service extends Workload {
     this.cloud = { taskDefinition, container, fargateService, logGroup, host };
     this.initialise();
     acknowledgeTaskDefinitionFindings(taskDefinition);
-    acknowledgeLogGroupFindings(logGroup);
   }
 
   /** The Fargate task definition. Throws for a service the stage leaves out of the cloud twin. */

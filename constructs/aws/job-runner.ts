@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { acknowledgeDeploymentFunctionFindings } from './nag-findings';
+import { ApplicationLogSettings, applicationLogGroup } from './log-groups';
 
 /** CloudFormation type of the resource that runs a job during a deployment. */
 export const JOB_RUN_RESOURCE_TYPE = 'Custom::TwinstackJobRun';
@@ -82,8 +83,7 @@ export class JobRunner extends Construct {
     application: IConstruct & {
       readonly cluster: ecs.ICluster;
       readonly vpc: ec2.IVpc;
-      readonly logRetention: logs.RetentionDays;
-    },
+    } & ApplicationLogSettings,
   ): JobRunner {
     const existing = application.node.tryFindChild('JobRunner');
     return existing instanceof JobRunner ? existing : new JobRunner(application, 'JobRunner', application);
@@ -104,8 +104,7 @@ export class JobRunner extends Construct {
     application: {
       readonly cluster: ecs.ICluster;
       readonly vpc: ec2.IVpc;
-      readonly logRetention: logs.RetentionDays;
-    },
+    } & ApplicationLogSettings,
   ) {
     super(scope, id);
     this.cluster = application.cluster;
@@ -120,7 +119,7 @@ export class JobRunner extends Construct {
         timeout: Duration.minutes(1),
         memorySize: 256,
         description: `twinstack: ${entry === 'onEvent' ? 'starts' : 'waits for'} the jobs that run once per deployment`,
-        logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: application.logRetention }),
+        logGroup: applicationLogGroup(this, `${name}Logs`, application),
       });
     this.onEventHandler = handler('Start', 'onEvent');
     this.isCompleteHandler = handler('Wait', 'isComplete');
@@ -144,10 +143,10 @@ export class JobRunner extends Construct {
       isCompleteHandler: this.isCompleteHandler,
       queryInterval: Duration.seconds(15),
       totalTimeout: Duration.hours(1),
-      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: application.logRetention }),
+      logGroup: applicationLogGroup(this, 'ProviderLogs', application),
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: application.logRetention }),
+        destination: applicationLogGroup(this, 'WaiterLogs', application),
         level: sfn.LogLevel.ALL,
         includeExecutionData: false,
       },

@@ -8,17 +8,20 @@ import { acknowledgeShellVariables } from './container';
 // with the reason they are safe or what the user sets instead (listed in the README's security section).
 // Each is acknowledged on the construct that creates the resource, never on a whole stack.
 
-const NIST = 'NIST.800.53.R5';
+export const NIST = 'NIST.800.53.R5';
+
+/** Prefix of the ids of AWS Control Tower proactive controls, as the cfn-guard validator plugin reports them. */
+export const CONTROL_TOWER = 'cdk-validator-cfnguard';
 
 const INLINE_POLICY =
   "aws-cdk-lib writes a role's grants as that role's own inline policy, each statement scoped to the " +
   'resources the role uses; no other role shares it, so a customer-managed policy would only make the same ' +
   'statements attachable elsewhere.';
 
-const LOG_GROUP_KEY =
-  'CloudWatch Logs encrypts every log group at rest with keys it manages. A customer-managed KMS key adds a ' +
-  'key (and its monthly charge) with a key policy for the Logs service, for a second check on who may read ' +
-  "the logs; set kmsKeyId on the log group's CfnLogGroup where only key holders may read them.";
+export const LOG_GROUP_KEY =
+  'CloudWatch Logs still encrypts the log group at rest with keys it manages; without a customer-managed key ' +
+  "there is no key's monthly charge, and IAM policies alone decide who reads the logs. The default, " +
+  'LogEncryption.applicationKey(), encrypts them with a key of the application.';
 
 const SECRET_KEY =
   "Encrypted with the account's AWS managed key for Secrets Manager (aws/secretsmanager), which the task " +
@@ -61,13 +64,6 @@ export function acknowledgeTaskDefinitionFindings(taskDefinition: ecs.TaskDefini
   });
 }
 
-/** Log groups the library creates: encrypted at rest by CloudWatch Logs, without a customer-managed key. */
-export function acknowledgeLogGroupFindings(...logGroups: IConstruct[]): void {
-  for (const logGroup of logGroups) {
-    acknowledge(logGroup, { id: `${NIST}-CloudWatchLogGroupEncrypted`, reason: LOG_GROUP_KEY });
-  }
-}
-
 /** Roles and policies under `scope` that hold only aws-cdk-lib's per-role grants. */
 export function acknowledgeInlinePolicies(scope: IConstruct): void {
   acknowledge(scope, { id: `${NIST}-IAMNoInlinePolicy`, reason: INLINE_POLICY });
@@ -106,7 +102,6 @@ export function acknowledgeDeploymentFunctionFindings(scope: IConstruct, what: s
       reason: `The functions of ${what} only call AWS APIs (${apis}) and reach nothing inside the VPC; running them there would only add network interfaces and a route to those APIs.`,
     },
     { id: `${NIST}-IAMNoInlinePolicy`, reason: INLINE_POLICY },
-    { id: `${NIST}-CloudWatchLogGroupEncrypted`, reason: LOG_GROUP_KEY },
   );
 }
 
@@ -115,7 +110,7 @@ export function acknowledgeDeploymentFunctionFindings(scope: IConstruct, what: s
  * public subnets for internet-facing load balancers and the NAT gateway, private and isolated ones for
  * everything else. A VPC the user passes in is theirs to judge.
  */
-export function acknowledgeDefaultVpcFindings(application: IConstruct, vpc: ec2.IVpc): void {
+export function acknowledgeDefaultVpcFindings(vpc: ec2.IVpc): void {
   acknowledge(
     vpc,
     {
@@ -125,6 +120,4 @@ export function acknowledgeDefaultVpcFindings(application: IConstruct, vpc: ec2.
     },
     { id: `${NIST}-IAMNoInlinePolicy`, reason: INLINE_POLICY },
   );
-  const flowLogs = application.node.tryFindChild('FlowLogsGroup');
-  if (flowLogs) acknowledgeLogGroupFindings(flowLogs);
 }

@@ -103,11 +103,12 @@ describe('SearchDomain with the development defaults', () => {
     });
   });
 
-  test('publishes slow search, slow index and error logs to CloudWatch Logs, which the service may write', () => {
+  test('publishes slow search, slow index, error and audit logs to CloudWatch Logs, which the service may write', () => {
     const { template } = twins;
     const domain = template.findResources('AWS::OpenSearchService::Domain');
     const [props] = Object.values(domain).map((d) => d.Properties);
     expect(Object.keys(props.LogPublishingOptions).sort()).toEqual([
+      'AUDIT_LOGS',
       'ES_APPLICATION_LOGS',
       'INDEX_SLOW_LOGS',
       'SEARCH_SLOW_LOGS',

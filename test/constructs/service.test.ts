@@ -158,7 +158,11 @@ describe('Service: cloud twin', () => {
         'awslogs-region': { Ref: 'AWS::Region' },
       },
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    // The application's defaults: kept a year, encrypted with the application's log key.
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 365,
+      KmsKeyId: { 'Fn::GetAtt': [logicalId(api.application.logEncryptionKey!), 'Arn'] },
+    });
   });
 
   test('creates a Fargate service in the cluster with the desired count', () => {

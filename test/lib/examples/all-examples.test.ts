@@ -76,6 +76,23 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
       ).toEqual([]);
     });
 
+    test('its log groups are kept at least a year and encrypted with a customer-managed key', () => {
+      const template = JSON.parse(read(stack.templateFile));
+      const groups = Object.entries(
+        template.Resources as Record<
+          string,
+          { Type: string; Properties: { RetentionInDays?: number; KmsKeyId?: unknown } }
+        >,
+      )
+        .filter(([, r]) => r.Type === 'AWS::Logs::LogGroup')
+        .map(([id, r]) => ({ id, retention: r.Properties.RetentionInDays, key: r.Properties.KmsKeyId }));
+      expect(groups.length).toBeGreaterThan(0);
+      for (const group of groups) {
+        expect({ ...group, retention: (group.retention ?? 0) >= 365 }).toEqual({ ...group, retention: true });
+        expect(group.key).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/LogKey/), 'Arn'] });
+      }
+    });
+
     test('the model breaks no whole-model rule; its stack has no open warning', () => {
       expect(application.validate().errors).toEqual([]);
       expect(openWarnings(assembly, stack.stackName)).toEqual([]);
