@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct, IConstruct } from 'constructs';
+import { CONTROL_TOWER } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
 import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
@@ -169,12 +170,18 @@ export class Cache extends DataService {
         ? 'With persistence the cache keeps daily snapshots for 7 days, as databases keep their automated backups by default, and a final snapshot on deletion.'
         : 'Without persistence the cache holds only data the application can rebuild and starts empty after a restart in both twins; set persistence for daily snapshots.',
     });
+    Validations.of(this.replicationGroup).acknowledge({
+      id: `${CONTROL_TOWER}::elasticache_repl_grp_rbac_auth_enabled_check`,
+      reason:
+        'Clients authenticate with the AUTH token generated into Secrets Manager, over TLS, as they authenticate against the local stand-in (requirepass); role-based access control would need an ElastiCache user and user group per client, which the local stand-in cannot mirror.',
+    });
     if (replicas === 0) {
-      Validations.of(this.replicationGroup).acknowledge({
-        id: 'AwsSolutions-AEC4',
-        reason:
-          'A single node by default keeps development stages cheap; production stages set replicas for Multi-AZ failover.',
-      });
+      const singleNode =
+        'A single node by default keeps development stages cheap; production stages set replicas for Multi-AZ failover.';
+      Validations.of(this.replicationGroup).acknowledge(
+        { id: 'AwsSolutions-AEC4', reason: singleNode },
+        { id: `${CONTROL_TOWER}::elasticache_repl_grp_auto_failover_enabled_check`, reason: singleNode },
+      );
     }
 
     const password = this.credentials.value({ localVariable: variable });

@@ -4,9 +4,10 @@ import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeSecretFindings } from './aws/nag-findings';
+import { acknowledgeSecretFindings, CONTROL_TOWER } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
 import { DatabaseEngine } from './database-engine';
 import { invalid } from './errors';
@@ -29,10 +30,27 @@ export interface DatabaseProps extends DataServiceProps {
    */
   readonly databaseName?: string;
   /**
-   * Name of the administrative user.
+   * Name of the administrative user. Choose one for a new database: AWS Control Tower's CT.RDS.PR.22 asks
+   * for a name other than the engines' defaults, and the name cannot change once the database exists
+   * (CloudFormation would replace it). With the default, that control is acknowledged on the database.
    * @default 'postgres' for PostgreSQL, 'admin' for MySQL
    */
   readonly username?: string;
+  /**
+   * Interval of RDS Enhanced Monitoring (operating-system metrics of the database host, in CloudWatch
+   * Logs): 1, 5, 10, 15, 30 or 60 seconds, or `Duration.seconds(0)` to turn it off (e.g. for a development
+   * stage, to save the log ingestion; AWS Control Tower's CT.RDS.PR.2 is then acknowledged with that
+   * choice).
+   * @default Duration.seconds(60)
+   */
+  readonly monitoringInterval?: Duration;
+  /**
+   * Customer-managed KMS key that encrypts the database's storage. It is chosen at creation: a key added
+   * to an existing database makes CloudFormation replace it. Without one, RDS encrypts the storage with the
+   * account's AWS managed key (aws/rds), and AWS Control Tower's CT.RDS.PR.30 is acknowledged.
+   * @default - the AWS managed key aws/rds
+   */
+  readonly storageEncryptionKey?: kms.IKey;
   /**
    * More databases to create on the same server, in both twins.
    * @default - none
@@ -222,6 +240,15 @@ export class Database extends DataService {
         ? 7
         : checkInteger(at, 'backupRetentionDays', props.backupRetentionDays, 1, 35),
     );
+    const monitoringSeconds = checkMonitoringInterval(at, props.monitoringInterval);
+    if (
+      props.storageEncryptionKey !== undefined &&
+      typeof (props.storageEncryptionKey as Partial<kms.IKey> | null)?.keyArn !== 'string'
+    ) {
+      throw invalid(at, 'storageEncryptionKey', props.storageEncryptionKey, 'must be a KMS key (kms.IKey)');
+    }
+    const monitoring =
+      monitoringSeconds > 0 ? { monitoringInterval: Duration.seconds(monitoringSeconds) } : {};
     const credentials = rds.Credentials.fromGeneratedSecret(username, {
       excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\=,',
     });
@@ -246,7 +273,9 @@ export class Database extends DataService {
         ...(engine.kind === 'mysql' ? { backtrackWindow: Duration.hours(24) } : {}),
         readers: props.multiAz ? [rds.ClusterInstance.serverlessV2('Reader', { scaleWithWriter: true })] : [],
         storageEncrypted: true,
+        ...(props.storageEncryptionKey ? { storageEncryptionKey: props.storageEncryptionKey } : {}),
         iamAuthentication: true,
+        ...monitoring,
         backup: { retention: backupRetention },
         deletionProtection,
         removalPolicy,
@@ -275,6 +304,9 @@ export class Database extends DataService {
           props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
         allocatedStorage,
         storageEncrypted: true,
+        ...(props.storageEncryptionKey ? { storageEncryptionKey: props.storageEncryptionKey } : {}),
+        iamAuthentication: true,
+        ...monitoring,
         publiclyAccessible: false,
         multiAz: props.multiAz ?? false,
         backupRetention,
@@ -288,7 +320,11 @@ export class Database extends DataService {
       this._resource = this.instance;
     }
     this._cloudPort = ec2.Port.tcp(port);
-    this.acknowledgeNagFindings(engine.kind, aurora, props.multiAz ?? false);
+    this.acknowledgeNagFindings(engine.kind, aurora, props.multiAz ?? false, {
+      defaultUsername: props.username === undefined,
+      monitoring: monitoringSeconds > 0,
+      customerKey: props.storageEncryptionKey !== undefined,
+    });
     const service = aurora
       ? `Aurora ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`
       : `RDS ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`;
@@ -442,25 +478,49 @@ export class Database extends DataService {
     ]);
   }
 
-  private acknowledgeNagFindings(kind: 'postgres' | 'mysql', aurora: boolean, multiAz: boolean): void {
+  private acknowledgeNagFindings(
+    kind: 'postgres' | 'mysql',
+    aurora: boolean,
+    multiAz: boolean,
+    choices: { defaultUsername: boolean; monitoring: boolean; customerKey: boolean },
+  ): void {
     const target = (this.instance ?? this.cluster)!;
+    const standardPort =
+      "The engine's standard port keeps both twins alike and is what clients and tools of the engine expect; the database sits in isolated subnets and its security group admits only the connected services, so another port would hide nothing.";
     Validations.of(target).acknowledge(
-      {
-        id: 'AwsSolutions-RDS11',
-        reason:
-          "The engine's standard port keeps both twins alike; the database sits in isolated subnets and its security group admits only the connected services.",
-      },
+      { id: 'AwsSolutions-RDS11', reason: standardPort },
+      { id: `${CONTROL_TOWER}::rds_instance_no_default_ports_check`, reason: standardPort },
       {
         id: 'NIST.800.53.R5-RDSInBackupPlan',
         reason:
           'Automated backups with point-in-time recovery are on (backupRetentionDays, 7 by default) and deletion leaves a final snapshot; an AWS Backup plan is usually an account-wide policy, so add the database to yours with a backup selection.',
       },
-      {
-        id: 'NIST.800.53.R5-RDSEnhancedMonitoringEnabled',
-        reason:
-          "CloudWatch has the database's own metrics; Enhanced Monitoring adds operating-system process metrics at the cost of a monitoring role and log ingestion per instance. Set monitoringInterval and monitoringRoleArn on the CfnDBInstance where they are wanted.",
-      },
     );
+    if (choices.monitoring) {
+      Validations.of(target).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason:
+          'The Enhanced Monitoring role only lets RDS write the operating-system metrics to CloudWatch Logs; the AWS managed policy is exactly that permission and follows the service.',
+      });
+    } else {
+      const off = `Database ${this.node.path} turned Enhanced Monitoring off (monitoringInterval: 0 seconds), a choice for a stage that does without operating-system metrics; CloudWatch still has the database's own metrics.`;
+      Validations.of(target).acknowledge(
+        { id: 'NIST.800.53.R5-RDSEnhancedMonitoringEnabled', reason: off },
+        { id: `${CONTROL_TOWER}::rds_instance_enhanced_monitoring_enabled_check`, reason: off },
+      );
+    }
+    if (choices.defaultUsername) {
+      Validations.of(target).acknowledge({
+        id: `${CONTROL_TOWER}::rds_instance_default_admin_check`,
+        reason: `Database ${this.node.path} keeps the engine's default admin name (prop username): the name cannot change once the database exists without CloudFormation replacing it, so the default stays what it was; the password is generated, kept in Secrets Manager, and the database admits only connected services. Set username for a new database.`,
+      });
+    }
+    if (!choices.customerKey) {
+      Validations.of(target).acknowledge({
+        id: `${CONTROL_TOWER}::rds_storage_encrypted_kms_key_check`,
+        reason: `Database ${this.node.path} is encrypted at rest with the account's AWS managed key for RDS (aws/rds), which needs no key policy or grants; a customer-managed key (prop storageEncryptionKey) can only be chosen when the database is created, since CloudFormation replaces a database whose key changes.`,
+      });
+    }
     if (kind === 'mysql') {
       const statements =
         'The error and slow query logs are exported. The audit log needs the MariaDB audit plugin (an option group; server_audit parameters on Aurora) and the general log records every statement with its values, so both are for applications that must keep a statement trail: add the plugin or parameters and the export there.';
@@ -475,6 +535,7 @@ export class Database extends DataService {
       Validations.of(target).acknowledge(
         { id: 'AwsSolutions-RDS3', reason: singleAz },
         { id: 'NIST.800.53.R5-RDSMultiAZSupport', reason: singleAz },
+        { id: `${CONTROL_TOWER}::rds_instance_multi_az_support_check`, reason: singleAz },
       );
     }
   }
@@ -501,4 +562,20 @@ function initCommand(kind: 'postgres' | 'mysql'): string {
   return kind === 'postgres'
     ? 'printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | psql -q -v ON_ERROR_STOP=1 && printf "%s\\n" "$TWINSTACK_INIT_SQL" | psql -q'
     : 'mysql() { command mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" "$@"; }; printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | mysql && printf "%s\\n" "$TWINSTACK_INIT_SQL" | mysql --force "$DB_NAME"';
+}
+
+const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60];
+
+function checkMonitoringInterval(at: string, interval: unknown): number {
+  if (interval === undefined) return 60;
+  const seconds = interval instanceof Duration ? interval.toSeconds() : undefined;
+  if (seconds === undefined || !MONITORING_INTERVALS.includes(seconds)) {
+    throw invalid(
+      at,
+      'monitoringInterval',
+      interval instanceof Duration ? interval.toHumanString() : interval,
+      'must be a Duration of 1, 5, 10, 15, 30 or 60 seconds, or Duration.seconds(0) for no Enhanced Monitoring',
+    );
+  }
+  return seconds;
 }

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { Application } from './application';
 import { isImageReference } from './values/image';
 import { enableAccessLogs } from './aws/access-logs';
+import { CONTROL_TOWER } from './aws/nag-findings';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';
 import { compareStrings } from './model/order';
@@ -72,6 +73,9 @@ export interface LoadBalancerProps {
 
 /** Days a deleted, overwritten or expired access log stays recoverable in the versioned bucket. */
 const NONCURRENT_LOG_DAYS = 30;
+
+const NO_DELETION_PROTECTION =
+  "The load balancer holds no data and the stack recreates it with its routes; deletion protection would make tearing a stage down a manual step. Turn it on with loadBalancer.loadBalancer.setAttribute('deletion_protection.enabled', 'true').";
 
 /** The nginx image the local twin's reverse proxy runs by default. */
 export const DEFAULT_LOCAL_PROXY_IMAGE = 'nginx:1.27-alpine';
@@ -195,13 +199,23 @@ export class LoadBalancer extends Construct {
       enableAccessLogs(this.loadBalancer, this.accessLogsBucket);
       const logWrites =
         'This bucket receives the load balancer access logs; logging access to it would log the log writes.';
+      const sseS3 =
+        'Elastic Load Balancing writes access logs only to buckets encrypted with S3-managed keys (SSE-S3), never with a KMS key.';
       Validations.of(this.accessLogsBucket).acknowledge(
         { id: 'AwsSolutions-S1', reason: logWrites },
         { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason: logWrites },
+        { id: `${CONTROL_TOWER}::s3_bucket_logging_enabled_check`, reason: logWrites },
+        { id: 'NIST.800.53.R5-S3DefaultEncryptionKMS', reason: sseS3 },
+        { id: `${CONTROL_TOWER}::s3_bucket_default_encryption_kms_check`, reason: sseS3 },
         {
-          id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+          id: `${CONTROL_TOWER}::s3_event_notifications_enabled_check`,
           reason:
-            'Elastic Load Balancing writes access logs only to buckets encrypted with S3-managed keys (SSE-S3), never with a KMS key.',
+            'Nothing in the application reacts to a new access-log object; a log pipeline that does adds its notification to accessLogsBucket (addEventNotification).',
+        },
+        {
+          id: `${CONTROL_TOWER}::s3_bucket_object_lock_enabled_check`,
+          reason:
+            'The logs expire after accessLogRetentionDays and the bucket is versioned, so a deleted or overwritten log stays recoverable for 30 more days; a retention lock would keep every log past its expiry and the bucket past its stack. Locked, immutable copies belong in an organization-wide log archive.',
         },
         {
           id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
@@ -216,11 +230,8 @@ export class LoadBalancer extends Construct {
         reason:
           "A web ACL's rules depend on the application's traffic and each one is charged monthly, so twinstack attaches none; associate one with loadBalancer.loadBalancer (wafv2.CfnWebACLAssociation).",
       },
-      {
-        id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
-        reason:
-          "The load balancer holds no data and the stack recreates it with its routes; deletion protection would make tearing a stage down a manual step. Turn it on with loadBalancer.loadBalancer.setAttribute('deletion_protection.enabled', 'true').",
-      },
+      { id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled', reason: NO_DELETION_PROTECTION },
+      { id: `${CONTROL_TOWER}::elbv2_deletion_protection_enabled_check`, reason: NO_DELETION_PROTECTION },
     );
     const peer = internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(vpc.vpcCidrBlock);
     const notFound = elbv2.ListenerAction.fixedResponse(404, {

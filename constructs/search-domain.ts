@@ -7,6 +7,7 @@ import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import {
+  CONTROL_TOWER,
   acknowledgeDeploymentFunctionFindings,
   acknowledgeInlinePolicies,
   acknowledgeSecretFindings,
@@ -420,6 +421,12 @@ export class SearchDomain extends DataService {
         id: 'AwsSolutions-OS7',
         reason:
           'A single data node by default keeps development stages cheap; production stages set dataNodes to 2 or more, which turns zone awareness on.',
+      });
+    }
+    if (dataNodes < 3) {
+      Validations.of(domain).acknowledge({
+        id: `${CONTROL_TOWER}::opensearch_data_node_fault_tolerance_check`,
+        reason: `Search domain ${this.node.path} has ${dataNodes} data node${dataNodes === 1 ? '' : 's'} (dataNodes), a choice that keeps a development stage cheap; production stages set dataNodes to 3 or more, spread over three availability zones.`,
       });
     }
   }

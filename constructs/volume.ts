@@ -4,6 +4,7 @@ import * as efs from 'aws-cdk-lib/aws-efs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Application } from './application';
+import { CONTROL_TOWER } from './aws/nag-findings';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';
 import { checkProfileName } from './model/profiles';
@@ -127,6 +128,12 @@ export class Volume extends Construct {
       createAcl: { ownerUid: owner, ownerGid: group, permissions },
       ...(this.spec.uid !== undefined ? { posixUser: { uid: owner, gid: group } } : {}),
     });
+    if (this.spec.uid === undefined) {
+      Validations.of(accessPoint).acknowledge({
+        id: `${CONTROL_TOWER}::efs_access_point_enforce_user_identity_check`,
+        reason: `Volume ${this.node.path} declares no uid (props uid, gid), so each task reads and writes as its own container's user, as it does on the local named volume; set uid and gid to make the access point enforce one POSIX identity.`,
+      });
+    }
     this.cloud = { fileSystem, accessPoint };
     this.application._registerVolume(this);
   }

@@ -7,8 +7,12 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { acknowledgeDeploymentFunctionFindings } from './nag-findings';
+import { acknowledgeDeploymentFunctionFindings, CONTROL_TOWER } from './nag-findings';
 import { ApplicationLogSettings, applicationLogGroup } from './log-groups';
+
+const UNTRACED_WAITER =
+  'The provider framework state machine only polls the job runner, whose wait it logs; a job is traced ' +
+  "through its task's logs. aws-cdk-lib's provider framework offers no X-Ray tracing for it.";
 
 /** CloudFormation type of the resource that runs a job during a deployment. */
 export const JOB_RUN_RESOURCE_TYPE = 'Custom::TwinstackJobRun';
@@ -207,8 +211,8 @@ export class JobRunner extends Construct {
         'The job runner functions only write their own logs; AWSLambdaBasicExecutionRole is exactly that permission.',
       [`AwsSolutions-IAM5[Resource::${arnPrefix}:task/${clusterRef}/*]`]:
         'Task ids are only known once RunTask started the job; DescribeTasks and StopTask are limited to the tasks of the application cluster.',
-      'AwsSolutions-SF2':
-        'The provider framework state machine only polls the job runner; a job is traced through its task logs.',
+      'AwsSolutions-SF2': UNTRACED_WAITER,
+      [`${CONTROL_TOWER}::step_functions_state_machine_tracing_enabled_check`]: UNTRACED_WAITER,
     };
     // The provider framework invokes each handler function and its versions (`<function arn>:*`).
     for (const fn of this.node.findAll()) {

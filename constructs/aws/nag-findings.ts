@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { IConstruct } from 'constructs';
@@ -97,11 +97,17 @@ export function acknowledgeDeploymentFunctionFindings(scope: IConstruct, what: s
       id: `${NIST}-LambdaDLQ`,
       reason: `The functions of ${what} answer CloudFormation during a deployment: a failure fails that resource and the deployment, so no event is left to replay from a dead-letter queue.`,
     },
-    {
-      id: `${NIST}-LambdaInsideVPC`,
-      reason: `The functions of ${what} only call AWS APIs (${apis}) and reach nothing inside the VPC; running them there would only add network interfaces and a route to those APIs.`,
-    },
+    { id: `${NIST}-LambdaInsideVPC`, reason: outsideVpc(what, apis) },
+    { id: `${CONTROL_TOWER}::lambda_inside_vpc_check`, reason: outsideVpc(what, apis) },
     { id: `${NIST}-IAMNoInlinePolicy`, reason: INLINE_POLICY },
+  );
+}
+
+function outsideVpc(what: string, apis: string): string {
+  return (
+    `The functions of ${what} only call AWS APIs (${apis}) and reach nothing inside the VPC; in the VPC they ` +
+    'would need the NAT gateway or an interface endpoint per API to reach them, and their network interfaces ' +
+    'would hold up the deletion of the stack, with no resource of the application made more private.'
   );
 }
 
@@ -120,4 +126,18 @@ export function acknowledgeDefaultVpcFindings(vpc: ec2.IVpc): void {
     },
     { id: `${NIST}-IAMNoInlinePolicy`, reason: INLINE_POLICY },
   );
+  // aws-cdk-lib's function (one per stack) that removes the rules of the VPC's default security group.
+  const provider = Stack.of(vpc).node.tryFindChild(RESTRICT_DEFAULT_SG_PROVIDER);
+  if (provider) {
+    acknowledge(provider, {
+      id: `${CONTROL_TOWER}::lambda_inside_vpc_check`,
+      reason: outsideVpc(
+        "aws-cdk-lib's custom resource that removes the rules of the VPC's default security group",
+        'EC2 RevokeSecurityGroupIngress and RevokeSecurityGroupEgress',
+      ),
+    });
+  }
 }
+
+/** Id of aws-cdk-lib's provider of `Custom::VpcRestrictDefaultSG`, a child of the stack. */
+const RESTRICT_DEFAULT_SG_PROVIDER = 'Custom::VpcRestrictDefaultSGCustomResourceProvider';

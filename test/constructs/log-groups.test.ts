@@ -1,15 +1,12 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { NIST80053R5Checks } from 'cdk-nag';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Application, Image, Job, JobRun, LogEncryption, Service } from '../../constructs';
 import { expectValidationError, logicalId } from '../support/errors';
-import { CDK_CONTEXT, testStack } from '../support/test-app';
+import { controlTowerFindings as findings } from '../support/control-tower';
+import { testStack } from '../support/test-app';
 
 const IMAGE = Image.fromRegistry('public.ecr.aws/nginx/nginx:1.27');
 
@@ -29,24 +26,11 @@ function logGroups(template: Template): LogGroupProps[] {
   );
 }
 
-/** The Control Tower findings of `stack`'s log groups and keys, after the acknowledgements. */
+/** The Control Tower findings on log groups and keys of the stack `build` builds. */
 function controlTowerFindings(build: (stack: Stack) => void): string[] {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-groups-'));
-  const app = new App({ context: CDK_CONTEXT, outdir });
-  const stack = new Stack(app, 'Test');
-  build(stack);
-  Validations.of(app).addPlugins(new CfnGuardValidator());
-  try {
-    app.synth();
-  } catch {
-    // the report below says why
-  }
-  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return report.pluginReports
-    .filter((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard')
-    .flatMap((p: { violations: { ruleName: string }[] }) => p.violations.map((v) => v.ruleName))
-    .filter((rule: string) => /cloudwatch|kms/.test(rule));
+  return findings(build)
+    .map((f) => f.rule)
+    .filter((rule) => /cloudwatch|kms/.test(rule));
 }
 
 describe('Application log groups: the defaults', () => {

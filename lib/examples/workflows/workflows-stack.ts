@@ -70,6 +70,7 @@ export class WorkflowsStack extends Stack {
       Validations.of(this.database.instance!).acknowledge(
         { id: 'AwsSolutions-RDS10', reason },
         { id: 'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled', reason },
+        { id: 'cdk-validator-cfnguard::rds_instance_deletion_protection_enabled_check', reason },
       );
     }
     // The one image of every role: by default built from one directory, the same asset (content hash) in

@@ -93,6 +93,19 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
       }
     });
 
+    test('its RDS instances admit IAM database authentication and report Enhanced Monitoring', () => {
+      const template = JSON.parse(read(stack.templateFile));
+      const instances = Object.values(
+        template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+      ).filter((r) => r.Type === 'AWS::RDS::DBInstance');
+      for (const { Properties: p } of instances) {
+        expect([p.EnableIAMDatabaseAuthentication ?? 'aurora', p.MonitoringInterval]).toEqual([
+          p.DBClusterIdentifier ? 'aurora' : true,
+          60,
+        ]);
+      }
+    });
+
     test('the model breaks no whole-model rule; its stack has no open warning', () => {
       expect(application.validate().errors).toEqual([]);
       expect(openWarnings(assembly, stack.stackName)).toEqual([]);
