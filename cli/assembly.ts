@@ -7,6 +7,7 @@ import { modelFromJson } from '../constructs/model/model-file';
 import type { ApplicationSpec } from '../constructs/model/spec';
 import { byName } from '../constructs/model/order';
 import { CliError } from './cli-error';
+import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
 
 /** One application model found in a cloud assembly. */
@@ -32,6 +33,19 @@ export function synthesisFailure(output: string): string {
     .slice(start, end < 0 ? undefined : end)
     .join('\n')
     .trimEnd();
+}
+
+/**
+ * The error of a failed synthesis, with what the app printed (see synthesisFailure). A ParityError is a
+ * finding (the twins disagree), exit code 1; any other failure means the command could not run.
+ */
+export function synthesisError(command: string, output: string): CliError {
+  const shown = synthesisFailure(output.trim());
+  const parity = /^ParityError: /m.test(shown);
+  return new CliError(
+    `synthesis failed (${command}):\n${shown}`,
+    parity ? ExitCode.FINDING : ExitCode.CANNOT_RUN,
+  );
 }
 
 /**
@@ -75,11 +89,7 @@ export function synthesize(
       [LOCAL_TWIN_ONLY_ENV]: options.localTwinOnly ? '1' : '',
     },
   });
-  if (result.status !== 0) {
-    throw new CliError(
-      `synthesis failed (${command}):\n${synthesisFailure((result.stderr || result.stdout || '').trim())}`,
-    );
-  }
+  if (result.status !== 0) throw synthesisError(command, result.stderr || result.stdout || '');
   return outdir;
 }
 

@@ -20,14 +20,15 @@ import { AssemblyApplication, matchingApplications, readApplications, withAssemb
 import { awsError, clientConfig } from './aws';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
+import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack images [options]
 
 Checks that every ECR image the application references exists (images pulled from ECR repositories and
 the container assets cdk deploy pushes) and shows each one's digest and scan findings. With --lock,
 writes the digest of every tag to a lock file, so a later synthesis can pin exactly these images (with
---stack or --application, the entries the file holds for other applications are kept).
-Exit code: 0 every image exists, 1 an image is missing.
+--stack or --application, the entries the file holds for other applications are kept). The region is
+the stack's (from its environment) unless --region names one.
 
 Options:
   -s, --stack ID           only the applications of this stack (artifact id)
@@ -37,7 +38,8 @@ Options:
 ${AWS_USAGE}
 ${ASSEMBLY_USAGE}
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'every image exists', finding: 'an image is missing', aws: true })}`;
 
 /** One ECR image an application references. */
 export interface EcrImageReference {
@@ -73,7 +75,7 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
     USAGE,
     io,
   );
-  if (!values) return 0;
+  if (!values) return ExitCode.OK;
   const references = withAssembly(io, values, (assembly) => {
     const apps = matchingApplications(readApplications(assembly), values.application, values.stack);
     if (apps.length === 0) throw new CliError('no application matches; check --stack and --application');
@@ -81,7 +83,7 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
   });
   if (references.length === 0) {
     io.out.write('the application references no ECR image\n');
-    return 0;
+    return ExitCode.OK;
   }
 
   const config = clientConfig({ region: values.region, profile: values.profile });
@@ -158,9 +160,9 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
     io.err.write(
       `twinstack: ${missing} image${missing === 1 ? '' : 's'} missing from ECR; push ${missing === 1 ? 'it' : 'them'} (cdk deploy pushes container assets)\n`,
     );
-    return 1;
+    return ExitCode.FINDING;
   }
-  return 0;
+  return ExitCode.OK;
 }
 
 /** The entries of an existing lock file, to keep them; none when there is no file. */

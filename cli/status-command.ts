@@ -23,13 +23,13 @@ import { twinFiles } from './assembly-files';
 import { awsError, clientConfig, stackResources } from './aws';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
+import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack status [options]
 
 Shows each service of the deployed application: desired, running and pending tasks, the rollout state,
 the deployment circuit breaker, and why the last failed tasks stopped. Reads the stack's resources with
-the usual AWS credential chain.
-Exit code: 0 all rollouts healthy, 1 a rollout failed (or, with --wait, did not finish in time).
+the usual AWS credential chain, in the region of the stack's environment unless --region names one.
 
 Options:
   -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
@@ -40,7 +40,8 @@ Options:
 ${AWS_USAGE}
 ${ASSEMBLY_USAGE}
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'every rollout healthy (with --wait: every service stable)', finding: 'a rollout failed (with --wait: or did not finish before the timeout)', aws: true })}`;
 
 /** Clock and sleep of the polling loop; tests replace them. */
 export interface Clock {
@@ -85,7 +86,7 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     USAGE,
     io,
   );
-  if (!values) return 0;
+  if (!values) return ExitCode.OK;
   const timeout = numberOption(values.timeout, 'timeout', 600, USAGE);
   const interval = numberOption(values.interval, 'interval', 15, USAGE);
   const target = withAssembly(io, values, (assembly) => {
@@ -122,20 +123,20 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
       io.err.write(
         `twinstack: rollout failed: ${failed.map((s) => `${s.name} (${s.rolloutReason ?? s.rollout})`).join('; ')}\n`,
       );
-      return 1;
+      return ExitCode.FINDING;
     }
     const unstable = statuses.filter((s) => !s.stable);
-    if (!values.wait) return 0;
+    if (!values.wait) return ExitCode.OK;
     if (unstable.length === 0) {
       io.out.write('every service is stable\n');
-      return 0;
+      return ExitCode.OK;
     }
     const elapsed = (clock.now() - started) / 1000;
     if (elapsed + interval > timeout) {
       io.err.write(
         `twinstack: not stable after ${Math.round(elapsed)} s: ${unstable.map((s) => s.name).join(', ')}\n`,
       );
-      return 1;
+      return ExitCode.FINDING;
     }
     io.out.write(
       `waiting for ${unstable.map((s) => s.name).join(', ')} (${Math.round(elapsed)} s of ${timeout} s)\n\n`,

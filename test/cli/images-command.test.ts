@@ -123,7 +123,7 @@ test('a missing image is listed and exits 1', async () => {
   );
 });
 
-test('throttling after the retries is a clear error', async () => {
+test('throttling after the retries is a clear error, exit 2', async () => {
   ecrMock.on(DescribeImagesCommand).rejects(
     new ECRServiceException({
       name: 'ThrottlingException',
@@ -133,7 +133,7 @@ test('throttling after the retries is a clear error', async () => {
     }),
   );
   const result = await images();
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(2);
   expect(result.err).toMatch(
     /^twinstack: AWS kept throttling describe image .* \(ecr:DescribeImages\) \(5 attempts\); wait a minute and run again\n$/,
   );
