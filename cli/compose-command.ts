@@ -25,7 +25,7 @@ function stageApplications(apps: AssemblyApplication[], stage: string | undefine
 }
 
 /** `twinstack compose`: writes the local twin of one application (and its `.env.example`). */
-export function composeCommand(argv: string[], io: CliIo): number {
+export async function composeCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     {

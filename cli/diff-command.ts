@@ -30,7 +30,7 @@ ${exitCodesUsage({ ok: 'no change against the baseline (or the baseline was upda
 const BASELINE_FILE = /\.(template\.json|compose\.yaml)$/;
 
 /** `twinstack diff`: the CI synth-and-diff against a committed baseline. */
-export function diffCommand(argv: string[], io: CliIo): number {
+export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     {

@@ -23,7 +23,7 @@ ${ASSEMBLY_USAGE}
 ${exitCodesUsage({ ok: 'the diagram is written' })}`;
 
 /** `twinstack graph`: a Mermaid or Graphviz diagram of one application. */
-export function graphCommand(argv: string[], io: CliIo): number {
+export async function graphCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     {

@@ -26,7 +26,7 @@ ${ASSEMBLY_USAGE}
 ${exitCodesUsage({ ok: 'the twins agree', finding: 'a parity error' })}`;
 
 /** `twinstack parity`: the parity report of every selected application. */
-export function parityCommand(argv: string[], io: CliIo): number {
+export async function parityCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     { ...SELECTION_OPTIONS, ...ASSEMBLY_OPTIONS, differences: { type: 'boolean' } },

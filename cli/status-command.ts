@@ -20,9 +20,11 @@ import {
 } from './args';
 import { matchingApplications, readApplications, withAssembly } from './assembly';
 import { twinFiles } from './assembly-files';
-import { awsError, clientConfig, stackResources } from './aws';
+import { awsError, clientConfig, clientRegion, stackResources } from './aws';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
+import { progress } from './progress';
+import { withSdkWarningOnce } from './sdk-warning';
 import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack status [options]
@@ -89,7 +91,7 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
   if (!values) return ExitCode.OK;
   const timeout = numberOption(values.timeout, 'timeout', 600, USAGE);
   const interval = numberOption(values.interval, 'interval', 15, USAGE);
-  const target = withAssembly(io, values, (assembly) => {
+  const target = await withAssembly(io, values, (assembly) => {
     const apps = matchingApplications(readApplications(assembly), values.application, values.stack);
     if (apps.length !== 1) {
       throw new CliError(
@@ -101,7 +103,9 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     const files = twinFiles(apps[0]);
     const template = JSON.parse(fs.readFileSync(files.template, 'utf8'));
     return {
+      stack: apps[0].stack,
       stackName: files.stackName,
+      environment: files.environment,
       application: apps[0].spec.name,
       services: readCloudTwin(template, apps[0].spec.name).services.map((s) => ({
         logicalId: s.logicalId,
@@ -111,9 +115,18 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     };
   });
 
-  const config = clientConfig({ region: values.region, profile: values.profile });
-  const physical = await stackResources(new CloudFormationClient(config), target.stackName);
-  const ecs = new ECSClient(config);
+  // The stack's own region unless --region names another; the SDK's chain for an environment-agnostic stack.
+  const config = clientConfig({
+    region: values.region ?? target.environment.region,
+    profile: values.profile,
+  });
+  const [cloudFormation, ecs] = withSdkWarningOnce(io.env, () => [
+    new CloudFormationClient(config),
+    new ECSClient(config),
+  ]);
+  const region = await clientRegion(cloudFormation, `stack ${target.stack}`);
+  const physical = await stackResources(cloudFormation, target.stackName, region);
+  const wait = progress(io);
   const started = clock.now();
   for (;;) {
     const statuses = await describe(ecs, target.services, physical);
@@ -138,9 +151,10 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
       );
       return ExitCode.FINDING;
     }
-    io.out.write(
-      `waiting for ${unstable.map((s) => s.name).join(', ')} (${Math.round(elapsed)} s of ${timeout} s)\n\n`,
+    wait.note(
+      `waiting for ${unstable.map((s) => s.name).join(', ')} (${Math.round(elapsed)} s of ${timeout} s; next check in ${interval} s)`,
     );
+    io.out.write('\n');
     await clock.sleep(interval * 1000);
   }
 }
