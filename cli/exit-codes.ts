@@ -21,17 +21,36 @@ const CANNOT_RUN_TEXT =
   'could not run: a usage error, no app or cloud assembly, the app failed to synthesize, no such stack or application';
 const AWS_CANNOT_RUN_TEXT = 'no AWS credentials or region, a denied permission or another AWS error';
 
+/** The column the meaning of each code starts at, as the options of a help do. */
+const COLUMN = 27;
+
+/** `code` and its meaning, the meaning wrapped at the width of the help. */
+function codeLine(code: number, meaning: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of meaning.split(' ')) {
+    if (line && COLUMN + line.length + 1 + word.length > 110) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((l, i) => `${i === 0 ? `  ${code}`.padEnd(COLUMN) : ' '.repeat(COLUMN)}${l}`).join('\n');
+}
+
 /**
  * The "Exit codes:" block of a command's help. `finding` says what exit code 1 means for the command (none
  * for a command that finds nothing); `aws` adds the AWS causes of exit code 2.
  */
 export function exitCodesUsage(options: { finding?: string; ok?: string; aws?: boolean } = {}): string {
-  const cannotRun = `${CANNOT_RUN_TEXT}${options.aws ? `,\n                           ${AWS_CANNOT_RUN_TEXT}` : ''}`;
   return [
     'Exit codes:',
-    `  0                        ${options.ok ?? 'done'}`,
-    ...(options.finding ? [`  1                        ${options.finding}`] : []),
-    `  2                        ${cannotRun}`,
+    codeLine(ExitCode.OK, options.ok ?? 'done'),
+    ...(options.finding ? [codeLine(ExitCode.FINDING, options.finding)] : []),
+    codeLine(
+      ExitCode.CANNOT_RUN,
+      options.aws ? `${CANNOT_RUN_TEXT}, ${AWS_CANNOT_RUN_TEXT}` : CANNOT_RUN_TEXT,
+    ),
     '',
   ].join('\n');
 }
