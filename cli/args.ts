@@ -1,6 +1,7 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
+import { ExitCode } from './exit-codes';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 type OptionValues<T extends OptionsConfig> = ReturnType<
@@ -27,7 +28,8 @@ export const SELECTION_OPTIONS = {
 export const AWS_OPTIONS = { region: { type: 'string' }, profile: { type: 'string' } } as const;
 
 /** The help lines of AWS_OPTIONS. */
-export const AWS_USAGE = `      --region REGION      AWS region (default: the SDK's chain, e.g. AWS_REGION)
+export const AWS_USAGE = `      --region REGION      AWS region (default: the stack's environment, else the
+                           SDK's chain, e.g. AWS_REGION)
       --profile NAME       AWS profile (default: the SDK's chain, e.g. AWS_PROFILE)`;
 
 /**
@@ -45,7 +47,7 @@ export function commandOptions<T extends OptionsConfig>(
   try {
     values = parseArgs({ args: argv, options: all, strict: true, allowPositionals: false }).values;
   } catch (e) {
-    throw new CliError(`${(e as Error).message}\n\n${usage}`, 2);
+    throw new CliError(`${(e as Error).message}\n\n${usage}`, ExitCode.CANNOT_RUN);
   }
   if ((values as { help?: boolean }).help) {
     io.out.write(usage);
@@ -64,6 +66,6 @@ export function numberOption(
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0)
-    throw new CliError(`--${name} ${value} is not a number of seconds\n\n${usage}`, 2);
+    throw new CliError(`--${name} ${value} is not a number of seconds\n\n${usage}`, ExitCode.CANNOT_RUN);
   return n;
 }

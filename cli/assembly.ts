@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,7 +7,9 @@ import { modelFromJson } from '../constructs/model/model-file';
 import type { ApplicationSpec } from '../constructs/model/spec';
 import { byName } from '../constructs/model/order';
 import { CliError } from './cli-error';
+import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
+import { progress, SYNTHESIS_PROGRESS_DELAY_MS, SYNTHESIS_PROGRESS_INTERVAL_MS } from './progress';
 
 /** One application model found in a cloud assembly. */
 export interface AssemblyApplication {
@@ -35,18 +37,32 @@ export function synthesisFailure(output: string): string {
 }
 
 /**
- * Synthesises the CDK app into a temporary cloud assembly, as `cdk synth` would: the app command comes from
- * `appCommand` or the `app` entry of `cdk.json`, the context from `cdk.json` and `context`. The built-in
- * CloudFormation validation is skipped because only the model is read. With `localTwinOnly`, the app writes
- * only the model files (see LOCAL_TWIN_ONLY_ENV): no templates, no parity check.
+ * The error of a failed synthesis, with what the app printed (see synthesisFailure). A ParityError is a
+ * finding (the twins disagree), exit code 1; any other failure means the command could not run.
  */
-export function synthesize(
+export function synthesisError(command: string, output: string): CliError {
+  const shown = synthesisFailure(output.trim());
+  const parity = /^ParityError: /m.test(shown);
+  return new CliError(
+    `synthesis failed (${command}):\n${shown}`,
+    parity ? ExitCode.FINDING : ExitCode.CANNOT_RUN,
+  );
+}
+
+/** The command, output directory and environment of one synthesis (see synthesize). */
+interface SynthesisRun {
+  readonly command: string;
+  readonly outdir: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function synthesisRun(
   cwd: string,
   env: NodeJS.ProcessEnv,
-  appCommand?: string,
-  context: Record<string, unknown> = {},
-  options: { readonly localTwinOnly?: boolean } = {},
-): string {
+  appCommand: string | undefined,
+  context: Record<string, unknown>,
+  options: { readonly localTwinOnly?: boolean },
+): SynthesisRun {
   const cdkJsonPath = path.join(cwd, 'cdk.json');
   const cdkJson = fs.existsSync(cdkJsonPath) ? JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8')) : {};
   // Committed lookups (e.g. availability zones of stacks with an account and region), as `cdk synth` reads them.
@@ -58,10 +74,9 @@ export function synthesize(
       `no app to synthesize: pass --app "<command>" or --assembly <dir>, or run in a directory with a cdk.json`,
     );
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-'));
-  const result = spawnSync(command, {
-    cwd,
-    shell: true,
-    encoding: 'utf8',
+  return {
+    command,
+    outdir,
     env: {
       ...env,
       CDK_OUTDIR: outdir,
@@ -74,13 +89,66 @@ export function synthesize(
       CDK_VALIDATION: 'false',
       [LOCAL_TWIN_ONLY_ENV]: options.localTwinOnly ? '1' : '',
     },
-  });
-  if (result.status !== 0) {
-    throw new CliError(
-      `synthesis failed (${command}):\n${synthesisFailure((result.stderr || result.stdout || '').trim())}`,
+  };
+}
+
+/**
+ * Synthesises the CDK app into a temporary cloud assembly, as `cdk synth` would: the app command comes from
+ * `appCommand` or the `app` entry of `cdk.json`, the context from `cdk.json` and `context`. The built-in
+ * CloudFormation validation is skipped because only the model is read. With `localTwinOnly`, the app writes
+ * only the model files (see LOCAL_TWIN_ONLY_ENV): no templates, no parity check.
+ */
+export function synthesize(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  appCommand?: string,
+  context: Record<string, unknown> = {},
+  options: { readonly localTwinOnly?: boolean } = {},
+): string {
+  const run = synthesisRun(cwd, env, appCommand, context, options);
+  const result = spawnSync(run.command, { cwd, shell: true, encoding: 'utf8', env: run.env });
+  if (result.status !== 0) throw synthesisError(run.command, result.stderr || result.stdout || '');
+  return run.outdir;
+}
+
+/**
+ * `synthesize`, without blocking: a synthesis that takes more than a few seconds says so on standard
+ * error when it is a terminal (see progress).
+ */
+export async function synthesizeWithProgress(
+  io: CliIo,
+  appCommand?: string,
+  context: Record<string, unknown> = {},
+  options: { readonly localTwinOnly?: boolean } = {},
+): Promise<string> {
+  const run = synthesisRun(io.cwd, io.env, appCommand, context, options);
+  const stop = progress(io).whileRunning(
+    `synthesizing the app (${run.command})`,
+    (seconds) => `still synthesizing (${seconds} s)`,
+    SYNTHESIS_PROGRESS_DELAY_MS,
+    SYNTHESIS_PROGRESS_INTERVAL_MS,
+  );
+  try {
+    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(run.command, { cwd: io.cwd, shell: true, env: run.env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      },
     );
+    if (result.status !== 0) throw synthesisError(run.command, result.stderr || result.stdout || '');
+    return run.outdir;
+  } catch (e) {
+    fs.rmSync(run.outdir, { recursive: true, force: true });
+    if (e instanceof CliError) throw e;
+    throw new CliError(`synthesis failed (${run.command}): ${(e as Error).message}`);
+  } finally {
+    stop();
   }
-  return outdir;
 }
 
 /**
@@ -123,17 +191,17 @@ export interface SynthesisOptions {
  * Runs `read` on a command's cloud assembly: the existing one given with `--assembly`, or the app
  * synthesized into a temporary assembly, removed once `read` returns or throws.
  */
-export function withAssembly<T>(
+export async function withAssembly<T>(
   io: CliIo,
   source: AssemblySource,
-  read: (assembly: string) => T,
+  read: (assembly: string) => T | Promise<T>,
   synthesis: SynthesisOptions = {},
-): T {
+): Promise<T> {
   const assembly = source.assembly
     ? existingAssembly(io.cwd, source.assembly)
-    : synthesize(io.cwd, io.env, source.app, synthesis.context, synthesis);
+    : await synthesizeWithProgress(io, source.app, synthesis.context, synthesis);
   try {
-    return read(assembly);
+    return await read(assembly);
   } finally {
     if (!source.assembly) fs.rmSync(assembly, { recursive: true, force: true });
   }

@@ -3,10 +3,31 @@ import { CliError } from './cli-error';
 
 /** Options every command that talks to AWS takes. */
 export interface AwsOptions {
-  /** Region; the SDK's default chain (AWS_REGION, the profile) when absent. */
+  /** Region: `--region`, else the stack's; the SDK's default chain (AWS_REGION, the profile) when absent. */
   readonly region?: string;
   /** Named profile of the shared config and credentials files; the default chain when absent. */
   readonly profile?: string;
+}
+
+/**
+ * The region a client calls, checked before the first call: `--region`, else the stack's environment
+ * (both given to the client's configuration), else the SDK's chain (AWS_REGION, the profile's region). When
+ * none names one, a CliError that says so; `stacks` names the stacks whose environment did not.
+ */
+export async function clientRegion(
+  client: { config: { region: () => Promise<string> } },
+  stacks: string,
+): Promise<string> {
+  let region: string | undefined;
+  try {
+    region = await client.config.region();
+  } catch (e) {
+    if (!/region is missing/i.test((e as Error)?.message ?? '')) throw awsError(e, 'find the AWS region');
+  }
+  if (region) return region;
+  throw new CliError(
+    `no AWS region: the environment of ${stacks} names none (the stack is environment-agnostic) and none is configured; pass --region, set AWS_REGION, or give the stack an env with a region`,
+  );
 }
 
 /** Attempts per call, with the SDK's backoff, before a throttled call is reported. */
@@ -75,6 +96,7 @@ export function awsError(e: unknown, action: string): CliError {
 export async function stackResources(
   client: CloudFormationClient,
   stackName: string,
+  region: string,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let token: string | undefined;
@@ -91,7 +113,7 @@ export async function stackResources(
   } catch (e) {
     if ((e as { name?: string }).name === 'ValidationError' && /does not exist/.test((e as Error).message)) {
       throw new CliError(
-        `stack ${stackName} does not exist in this account and region; deploy it first (cdk deploy ${stackName}) or pass --region/--profile`,
+        `stack ${stackName} does not exist in region ${region} of this account; deploy it first (cdk deploy ${stackName}) or pass --region/--profile`,
       );
     }
     throw awsError(e, `list the resources of stack ${stackName} (cloudformation:ListStackResources)`);

@@ -6,7 +6,8 @@ import { ASSEMBLY_OPTIONS, commandOptions, SELECTION_OPTIONS } from './args';
 import { AssemblyApplication, readApplications, selectApplication, withAssembly } from './assembly';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
-import { USAGE } from './usage';
+import { COMPOSE_USAGE as USAGE } from './usage';
+import { ExitCode } from './exit-codes';
 
 function isCompatibility(value: string): value is ComposeCompatibility {
   return (COMPOSE_COMPATIBILITIES as readonly string[]).includes(value);
@@ -24,7 +25,7 @@ function stageApplications(apps: AssemblyApplication[], stage: string | undefine
 }
 
 /** `twinstack compose`: writes the local twin of one application (and its `.env.example`). */
-export function composeCommand(argv: string[], io: CliIo): number {
+export async function composeCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     {
@@ -38,12 +39,12 @@ export function composeCommand(argv: string[], io: CliIo): number {
     USAGE,
     io,
   );
-  if (!values) return 0;
+  if (!values) return ExitCode.OK;
   const compatibility = values.compat;
   if (compatibility !== undefined && !isCompatibility(compatibility)) {
     throw new CliError(
       `--compat ${compatibility} is not supported; use ${COMPOSE_COMPATIBILITIES.join(' or ')}\n\n${USAGE}`,
-      2,
+      ExitCode.CANNOT_RUN,
     );
   }
   // Only the models are read: the app skips its templates and parity check.
@@ -96,5 +97,5 @@ function writeLocalTwin(
     fs.writeFileSync(envExample, files.envExample);
     io.out.write(`wrote ${path.relative(io.cwd, envExample)}\n`);
   }
-  return 0;
+  return ExitCode.OK;
 }

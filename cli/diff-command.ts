@@ -8,6 +8,7 @@ import { readStacks } from './assembly-files';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
 import { diffTemplates } from './template-diff';
+import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack diff [options]
 
@@ -15,8 +16,7 @@ Synthesizes the app and compares every stack's template and every application's 
 committed baseline directory, offline (no AWS credentials). Template changes are shown by
 @aws-cdk/cloudformation-diff, with replaced or deleted stateful resources and broadened IAM permissions
 called out; compose changes as a unified diff. Asset hashes are set aside: a rebuilt image or bundle is
-reported as such and is not a change.
-Exit code: 0 no change (or --update), 1 a change.
+reported as such and is not a change. Synthesis runs the parity check: a parity error is a finding too.
 
 Options:
       --baseline DIR       the committed baseline (default: twinstack-baseline)
@@ -24,12 +24,13 @@ Options:
   -s, --stack ID           only this stack (artifact id)
 ${ASSEMBLY_USAGE}
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'no change against the baseline (or the baseline was updated)', finding: 'a change against the baseline, or a parity error' })}`;
 
 const BASELINE_FILE = /\.(template\.json|compose\.yaml)$/;
 
 /** `twinstack diff`: the CI synth-and-diff against a committed baseline. */
-export function diffCommand(argv: string[], io: CliIo): number {
+export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     {
@@ -41,7 +42,7 @@ export function diffCommand(argv: string[], io: CliIo): number {
     USAGE,
     io,
   );
-  if (!values) return 0;
+  if (!values) return ExitCode.OK;
   const baseline = path.resolve(io.cwd, values.baseline ?? 'twinstack-baseline');
   return withAssembly(io, values, (assembly) => {
     const current = synthesizedFiles(assembly, baseline, values.stack);
@@ -66,7 +67,7 @@ export function diffCommand(argv: string[], io: CliIo): number {
       io.out.write(
         `updated ${path.relative(io.cwd, baseline) || baseline}: ${current.size} file${current.size === 1 ? '' : 's'}\n`,
       );
-      return 0;
+      return ExitCode.OK;
     }
     if (!fs.existsSync(baseline)) {
       io.out.write(
@@ -114,7 +115,7 @@ export function diffCommand(argv: string[], io: CliIo): number {
         ? 'no change against the baseline\n'
         : `${changes} file${changes === 1 ? '' : 's'} changed against the baseline; if intended, run: twinstack diff --update\n`,
     );
-    return changes === 0 ? 0 : 1;
+    return changes === 0 ? ExitCode.OK : ExitCode.FINDING;
   });
 }
 

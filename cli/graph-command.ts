@@ -5,6 +5,7 @@ import { readApplications, selectApplication, withAssembly } from './assembly';
 import { CliError } from './cli-error';
 import { GraphFormat, renderGraph } from './graph';
 import type { CliIo } from './io';
+import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack graph [options]
 
@@ -18,10 +19,11 @@ Options:
   -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
 ${ASSEMBLY_USAGE}
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'the diagram is written' })}`;
 
 /** `twinstack graph`: a Mermaid or Graphviz diagram of one application. */
-export function graphCommand(argv: string[], io: CliIo): number {
+export async function graphCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     {
@@ -33,10 +35,13 @@ export function graphCommand(argv: string[], io: CliIo): number {
     USAGE,
     io,
   );
-  if (!values) return 0;
+  if (!values) return ExitCode.OK;
   const format = values.format ?? 'mermaid';
   if (format !== 'mermaid' && format !== 'dot') {
-    throw new CliError(`--format ${format} is not supported; use mermaid or dot\n\n${USAGE}`, 2);
+    throw new CliError(
+      `--format ${format} is not supported; use mermaid or dot\n\n${USAGE}`,
+      ExitCode.CANNOT_RUN,
+    );
   }
   return withAssembly(io, values, (assembly) => {
     const app = selectApplication(readApplications(assembly), values.application, values.stack);
@@ -49,6 +54,6 @@ export function graphCommand(argv: string[], io: CliIo): number {
         `wrote ${path.relative(io.cwd, file) || file} (application '${app.spec.name}', ${format})\n`,
       );
     } else io.out.write(text);
-    return 0;
+    return ExitCode.OK;
   });
 }

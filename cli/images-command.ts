@@ -17,17 +17,20 @@ import {
   SELECTION_OPTIONS,
 } from './args';
 import { AssemblyApplication, matchingApplications, readApplications, withAssembly } from './assembly';
-import { awsError, clientConfig } from './aws';
+import { applicationEnvironment, StackEnvironment } from './assembly-files';
+import { awsError, clientConfig, clientRegion } from './aws';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
+import { withSdkWarningOnce } from './sdk-warning';
+import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack images [options]
 
 Checks that every ECR image the application references exists (images pulled from ECR repositories and
 the container assets cdk deploy pushes) and shows each one's digest and scan findings. With --lock,
 writes the digest of every tag to a lock file, so a later synthesis can pin exactly these images (with
---stack or --application, the entries the file holds for other applications are kept).
-Exit code: 0 every image exists, 1 an image is missing.
+--stack or --application, the entries the file holds for other applications are kept). The region is
+the stack's (from its environment) unless --region names one.
 
 Options:
   -s, --stack ID           only the applications of this stack (artifact id)
@@ -37,7 +40,8 @@ Options:
 ${AWS_USAGE}
 ${ASSEMBLY_USAGE}
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'every image exists', finding: 'an image is missing', aws: true })}`;
 
 /** One ECR image an application references. */
 export interface EcrImageReference {
@@ -73,25 +77,35 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
     USAGE,
     io,
   );
-  if (!values) return 0;
-  const references = withAssembly(io, values, (assembly) => {
+  if (!values) return ExitCode.OK;
+  const { references, environment, stacks } = await withAssembly(io, values, (assembly) => {
     const apps = matchingApplications(readApplications(assembly), values.application, values.stack);
     if (apps.length === 0) throw new CliError('no application matches; check --stack and --application');
-    return ecrReferences(apps);
+    return {
+      references: ecrReferences(apps),
+      environment: sharedEnvironment(apps, values.region === undefined),
+      stacks: [...new Set(apps.map((a) => a.stack))].map((s) => `stack ${s}`).join(', '),
+    };
   });
   if (references.length === 0) {
     io.out.write('the application references no ECR image\n');
-    return 0;
+    return ExitCode.OK;
   }
 
-  const config = clientConfig({ region: values.region, profile: values.profile });
+  // The stacks' own region unless --region names another; the SDK's chain for environment-agnostic stacks.
+  const config = clientConfig({ region: values.region ?? environment.region, profile: values.profile });
   const clients = new Map<string, ECRClient>();
   const clientFor = (region?: string) => {
     const key = region ?? '';
-    if (!clients.has(key)) clients.set(key, new ECRClient(region ? { ...config, region } : config));
+    if (!clients.has(key)) {
+      const client = withSdkWarningOnce(io.env, () => new ECRClient(region ? { ...config, region } : config));
+      clients.set(key, client);
+    }
     return clients.get(key)!;
   };
-  let account: string | undefined;
+  if (references.some((r) => r.region === undefined || r.repositoryName.includes('${AWS::Region}')))
+    await clientRegion(clientFor(), stacks);
+  let account: string | undefined = environment.account;
   const rows: string[][] = [];
   const lock: Record<string, ImageLockFile['images'][string]> = {};
   let missing = 0;
@@ -158,9 +172,32 @@ export async function imagesCommand(argv: string[], io: CliIo): Promise<number> 
     io.err.write(
       `twinstack: ${missing} image${missing === 1 ? '' : 's'} missing from ECR; push ${missing === 1 ? 'it' : 'them'} (cdk deploy pushes container assets)\n`,
     );
-    return 1;
+    return ExitCode.FINDING;
   }
-  return 0;
+  return ExitCode.OK;
+}
+
+/**
+ * The environment the stacks of `apps` share: their account and region where every stack names the same
+ * (none where one is environment-agnostic). Stacks in different regions are an error unless `--region`
+ * chose one (`needRegion` false), since the images are looked up in one region.
+ */
+function sharedEnvironment(apps: readonly AssemblyApplication[], needRegion: boolean): StackEnvironment {
+  const environments = new Map(apps.map((a) => [a.stack, applicationEnvironment(a)]));
+  const only = (key: 'account' | 'region') => {
+    const values = new Set([...environments.values()].map((e) => e[key]));
+    return values.size === 1 ? [...values][0] : undefined;
+  };
+  const regions = new Set([...environments.values()].map((e) => e.region));
+  if (needRegion && regions.size > 1) {
+    const each = [...environments].map(([stack, e]) => `${stack}: ${e.region ?? "the SDK's default"}`);
+    throw new CliError(
+      `the selected stacks deploy to different regions (${each.join(', ')}); choose one with --stack, or pass --region`,
+    );
+  }
+  const account = only('account');
+  const region = only('region');
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }
 
 /** The entries of an existing lock file, to keep them; none when there is no file. */

@@ -9,12 +9,12 @@ import { AssemblyApplication, matchingApplications, readApplications, withAssemb
 import { twinFiles } from './assembly-files';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
+import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack parity [options]
 
 Compares the synthesized twins of each application (the CloudFormation template and the compose file)
 and prints a table per service: every field the same, a declared stand-in, or an ERROR.
-Exit code: 0 when the twins agree, 1 on a parity error.
 
 Options:
   -a, --application NAME   check only this application
@@ -22,17 +22,18 @@ Options:
 ${ASSEMBLY_USAGE}
       --differences        show only the fields where the twins differ
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'the twins agree', finding: 'a parity error' })}`;
 
 /** `twinstack parity`: the parity report of every selected application. */
-export function parityCommand(argv: string[], io: CliIo): number {
+export async function parityCommand(argv: string[], io: CliIo): Promise<number> {
   const values = commandOptions(
     argv,
     { ...SELECTION_OPTIONS, ...ASSEMBLY_OPTIONS, differences: { type: 'boolean' } },
     USAGE,
     io,
   );
-  if (!values) return 0;
+  if (!values) return ExitCode.OK;
   // Synthesis would stop at the first parity error; turn the check off there and report here instead.
   const synthesis = { context: { [PARITY_CONTEXT_KEY]: false } };
   return withAssembly(
@@ -73,5 +74,5 @@ function writeReports(
     io.out.write(`${i > 0 ? '\n' : ''}stack ${app.stack}: `);
     io.out.write(formatParityReport(report, { showSame: !values.differences }));
   }
-  return errors > 0 ? 1 : 0;
+  return errors > 0 ? ExitCode.FINDING : ExitCode.OK;
 }

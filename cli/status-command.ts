@@ -20,16 +20,18 @@ import {
 } from './args';
 import { matchingApplications, readApplications, withAssembly } from './assembly';
 import { twinFiles } from './assembly-files';
-import { awsError, clientConfig, stackResources } from './aws';
+import { awsError, clientConfig, clientRegion, stackResources } from './aws';
 import { CliError } from './cli-error';
 import type { CliIo } from './io';
+import { progress } from './progress';
+import { withSdkWarningOnce } from './sdk-warning';
+import { ExitCode, exitCodesUsage } from './exit-codes';
 
 const USAGE = `Usage: twinstack status [options]
 
 Shows each service of the deployed application: desired, running and pending tasks, the rollout state,
 the deployment circuit breaker, and why the last failed tasks stopped. Reads the stack's resources with
-the usual AWS credential chain.
-Exit code: 0 all rollouts healthy, 1 a rollout failed (or, with --wait, did not finish in time).
+the usual AWS credential chain, in the region of the stack's environment unless --region names one.
 
 Options:
   -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
@@ -40,7 +42,8 @@ Options:
 ${AWS_USAGE}
 ${ASSEMBLY_USAGE}
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'every rollout healthy (with --wait: every service stable)', finding: 'a rollout failed (with --wait: or did not finish before the timeout)', aws: true })}`;
 
 /** Clock and sleep of the polling loop; tests replace them. */
 export interface Clock {
@@ -85,10 +88,10 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     USAGE,
     io,
   );
-  if (!values) return 0;
+  if (!values) return ExitCode.OK;
   const timeout = numberOption(values.timeout, 'timeout', 600, USAGE);
   const interval = numberOption(values.interval, 'interval', 15, USAGE);
-  const target = withAssembly(io, values, (assembly) => {
+  const target = await withAssembly(io, values, (assembly) => {
     const apps = matchingApplications(readApplications(assembly), values.application, values.stack);
     if (apps.length !== 1) {
       throw new CliError(
@@ -100,7 +103,9 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     const files = twinFiles(apps[0]);
     const template = JSON.parse(fs.readFileSync(files.template, 'utf8'));
     return {
+      stack: apps[0].stack,
       stackName: files.stackName,
+      environment: files.environment,
       application: apps[0].spec.name,
       services: readCloudTwin(template, apps[0].spec.name).services.map((s) => ({
         logicalId: s.logicalId,
@@ -110,9 +115,18 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     };
   });
 
-  const config = clientConfig({ region: values.region, profile: values.profile });
-  const physical = await stackResources(new CloudFormationClient(config), target.stackName);
-  const ecs = new ECSClient(config);
+  // The stack's own region unless --region names another; the SDK's chain for an environment-agnostic stack.
+  const config = clientConfig({
+    region: values.region ?? target.environment.region,
+    profile: values.profile,
+  });
+  const [cloudFormation, ecs] = withSdkWarningOnce(io.env, () => [
+    new CloudFormationClient(config),
+    new ECSClient(config),
+  ]);
+  const region = await clientRegion(cloudFormation, `stack ${target.stack}`);
+  const physical = await stackResources(cloudFormation, target.stackName, region);
+  const wait = progress(io);
   const started = clock.now();
   for (;;) {
     const statuses = await describe(ecs, target.services, physical);
@@ -122,24 +136,25 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
       io.err.write(
         `twinstack: rollout failed: ${failed.map((s) => `${s.name} (${s.rolloutReason ?? s.rollout})`).join('; ')}\n`,
       );
-      return 1;
+      return ExitCode.FINDING;
     }
     const unstable = statuses.filter((s) => !s.stable);
-    if (!values.wait) return 0;
+    if (!values.wait) return ExitCode.OK;
     if (unstable.length === 0) {
       io.out.write('every service is stable\n');
-      return 0;
+      return ExitCode.OK;
     }
     const elapsed = (clock.now() - started) / 1000;
     if (elapsed + interval > timeout) {
       io.err.write(
         `twinstack: not stable after ${Math.round(elapsed)} s: ${unstable.map((s) => s.name).join(', ')}\n`,
       );
-      return 1;
+      return ExitCode.FINDING;
     }
-    io.out.write(
-      `waiting for ${unstable.map((s) => s.name).join(', ')} (${Math.round(elapsed)} s of ${timeout} s)\n\n`,
+    wait.note(
+      `waiting for ${unstable.map((s) => s.name).join(', ')} (${Math.round(elapsed)} s of ${timeout} s; next check in ${interval} s)`,
     );
+    io.out.write('\n');
     await clock.sleep(interval * 1000);
   }
 }

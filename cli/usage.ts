@@ -1,7 +1,9 @@
 import { ASSEMBLY_USAGE } from './args';
+import { EXIT_CODES_USAGE, exitCodesUsage } from './exit-codes';
 
-/** The tool's usage: its commands, and the options of `compose`, the command of the local inner loop. */
+/** The tool's usage: its commands, the options of the tool itself, and the exit codes of every command. */
 export const USAGE = `Usage: twinstack <command> [options]
+       twinstack --version
 
 Commands:
   compose   Write the local twin (compose file and .env.example) of an application.
@@ -10,9 +12,22 @@ Commands:
   status    Show the deployed services: tasks, rollout, circuit breaker, failed tasks (--wait).
   images    Check the application's ECR images exist, with scan findings; --lock pins digests.
   graph     Draw the application as Mermaid or Graphviz.
-  Run 'twinstack <command> --help' for the options of each.
+  Run 'twinstack <command> --help' for the options and exit codes of each.
 
-Options of compose:
+Options:
+  -V, --version            print the version of twinstack
+  -h, --help               show this help
+
+${EXIT_CODES_USAGE}`;
+
+/** The usage of `twinstack compose`, the command of the local inner loop. */
+export const COMPOSE_USAGE = `Usage: twinstack compose [options]
+
+Writes the local twin of one application: its compose file and, next to it, .env.example (the variables
+the secrets and settings read). Only the application models are synthesized: no CloudFormation template,
+no parity check, no AWS credentials.
+
+Options:
   -o, --output FILE        compose file to write (default: docker-compose.yml)
   -a, --application NAME   application to render, when the app defines several
   -s, --stack ID           stack (artifact id) of the application, when several stacks hold one
@@ -22,4 +37,5 @@ ${ASSEMBLY_USAGE}
       --compat TARGET      render for an older compose: docker-compose-1.29 (no top-level name, the
                            proxy configuration as a file next to the compose file)
   -h, --help               show this help
-`;
+
+${exitCodesUsage({ ok: 'the files are written' })}`;

@@ -53,12 +53,12 @@ describe('twinstack compose --stage', () => {
   test('a stage no application has is an error naming the stages', async () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-stage-'));
     const r = run(cwd, [model('dev'), model('prod')]);
-    expect(await main(['compose', '--app', APP, '--stage', 'qa'], r.io)).toBe(1);
+    expect(await main(['compose', '--app', APP, '--stage', 'qa'], r.io)).toBe(2);
     expect(r.err()).toBe(
       "twinstack: no application of stage 'qa' in the synthesized app; its stages are dev, prod\n",
     );
     const none = run(cwd, [model()]);
-    expect(await main(['compose', '--app', APP, '--stage', 'dev'], none.io)).toBe(1);
+    expect(await main(['compose', '--app', APP, '--stage', 'dev'], none.io)).toBe(2);
     expect(none.err()).toContain('it defines no stages');
   });
 
@@ -67,7 +67,7 @@ describe('twinstack compose --stage', () => {
     const r = run(cwd, []);
     r.io.env.FAKE_APP_FAIL =
       "ValidationError: App: context stage \"qa\" is not a stage of this app; use 'dev', 'test' or 'prod'";
-    expect(await main(['compose', '--app', APP, '--stage', 'qa'], r.io)).toBe(1);
+    expect(await main(['compose', '--app', APP, '--stage', 'qa'], r.io)).toBe(2);
     expect(r.err()).toContain("context stage \"qa\" is not a stage of this app; use 'dev', 'test' or 'prod'");
   });
 });

@@ -132,6 +132,6 @@ test('files only on one side are changes; --stack limits the comparison and name
   expect(result.out).toContain('+ Shop.shop.compose.yaml: new (not in the baseline)');
   expect((await diff(cwd, '--stack', 'Shop')).out).not.toContain('Old.template.json');
   const unknown = await diff(cwd, '--stack', 'Nope');
-  expect(unknown.code).toBe(1);
+  expect(unknown.code).toBe(2);
   expect(unknown.err).toBe("twinstack: no stack 'Nope' in the app; its stacks are Shop\n");
 });

@@ -45,7 +45,7 @@ const ecrMock = mockClient(ECRClient);
 
 async function images(...args: string[]) {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-images-cwd-'));
-  const run = recordingIo(cwd);
+  const run = recordingIo(cwd, { XDG_CACHE_HOME: cwd });
   const code = await main(['images', '--assembly', assembly, '--region', 'eu-west-1', ...args], run.io);
   return { code, out: run.out(), err: run.err(), cwd };
 }
@@ -123,7 +123,7 @@ test('a missing image is listed and exits 1', async () => {
   );
 });
 
-test('throttling after the retries is a clear error', async () => {
+test('throttling after the retries is a clear error, exit 2', async () => {
   ecrMock.on(DescribeImagesCommand).rejects(
     new ECRServiceException({
       name: 'ThrottlingException',
@@ -133,8 +133,62 @@ test('throttling after the retries is a clear error', async () => {
     }),
   );
   const result = await images();
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(2);
   expect(result.err).toMatch(
     /^twinstack: AWS kept throttling describe image .* \(ecr:DescribeImages\) \(5 attempts\); wait a minute and run again\n$/,
   );
+});
+
+describe('the region', () => {
+  // Two stacks whose environments name their region, each with a built image: a container asset, pushed
+  // to the asset repository of the stack's account and region (an ECR repository names its own region).
+  const placed = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-images-env-'));
+  const placedApp = testApp({ outdir: placed });
+  for (const [id, region] of [
+    ['Shop', 'eu-central-1'],
+    ['Blog', 'us-west-2'],
+  ]) {
+    const s = new Stack(placedApp, id, { env: { account: '123456789012', region } });
+    new Service(new Application(s, id.toLowerCase()), 'api', { image: Image.fromDirectory(buildDir) });
+  }
+  placedApp.synth();
+
+  async function placedImages(...args: string[]) {
+    const run = recordingIo(os.tmpdir(), { XDG_CACHE_HOME: placed });
+    const code = await main(['images', '--assembly', placed, ...args], run.io);
+    return { code, out: run.out(), err: run.err() };
+  }
+
+  /** The region of each DescribeImages call, by the region the repository name ends with. */
+  function recordRegions(): Record<string, string> {
+    const regions: Record<string, string> = {};
+    ecrMock.on(DescribeImagesCommand).callsFake(async (input, getClient) => {
+      regions[input.repositoryName.replace(/^cdk-hnb659fds-container-assets-123456789012-/, '')] =
+        await getClient().config.region();
+      return found(`sha256:${'4'.repeat(64)}`);
+    });
+    return regions;
+  }
+
+  test('is the one the stack’s environment names; --region overrides it', async () => {
+    const regions = recordRegions();
+    const blog = await placedImages('--stack', 'Blog');
+    expect(blog.err).toBe('');
+    expect(blog.code).toBe(0);
+    expect(regions).toEqual({ 'us-west-2': 'us-west-2' });
+    expect(await placedImages('--stack', 'Shop', '--region', 'ap-south-1')).toMatchObject({ code: 0 });
+    expect(regions).toEqual({ 'us-west-2': 'us-west-2', 'eu-central-1': 'ap-south-1' });
+  });
+
+  test('stacks in different regions need --stack or --region, exit 2', async () => {
+    const regions = recordRegions();
+    expect(await placedImages()).toEqual({
+      code: 2,
+      out: '',
+      err: 'twinstack: the selected stacks deploy to different regions (Blog: us-west-2, Shop: eu-central-1); choose one with --stack, or pass --region\n',
+    });
+    expect(regions).toEqual({});
+    expect((await placedImages('--region', 'eu-west-3')).code).toBe(0);
+    expect(regions).toEqual({ 'us-west-2': 'eu-west-3', 'eu-central-1': 'eu-west-3' });
+  });
 });

@@ -97,7 +97,7 @@ describe('twinstack compose', () => {
     const cwd = tmp();
     const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
     const run = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('blog')]) });
-    expect(await main(['compose', '--app', app], run.io)).toBe(1);
+    expect(await main(['compose', '--app', app], run.io)).toBe(2);
     expect(run.err()).toBe(
       'twinstack: the app defines several applications (shop (stack Stack0), blog (stack Stack1)); choose one with --application or --stack\n',
     );
@@ -108,23 +108,23 @@ describe('twinstack compose', () => {
     expect(await main(['compose', '--app', app, '--stack', 'Stack1', '-o', 'shop.yml'], byStack.io)).toBe(0);
     expect(byStack.out()).toContain("wrote shop.yml (application 'shop')");
     const both = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop'), model('shop')]) });
-    expect(await main(['compose', '--app', app, '-a', 'shop'], both.io)).toBe(1);
+    expect(await main(['compose', '--app', app, '-a', 'shop'], both.io)).toBe(2);
     expect(both.err()).toContain(
       "several applications named 'shop' (shop (stack Stack0), shop (stack Stack1))",
     );
   });
 
-  test('reports an unknown application, a failing app and a missing app as one line, exit 1', async () => {
+  test('reports an unknown application, a failing app and a missing app as one line, exit 2', async () => {
     const cwd = tmp();
     const app = `node ${path.join(PROJECT_ROOT, 'test/fixtures/cli/fake-app.js')}`;
     const unknown = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([model('shop')]) });
-    expect(await main(['compose', '--app', app, '-a', 'blog'], unknown.io)).toBe(1);
+    expect(await main(['compose', '--app', app, '-a', 'blog'], unknown.io)).toBe(2);
     expect(unknown.err()).toBe(
       "twinstack: no application named 'blog'; the app defines shop (stack Stack0)\n",
     );
 
     const failing = recordingIo(cwd, { FAKE_APP_FAIL: 'boom: bad input' });
-    expect(await main(['compose', '--app', app], failing.io)).toBe(1);
+    expect(await main(['compose', '--app', app], failing.io)).toBe(2);
     expect(failing.err()).toContain('synthesis failed');
     expect(failing.err()).toContain('boom: bad input');
 
@@ -132,13 +132,13 @@ describe('twinstack compose', () => {
     const rejected = recordingIo(cwd, {
       FAKE_APP_THROW: 'App: context stage "nope" is not a stage of this app',
     });
-    expect(await main(['compose', '--app', app], rejected.io)).toBe(1);
+    expect(await main(['compose', '--app', app], rejected.io)).toBe(2);
     expect(rejected.err()).toBe(
       `twinstack: synthesis failed (${app}):\nValidationError: App: context stage "nope" is not a stage of this app\n`,
     );
 
     const none = recordingIo(cwd);
-    expect(await main(['compose'], none.io)).toBe(1);
+    expect(await main(['compose'], none.io)).toBe(2);
     expect(none.err()).toContain('no app to synthesize');
   });
 
@@ -150,23 +150,23 @@ describe('twinstack compose', () => {
       workload('b', { dependsOn: [{ target: 'a', condition: 'started' }] }),
     ]);
     const run = recordingIo(cwd, { FAKE_APP_MODELS: JSON.stringify([broken]) });
-    expect(await main(['compose', '--app', app], run.io)).toBe(1);
+    expect(await main(['compose', '--app', app], run.io)).toBe(2);
     expect(run.err()).toMatch(/^twinstack: App\/a: dependsOn "a -> b -> a" is a dependency cycle/);
     expect(run.err()).not.toMatch(/\n\s+at /);
   });
 
-  test('an --assembly that does not exist or is not a cloud assembly is one line, exit 1, for every command', async () => {
+  test('an --assembly that does not exist or is not a cloud assembly is one line, exit 2, for every command', async () => {
     const cwd = tmp();
     fs.mkdirSync(path.join(cwd, 'notes'));
     fs.writeFileSync(path.join(cwd, 'notes', 'todo.txt'), 'x');
     for (const command of ['compose', 'parity', 'diff', 'graph', 'images', 'status']) {
       const missing = recordingIo(cwd);
-      expect(await main([command, '--assembly', 'cdk.out'], missing.io)).toBe(1);
+      expect(await main([command, '--assembly', 'cdk.out'], missing.io)).toBe(2);
       expect(missing.err()).toBe(
         'twinstack: cloud assembly cdk.out does not exist; give the directory cdk synth wrote (e.g. cdk.out)\n',
       );
       const other = recordingIo(cwd);
-      expect(await main([command, '--assembly', 'notes'], other.io)).toBe(1);
+      expect(await main([command, '--assembly', 'notes'], other.io)).toBe(2);
       expect(other.err()).toBe(
         'twinstack: notes is not a cloud assembly: it has no manifest.json; give the directory cdk synth wrote (e.g. cdk.out)\n',
       );
@@ -192,7 +192,7 @@ describe('twinstack compose', () => {
     new Stack(app, 'Empty');
     app.synth();
     const run = recordingIo(tmp());
-    expect(await main(['compose', '--assembly', outdir], run.io)).toBe(1);
+    expect(await main(['compose', '--assembly', outdir], run.io)).toBe(2);
     expect(run.err()).toBe('twinstack: the app defines no twinstack Application\n');
   });
 });

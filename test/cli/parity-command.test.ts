@@ -47,8 +47,8 @@ test('exits 1 and names the service and field when a twin was edited', async () 
   expect(run.out()).not.toMatch(/\| same\n/);
 });
 
-test('an unknown application is a clear error', async () => {
+test('an unknown application is a clear error, exit 2', async () => {
   const run = recordingIo(os.tmpdir());
-  expect(await main(['parity', '--assembly', dir, '-a', 'nope'], run.io)).toBe(1);
+  expect(await main(['parity', '--assembly', dir, '-a', 'nope'], run.io)).toBe(2);
   expect(run.err()).toBe('twinstack: no application matches; the app defines shop (stack Shop)\n');
 });

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Application, HealthCheck, Image, Service } from '../../constructs';
+import { main } from '../../cli/main';
 import { Clock, statusCommand } from '../../cli/status-command';
 import { readCloudTwin } from '../../constructs/parity';
 import { recordingIo } from '../support/cli-io';
@@ -93,10 +94,14 @@ const fakeClock = (): Clock & { slept: number[] } => {
   return { now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)), slept };
 };
 
-async function status(...args: string[]) {
-  const run = recordingIo(os.tmpdir());
+// The AWS SDK's warning is remembered here, not in the user's cache directory.
+const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-status-cache-'));
+
+async function status(terminal: { tty?: boolean } = {}, ...args: string[]) {
+  const run = recordingIo(os.tmpdir(), { XDG_CACHE_HOME: cacheHome });
+  const io = { ...run.io, err: { write: run.io.err.write, isTTY: terminal.tty === true } };
   const clock = fakeClock();
-  const code = await statusCommand(['--assembly', assembly, '--region', 'eu-west-1', ...args], run.io, clock);
+  const code = await statusCommand(['--assembly', assembly, '--region', 'eu-west-1', ...args], io, clock);
   return { code, out: run.out(), err: run.err(), slept: clock.slept };
 }
 
@@ -165,7 +170,7 @@ test('a failed rollout exits 1 with the circuit breaker and the last failed task
   );
 });
 
-test('--wait polls until every service is stable', async () => {
+test('--wait polls until every service is stable; progress goes to a terminal’s stderr, never to stdout', async () => {
   const rolling = service('api', {
     runningCount: 1,
     pendingCount: 1,
@@ -175,12 +180,25 @@ test('--wait polls until every service is stable', async () => {
     ],
   });
   deployed({ api: [rolling, rolling, service('api')], worker: service('worker') });
-  const result = await status('--wait', '--interval', '10');
+  const result = await status({ tty: true }, '--wait', '--interval', '10');
   expect(result.code).toBe(0);
   expect(result.slept).toEqual([10000, 10000]);
   expect(result.out).toMatch(/ {2}api +1\/2 +1 +IN_PROGRESS \(2 deployments\)/);
-  expect(result.out).toContain('waiting for api (10 s of 600 s)');
+  expect(result.out).not.toContain('waiting');
+  expect(result.err).toBe(
+    'twinstack: waiting for api (0 s of 600 s; next check in 10 s)\n' +
+      'twinstack: waiting for api (10 s of 600 s; next check in 10 s)\n',
+  );
   expect(result.out.trimEnd().endsWith('every service is stable')).toBe(true);
+
+  // Piped or in CI, standard error is no terminal: no progress at all, the same result on stdout.
+  cfn.reset();
+  ecs.reset();
+  deployed({ api: [rolling, rolling, service('api')], worker: service('worker') });
+  const piped = await status({}, '--wait', '--interval', '10');
+  expect(piped.code).toBe(0);
+  expect(piped.err).toBe('');
+  expect(piped.out).toBe(result.out);
 });
 
 test('--wait gives up at the timeout with exit 1', async () => {
@@ -190,13 +208,20 @@ test('--wait gives up at the timeout with exit 1', async () => {
     deployments: [{ status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }],
   });
   deployed({ api: rolling, worker: service('worker') });
-  const result = await status('--wait', '--interval', '30', '--timeout', '60');
+  const result = await status({}, '--wait', '--interval', '30', '--timeout', '60');
   expect(result.code).toBe(1);
   expect(result.slept).toEqual([30000, 30000]);
   expect(result.err).toBe('twinstack: not stable after 60 s: api\n');
 });
 
-test('a stack that is not deployed is named', async () => {
+/** `twinstack status` run by the tool's entry point, which turns errors into the exit code and one line. */
+async function statusMain(assemblyDir: string, ...args: string[]) {
+  const run = recordingIo(os.tmpdir(), { XDG_CACHE_HOME: cacheHome });
+  const code = await main(['status', '--assembly', assemblyDir, ...args], run.io);
+  return { code, out: run.out(), err: run.err() };
+}
+
+test('a stack that is not deployed is named, exit 2', async () => {
   cfn.on(ListStackResourcesCommand).rejects(
     new CloudFormationServiceException({
       name: 'ValidationError',
@@ -205,12 +230,14 @@ test('a stack that is not deployed is named', async () => {
       message: 'Stack with id Shop does not exist',
     }),
   );
-  await expect(status()).rejects.toThrow(
-    'stack Shop does not exist in this account and region; deploy it first (cdk deploy Shop) or pass --region/--profile',
-  );
+  expect(await statusMain(assembly, '--region', 'eu-west-1')).toEqual({
+    code: 2,
+    out: '',
+    err: 'twinstack: stack Shop does not exist in region eu-west-1 of this account; deploy it first (cdk deploy Shop) or pass --region/--profile\n',
+  });
 });
 
-test('throttling that outlasts the retries, denied permissions and missing credentials are clear errors', async () => {
+test('throttling that outlasts the retries, denied permissions and missing credentials are clear errors, exit 2', async () => {
   cfn.on(ListStackResourcesCommand).rejects(
     new CloudFormationServiceException({
       name: 'Throttling',
@@ -219,18 +246,22 @@ test('throttling that outlasts the retries, denied permissions and missing crede
       message: 'Rate exceeded',
     }),
   );
-  await expect(status()).rejects.toThrow(
-    'AWS kept throttling list the resources of stack Shop (cloudformation:ListStackResources) (5 attempts); wait a minute and run again',
-  );
+  expect(await statusMain(assembly, '--region', 'eu-west-1')).toEqual({
+    code: 2,
+    out: '',
+    err: 'twinstack: AWS kept throttling list the resources of stack Shop (cloudformation:ListStackResources) (5 attempts); wait a minute and run again\n',
+  });
 
   cfn.reset();
   deployed({ api: service('api'), worker: service('worker') });
   ecs
     .on(DescribeServicesCommand)
     .rejects(new AccessDeniedException({ $metadata: {}, message: 'not authorized' }));
-  await expect(status()).rejects.toThrow(
-    'permission denied: the caller may not describe ECS service api (ecs:DescribeServices) (AccessDeniedException: not authorized)',
-  );
+  expect(await statusMain(assembly, '--region', 'eu-west-1')).toEqual({
+    code: 2,
+    out: '',
+    err: 'twinstack: permission denied: the caller may not describe ECS service api (ecs:DescribeServices) (AccessDeniedException: not authorized)\n',
+  });
 
   cfn.reset();
   cfn.on(ListStackResourcesCommand).rejects(
@@ -238,5 +269,89 @@ test('throttling that outlasts the retries, denied permissions and missing crede
       name: 'CredentialsProviderError',
     }),
   );
-  await expect(status()).rejects.toThrow('no AWS credentials found: set AWS_PROFILE or pass --profile');
+  const noCredentials = await statusMain(assembly, '--region', 'eu-west-1');
+  expect(noCredentials.code).toBe(2);
+  expect(noCredentials.err).toMatch(
+    /^twinstack: no AWS credentials found: set AWS_PROFILE or pass --profile/,
+  );
+
+  // Any other error of the SDK: its name and message, and the command could not run.
+  cfn.reset();
+  cfn.on(ListStackResourcesCommand).rejects(
+    new CloudFormationServiceException({
+      name: 'InternalFailure',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 500 },
+      message: 'We encountered an internal error',
+    }),
+  );
+  expect(await statusMain(assembly, '--region', 'eu-west-1')).toMatchObject({
+    code: 2,
+    err: 'twinstack: list the resources of stack Shop (cloudformation:ListStackResources) failed: InternalFailure: We encountered an internal error\n',
+  });
+});
+
+describe('the region', () => {
+  // The same application in a stack whose environment names its account and region.
+  const placed = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-status-env-'));
+  const placedApp = testApp({ outdir: placed });
+  new Service(
+    new Application(
+      new Stack(placedApp, 'Shop', { env: { account: '123456789012', region: 'eu-central-1' } }),
+      'shop',
+    ),
+    'api',
+    { image: Image.fromRegistry('nginx:1.27') },
+  );
+  placedApp.synth();
+
+  const saved = { ...process.env };
+  beforeEach(() => {
+    // No region from the SDK's chain: no variable, no profile, no config file.
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    delete process.env.AWS_PROFILE;
+    process.env.AWS_CONFIG_FILE = path.join(placed, 'no-aws-config');
+  });
+  afterEach(() => {
+    for (const k of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE']) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+
+  /** The regions ListStackResources was called in. */
+  function recordRegions(): string[] {
+    const regions: string[] = [];
+    cfn.on(ListStackResourcesCommand).callsFake(async (_input, getClient) => {
+      regions.push(await getClient().config.region());
+      return { StackResourceSummaries: [] };
+    });
+    return regions;
+  }
+
+  test('is the one the stack’s environment in the manifest names; --region overrides it', async () => {
+    const regions = recordRegions();
+    const fromManifest = await statusMain(placed);
+    // The mocked stack has no resources: the command went as far as comparing them with the template.
+    expect(fromManifest.err).toMatch(/^twinstack: service api \(\w+\) is not in the deployed stack/);
+    expect(fromManifest.code).toBe(2);
+    await statusMain(placed, '--region', 'us-east-2');
+    expect(regions).toEqual(['eu-central-1', 'us-east-2']);
+  });
+
+  test('is the SDK’s (AWS_REGION) for an environment-agnostic stack; neither is a clear error, exit 2', async () => {
+    const regions = recordRegions();
+    process.env.AWS_REGION = 'ap-south-1';
+    await statusMain(assembly);
+    expect(regions).toEqual(['ap-south-1']);
+
+    delete process.env.AWS_REGION;
+    expect(await statusMain(assembly)).toEqual({
+      code: 2,
+      out: '',
+      err: 'twinstack: no AWS region: the environment of stack Shop names none (the stack is environment-agnostic) and none is configured; pass --region, set AWS_REGION, or give the stack an env with a region\n',
+    });
+    expect(regions).toEqual(['ap-south-1']);
+  });
 });
