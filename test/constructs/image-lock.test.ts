@@ -235,7 +235,7 @@ describe('twinstack images with a lock file in use', () => {
 
   async function images(...args: string[]) {
     const cwd = path.dirname(lockFile);
-    const run = recordingIo(cwd);
+    const run = recordingIo(cwd, { XDG_CACHE_HOME: cwd });
     const code = await main(['images', '--assembly', outdir, '--region', 'eu-west-1', ...args], run.io);
     return { code, out: run.out(), err: run.err() };
   }
@@ -290,7 +290,7 @@ describe('twinstack images with a lock file in use', () => {
     const file = writeLock({});
     fs.writeFileSync(file, '{"version": 2}');
     const result = await images('--lock', '--lock-file', file, '--stack', 'Shop');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.err).toContain('is not a twinstack lock file of version 1; remove it, then lock again');
   });
 });
