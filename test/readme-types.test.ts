@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from './support/test-app';
 
 const README = 'README.md';
 const PRELUDES = path.join('test', 'fixtures', 'readme-preludes.md');
+const LIBRARY = path.join(PROJECT_ROOT, 'constructs') + path.sep;
 
 interface CodeBlock {
   /** 1-based line of the block's first line of code in its markdown file. */
@@ -102,22 +103,41 @@ function typeCheck(files: ReadonlyMap<string, CheckedFile>): Map<string, string[
   const program = ts.createProgram([...files.keys()], options, host);
   const general = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   if (general.length) throw new Error(ts.formatDiagnostics(general, host));
+  const checker = program.getTypeChecker();
   const result = new Map<string, string[]>();
   for (const [name, file] of files) {
     const source = program.getSourceFile(name)!;
+    const lineOf = (position: number) => source.getLineAndCharacterOfPosition(position).line;
     const diagnostics = [
       ...program.getSyntacticDiagnostics(source),
       ...program.getSemanticDiagnostics(source),
-    ];
-    result.set(
-      name,
-      diagnostics.map((d) => {
-        const line = d.start === undefined ? 0 : source.getLineAndCharacterOfPosition(d.start).line;
-        return `${file.where(line)}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-      }),
-    );
+    ].map((d) => {
+      const where = file.where(d.start === undefined ? 0 : lineOf(d.start));
+      return `${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    // The sources show what `stripInternal` leaves out of the published declarations: a block may not use it.
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && internal(checker, node))
+        diagnostics.push(
+          `${file.where(lineOf(node.getStart()))}: uses ${node.text}, which is @internal (not in the published declarations)`,
+        );
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    result.set(name, diagnostics);
   }
   return result;
+}
+
+/** Whether an identifier names a declaration of the library marked `@internal`. */
+function internal(checker: ts.TypeChecker, node: ts.Identifier): boolean {
+  let symbol = checker.getSymbolAtLocation(node);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return (symbol?.declarations ?? []).some(
+    (d) =>
+      d.getSourceFile().fileName.startsWith(LIBRARY) &&
+      ts.getJSDocTags(d).some((t) => t.tagName.text === 'internal'),
+  );
 }
 
 const readme = typeScriptBlocks(fs.readFileSync(path.join(PROJECT_ROOT, README), 'utf8'));
@@ -142,10 +162,12 @@ function blockFile(block: CodeBlock, code = block.code): [string, CheckedFile] {
   return [name, { where, text: `${head}${code}\nexport {};\n` }];
 }
 
-// A copy of the tour with a wrong prop, to show that the check reports a wrong block at its line.
+// A copy of the tour with a wrong prop and a call of an internal method, to show that the check reports
+// either at its README line.
 const tour = readme[0];
-const brokenTour = tour.code.replace('cpu: 512,', "cpu: '512',");
+const brokenTour = `${tour.code.replace('cpu: 512,', "cpu: '512',")}db.field('url')._toSpec();\n`;
 const brokenLine = tour.line + tour.code.split('\n').findIndex((l) => l.includes('cpu: 512,'));
+const internalLine = tour.line + tour.code.split('\n').length - 1;
 const [brokenName, brokenFile] = blockFile(tour, brokenTour);
 const brokenFiles: [string, CheckedFile] = [
   brokenName.replace(/\.ts$/, '.broken.ts'),
@@ -190,6 +212,7 @@ test('a wrong block is reported at its README line', () => {
     expect.stringMatching(
       new RegExp(`^broken ${README}:${brokenLine}: TS2322 Type 'string' is not assignable`),
     ),
+    `broken ${README}:${internalLine}: uses _toSpec, which is @internal (not in the published declarations)`,
   ]);
 });
 
