@@ -64,7 +64,7 @@ function marker(block: CodeBlock): Marker {
   const notCompiled = /^not compiled:\s*(\S.*)$/.exec(comment[1]);
   if (notCompiled) return { kind: 'not compiled', why: notCompiled[1] };
   throw new Error(
-    `${README}:${block.line - 1}: the comment before this block is neither '<!-- prelude: NAME -->' nor '<!-- not compiled: WHY -->': ${block.before}`,
+    `${README}:${block.line}: the comment before this block is neither '<!-- prelude: NAME -->' nor '<!-- not compiled: WHY -->': ${block.before}`,
   );
 }
 
