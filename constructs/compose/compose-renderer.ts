@@ -421,7 +421,13 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 
 /**
  * Serialises the compose document as YAML with a header saying where it came from, in a form every compose
- * implementation reads as meant, YAML 1.1 and 1.2 readers alike (see writeYaml).
+ * implementation reads as meant, YAML 1.1 and 1.2 readers alike: a string any of them would read as another
+ * type (`yes`, `0o17`, `1:20`) is quoted. A string holding a lone UTF-16 surrogate, which no YAML can
+ * carry, is a ValidationError.
+ *
+ * @param doc - a rendered local twin (`renderLocalTwin(...).compose`), or its docker-compose 1.29 form
+ * @param header - more lines for the header comment, after the two that say where the file came from
+ * @param application - the application named in the header (by default the document's `name`)
  */
 export function composeToYaml(
   doc: ComposeDocument | DockerCompose129Document,

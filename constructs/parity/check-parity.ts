@@ -21,7 +21,13 @@ export type { ParityDifference, ParityEntry, ParityKind, ParityReport } from './
  * `spec` (the model both were rendered from) declares what may differ: load balancers and their routes
  * (the proxy's configuration is rendered from them), host ports, data services that are managed in the
  * cloud and containers locally, jobs without dependents. Every difference is reported as one of the
- * STAND_IN_KINDS it declares, or as an error.
+ * {@link STAND_IN_KINDS} it declares, or as an error.
+ *
+ * @param template - the stack's synthesized CloudFormation template, parsed from JSON
+ * @param compose - the local twin's compose document, parsed from YAML
+ * @param spec - the model both were rendered from (`Application.toSpec()`, or `modelFromJson` of a model
+ *   file); it declares what may differ
+ * @param options - the cloud twin's image builds and the compose file's directory
  */
 export function checkParity(
   template: unknown,
