@@ -2,6 +2,7 @@ import { ValidationError } from '../constructs/errors';
 import { CliError } from './cli-error';
 import { composeCommand } from './compose-command';
 import type { CliIo } from './io';
+import { loadCommand } from './optional-packages';
 import { USAGE } from './usage';
 
 /** Runs the command-line tool; resolves to the process exit code. */
@@ -16,9 +17,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // The other commands are loaded when run: with their AWS SDK clients and the template differ they
     // would triple the start-up time of `twinstack compose`, the command of the local inner loop.
     if (command === 'parity') return (await import('./parity-command')).parityCommand(rest, io);
-    if (command === 'diff') return (await import('./diff-command')).diffCommand(rest, io);
-    if (command === 'status') return await (await import('./status-command')).statusCommand(rest, io);
-    if (command === 'images') return await (await import('./images-command')).imagesCommand(rest, io);
+    if (command === 'diff')
+      return (await loadCommand(command, () => import('./diff-command'))).diffCommand(rest, io);
+    if (command === 'status')
+      return await (await loadCommand(command, () => import('./status-command'))).statusCommand(rest, io);
+    if (command === 'images')
+      return await (await loadCommand(command, () => import('./images-command'))).imagesCommand(rest, io);
     if (command === 'graph') return (await import('./graph-command')).graphCommand(rest, io);
     throw new CliError(`unknown command '${command}'\n\n${USAGE}`, 2);
   } catch (e) {
