@@ -65,53 +65,17 @@ function expectStatus(result: Result, status = 0): void {
   }
 }
 
-// The README's tour of the API, as a consumer's app.
-const TOUR_APP = `import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Application, Dependency, HealthCheck, Image, Job, LoadBalancer, Secret, Service, Volume } from 'twinstack';
-
-const app = new App();
-const stack = new Stack(app, 'Shop');
-const shop = new Application(stack, 'shop');
-const db = Secret.fromSecretName(shop, 'Db', 'shop/db', { localVariablePrefix: 'DB_' });
-const uploads = new Volume(shop, 'uploads', { uid: 1000 });
-const migrate = new Job(shop, 'migrate', {
-  image: Image.fromDirectory('./api', { target: 'production' }),
-  command: ['npm', 'run', 'migrate'],
-  secrets: { DATABASE_URL: db.field('url') },
-});
-const api = new Service(shop, 'api', {
-  image: Image.fromDirectory('./api', { target: 'production' }),
-  ports: [{ containerPort: 8080, protocol: 'http' }],
-  environment: { LOG_LEVEL: 'info' },
-  secrets: { DATABASE_URL: db.field('url') },
-  mounts: [{ volume: uploads, path: '/srv/uploads' }],
-  cpu: 512,
-  memoryMiB: 1024,
-  desiredCount: 2,
-  healthCheck: HealthCheck.http({ port: 8080, path: '/health', startPeriod: Duration.seconds(20) }),
-  dependsOn: [Dependency.completedSuccessfully(migrate)],
-});
-new Service(shop, 'worker', {
-  image: Image.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim'),
-  command: ['python', '-m', 'worker'],
-  environment: { API_URL: \`http://\${api.endpoint(8080)}\` },
-  dependsOn: [Dependency.healthy(api)],
-});
-const site = new Service(shop, 'site', {
-  image: Image.fromDirectory('./site', { file: 'Dockerfile.prod' }),
-  ports: [{ containerPort: 80, protocol: 'http' }],
-  desiredCount: 2,
-  healthCheck: HealthCheck.http({ port: 80 }),
-});
-const web = new LoadBalancer(shop, 'web');
-web.addRoute('api', { service: api, pathPatterns: ['/api/*'] });
-web.addRoute('site', { service: site });
-api.autoScale({ minCapacity: 2, maxCapacity: 10, cpuUtilizationPercent: 70, requestsPerTarget: 500 });
-`;
+/** The tour of the API in the packaged README, the code a team adopting the library starts from. */
+function readmeTour(): string {
+  const readme = fs.readFileSync(path.join(unpacked, 'package', 'README.md'), 'utf8');
+  const block = /## A tour of the API\s+```ts\n([\s\S]*?)```/.exec(readme);
+  if (!block) throw new Error('the packaged README has no API tour code block');
+  return block[1];
+}
 
 /**
  * A fresh CDK TypeScript app depending on the tarball and on `awsCdkLib`: installed, type-checked and
- * compiled, synthesized with the CDK CLI, then `twinstack compose` and `twinstack status` run in it.
+ * compiled (the README's tour as app.ts), synthesized with the CDK CLI, then `twinstack compose` and `twinstack status` run in it.
  */
 async function consumerApp(awsCdkLib: string): Promise<ConsumerApp> {
   const dir = path.join(work, `app-${awsCdkLib}`);
@@ -153,7 +117,7 @@ async function consumerApp(awsCdkLib: string): Promise<ConsumerApp> {
     }),
   );
   write('cdk.json', json({ app: 'node build/app.js', context: { 'cli-telemetry': false } }));
-  write('app.ts', TOUR_APP);
+  write('app.ts', readmeTour());
   write('api/Dockerfile', 'FROM busybox AS production\nCMD ["httpd", "-f", "-p", "8080"]\n');
   write('site/Dockerfile.prod', 'FROM busybox\nCMD ["httpd", "-f", "-p", "80"]\n');
   const step = (command: string, ...args: string[]) => run(command, args, dir);
