@@ -3,7 +3,11 @@
  * without type information; type-checking runs once, in `tsc --noEmit`, before jest.
  */
 module.exports = {
-  testEnvironment: 'node',
+  // Each test file gets its own TMPDIR, removed afterwards, and a passing test's console output is not
+  // printed (test/support/jest-environment.js); aws-cdk-lib's helper removes the assemblies of apps
+  // synthesized without an outdir after each file.
+  testEnvironment: '<rootDir>/test/support/jest-environment.js',
+  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   roots: ['<rootDir>/test'],
   // The property-based tests run in `npm run test:properties` (jest.properties.config.js).
   testPathIgnorePatterns: [

@@ -256,7 +256,8 @@ function compose(runs: number): void {
   const rows: [string, string, () => Sample][] = [
     [
       'compose, examples app (4 stacks)',
-      'node dist/bin/twinstack.js compose --stack Ecoseller',
+      // The built app itself, as `npm run compose` runs it: cdk.json's app would compile first.
+      'node dist/bin/twinstack.js compose --stack Ecoseller --app "node dist/bin/app.js"',
       () =>
         command([
           process.execPath,
@@ -264,6 +265,8 @@ function compose(runs: number): void {
           'compose',
           '--stack',
           'Ecoseller',
+          '--app',
+          `node ${path.join(DIST, 'bin', 'app.js')}`,
           '-o',
           path.join(out, 'a.yml'),
         ]),

@@ -3,6 +3,7 @@ import { CliError } from './cli-error';
 import { composeCommand } from './compose-command';
 import { ExitCode } from './exit-codes';
 import type { CliIo } from './io';
+import { loadCommand } from './optional-packages';
 import { USAGE } from './usage';
 import { packageVersion } from './version';
 
@@ -26,9 +27,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // The other commands are loaded when run: with their AWS SDK clients and the template differ they
     // would triple the start-up time of `twinstack compose`, the command of the local inner loop.
     if (command === 'parity') return await (await import('./parity-command')).parityCommand(rest, io);
-    if (command === 'diff') return await (await import('./diff-command')).diffCommand(rest, io);
-    if (command === 'status') return await (await import('./status-command')).statusCommand(rest, io);
-    if (command === 'images') return await (await import('./images-command')).imagesCommand(rest, io);
+    if (command === 'diff')
+      return await (await loadCommand(command, () => import('./diff-command'))).diffCommand(rest, io);
+    if (command === 'status')
+      return await (await loadCommand(command, () => import('./status-command'))).statusCommand(rest, io);
+    if (command === 'images')
+      return await (await loadCommand(command, () => import('./images-command'))).imagesCommand(rest, io);
     if (command === 'graph') return await (await import('./graph-command')).graphCommand(rest, io);
     throw new CliError(`unknown command '${command}'\n\n${USAGE}`, ExitCode.CANNOT_RUN);
   } catch (e) {
