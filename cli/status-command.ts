@@ -102,7 +102,11 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
     return {
       stackName: files.stackName,
       application: apps[0].spec.name,
-      services: readCloudTwin(template, apps[0].spec.name).services.map((s) => ({
+      services: readCloudTwin(
+        template,
+        apps[0].spec.name,
+        apps[0].spec.namespace ?? apps[0].spec.name,
+      ).services.map((s) => ({
         logicalId: s.logicalId,
         name: s.name,
         cluster: template.Resources[s.logicalId].Properties?.Cluster?.Ref,

@@ -238,6 +238,11 @@ export interface ApplicationSpec {
   readonly stage?: string;
   /** Optional parts (profiles) the cloud twin includes; every profile is in the local twin. */
   readonly profiles?: readonly string[];
+  /**
+   * Name of the existing Service Connect namespace the cloud twin's services register in, when it is not
+   * the application's own and its name is known at synth time.
+   */
+  readonly namespace?: string;
 }
 
 /** Conditions of a route; all given kinds must match (AND), any value within a kind may match (OR). */

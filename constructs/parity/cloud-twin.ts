@@ -126,6 +126,9 @@ function dataServiceResources(resources: Record<string, any>, ids: readonly stri
   return ids.filter((d) => DATA_SERVICE_TYPES.has(resources[d]?.Type));
 }
 
+/** The key of any cluster that is not a resource of the template (see readCloudTwin). */
+const EXTERNAL_CLUSTER = '(a cluster outside the template)';
+
 /** CloudFormation type of the resource that runs a job during a deployment (see JobRunner). */
 const JOB_RUN_TYPE = 'Custom::TwinstackJobRun';
 
@@ -140,20 +143,26 @@ export function assetHashOf(image: string): string | undefined {
 
 /**
  * The application's part of `template`: the ECS services registered in the Service Connect namespace
- * named `application` (every Application creates its own), or every ECS service when the template has no
- * namespace at all, and the load balancers that route to them.
+ * named `namespace` (every Application creates its own, named after it, unless it is given an existing
+ * one), or every ECS service when the template has no namespace at all, or those registered in a namespace
+ * outside the template (an existing one of another stack) when the template has none of that name; the
+ * jobs run in the same cluster (the template's, or one outside it); and the load balancers or existing
+ * listeners that route to them.
  */
-export function readCloudTwin(template: any, application: string): CloudTwin {
+export function readCloudTwin(template: any, application: string, namespace = application): CloudTwin {
   const resources: Record<string, any> = template?.Resources ?? {};
   const allNamespaces = Object.entries(resources).filter(
     ([, r]) => r.Type === 'AWS::ServiceDiscovery::HttpNamespace',
   );
-  const namespaces = allNamespaces.filter(([, r]) => r.Properties?.Name === application).map(([id]) => id);
+  const namespaces = allNamespaces.filter(([, r]) => r.Properties?.Name === namespace).map(([id]) => id);
   const ecsServices = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Service');
-  const inScope = ecsServices.filter(
-    ([, r]) =>
-      allNamespaces.length === 0 ||
-      namespaces.includes(refOf(r.Properties?.ServiceConnectConfiguration?.Namespace)),
+  const namespaceOf = (r: any) => r.Properties?.ServiceConnectConfiguration?.Namespace;
+  const inScope = ecsServices.filter(([, r]) =>
+    allNamespaces.length === 0
+      ? true
+      : namespaces.length > 0
+        ? namespaces.includes(refOf(namespaceOf(r)))
+        : namespaceOf(r) !== undefined && !allNamespaces.some(([id]) => id === refOf(namespaceOf(r))),
   );
   const scalableTargets = Object.values(resources).filter(
     (r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget',
@@ -164,21 +173,25 @@ export function readCloudTwin(template: any, application: string): CloudTwin {
       .map(([id, r]) => [id, String(r.Properties?.Container ?? id)]),
   );
   const services = inScope.map(([id, r]) => readService(resources, id, r, scalableTargets, jobRunNames));
-  // The application's cluster: the one its services run in, or the template's only cluster.
-  const clusters = new Set(inScope.map(([, r]) => refOf(r.Properties?.Cluster)));
+  // The application's cluster: the one its services run in, or the template's only cluster. A cluster
+  // outside the template (an existing one) is referred to by name or ARN, so all such are one: EXTERNAL.
+  const clusterKey = (x: any) =>
+    resources[refOf(x)]?.Type === 'AWS::ECS::Cluster' ? refOf(x) : EXTERNAL_CLUSTER;
+  const clusters = new Set(inScope.map(([, r]) => clusterKey(r.Properties?.Cluster)));
   if (clusters.size === 0) {
     const all = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Cluster');
     if (all.length === 1) clusters.add(all[0][0]);
+    if (all.length === 0) clusters.add(EXTERNAL_CLUSTER);
   }
   const jobTasks: CloudService[] = [];
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === JOB_RUN_TYPE && clusters.has(refOf(r.Properties?.Cluster))) {
+    if (r.Type === JOB_RUN_TYPE && clusters.has(clusterKey(r.Properties?.Cluster))) {
       jobTasks.push(
         readJobTask(resources, id, r, refOf(r.Properties?.TaskDefinition), 'deployment-job', jobRunNames),
       );
     } else if (r.Type === 'AWS::Scheduler::Schedule') {
       const target = r.Properties?.Target ?? {};
-      if (!clusters.has(refOf(target.Arn))) continue;
+      if (!clusters.has(clusterKey(target.Arn))) continue;
       const job = readJobTask(
         resources,
         id,
