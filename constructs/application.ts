@@ -341,6 +341,17 @@ export class Application extends Construct {
     this.loadBalancerList.push(loadBalancer);
   }
 
+  /**
+   * The load balancers of every application of the app that are on existing listeners.
+   * @internal
+   */
+  public _loadBalancersOnListeners(): LoadBalancer[] {
+    return this.node.root.node
+      .findAll()
+      .filter(Application.isApplication)
+      .flatMap((a) => a.loadBalancerList.filter((l) => l._existingListener !== undefined));
+  }
+
   /** @internal */
   public _registerDataService(dataService: DataService): void {
     if (this.dataServiceList.includes(dataService)) return;

@@ -300,6 +300,11 @@ export interface LoadBalancerSpec {
   readonly localProxyImage: string;
   /** Routes in evaluation order: by priority, the catch-all last. */
   readonly routes: readonly RouteSpec[];
+  /**
+   * The routes are rules of an existing listener: its load balancer, ports and default action are not the
+   * application's (locally the proxy answers what no route matches with 404).
+   */
+  readonly existingListener?: boolean;
 }
 
 /** Kinds of managed data services, each with a managed cloud service and a local container stand-in. */

@@ -98,6 +98,11 @@ export interface CloudLoadBalancer {
    * only if the model has a load balancer without routes to pair it with.
    */
   readonly routeless?: boolean;
+  /**
+   * Rules of a listener that is not in the template (an existing one, by ARN or from another stack): no
+   * load balancer, ports or default action to read, only the application's rules.
+   */
+  readonly existingListener?: boolean;
 }
 
 /** What the template holds for one application. */
@@ -405,6 +410,35 @@ function readLoadBalancers(
       ...(routing ? { port: Number(routing[1].Properties?.Port) } : {}),
       routes,
       ...(routeless ? { routeless: true } : {}),
+    });
+  }
+  // Rules on a listener outside the template (an existing listener), grouped by the listener they name.
+  const templateListeners = new Set(
+    Object.entries(resources)
+      .filter(([, l]) => l.Type === 'AWS::ElasticLoadBalancingV2::Listener')
+      .map(([id]) => id),
+  );
+  const outside = new Map<string, { arn: any; rules: any[] }>();
+  for (const x of Object.values(resources)) {
+    if (x.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule') continue;
+    const arn = x.Properties?.ListenerArn;
+    if (templateListeners.has(refOf(arn)) || !forwardsHere(x.Properties?.Actions)) continue;
+    const key = JSON.stringify(arn);
+    const group = outside.get(key) ?? { arn, rules: [] };
+    group.rules.push(x.Properties);
+    outside.set(key, group);
+  }
+  for (const { arn, rules } of outside.values()) {
+    rules.sort((a, b) => Number(a.Priority) - Number(b.Priority));
+    out.push({
+      logicalId: `existing listener ${render(arn)}`,
+      listenerPorts: [],
+      routes: rules.map((rule) => ({
+        priority: Number(rule.Priority),
+        ...conditionsOf(rule.Conditions ?? []),
+        target: actionTarget(rule.Actions),
+      })),
+      existingListener: true,
     });
   }
   return out;
