@@ -57,12 +57,18 @@ export type ImageSpec =
        * the one its tasks run on. Absent: only the workload's own platform.
        */
       readonly platforms?: readonly string[];
+      /** The cloud twin runs another image, described here (Image.fromContainerImage); locally this build. */
+      readonly cloudImage?: string;
     }
   | {
       readonly kind: 'registry';
       readonly reference: string;
       /** The tag the lock file resolved to the digest `reference` now names. */
       readonly lockedTag?: string;
+      /** Pulled with registry credentials in the cloud (ECS repositoryCredentials); locally `docker login`. */
+      readonly credentials?: boolean;
+      /** The cloud twin runs another image, described here (Image.fromContainerImage); locally `reference`. */
+      readonly cloudImage?: string;
     }
   | {
       readonly kind: 'ecr';
