@@ -112,9 +112,9 @@ export interface ApplicationProps {
 const APPLICATION = Symbol.for('twinstack.Application');
 
 /**
- * The root of a twinstack application, placed in any Stack. It owns the ECS cluster, the VPC (unless one is
- * given), a Service Connect namespace so services reach each other by the names they have locally, and the
- * model both twins are rendered from. During `cdk synth` the compose file, `.env.example` and the model are
+ * The root of a twinstack application, placed in any Stack. It owns the ECS cluster, the VPC and a Service
+ * Connect namespace, so services reach each other by the names they have locally, unless existing ones are
+ * given (`vpc`, `cluster`, `namespace`), and the model both twins are rendered from. During `cdk synth` the compose file, `.env.example` and the model are
  * written into the cloud assembly next to the templates.
  */
 export class Application extends Construct {

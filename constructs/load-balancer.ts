@@ -131,7 +131,8 @@ export const DEFAULT_LOCAL_PROXY_IMAGE = 'nginx:1.27-alpine';
  * Application Load Balancer (invalid header fields dropped, access logs on), HTTP or HTTPS listeners, one
  * listener rule and target group per route; its security group reaches only the routed services' ports.
  * Local: a reverse-proxy service (nginx) whose configuration, generated from the same routes and carried
- * inline in the compose file, applies the same conditions in the same order to the same services.
+ * inline in the compose file, applies the same conditions in the same order to the same services. Given an
+ * existing `listener`, the routes become rules of that listener instead (see `priorityBase`).
  */
 export class LoadBalancer extends Construct {
   /**
