@@ -296,11 +296,23 @@ export class Application extends Construct {
    * @internal
    */
   public _registerPorts(path: string, service: string, ports: readonly PortSpec[]): void {
+    // An existing namespace may be shared with other applications of the app: the names are unique there.
+    const sharing = this.namespace.node.scope === this ? [] : this.applicationsSharingNamespace();
     ports.forEach((p, i) => {
-      const owner = this.discoveryNames.get(p.name);
+      const owner =
+        this.discoveryNames.get(p.name) ??
+        sharing.map((a) => a.discoveryNames.get(p.name)).find((o) => o !== undefined);
       if (owner) throw new ValidationError(portNameTaken(path, `ports[${i}].name`, p.name, owner));
     });
     for (const p of ports) this.discoveryNames.set(p.name, { service, path, containerPort: p.containerPort });
+  }
+
+  /** The other applications of the app whose services register in this application's namespace. */
+  private applicationsSharingNamespace(): Application[] {
+    return this.node.root.node
+      .findAll()
+      .filter(Application.isApplication)
+      .filter((a) => a !== this && a.namespace.namespaceArn === this.namespace.namespaceArn);
   }
 
   /** @internal */

@@ -186,3 +186,29 @@ describe('Application: an existing cluster or namespace that cannot be used', ()
     );
   });
 });
+
+describe('Applications sharing an existing namespace', () => {
+  test('a discovery name another application of the app registers there is refused', () => {
+    const stack = testStack();
+    const { cluster, namespace } = platform(stack);
+    const shop = new Application(stack, 'shop', { cluster, namespace });
+    const blog = new Application(stack, 'blog', { cluster, namespace });
+    new Service(shop, 'api', { image: IMAGE, ports: [{ containerPort: 8080, name: 'api' }] });
+    expectValidationError(
+      () => new Service(blog, 'api', { image: IMAGE, ports: [{ containerPort: 8080, name: 'api' }] }),
+      'Test/blog/api: ports[0].name "api"',
+      'Test/shop/api',
+    );
+    new Service(blog, 'posts', { image: IMAGE, ports: [{ containerPort: 8080, name: 'posts' }] });
+  });
+
+  test('applications with namespaces of their own may use the same names', () => {
+    const stack = testStack();
+    const { cluster } = platform(stack);
+    const shop = new Application(stack, 'shop', { cluster });
+    const blog = new Application(stack, 'blog', { cluster });
+    new Service(shop, 'api', { image: IMAGE, ports: [{ containerPort: 8080, name: 'api' }] });
+    new Service(blog, 'api', { image: IMAGE, ports: [{ containerPort: 8080, name: 'api' }] });
+    expect(blog.toSpec().workloads.map((w) => w.name)).toEqual(['api']);
+  });
+});

@@ -74,6 +74,14 @@ describe('LoadBalancer on a listener imported by ARN', () => {
     expect(renderNginxConfig({ ...spec, existingListener: undefined })).toBe(renderNginxConfig(spec));
   });
 
+  test('without routes, the warning says that no rule is added to the listener', () => {
+    const other = new Application(testStack(), 'blog');
+    const group = ec2.SecurityGroup.fromSecurityGroupId(other, 'AlbGroup', 'sg-0123456789abcdef0');
+    new LoadBalancer(other, 'web', { listener: LISTENER_ARN, listenerSecurityGroup: group });
+    const warning = other.validate().warnings.find((w) => w.id === 'twinstack:load-balancer-without-routes');
+    expect(warning?.message).toContain('adds no rule to its existing listener');
+  });
+
   test('reading loadBalancer is a ValidationError that points at the listener', () => {
     expectValidationError(() => web.loadBalancer, 'Test/shop/web: loadBalancer "web"', 'existing listener');
   });
