@@ -17,8 +17,8 @@ const PLACEMENTS = new WeakMap<IConstruct, DataPlacement>();
 
 /**
  * The subnets of the data service `dataService` (`what` names it, e.g. "database 'orders'"): the VPC's
- * isolated subnets, which have no route to the internet, or, in a VPC without any (a VPC given to the
- * application), its private subnets, which reach the internet through a NAT gateway. The latter is what the
+ * isolated subnets, which have no route out of the VPC, or, in a VPC without any (a VPC given to the
+ * application), its private subnets, which have one (e.g. through a NAT gateway). The latter is what the
  * VPC allows, not what a data service should have, so it is said: a warning with a stable id
  * (`twinstack:data-in-private-subnets`) on the data service, which `Annotations.of(dataService)
  * .acknowledgeWarning(...)` accepts.
@@ -35,7 +35,7 @@ export function placeData(dataService: IConstruct, vpc: ec2.IVpc, what: string):
   if (!isolated) {
     Annotations.of(dataService).addWarningV2(
       WarningIds.DATA_IN_PRIVATE_SUBNETS,
-      `${what} is placed in the VPC's private subnets, which reach the internet through a NAT gateway: the VPC has no isolated subnets; add isolated subnets (ec2.SubnetType.PRIVATE_ISOLATED) to the VPC to keep data services off any route to the internet`,
+      `${what} is placed in the VPC's private subnets, which have a route out of the VPC (e.g. through a NAT gateway): the VPC has no isolated subnets; add isolated subnets (ec2.SubnetType.PRIVATE_ISOLATED) to the VPC to keep data services off any route to the internet`,
     );
   }
   PLACEMENTS.set(dataService, placement);
