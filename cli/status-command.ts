@@ -107,7 +107,11 @@ export async function statusCommand(argv: string[], io: CliIo, clock: Clock = RE
       stackName: files.stackName,
       environment: files.environment,
       application: apps[0].spec.name,
-      services: readCloudTwin(template, apps[0].spec.name).services.map((s) => ({
+      services: readCloudTwin(
+        template,
+        apps[0].spec.name,
+        apps[0].spec.namespace ?? apps[0].spec.name,
+      ).services.map((s) => ({
         logicalId: s.logicalId,
         name: s.name,
         cluster: template.Resources[s.logicalId].Properties?.Cluster?.Ref,

@@ -36,6 +36,7 @@ export type { LocalTwinFiles };
 import { acknowledgeDefaultVpcFindings } from './aws/nag-findings';
 import { applicationLogGroup, createLogKey } from './aws/log-groups';
 import { LogEncryption } from './values/log-encryption';
+import { checkExistingPlatform, knownNamespaceName } from './aws/existing-platform';
 
 /** Properties of an Application. */
 export interface ApplicationProps {
@@ -64,10 +65,25 @@ export interface ApplicationProps {
    */
   readonly logEncryption?: LogEncryption;
   /**
-   * Enable CloudWatch Container Insights on the cluster.
+   * Enable CloudWatch Container Insights on the cluster the application creates. An existing `cluster`
+   * keeps its own setting, so this cannot be given with one.
    * @default true
    */
   readonly containerInsights?: boolean;
+  /**
+   * An existing ECS cluster to run the services and jobs in (e.g. a platform team's), instead of one the
+   * application creates. It must be in the application's VPC; without `vpc`, the application runs in the
+   * cluster's VPC.
+   * @default - a new cluster in the application's VPC
+   */
+  readonly cluster?: ecs.ICluster;
+  /**
+   * An existing Cloud Map HTTP namespace for Service Connect, instead of one the application creates.
+   * Needs `cluster`: a shared namespace belongs to the platform that runs the cluster. The services'
+   * discovery names (port names) must be unique in it, across every application that shares it.
+   * @default - a new HTTP namespace named after the application (`projectName`)
+   */
+  readonly namespace?: servicediscovery.INamespace;
   /**
    * The stage (environment) this application is deployed as, from a `Stages` definition: the compose
    * project and the Service Connect namespace are named `<name>-<stage>`, and the stage's `profiles` are
@@ -96,9 +112,9 @@ export interface ApplicationProps {
 const APPLICATION = Symbol.for('twinstack.Application');
 
 /**
- * The root of a twinstack application, placed in any Stack. It owns the ECS cluster, the VPC (unless one is
- * given), a Service Connect namespace so services reach each other by the names they have locally, and the
- * model both twins are rendered from. During `cdk synth` the compose file, `.env.example` and the model are
+ * The root of a twinstack application, placed in any Stack. It owns the ECS cluster, the VPC and a Service
+ * Connect namespace, so services reach each other by the names they have locally, unless existing ones are
+ * given (`vpc`, `cluster`, `namespace`), and the model both twins are rendered from. During `cdk synth` the compose file, `.env.example` and the model are
  * written into the cloud assembly next to the templates.
  */
 export class Application extends Construct {
@@ -130,10 +146,13 @@ export class Application extends Construct {
   public readonly projectName: string;
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
-  /** The ECS cluster. */
-  public readonly cluster: ecs.Cluster;
-  /** The Service Connect namespace (Cloud Map HTTP namespace named after the application). */
-  public readonly namespace: servicediscovery.HttpNamespace;
+  /** The ECS cluster: the one given as `cluster`, or the application's own. */
+  public readonly cluster: ecs.ICluster;
+  /**
+   * The Service Connect namespace: the one given as `namespace`, or the application's own Cloud Map HTTP
+   * namespace named after the application.
+   */
+  public readonly namespace: servicediscovery.INamespace;
   /** Retention of the application's log groups. */
   public readonly logRetention: logs.RetentionDays;
   /** The KMS key of the application's log groups; undefined with `LogEncryption.serviceManaged()`. */
@@ -147,6 +166,8 @@ export class Application extends Construct {
   private readonly dataServiceList: DataService[] = [];
   private readonly discoveryNames = new Map<string, DiscoveryNameOwner>();
   private readonly lockFile?: string;
+  /** Name of the existing namespace the application was given, when known at synth time. */
+  private readonly existingNamespace?: string;
   private lock?: ImageLock | null;
 
   constructor(scope: Construct, id: string, props: ApplicationProps = {}) {
@@ -185,24 +206,31 @@ export class Application extends Construct {
         );
       }
     }
-    if (props.vpc && props.vpc.privateSubnets.length === 0) {
+    const existing = checkExistingPlatform(this.node.path, props);
+    const vpc = props.vpc ?? existing.cluster?.vpc;
+    if (vpc && vpc.privateSubnets.length === 0) {
       throw invalid(
         this.node.path,
-        'vpc',
-        props.vpc.node.path,
-        'has no private subnets with egress; services, volumes and their endpoints run there, so give the VPC such subnets',
+        props.vpc ? 'vpc' : 'cluster',
+        vpc.node.path,
+        `has no private subnets with egress${props.vpc ? '' : " (it is the cluster's VPC)"}; services, volumes and their endpoints run there, so give the VPC such subnets`,
       );
     }
-    this.vpc = props.vpc ?? this.createVpc();
-    this.namespace = new servicediscovery.HttpNamespace(this, 'Namespace', {
-      name: this.projectName,
-      description: `Service Connect namespace of application ${this.name}`,
-    });
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc: this.vpc,
-      containerInsightsV2:
-        props.containerInsights === false ? ecs.ContainerInsights.DISABLED : ecs.ContainerInsights.ENABLED,
-    });
+    this.vpc = vpc ?? this.createVpc();
+    this.existingNamespace = existing.namespace ? knownNamespaceName(existing.namespace) : undefined;
+    this.namespace =
+      existing.namespace ??
+      new servicediscovery.HttpNamespace(this, 'Namespace', {
+        name: this.projectName,
+        description: `Service Connect namespace of application ${this.name}`,
+      });
+    this.cluster =
+      existing.cluster ??
+      new ecs.Cluster(this, 'Cluster', {
+        vpc: this.vpc,
+        containerInsightsV2:
+          props.containerInsights === false ? ecs.ContainerInsights.DISABLED : ecs.ContainerInsights.ENABLED,
+      });
 
     const stem = `${Stack.of(this).artifactId}.${this.name}`;
     this.localTwinFiles = {
@@ -225,6 +253,7 @@ export class Application extends Construct {
       dataServices: this.dataServiceList.map((d) => d.toSpec()).sort(byName),
       ...(this.stage ? { stage: this.stage.name } : {}),
       ...(this.profiles.length ? { profiles: [...this.profiles] } : {}),
+      ...(this.existingNamespace !== undefined ? { namespace: this.existingNamespace } : {}),
     };
   }
 
@@ -267,11 +296,23 @@ export class Application extends Construct {
    * @internal
    */
   public _registerPorts(path: string, service: string, ports: readonly PortSpec[]): void {
+    // An existing namespace may be shared with other applications of the app: the names are unique there.
+    const sharing = this.namespace.node.scope === this ? [] : this.applicationsSharingNamespace();
     ports.forEach((p, i) => {
-      const owner = this.discoveryNames.get(p.name);
+      const owner =
+        this.discoveryNames.get(p.name) ??
+        sharing.map((a) => a.discoveryNames.get(p.name)).find((o) => o !== undefined);
       if (owner) throw new ValidationError(portNameTaken(path, `ports[${i}].name`, p.name, owner));
     });
     for (const p of ports) this.discoveryNames.set(p.name, { service, path, containerPort: p.containerPort });
+  }
+
+  /** The other applications of the app whose services register in this application's namespace. */
+  private applicationsSharingNamespace(): Application[] {
+    return this.node.root.node
+      .findAll()
+      .filter(Application.isApplication)
+      .filter((a) => a !== this && a.namespace.namespaceArn === this.namespace.namespaceArn);
   }
 
   /** @internal */
@@ -310,6 +351,17 @@ export class Application extends Construct {
       );
     }
     this.loadBalancerList.push(loadBalancer);
+  }
+
+  /**
+   * The load balancers of every application of the app that are on existing listeners.
+   * @internal
+   */
+  public _loadBalancersOnListeners(): LoadBalancer[] {
+    return this.node.root.node
+      .findAll()
+      .filter(Application.isApplication)
+      .flatMap((a) => a.loadBalancerList.filter((l) => l._existingListener !== undefined));
   }
 
   /** @internal */

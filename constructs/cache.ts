@@ -11,6 +11,7 @@ import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
+import { placeData, placedIn } from './aws/data-placement';
 
 /**
  * Versions ElastiCache offers, each with the upstream image the local twin runs: ElastiCache Redis OSS 7.1
@@ -81,7 +82,7 @@ export interface CacheProps extends DataServiceProps {
 const PORT = 6379;
 
 /**
- * A Redis or Valkey cache. Cloud: an ElastiCache replication group in the application's isolated subnets,
+ * A Redis or Valkey cache. Cloud: an ElastiCache replication group in the application's isolated subnets (private ones, with a warning, in a VPC without any),
  * encrypted in transit (TLS) and at rest, with an AUTH token generated into Secrets Manager; only connected
  * services may reach its port. Local: the official image of the same version, the same password from
  * `.env`, plain TCP (connection URLs use `rediss://` in the cloud and `redis://` locally).
@@ -128,8 +129,7 @@ export class Cache extends DataService {
 
     const vpc = this.application.vpc;
     const subnets = vpc.selectSubnets({
-      subnetType:
-        vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+      subnetType: placeData(this, vpc, `cache '${this.name}'`).subnetType,
     });
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
@@ -161,8 +161,7 @@ export class Cache extends DataService {
     this._resource = this.replicationGroup;
     Validations.of(this.replicationGroup).acknowledge({
       id: 'AwsSolutions-AEC5',
-      reason:
-        "The engine's standard port keeps both twins alike; the cache sits in isolated subnets and admits only connected services.",
+      reason: `The engine's standard port keeps both twins alike; the cache sits in ${placedIn(this)} and admits only connected services.`,
     });
     Validations.of(this.replicationGroup).acknowledge({
       id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',

@@ -17,6 +17,7 @@ import { Image } from './values/image';
 import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
+import { placeData, placedIn } from './aws/data-placement';
 
 export { DatabaseEngine } from './database-engine';
 
@@ -113,7 +114,7 @@ const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 };
 
 /**
  * A relational database (PostgreSQL or MySQL). Cloud: an RDS instance (or Aurora cluster) in the
- * application's isolated subnets, not publicly accessible, storage encrypted, automated backups, deletion
+ * application's isolated subnets (private ones, with a warning, in a VPC without any), not publicly accessible, storage encrypted, automated backups, deletion
  * protection and a snapshot on deletion, credentials generated into Secrets Manager; only connected services
  * may reach its port. Local: the official image of the same major version with a named volume, a
  * `pg_isready`/`mysqladmin ping` health check, the same database name and user, the password from `.env`.
@@ -226,8 +227,7 @@ export class Database extends DataService {
 
     // Cloud twin.
     const vpc = this.application.vpc;
-    const subnets =
-      vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+    const subnets = placeData(this, vpc, `database '${this.name}'`).subnetType;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       allowAllOutbound: false,
@@ -485,8 +485,7 @@ export class Database extends DataService {
     choices: { defaultUsername: boolean; monitoring: boolean; customerKey: boolean },
   ): void {
     const target = (this.instance ?? this.cluster)!;
-    const standardPort =
-      "The engine's standard port keeps both twins alike and is what clients and tools of the engine expect; the database sits in isolated subnets and its security group admits only the connected services, so another port would hide nothing.";
+    const standardPort = `The engine's standard port keeps both twins alike and is what clients and tools of the engine expect; the database sits in ${placedIn(this)} and its security group admits only the connected services, so another port would hide nothing.`;
     Validations.of(target).acknowledge(
       { id: 'AwsSolutions-RDS11', reason: standardPort },
       { id: `${CONTROL_TOWER}::rds_instance_no_default_ports_check`, reason: standardPort },

@@ -12,6 +12,7 @@ import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
+import { placeData, placedIn } from './aws/data-placement';
 
 /**
  * DocumentDB engine versions (4.0, 5.0 and 8.0 are in standard support; 3.6 has left it), each implementing
@@ -163,8 +164,7 @@ export class DocumentDatabase extends DataService {
 
     // Cloud twin.
     const vpc = this.application.vpc;
-    const subnetType =
-      vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+    const subnetType = placeData(this, vpc, `document database '${this.name}'`).subnetType;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       allowAllOutbound: false,
@@ -319,8 +319,7 @@ export class DocumentDatabase extends DataService {
     Validations.of(cluster).acknowledge(
       {
         id: 'AwsSolutions-DOC2',
-        reason:
-          "MongoDB's standard port keeps both twins alike; the cluster sits in isolated subnets and its security group admits only the connected services.",
+        reason: `MongoDB's standard port keeps both twins alike; the cluster sits in ${placedIn(this)} and its security group admits only the connected services.`,
       },
       {
         id: 'AwsSolutions-DOC3',

@@ -59,7 +59,7 @@ export type {
   TcpHealthCheckOptions,
 } from './values/health-check';
 export { EcrImage, Image } from './values/image';
-export type { DirectoryImageOptions } from './values/image';
+export type { ContainerImageOptions, DirectoryImageOptions, RegistryImageOptions } from './values/image';
 export { JobRun, MAX_DEPLOYMENT_JOB_SECONDS } from './values/job-run';
 export type { DeploymentRunOptions } from './values/job-run';
 export { JobSchedule } from './values/job-schedule';

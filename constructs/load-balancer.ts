@@ -8,6 +8,14 @@ import { Application } from './application';
 import { isImageReference } from './values/image';
 import { enableAccessLogs } from './aws/access-logs';
 import { CONTROL_TOWER } from './aws/nag-findings';
+import {
+  appRoot,
+  checkRangeOverlap,
+  ExistingListener,
+  existingListener,
+  foreignRuleError,
+  foreignRulesInRange,
+} from './aws/existing-listener';
 import { invalid } from './errors';
 import { checkInteger, checkName } from './model/names';
 import { compareStrings } from './model/order';
@@ -69,7 +77,49 @@ export interface LoadBalancerProps {
    * @default 'nginx:1.27-alpine'
    */
   readonly localProxyImage?: string;
+  /**
+   * An existing listener (e.g. a platform's shared ALB) to add the routes to as listener rules, instead of
+   * a load balancer of the application's own: an `elbv2.IApplicationListener`, or its ARN with
+   * `listenerSecurityGroup` or `existingLoadBalancer`. Its load balancer, ports, certificate, access logs
+   * and default action stay the platform's, so `certificate`, `sslPolicy`, `httpsPort`, `internetFacing`,
+   * `accessLogs` and `accessLogRetentionDays` cannot be given, nor a catch-all route. The tasks admit the
+   * load balancer's security group on the routed ports. Local: the same proxy as for a load balancer of
+   * the application's own.
+   * @default - a new Application Load Balancer
+   */
+  readonly listener?: elbv2.IApplicationListener | string;
+  /**
+   * The load balancer of the existing `listener`, for its security group (with a listener ARN) and for
+   * `existingLoadBalancer` references elsewhere.
+   * @default - none
+   */
+  readonly existingLoadBalancer?: elbv2.IApplicationLoadBalancer;
+  /**
+   * Security group of the existing `listener`'s load balancer; the routed tasks admit it.
+   * @default - the listener's (or `existingLoadBalancer`'s) first security group
+   */
+  readonly listenerSecurityGroup?: ec2.ISecurityGroup;
+  /**
+   * On an existing `listener`: the application's rules take priorities `priorityBase + 1` to
+   * `priorityBase + 999` (routes in declaration order get `priorityBase + 10`, `+ 20`, ...; a route's own
+   * `priority` must be in the range). The listener's other rules cannot be read at synth time unless they
+   * are created in the same CDK app, so give a `priorityBase` whose range the listener's owner has reserved
+   * for this application; two load balancers of the app on one listener with overlapping ranges, or a rule
+   * of the app in the range, are refused.
+   * @default 1000 (priorities 1001-1999)
+   */
+  readonly priorityBase?: number;
 }
+
+/** Props of a load balancer the application creates, which an existing listener cannot take. */
+const OWN_LOAD_BALANCER_PROPS = [
+  'certificate',
+  'sslPolicy',
+  'httpsPort',
+  'internetFacing',
+  'accessLogs',
+  'accessLogRetentionDays',
+] as const;
 
 /** Days a deleted, overwritten or expired access log stays recoverable in the versioned bucket. */
 const NONCURRENT_LOG_DAYS = 30;
@@ -85,15 +135,26 @@ export const DEFAULT_LOCAL_PROXY_IMAGE = 'nginx:1.27-alpine';
  * Application Load Balancer (invalid header fields dropped, access logs on), HTTP or HTTPS listeners, one
  * listener rule and target group per route; its security group reaches only the routed services' ports.
  * Local: a reverse-proxy service (nginx) whose configuration, generated from the same routes and carried
- * inline in the compose file, applies the same conditions in the same order to the same services.
+ * inline in the compose file, applies the same conditions in the same order to the same services. Given an
+ * existing `listener`, the routes become rules of that listener instead (see `priorityBase`).
  */
 export class LoadBalancer extends Construct {
-  /** The Application Load Balancer. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The listener the routes are rules of (HTTPS when a certificate is given, else HTTP). */
-  public readonly listener: elbv2.ApplicationListener;
-  /** The load balancer's security group. */
-  public readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * The Application Load Balancer the application created; on an existing `listener` there is none (see
+   * `existingLoadBalancer`), and reading it throws a ValidationError.
+   */
+  public readonly loadBalancer!: elbv2.ApplicationLoadBalancer;
+  /**
+   * The listener the routes are rules of (HTTPS when a certificate is given, else HTTP), or the existing
+   * `listener`.
+   */
+  public readonly listener: elbv2.IApplicationListener;
+  /** The load balancer's security group (the existing load balancer's on an existing listener). */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The existing load balancer given with an existing listener. */
+  public readonly existingLoadBalancer?: elbv2.IApplicationLoadBalancer;
+  /** @internal */
+  public readonly _existingListener?: ExistingListener;
   /** The access-log bucket, when access logs are on. */
   public readonly accessLogsBucket?: s3.Bucket;
   /** Name in both twins. */
@@ -153,6 +214,52 @@ export class LoadBalancer extends Construct {
         'localProxyImage',
         props.localProxyImage,
         'is not an image reference; use [registry/]name[:tag][@sha256:digest], e.g. "nginx:1.27-alpine"',
+      );
+    }
+    if (props.listener !== undefined || props.existingLoadBalancer !== undefined) {
+      for (const prop of OWN_LOAD_BALANCER_PROPS) {
+        if (props[prop] !== undefined) {
+          throw invalid(
+            path,
+            prop,
+            props[prop] as unknown,
+            "is a setting of a load balancer the application creates; on an existing listener the load balancer and its listeners stay their owner's, so leave it out",
+          );
+        }
+      }
+      if (props.listener === undefined) {
+        throw invalid(
+          path,
+          'listener',
+          undefined,
+          'is needed with existingLoadBalancer: a load balancer can have several listeners, so give the one the routes become rules of',
+        );
+      }
+      this._existingListener = existingListener(this, props);
+      this.listener = this._existingListener.listener;
+      this.securityGroup = this._existingListener.securityGroup;
+      this.existingLoadBalancer = this._existingListener.loadBalancer;
+      Object.defineProperty(this, 'loadBalancer', {
+        get: () => {
+          throw invalid(
+            path,
+            'loadBalancer',
+            this.name,
+            'is on an existing listener, so the application created no load balancer; use existingLoadBalancer or listener',
+          );
+        },
+      });
+      checkRangeOverlap(this, this.application._loadBalancersOnListeners());
+      this.node.addValidation({ validate: () => this.checkForeignRules() });
+      this.application._registerLoadBalancer(this);
+      return;
+    }
+    if (props.priorityBase !== undefined) {
+      throw invalid(
+        path,
+        'priorityBase',
+        props.priorityBase,
+        "applies to an existing listener's rules; a load balancer of the application's own numbers its routes 10, 20, ... (or give a route its priority)",
       );
     }
     const internetFacing = props.internetFacing ?? true;
@@ -303,9 +410,29 @@ export class LoadBalancer extends Construct {
         `is declared after the catch-all route '${catchAll.name}'; declare the catch-all last`,
       );
     }
-    const route = new Route(this, id, { ...options, defaultPriority: 10 * (this.routeList.length + 1) });
+    const base = this._existingListener?.base ?? 0;
+    const route = new Route(this, id, {
+      ...options,
+      defaultPriority: base + 10 * (this.routeList.length + 1),
+    });
     this.routeList.push(route);
     return route;
+  }
+
+  /** Whether the routes are rules of an existing listener. */
+  public get onExistingListener(): boolean {
+    return this._existingListener !== undefined;
+  }
+
+  /** The rules of the app on the existing listener in this load balancer's range, refused (synth time). */
+  private checkForeignRules(): string[] {
+    const existing = this._existingListener!;
+    const ours = new Set(
+      this.routeList.flatMap((r) => (r.listenerRule ? [r.listenerRule.node.defaultChild!] : [])),
+    );
+    const [clash] = foreignRulesInRange(appRoot(this), existing.listener, existing.base, ours);
+    if (clash) throw foreignRuleError(this.node.path, existing.base, clash);
+    return [];
   }
 
   /** The routes in declaration order. */
@@ -327,6 +454,7 @@ export class LoadBalancer extends Construct {
       name: this.name,
       path: this.node.path,
       internetFacing: this.props.internetFacing ?? true,
+      ...(this._existingListener ? { existingListener: true } : {}),
       httpPort: this.httpPort,
       ...(this.httpsPort !== undefined ? { httpsPort: this.httpsPort } : {}),
       localPort: this.localPort,

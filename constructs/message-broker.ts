@@ -10,6 +10,7 @@ import { HealthCheck } from './values/health-check';
 import { upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
+import { placeData } from './aws/data-placement';
 
 /**
  * RabbitMQ versions Amazon MQ creates brokers with (its engine version management page: 3.13 on mq.t3, mq.m5
@@ -83,7 +84,7 @@ export interface MessageBrokerProps extends DataServiceProps {
 
 /**
  * A RabbitMQ message broker. Cloud: an Amazon MQ for RabbitMQ broker (a single instance, or a Multi-AZ
- * cluster) in the application's isolated subnets, not publicly accessible, encrypted at rest, general logs in
+ * cluster) in the application's isolated subnets (private ones, with a warning, in a VPC without any), not publicly accessible, encrypted at rest, general logs in
  * CloudWatch Logs, automatic patch upgrades, a user whose password is generated into Secrets Manager; only
  * connected services may reach its AMQPS port, 5671. Local: the official `rabbitmq:<version>-management`
  * image with the same user and the password from `.env`, plain AMQP on 5672 (connection URLs use
@@ -158,8 +159,7 @@ export class MessageBroker extends DataService {
 
     // Cloud twin.
     const vpc = this.application.vpc;
-    const subnetType =
-      vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+    const subnetType = placeData(this, vpc, `message broker '${this.name}'`).subnetType;
     const subnets = vpc.selectSubnets({ subnetType, onePerAz: true }).subnetIds;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,

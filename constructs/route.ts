@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { invalid } from './errors';
+import { checkRoutePriority } from './aws/existing-listener';
 import { wholeSeconds } from './values/durations';
 import { checkInteger, checkName } from './model/names';
 import { conditionsSpec, isCatchAll, RouteConditions } from './model/route-conditions';
@@ -148,11 +149,22 @@ export class Route extends Construct {
     }
     const conditions = conditionsSpec(path, props);
     const catchAll = isCatchAll(conditions);
+    const existing = loadBalancer._existingListener;
+    if (catchAll && existing) {
+      throw invalid(
+        path,
+        'conditions',
+        '(none)',
+        "make a catch-all route, which would replace the existing listener's default action, its owner's; give the route conditions (e.g. hostHeaders or pathPatterns)",
+      );
+    }
     const priority = catchAll
       ? undefined
       : props.priority === undefined
         ? props.defaultPriority
         : checkInteger(path, 'priority', props.priority, 1, 50000);
+    if (existing && priority !== undefined)
+      checkRoutePriority(path, priority, existing.base, props.priority !== undefined);
     const healthCheck = targetHealthCheck(path, this.port, serviceSpec.healthCheck, props.healthCheck ?? {});
     const deregistrationDelaySeconds = props.deregistrationDelay
       ? wholeSeconds(path, 'deregistrationDelay', props.deregistrationDelay, 0, 3600)

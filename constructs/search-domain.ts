@@ -20,6 +20,7 @@ import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
+import { placeData } from './aws/data-placement';
 
 /**
  * OpenSearch versions both twins can run alike: the ones the OpenSearch Service L2 offers, from 2.12 on
@@ -122,7 +123,7 @@ export interface SearchDomainProps extends DataServiceProps {
 
 /**
  * An OpenSearch search domain, for OpenSearch and Elasticsearch-compatible clients. Cloud: an OpenSearch
- * Service domain in the application's isolated subnets, node-to-node and at-rest encryption, HTTPS only,
+ * Service domain in the application's isolated subnets (private ones, with a warning, in a VPC without any), node-to-node and at-rest encryption, HTTPS only,
  * fine-grained access control with the internal master user `admin` whose password is generated into
  * Secrets Manager, slow and error logs in CloudWatch Logs; only connected services may reach it, on 443.
  * Local: `opensearchproject/opensearch` of the same version as a single node with the security plugin on
@@ -188,8 +189,7 @@ export class SearchDomain extends DataService {
 
     // Cloud twin.
     const vpc = this.application.vpc;
-    const subnetType =
-      vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+    const subnetType = placeData(this, vpc, `search domain '${this.name}'`).subnetType;
     const zonal = vpc.selectSubnets({ subnetType, onePerAz: true }).subnets;
     const zones = dataNodes === 1 ? 1 : dataNodes % 3 === 0 && zonal.length >= 3 ? 3 : 2;
     if (dataNodes > 1 && (dataNodes % zones !== 0 || zonal.length < zones)) {

@@ -89,6 +89,72 @@ export class Secret extends Construct {
     return new Secret(scope, id, { kind: 'imported', secretName }, options);
   }
 
+  /**
+   * Wraps a Secrets Manager secret created elsewhere (another construct or stack of the app, or imported
+   * with `secretsmanager.Secret.fromSecret*`); the local twin reads it from `.env` like any other secret.
+   */
+  public static fromSecret(
+    scope: Construct,
+    id: string,
+    secret: secretsmanager.ISecret,
+    options: SecretOptions = {},
+  ): Secret {
+    const path = `${scope.node.path}/${id}`;
+    if (secret instanceof Secret) {
+      throw invalid(path, 'secret', secret.node.path, 'is already a twinstack Secret; use it as it is');
+    }
+    if (
+      typeof secret !== 'object' ||
+      secret === null ||
+      typeof (secret as { secretArn?: unknown }).secretArn !== 'string' ||
+      typeof (secret as { grantRead?: unknown }).grantRead !== 'function'
+    ) {
+      throw invalid(
+        path,
+        'secret',
+        secret,
+        'must be a secretsmanager.ISecret (a secretsmanager.Secret, or one imported with Secret.fromSecret*)',
+      );
+    }
+    return new Secret(scope, id, { kind: 'imported', secretName: describeExisting(secret) }, options, secret);
+  }
+
+  /**
+   * Imports an existing Secrets Manager secret by ARN: the complete ARN (with the 6-character suffix
+   * Secrets Manager adds to the name), or without the suffix (a partial ARN).
+   */
+  public static fromSecretArn(
+    scope: Construct,
+    id: string,
+    secretArn: string,
+    options: SecretOptions = {},
+  ): Secret {
+    const path = `${scope.node.path}/${id}`;
+    if (typeof secretArn !== 'string' || (!Token.isUnresolved(secretArn) && !SECRET_ARN.test(secretArn))) {
+      throw invalid(
+        path,
+        'secretArn',
+        secretArn,
+        'is not a Secrets Manager secret ARN; use arn:<partition>:secretsmanager:<region>:<account>:secret:<name>[-<suffix>]',
+      );
+    }
+    const complete = Token.isUnresolved(secretArn) || COMPLETE_SUFFIX.test(secretArn);
+    const imported = (owner: Construct) =>
+      complete
+        ? secretsmanager.Secret.fromSecretCompleteArn(owner, 'Secret', secretArn)
+        : secretsmanager.Secret.fromSecretPartialArn(owner, 'Secret', secretArn);
+    return new Secret(
+      scope,
+      id,
+      {
+        kind: 'imported',
+        secretName: Token.isUnresolved(secretArn) ? `${path} (by ARN)` : secretArn.split(':secret:')[1],
+      },
+      options,
+      imported,
+    );
+  }
+
   /** Generates a random value at deploy time and stores it in Secrets Manager (retained on stack deletion). */
   public static generate(scope: Construct, id: string, options: GeneratedSecretOptions = {}): Secret {
     const path = `${scope.node.path}/${id}`;
@@ -133,7 +199,7 @@ export class Secret extends Construct {
     id: string,
     source: SecretSpec['source'],
     options: GeneratedSecretOptions,
-    existing?: secretsmanager.ISecret,
+    existing?: secretsmanager.ISecret | ((owner: Construct) => secretsmanager.ISecret),
   ) {
     super(scope, id);
     const path = this.node.path;
@@ -151,8 +217,8 @@ export class Secret extends Construct {
     // A default variable (the id's) is checked when it is read: a secret read only by field never uses it.
     if (options.localVariable !== undefined)
       throwIf(localVariableProblem(path, 'localVariable', options.localVariable));
-    if (source.kind === 'managed') {
-      this.secret = existing!;
+    if (source.kind === 'managed' || existing !== undefined) {
+      this.secret = typeof existing === 'function' ? existing(this) : existing!;
     } else if (source.kind === 'imported') {
       if (Token.isUnresolved(source.secretName)) {
         throw invalid(
@@ -247,6 +313,17 @@ export class Secret extends Construct {
       ...(this.description ? { description: this.description } : {}),
     };
   }
+}
+
+/** A Secrets Manager secret ARN; the name may end in the 6-character suffix Secrets Manager adds. */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+const COMPLETE_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/** How the local twin's `.env.example` names an existing secret: its name when known, else where it is. */
+function describeExisting(secret: secretsmanager.ISecret): string {
+  const name = secret.secretName;
+  if (typeof name === 'string' && !Token.isUnresolved(name)) return name;
+  return secret.node.path;
 }
 
 function throwIf(problem: ValidationProblem | undefined): void {

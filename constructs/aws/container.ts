@@ -12,6 +12,8 @@ export const LOCAL_SECRET_FILES: readonly string[] = ['.env', '.env.*', '!.env.e
 
 /** The ECS image of a workload's image spec. */
 export function containerImage(image: Image, spec: ImageSpec, arch: CpuArchitectureName): ecs.ContainerImage {
+  const own = image._cloudImage(spec);
+  if (own) return own;
   switch (spec.kind) {
     case 'directory':
       return ecs.ContainerImage.fromAsset(spec.directory, {

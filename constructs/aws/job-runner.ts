@@ -134,13 +134,20 @@ export class JobRunner extends Construct {
       }),
     );
     const stack = Stack.of(this);
+    // Task ARNs hold the cluster's name. The name of a cluster of another stack is only known at
+    // deployment, so its tasks are matched by the cluster condition instead.
+    const byCondition = this.clusterTaskPrefix() === undefined;
     const tasks = stack.formatArn({
       service: 'ecs',
       resource: 'task',
-      resourceName: `${this.cluster.clusterName}/*`,
+      resourceName: byCondition ? '*' : `${this.cluster.clusterName}/*`,
     });
     this.isCompleteHandler.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['ecs:DescribeTasks', 'ecs:StopTask'], resources: [tasks] }),
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+        resources: [tasks],
+        ...(byCondition ? { conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } } } : {}),
+      }),
     );
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventHandler,
@@ -196,6 +203,19 @@ export class JobRunner extends Construct {
   }
 
   /**
+   * How the cluster's name appears in the task ARNs of the policy as cdk-nag reads them: `<LogicalId>` for a
+   * cluster of this stack, the name of a cluster imported by a name known at synth time; undefined when it
+   * is known only at deployment (a cluster of another stack).
+   */
+  private clusterTaskPrefix(): string | undefined {
+    const stack = Stack.of(this);
+    const child = this.cluster.node.defaultChild;
+    if (child instanceof CfnElement && Stack.of(child) === stack) return `<${stack.getLogicalId(child)}>`;
+    const name = this.cluster.clusterName;
+    return Token.isUnresolved(name) ? undefined : name;
+  }
+
+  /**
    * Findings of cdk-nag's AwsSolutions and NIST 800-53 R5 packs on the runner, acknowledged with the reason
    * they are safe (listed in the README's security section). Wildcard findings are acknowledged one by one,
    * by the exact resource they name.
@@ -203,14 +223,18 @@ export class JobRunner extends Construct {
   private acknowledgeNagFindings(): void {
     const stack = Stack.of(this);
     const ref = (element: CfnElement) => `<${stack.getLogicalId(element)}>`;
-    const clusterRef = ref(this.cluster.node.defaultChild as CfnElement);
+    const prefix = this.clusterTaskPrefix();
+    const clusterTasks = prefix === undefined ? '' : `${prefix}/`;
     const known = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
     const arnPrefix = `arn:${known(stack.partition, 'Partition')}:ecs:${known(stack.region, 'Region')}:${known(stack.account, 'AccountId')}`;
     const reasons: Record<string, string> = {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
         'The job runner functions only write their own logs; AWSLambdaBasicExecutionRole is exactly that permission.',
-      [`AwsSolutions-IAM5[Resource::${arnPrefix}:task/${clusterRef}/*]`]:
-        'Task ids are only known once RunTask started the job; DescribeTasks and StopTask are limited to the tasks of the application cluster.',
+      [`AwsSolutions-IAM5[Resource::${arnPrefix}:task/${clusterTasks}*]`]:
+        'Task ids are only known once RunTask started the job; DescribeTasks and StopTask are limited to the tasks of the application cluster' +
+        (prefix === undefined
+          ? ' (by the ecs:cluster condition: the name of a cluster of another stack is known only at deployment).'
+          : '.'),
       'AwsSolutions-SF2': UNTRACED_WAITER,
       [`${CONTROL_TOWER}::step_functions_state_machine_tracing_enabled_check`]: UNTRACED_WAITER,
     };

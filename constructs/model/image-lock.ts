@@ -139,7 +139,7 @@ export class ImageLock {
       const digest = this.digests.get(key);
       if (!digest) return { spec, key, pinned: false };
       return {
-        spec: { kind: 'registry', reference: `${m[1]}/${m[2]}@${digest}`, lockedTag: tag },
+        spec: { ...spec, kind: 'registry', reference: `${m[1]}/${m[2]}@${digest}`, lockedTag: tag },
         key,
         pinned: true,
       };

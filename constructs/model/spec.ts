@@ -57,12 +57,18 @@ export type ImageSpec =
        * the one its tasks run on. Absent: only the workload's own platform.
        */
       readonly platforms?: readonly string[];
+      /** The cloud twin runs another image, described here (Image.fromContainerImage); locally this build. */
+      readonly cloudImage?: string;
     }
   | {
       readonly kind: 'registry';
       readonly reference: string;
       /** The tag the lock file resolved to the digest `reference` now names. */
       readonly lockedTag?: string;
+      /** Pulled with registry credentials in the cloud (ECS repositoryCredentials); locally `docker login`. */
+      readonly credentials?: boolean;
+      /** The cloud twin runs another image, described here (Image.fromContainerImage); locally `reference`. */
+      readonly cloudImage?: string;
     }
   | {
       readonly kind: 'ecr';
@@ -238,6 +244,11 @@ export interface ApplicationSpec {
   readonly stage?: string;
   /** Optional parts (profiles) the cloud twin includes; every profile is in the local twin. */
   readonly profiles?: readonly string[];
+  /**
+   * Name of the existing Service Connect namespace the cloud twin's services register in, when it is not
+   * the application's own and its name is known at synth time.
+   */
+  readonly namespace?: string;
 }
 
 /** Conditions of a route; all given kinds must match (AND), any value within a kind may match (OR). */
@@ -295,6 +306,11 @@ export interface LoadBalancerSpec {
   readonly localProxyImage: string;
   /** Routes in evaluation order: by priority, the catch-all last. */
   readonly routes: readonly RouteSpec[];
+  /**
+   * The routes are rules of an existing listener: its load balancer, ports and default action are not the
+   * application's (locally the proxy answers what no route matches with 404).
+   */
+  readonly existingListener?: boolean;
 }
 
 /** Kinds of managed data services, each with a managed cloud service and a local container stand-in. */

@@ -10,6 +10,7 @@ import { checkSecrets } from './rules/secrets';
 import { checkServiceConnect } from './rules/service-connect';
 import { checkTaskHosts } from './rules/task-hosts';
 import { checkHostPorts, checkWorkloads } from './rules/workloads';
+import { checkRegistryCredentials } from './rules/images';
 import type { RuleContext } from './rules/context';
 
 export type { ModelReport, ModelWarning } from './rules/problems';
@@ -30,6 +31,7 @@ const RULES: readonly ((ctx: RuleContext) => void)[] = [
   checkConnections,
   checkLoadBalancers,
   checkDependencyCycles,
+  checkRegistryCredentials,
 ];
 
 /**

@@ -37,7 +37,12 @@ export function checkParity(
 ): ParityReport {
   const local = readComposeTwin(compose);
   const application = local.name ?? spec?.name ?? '';
-  const ctx = parityContext(readCloudTwin(template, application), local, spec, options);
+  const ctx = parityContext(
+    readCloudTwin(template, application, spec?.namespace ?? application),
+    local,
+    spec,
+    options,
+  );
   const proxies = proxyNames(ctx);
   const names = [
     ...new Set([

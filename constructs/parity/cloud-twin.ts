@@ -98,6 +98,11 @@ export interface CloudLoadBalancer {
    * only if the model has a load balancer without routes to pair it with.
    */
   readonly routeless?: boolean;
+  /**
+   * Rules of a listener that is not in the template (an existing one, by ARN or from another stack): no
+   * load balancer, ports or default action to read, only the application's rules.
+   */
+  readonly existingListener?: boolean;
 }
 
 /** What the template holds for one application. */
@@ -126,6 +131,9 @@ function dataServiceResources(resources: Record<string, any>, ids: readonly stri
   return ids.filter((d) => DATA_SERVICE_TYPES.has(resources[d]?.Type));
 }
 
+/** The key of any cluster that is not a resource of the template (see readCloudTwin). */
+const EXTERNAL_CLUSTER = '(a cluster outside the template)';
+
 /** CloudFormation type of the resource that runs a job during a deployment (see JobRunner). */
 const JOB_RUN_TYPE = 'Custom::TwinstackJobRun';
 
@@ -140,20 +148,26 @@ export function assetHashOf(image: string): string | undefined {
 
 /**
  * The application's part of `template`: the ECS services registered in the Service Connect namespace
- * named `application` (every Application creates its own), or every ECS service when the template has no
- * namespace at all, and the load balancers that route to them.
+ * named `namespace` (every Application creates its own, named after it, unless it is given an existing
+ * one), or every ECS service when the template has no namespace at all, or those registered in a namespace
+ * outside the template (an existing one of another stack) when the template has none of that name; the
+ * jobs run in the same cluster (the template's, or one outside it); and the load balancers or existing
+ * listeners that route to them.
  */
-export function readCloudTwin(template: any, application: string): CloudTwin {
+export function readCloudTwin(template: any, application: string, namespace = application): CloudTwin {
   const resources: Record<string, any> = template?.Resources ?? {};
   const allNamespaces = Object.entries(resources).filter(
     ([, r]) => r.Type === 'AWS::ServiceDiscovery::HttpNamespace',
   );
-  const namespaces = allNamespaces.filter(([, r]) => r.Properties?.Name === application).map(([id]) => id);
+  const namespaces = allNamespaces.filter(([, r]) => r.Properties?.Name === namespace).map(([id]) => id);
   const ecsServices = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Service');
-  const inScope = ecsServices.filter(
-    ([, r]) =>
-      allNamespaces.length === 0 ||
-      namespaces.includes(refOf(r.Properties?.ServiceConnectConfiguration?.Namespace)),
+  const namespaceOf = (r: any) => r.Properties?.ServiceConnectConfiguration?.Namespace;
+  const inScope = ecsServices.filter(([, r]) =>
+    allNamespaces.length === 0
+      ? true
+      : namespaces.length > 0
+        ? namespaces.includes(refOf(namespaceOf(r)))
+        : namespaceOf(r) !== undefined && !allNamespaces.some(([id]) => id === refOf(namespaceOf(r))),
   );
   const scalableTargets = Object.values(resources).filter(
     (r) => r.Type === 'AWS::ApplicationAutoScaling::ScalableTarget',
@@ -164,21 +178,25 @@ export function readCloudTwin(template: any, application: string): CloudTwin {
       .map(([id, r]) => [id, String(r.Properties?.Container ?? id)]),
   );
   const services = inScope.map(([id, r]) => readService(resources, id, r, scalableTargets, jobRunNames));
-  // The application's cluster: the one its services run in, or the template's only cluster.
-  const clusters = new Set(inScope.map(([, r]) => refOf(r.Properties?.Cluster)));
+  // The application's cluster: the one its services run in, or the template's only cluster. A cluster
+  // outside the template (an existing one) is referred to by name or ARN, so all such are one: EXTERNAL.
+  const clusterKey = (x: any) =>
+    resources[refOf(x)]?.Type === 'AWS::ECS::Cluster' ? refOf(x) : EXTERNAL_CLUSTER;
+  const clusters = new Set(inScope.map(([, r]) => clusterKey(r.Properties?.Cluster)));
   if (clusters.size === 0) {
     const all = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ECS::Cluster');
     if (all.length === 1) clusters.add(all[0][0]);
+    if (all.length === 0) clusters.add(EXTERNAL_CLUSTER);
   }
   const jobTasks: CloudService[] = [];
   for (const [id, r] of Object.entries(resources)) {
-    if (r.Type === JOB_RUN_TYPE && clusters.has(refOf(r.Properties?.Cluster))) {
+    if (r.Type === JOB_RUN_TYPE && clusters.has(clusterKey(r.Properties?.Cluster))) {
       jobTasks.push(
         readJobTask(resources, id, r, refOf(r.Properties?.TaskDefinition), 'deployment-job', jobRunNames),
       );
     } else if (r.Type === 'AWS::Scheduler::Schedule') {
       const target = r.Properties?.Target ?? {};
-      if (!clusters.has(refOf(target.Arn))) continue;
+      if (!clusters.has(clusterKey(target.Arn))) continue;
       const job = readJobTask(
         resources,
         id,
@@ -392,6 +410,35 @@ function readLoadBalancers(
       ...(routing ? { port: Number(routing[1].Properties?.Port) } : {}),
       routes,
       ...(routeless ? { routeless: true } : {}),
+    });
+  }
+  // Rules on a listener outside the template (an existing listener), grouped by the listener they name.
+  const templateListeners = new Set(
+    Object.entries(resources)
+      .filter(([, l]) => l.Type === 'AWS::ElasticLoadBalancingV2::Listener')
+      .map(([id]) => id),
+  );
+  const outside = new Map<string, { arn: any; rules: any[] }>();
+  for (const x of Object.values(resources)) {
+    if (x.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule') continue;
+    const arn = x.Properties?.ListenerArn;
+    if (templateListeners.has(refOf(arn)) || !forwardsHere(x.Properties?.Actions)) continue;
+    const key = JSON.stringify(arn);
+    const group = outside.get(key) ?? { arn, rules: [] };
+    group.rules.push(x.Properties);
+    outside.set(key, group);
+  }
+  for (const { arn, rules } of outside.values()) {
+    rules.sort((a, b) => Number(a.Priority) - Number(b.Priority));
+    out.push({
+      logicalId: `existing listener ${render(arn)}`,
+      listenerPorts: [],
+      routes: rules.map((rule) => ({
+        priority: Number(rule.Priority),
+        ...conditionsOf(rule.Conditions ?? []),
+        target: actionTarget(rule.Actions),
+      })),
+      existingListener: true,
     });
   }
   return out;

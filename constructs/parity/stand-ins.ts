@@ -76,6 +76,10 @@ export const STAND_IN_KINDS = {
     cloud: 'the image built for the platform the tasks run on',
     local: 'a multi-platform build (build.platforms)',
   },
+  'container-image': {
+    cloud: 'an ecs.ContainerImage given to Image.fromContainerImage',
+    local: 'the image given as its `local`',
+  },
 } as const;
 
 /** A kind of declared stand-in. */

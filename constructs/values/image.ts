@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
-import type { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import type { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { invalid } from '../errors';
 import type { ImageSpec } from '../model/spec';
 import { dockerfileStageNames } from '../model/dockerfile';
@@ -64,9 +66,33 @@ export abstract class Image {
     return new DirectoryImage(directory, options);
   }
 
-  /** Pulls `reference` (e.g. `public.ecr.aws/nginx/nginx:1.27` or `postgres:16@sha256:...`) in both twins. */
-  public static fromRegistry(reference: string): Image {
-    return new RegistryImage(reference);
+  /**
+   * Pulls `reference` (e.g. `public.ecr.aws/nginx/nginx:1.27` or `postgres:16@sha256:...`) in both twins.
+   * With `credentials`, the cloud twin pulls from a private registry with them (ECS
+   * `repositoryCredentials`; the task execution role may read the secret); locally the developer's own
+   * `docker login` pulls it, which synthesis reminds of with the warning `twinstack:registry-login-needed`.
+   */
+  public static fromRegistry(reference: string, options: RegistryImageOptions = {}): Image {
+    return new RegistryImage(reference, options);
+  }
+
+  /**
+   * Runs an `ecs.ContainerImage` built or chosen elsewhere in the cloud twin, and `local` in the local twin
+   * (a registry reference or another Image: the compose file cannot run an arbitrary ContainerImage). The
+   * parity check reports the pair as the declared stand-in `container-image`.
+   */
+  public static fromContainerImage(image: ecs.ContainerImage, options: ContainerImageOptions): Image {
+    return new ContainerImageBridge(image, options);
+  }
+
+  /**
+   * Runs a `DockerImageAsset` created elsewhere: the cloud twin uses the asset as it is; the local twin
+   * builds the same directory with the same Dockerfile, target and build arguments. An asset built with
+   * what compose cannot reproduce (build contexts, secrets, SSH, outputs) is a ValidationError: use
+   * `Image.fromContainerImage(ecs.ContainerImage.fromDockerImageAsset(asset), { local })` for it.
+   */
+  public static fromDockerImageAsset(asset: DockerImageAsset): Image {
+    return new AssetImage(asset);
   }
 
   /**
@@ -82,6 +108,51 @@ export abstract class Image {
    * @internal
    */
   public abstract _toSpec(path: string, registry?: string): ImageSpec;
+
+  /**
+   * The cloud twin's image when it is not the one the spec describes alone (credentials, a given
+   * ContainerImage or asset); undefined for the others.
+   * @internal
+   */
+  public _cloudImage(_spec: ImageSpec): ecs.ContainerImage | undefined {
+    return undefined;
+  }
+}
+
+/** Options of a registry image. */
+export interface RegistryImageOptions {
+  /**
+   * Secret with the registry's user name and password (JSON `{"username": ..., "password": ...}`): a
+   * Secrets Manager secret or a twinstack Secret (e.g. `Secret.fromSecretName`).
+   * @default - pulled anonymously
+   */
+  readonly credentials?: secretsmanager.ISecret | { readonly secret: secretsmanager.ISecret };
+}
+
+/** Options of `Image.fromContainerImage`. */
+export interface ContainerImageOptions {
+  /** The image of the local twin: a registry reference (`"nginx:1.27"`) or an Image. */
+  readonly local: string | Image;
+  /**
+   * How reports name the cloud image.
+   * @default 'an ecs.ContainerImage'
+   */
+  readonly description?: string;
+}
+
+/** The Secrets Manager secret of registry credentials given as an ISecret or a twinstack Secret. */
+function credentialsSecret(at: string, given: unknown): secretsmanager.ISecret {
+  const isSecret = (x: unknown): x is secretsmanager.ISecret =>
+    typeof x === 'object' && x !== null && typeof (x as { secretArn?: unknown }).secretArn === 'string';
+  if (isSecret(given)) return given;
+  const inner = (given as { secret?: unknown } | null)?.secret;
+  if (isSecret(inner)) return inner;
+  throw invalid(
+    at,
+    'image.credentials',
+    given,
+    'must be a secretsmanager.ISecret or a twinstack Secret holding the registry user name and password',
+  );
 }
 
 /**
@@ -205,8 +276,18 @@ class DirectoryImage extends Image {
 }
 
 class RegistryImage extends Image {
-  constructor(private readonly reference: string) {
+  constructor(
+    private readonly reference: string,
+    private readonly options: RegistryImageOptions = {},
+  ) {
     super();
+  }
+
+  public _cloudImage(spec: ImageSpec): ecs.ContainerImage | undefined {
+    if (this.options.credentials === undefined || spec.kind !== 'registry') return undefined;
+    return ecs.ContainerImage.fromRegistry(spec.reference, {
+      credentials: credentialsSecret('', this.options.credentials),
+    });
   }
 
   public _toSpec(at: string): ImageSpec {
@@ -222,7 +303,100 @@ class RegistryImage extends Image {
         'is not an image reference; use [registry/]name[:tag][@sha256:digest], e.g. "postgres:16"',
       );
     }
-    return { kind: 'registry', reference: this.reference };
+    if (this.options.credentials !== undefined) credentialsSecret(at, this.options.credentials);
+    return {
+      kind: 'registry',
+      reference: this.reference,
+      ...(this.options.credentials !== undefined ? { credentials: true } : {}),
+    };
+  }
+}
+
+class ContainerImageBridge extends Image {
+  constructor(
+    private readonly image: ecs.ContainerImage,
+    private readonly options: ContainerImageOptions,
+  ) {
+    super();
+  }
+
+  public _toSpec(at: string, registry?: string): ImageSpec {
+    if (!(this.image instanceof ecs.ContainerImage)) {
+      throw invalid(at, 'image', this.image, 'must be an ecs.ContainerImage');
+    }
+    const local = this.options?.local;
+    const localImage =
+      typeof local === 'string' ? Image.fromRegistry(local) : local instanceof Image ? local : undefined;
+    if (localImage === undefined || localImage instanceof ContainerImageBridge) {
+      throw invalid(
+        at,
+        'image.local',
+        local,
+        'is needed: the local twin cannot run an arbitrary ecs.ContainerImage; give a registry reference or an Image (Image.fromDirectory, Image.fromRegistry) it runs instead',
+      );
+    }
+    const spec = localImage._toSpec(at, registry);
+    if (spec.kind === 'ecr') {
+      throw invalid(
+        at,
+        'image.local',
+        local,
+        'is an ECR image; give the ECR image itself to the workload (Image.fromEcrRepository), or a registry reference as local',
+      );
+    }
+    return { ...spec, cloudImage: this.options.description ?? 'an ecs.ContainerImage' };
+  }
+
+  public _cloudImage(): ecs.ContainerImage {
+    return this.image;
+  }
+}
+
+/** Asset options compose cannot reproduce locally (private fields of DockerImageAsset, read at synth). */
+const UNREPRODUCIBLE = ['dockerBuildContexts', 'dockerBuildSecrets', 'dockerBuildSsh', 'dockerOutputs'];
+
+class AssetImage extends Image {
+  constructor(private readonly asset: DockerImageAsset) {
+    super();
+  }
+
+  public _toSpec(at: string): ImageSpec {
+    const asset = this.asset as unknown as Record<string, unknown>;
+    const node = this.asset?.node;
+    const staging = (node?.tryFindChild('Staging') as { sourcePath?: unknown } | undefined)?.sourcePath;
+    if (typeof staging !== 'string' || typeof asset.imageUri !== 'string') {
+      throw invalid(
+        at,
+        'image',
+        node?.path ?? asset,
+        'is not a DockerImageAsset built from a directory; the local twin builds the same directory, so give one (or use Image.fromContainerImage with a local image)',
+      );
+    }
+    for (const option of UNREPRODUCIBLE) {
+      const value = asset[option];
+      if (value !== undefined && !(typeof value === 'object' && Object.keys(value as object).length === 0)) {
+        throw invalid(
+          at,
+          'image',
+          node.path,
+          `is built with ${option.replace(/^docker/, '').replace(/^./, (c) => c.toLowerCase())}, which the local twin's compose build cannot reproduce; use Image.fromContainerImage(ecs.ContainerImage.fromDockerImageAsset(asset), { local }) with an image it can run`,
+        );
+      }
+    }
+    const file = typeof asset.dockerfilePath === 'string' ? asset.dockerfilePath : 'Dockerfile';
+    const target = typeof asset.dockerBuildTarget === 'string' ? asset.dockerBuildTarget : undefined;
+    const args = (asset.dockerBuildArgs ?? {}) as Record<string, string>;
+    return {
+      ...new DirectoryImage(staging, {
+        file,
+        ...(target !== undefined ? { target } : {}),
+        buildArgs: args,
+      })._toSpec(at),
+    };
+  }
+
+  public _cloudImage(): ecs.ContainerImage {
+    return ecs.ContainerImage.fromDockerImageAsset(this.asset);
   }
 }
 

@@ -1,4 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { BrownfieldStack } from './brownfield/brownfield-stack';
+import { PlatformStack } from './brownfield/platform-stack';
 import { DozerStack } from './dozer/dozer-stack';
 import { EcosellerStack } from './ecoseller/ecoseller-stack';
 import { GoalsStack } from './goals/goals-stack';
@@ -8,10 +10,14 @@ import { WORKFLOWS_STAGES } from './workflows/workflows-stages';
 
 /**
  * Adds every example application to `app`, one stack each; the workflows example has one stack per stage
- * (`dev-Workflows`, `test-Workflows`, `prod-Workflows`), or only the one `-c stage=<name>` selects.
+ * (`dev-Workflows`, `test-Workflows`, `prod-Workflows`), or only the one `-c stage=<name>` selects. The
+ * brownfield example's application is added to a platform stack (`Platform`) it does not own, which is
+ * not in the returned list: it holds no application.
  */
 export function addExamples(app: App): Stack[] {
+  const platform = new PlatformStack(app, 'Platform');
   return [
+    new BrownfieldStack(app, 'Brownfield', { platform }),
     new DozerStack(app, 'Dozer'),
     new GoalsStack(app, 'Goals', { database: 'container' }),
     new GoalsStack(app, 'GoalsHosted', { database: 'hosted' }),

@@ -1,3 +1,5 @@
+export * from './brownfield/brownfield-stack';
+export * from './brownfield/platform-stack';
 export * from './dozer/dozer-stack';
 export * from './ecoseller/ecoseller-stack';
 export * from './goals/goals-stack';

@@ -3,7 +3,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
 import { Application, LoadBalancer } from '../../constructs';
 import { addExamples } from '../../lib/examples';
-import { cloudRouteTables, RouteTable, specOfTable } from '../support/route-tables';
+import {
+  cloudRouteTables,
+  existingListenerRouteTable,
+  RouteTable,
+  specOfTable,
+} from '../support/route-tables';
 import { PROJECT_ROOT, testApp } from '../support/test-app';
 import { albRoute, ProbeRequest } from './alb-reference';
 import {
@@ -69,7 +74,10 @@ describe.each(cases.map((c) => [`${c.stack.stackName}/${c.lb.name}`, c] as const
 
     beforeAll(async () => {
       const template = Template.fromJSON(assembly.getStackByName(stack.stackName).template).toJSON();
-      const tables = cloudRouteTables(template);
+      // On an existing listener the template holds only the application's rules (see LoadBalancer listener).
+      const tables = lb.onExistingListener
+        ? [existingListenerRouteTable(template, lb.toSpec().httpPort)]
+        : cloudRouteTables(template);
       expect(tables).toHaveLength(1);
       table = tables[0];
       // The proxy configuration exactly as the compose file carries it (compose turns `$$` back into `$`).

@@ -89,7 +89,11 @@ beforeAll(async () => {
     out: { write: () => true },
     err: { write: (t: string) => process.stderr.write(t) },
   };
-  for (const stack of app.node.children.filter((c): c is Stack => c instanceof Stack)) {
+  // Every stack with an application (the brownfield example's platform stack has none).
+  const withApplications = new Set(applications.map((a) => Stack.of(a)));
+  for (const stack of app.node.children.filter(
+    (c): c is Stack => c instanceof Stack && withApplications.has(c),
+  )) {
     for (const compat of [[], ['--compat', 'docker-compose-1.29']]) {
       const dir = path.join(workDir, 'local', stack.artifactId, compat.length ? 'compat' : 'default');
       const code = await main(

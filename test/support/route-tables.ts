@@ -60,6 +60,38 @@ export function cloudRouteTables(template: any): RouteTable[] {
   return tables;
 }
 
+/**
+ * The route table of an application's rules on a listener outside its template (an existing listener): its
+ * rules by priority, then the 404 the local proxy answers with where the listener's owner decides.
+ */
+export function existingListenerRouteTable(template: any, port: number): RouteTable {
+  const resources: Record<string, any> = template.Resources;
+  const targetOf = new Map<string, string>();
+  for (const r of Object.values(resources)) {
+    if (r.Type !== 'AWS::ECS::Service') continue;
+    for (const lb of r.Properties.LoadBalancers ?? []) {
+      targetOf.set(lb.TargetGroupArn.Ref, `${lb.ContainerName}:${lb.ContainerPort}`);
+    }
+  }
+  const rules = Object.values(resources)
+    .filter(
+      (x) =>
+        x.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule' &&
+        resources[x.Properties.ListenerArn?.Ref]?.Type !== 'AWS::ElasticLoadBalancingV2::Listener',
+    )
+    .map((x) => x.Properties)
+    .sort((a, b) => a.Priority - b.Priority);
+  const rows: RouteRow[] = rules.map((rule) => ({
+    priority: rule.Priority,
+    conditions: conditionsOf(rule.Conditions),
+    target:
+      targetOf.get(rule.Actions[0].TargetGroupArn?.Ref) ??
+      `unknown target group ${rule.Actions[0].TargetGroupArn?.Ref}`,
+  }));
+  rows.push({ conditions: EMPTY, target: '404' });
+  return { port, rows };
+}
+
 function conditionsOf(conditions: any[]): RouteConditionsSpec {
   const c = {
     pathPatterns: [] as string[],

@@ -11,7 +11,9 @@ export function checkLoadBalancers(ctx: RuleContext): void {
       ctx.warnings.push({
         id: WarningIds.LOAD_BALANCER_WITHOUT_ROUTES,
         path: lb.path,
-        message: `load balancer '${lb.name}' has no routes, so it answers every request with 404 in both twins; add one with addRoute() (a route without conditions takes every request)`,
+        message: lb.existingListener
+          ? `load balancer '${lb.name}' has no routes, so it adds no rule to its existing listener and its local proxy answers every request with 404; add one with addRoute()`
+          : `load balancer '${lb.name}' has no routes, so it answers every request with 404 in both twins; add one with addRoute() (a route without conditions takes every request)`,
       });
     }
     const seenConditions = new Map<string, string>();

@@ -23,6 +23,10 @@ export const WarningIds = {
   HEALTH_CHECK_ADJUSTED: 'twinstack:health-check-adjusted',
   /** A load balancer without routes: it answers every request with 404 in both twins. */
   LOAD_BALANCER_WITHOUT_ROUTES: 'twinstack:load-balancer-without-routes',
+  /** A data service in private subnets because the application's VPC has no isolated subnets. */
+  DATA_IN_PRIVATE_SUBNETS: 'twinstack:data-in-private-subnets',
+  /** An image pulled with registry credentials in the cloud: locally `docker login` is needed first. */
+  REGISTRY_LOGIN_NEEDED: 'twinstack:registry-login-needed',
 } as const;
 
 /** One problem at `path`, with the value described for the message. */

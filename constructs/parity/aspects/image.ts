@@ -18,6 +18,20 @@ export function compareImage(
 ): ParityEntry[] {
   const hash = assetHashOf(c.image);
   const build = local.build;
+  const declared = ctx.spec?.workloads.find((w) => w.name === name)?.image;
+  if (declared && declared.kind !== 'ecr' && declared.cloudImage !== undefined) {
+    const localText = build ? `build ${build.context}` : literal(literal(local.image ?? ''));
+    return [
+      standIn(
+        name,
+        'image',
+        hash ? `asset ${hash.slice(0, 12)}` : c.image,
+        localText,
+        'container-image',
+        `the model runs ${declared.cloudImage} in the cloud and another image locally (Image.fromContainerImage)`,
+      ),
+    ];
+  }
   if (build) {
     const localText = `build ${build.context}${build.dockerfile ? ` -f ${build.dockerfile}` : ''}${build.target ? ` --target ${build.target}` : ''}`;
     if (!hash)

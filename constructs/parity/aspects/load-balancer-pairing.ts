@@ -2,14 +2,17 @@ import { compareStrings } from '../../model/order';
 import type { LoadBalancerSpec, RouteSpec } from '../../model/spec';
 import type { CloudLoadBalancer, CloudRouteRow } from '../cloud-twin';
 
-/** The model's routes as listener rows, in evaluation order, with the default 404 when no route catches all. */
-export function modelRows(routes: readonly RouteSpec[]): CloudRouteRow[] {
+/**
+ * The model's routes as listener rows, in evaluation order, with the default 404 when no route catches all
+ * (not on an existing listener, whose default action is its owner's).
+ */
+export function modelRows(routes: readonly RouteSpec[], existingListener = false): CloudRouteRow[] {
   const rows: CloudRouteRow[] = routes.map((r) => ({
     ...(r.priority !== undefined ? { priority: r.priority } : {}),
     ...r.conditions,
     target: `${r.service}:${r.port}`,
   }));
-  if (!routes.some((r) => r.priority === undefined))
+  if (!existingListener && !routes.some((r) => r.priority === undefined))
     rows.push({ pathPatterns: [], hostHeaders: [], httpHeaders: {}, queryStrings: [], target: '404' });
   return rows;
 }
@@ -37,10 +40,13 @@ export function pairLoadBalancers(
   candidates: readonly CloudLoadBalancer[],
 ): Map<LoadBalancerSpec, CloudLoadBalancer> {
   const score = (lb: LoadBalancerSpec, c: CloudLoadBalancer) => {
-    const rows = new Set(modelRows(lb.routes).map(describeRow));
+    const rows = new Set(modelRows(lb.routes, lb.existingListener).map(describeRow));
     const targets = new Set(lb.routes.map((r) => `${r.service}:${r.port}`));
+    const listener = lb.existingListener
+      ? c.existingListener === true
+      : c.existingListener !== true && c.port === (lb.httpsPort ?? lb.httpPort);
     return (
-      (c.port === (lb.httpsPort ?? lb.httpPort) ? 1e6 : 0) +
+      (listener ? 1e6 : 0) +
       (c.scheme === undefined || c.scheme === (lb.internetFacing ? 'internet-facing' : 'internal')
         ? 1e5
         : 0) +

@@ -63,8 +63,11 @@ export function compareLoadBalancers(ctx: ParityContext, proxies: ReadonlySet<st
   }
   // Without the model, a load balancer without routes is taken for the application's when it has services.
   for (const lb of cloud.loadBalancers.filter((c) => !c.routeless || cloud.services.length > 0)) {
-    const proxy = [...proxies].find((p) =>
-      (ctx.local.services.get(p)?.published ?? []).map((port) => port.container).includes(lb.port ?? -1),
+    // Rules of an existing listener have no port to match: any proxy may stand in for them.
+    const proxy = [...proxies].find(
+      (p) =>
+        lb.existingListener ||
+        (ctx.local.services.get(p)?.published ?? []).map((port) => port.container).includes(lb.port ?? -1),
     );
     entries.push(
       proxy
@@ -127,14 +130,22 @@ function _compareLoadBalancer(
       'the local proxy applies the same rules as the listener',
     ),
   );
-  out.push(_compareListener(lb, cloud, proxy));
+  out.push(
+    lb.existingListener ? _compareExistingListener(lb, cloud, proxy) : _compareListener(lb, cloud, proxy),
+  );
   out.push(_compareProxyConfig(ctx, lb, proxy));
 
-  const model = modelRows(lb.routes);
-  const rows = Math.max(model.length, cloud.routes.length);
+  const model = modelRows(lb.routes, lb.existingListener);
+  // On an existing listener of the template (a platform's, in the same stack), its owner's rules and
+  // default action are not the application's: only the rules to the application's services are compared.
+  const targets = new Set(model.map((r) => r.target));
+  const cloudRoutes = lb.existingListener
+    ? cloud.routes.filter((r) => r.priority !== undefined && targets.has(r.target))
+    : cloud.routes;
+  const rows = Math.max(model.length, cloudRoutes.length);
   let equal = true;
   for (let n = 0; n < rows; n++) {
-    const c = cloud.routes[n];
+    const c = cloudRoutes[n];
     const m = model[n];
     const ct = c ? describeRow(c) : undefined;
     const mt = m ? describeRow(m) : undefined;
@@ -182,6 +193,31 @@ function _compareListener(
   );
 }
 
+function _compareExistingListener(
+  lb: LoadBalancerSpec,
+  cloud: CloudLoadBalancer,
+  proxy: ComposeService,
+): ParityEntry {
+  const cloudPorts = cloud.existingListener ? 'an existing listener' : `${cloud.listenerPorts.join(', ')}`;
+  const localPorts = proxy.published.map((p) => `${p.host}:${p.container}`).join(', ');
+  if (!proxy.published.some((p) => p.host === lb.localPort && p.container === lb.httpPort))
+    return problem(
+      lb.name,
+      'listener',
+      cloudPorts,
+      localPorts,
+      `the proxy must publish localhost:${lb.localPort} on the HTTP port ${lb.httpPort}`,
+    );
+  return standIn(
+    lb.name,
+    'listener',
+    cloudPorts,
+    localPorts,
+    'listener-port',
+    "rules of an existing listener, whose ports and default action are its owner's; the proxy serves the same routes on the model's localPort and answers the rest with 404",
+  );
+}
+
 function _compareProxyConfig(ctx: ParityContext, lb: LoadBalancerSpec, proxy: ComposeService): ParityEntry {
   const config = proxy.configs.find((c) => c.target === PROXY_CONFIG_TARGET);
   const content = config ? ctx.local.inlineConfigs.get(config.source) : undefined;
@@ -205,6 +241,7 @@ function _compareProxyConfig(ctx: ParityContext, lb: LoadBalancerSpec, proxy: Co
 }
 
 function _describeLb(lb: CloudLoadBalancer): string {
+  if (lb.existingListener) return `rules of ${lb.logicalId}`;
   return `ALB ${lb.logicalId}${lb.scheme ? ` (${lb.scheme})` : ''}, listeners ${lb.listenerPorts.join(', ')}`;
 }
 
