@@ -54,6 +54,10 @@ export interface ComposeService {
   readonly command?: readonly string[];
   readonly workingDir?: string;
   readonly user?: string;
+  /** `read_only: true`: the root filesystem is read-only. */
+  readonly readOnly: boolean;
+  /** Paths of the `tmpfs` mounts (short syntax `tmpfs:` and long-syntax `volumes` of type tmpfs), in order. */
+  readonly tmpfs: readonly string[];
   /** Variables by name; undefined for a name listed without a value. */
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Published ports, host to container. */
@@ -138,6 +142,8 @@ function _service(s: RawRecord): ComposeService {
     ...(command ? { command } : {}),
     ...(workingDir !== undefined ? { workingDir } : {}),
     ...(user !== undefined ? { user } : {}),
+    readOnly: s.read_only === true,
+    tmpfs: _tmpfs(s.tmpfs, s.volumes),
     environment: Object.fromEntries(
       _entries(s.environment).map(([k, v]) => [k, v === undefined || v === null ? undefined : String(v)]),
     ),
@@ -225,6 +231,17 @@ function _dependsOn(raw: unknown): Map<string, ComposeDependency> {
   );
 }
 
+/** `tmpfs` entries (`/path` or `/path:options`) and long-syntax tmpfs mounts, by path. */
+function _tmpfs(raw: unknown, volumes: unknown): string[] {
+  const short = (_list(raw) ?? []).map((t) => String(t).split(':')[0]);
+  const long = (_list(volumes) ?? []).flatMap((v) =>
+    typeof v === 'object' && v !== null && (v as RawRecord).type === 'tmpfs'
+      ? [String((v as RawRecord).target)]
+      : [],
+  );
+  return [...short, ...long];
+}
+
 function _mounts(raw: unknown): Map<string, ComposeMount> {
   const mounts = new Map<string, ComposeMount>();
   for (const v of _list(raw) ?? []) {
@@ -237,6 +254,7 @@ function _mounts(raw: unknown): Map<string, ComposeMount> {
       });
     } else {
       const m = _record(v);
+      if (m.type === 'tmpfs') continue;
       mounts.set(String(m.target), {
         source: String(m.source),
         readOnly: m.read_only === true,
