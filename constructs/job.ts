@@ -102,7 +102,7 @@ export class Job extends Workload {
           ...workloadMemory(task.taskDefinition, this._memoryMiB),
         }),
       );
-      addWritablePaths(task.taskDefinition, this.ownContainer, this._writablePaths);
+      addWritablePaths(task.taskDefinition, this.ownContainer, this._writablePaths, this.logGroup);
       acknowledgeContainerChoices(task.taskDefinition, spec, this._hardeningReason);
       addConfigFiles(task.taskDefinition, this.ownContainer, this._configFiles, this.logGroup);
       if (this.run.kind === 'deployment') {
@@ -192,7 +192,7 @@ export class Job extends Workload {
       }),
     );
     this.hosts.set(host, container);
-    addWritablePaths(host.taskDefinition, container, this._writablePaths);
+    addWritablePaths(host.taskDefinition, container, this._writablePaths, this.logGroup);
     acknowledgeContainerChoices(host.taskDefinition, spec, this._hardeningReason);
     addConfigFiles(host.taskDefinition, container, this._configFiles, this.logGroup);
     for (const m of this.mounts) host.mount(container, m);

@@ -192,7 +192,7 @@ export class Service extends Workload {
         ...(healthCheck ? { healthCheck } : {}),
       }),
     );
-    addWritablePaths(taskDefinition, container, this._writablePaths);
+    addWritablePaths(taskDefinition, container, this._writablePaths, logGroup);
     acknowledgeContainerChoices(taskDefinition, spec, this._hardeningReason);
     addConfigFiles(taskDefinition, container, this._configFiles, logGroup);
     const fargateService = new ecs.FargateService(this, 'Service', {

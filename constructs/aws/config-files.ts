@@ -3,12 +3,18 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ConfigFileSpec } from '../model/spec';
 import { compareStrings } from '../model/order';
-import { acknowledgeConfigWriter, CONFIG_WRITER_MEMORY, reserveBeside } from './container-hardening';
+import {
+  acknowledgeConfigWriter,
+  CONFIG_WRITER_MEMORY,
+  HELPER_IMAGE,
+  HELPER_LABEL,
+  reserveBeside,
+} from './container-hardening';
 
 /** Image of the container that writes a workload's config files in the cloud twin. */
-export const CONFIG_WRITER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37';
+export const CONFIG_WRITER_IMAGE = HELPER_IMAGE;
 /** Docker label marking the config-file writer (so readers of the template can tell it from a job). */
-export const CONFIG_WRITER_LABEL = 'twinstack.role';
+export const CONFIG_WRITER_LABEL = HELPER_LABEL;
 export const CONFIG_WRITER_ROLE = 'config-files';
 /** Environment variable of the writer holding file `i`'s content. */
 export const configFileVariable = (i: number) => `TWINSTACK_FILE_${i}`;

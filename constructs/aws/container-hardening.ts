@@ -1,5 +1,6 @@
 import { AspectPriority, Aspects, Lazy, Validations } from 'aws-cdk-lib';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import type { WorkloadSpec } from '../model/spec';
 import { CONTROL_TOWER } from './nag-findings';
@@ -14,8 +15,16 @@ export const NON_ROOT_USER_RULE = `${CONTROL_TOWER}::ecs_task_definition_nonroot
 /** CT.ECS.PR.6: every container has a read-only root filesystem. */
 export const READ_ONLY_ROOT_RULE = `${CONTROL_TOWER}::ecs_containers_readonly_access_check`;
 
-/** Memory (MiB) the config-file writer reserves, and its hard limit. */
+/** Memory (MiB) a helper container (config-file writer, writable-path preparer) reserves, and its hard limit. */
 export const CONFIG_WRITER_MEMORY = { reservationMiB: 16, limitMiB: 32 } as const;
+
+/** Image of the helper containers that prepare a workload's task volumes (busybox: sh, printf, chmod). */
+export const HELPER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37';
+/** Docker label marking a helper container, and the role of the writable-path preparer. */
+export const HELPER_LABEL = 'twinstack.role';
+export const WRITABLE_PATHS_ROLE = 'writable-paths';
+/** Mode of every writable path in both twins: world-writable with the sticky bit, as /tmp. */
+export const WRITABLE_PATH_MODE = '1777';
 
 /** The name of the task volume mounted at a workload's `index`th writable path. */
 export function writableVolumeName(containerName: string, index: number): string {
@@ -25,17 +34,48 @@ export function writableVolumeName(containerName: string, index: number): string
 /**
  * Mounts a task storage volume of its own (non-persistent, empty at each task start) at each of the
  * workload's writable paths: the only places besides its volumes that a read-only container writes to.
+ * Fargate creates such a volume owned by root with mode 0755, so a small non-essential container
+ * (`<name>-writable`, root, read-only root filesystem) sets each to mode 1777 first, as the local twin's
+ * tmpfs is, and the workload starts once it succeeded: a non-root user can write there in both twins.
  */
 export function addWritablePaths(
   taskDefinition: ecs.TaskDefinition,
   container: ecs.ContainerDefinition,
   paths: readonly string[],
+  logGroup: logs.ILogGroup,
 ): void {
+  if (paths.length === 0) return;
+  const name = `${container.containerName}-writable`;
+  const preparer = taskDefinition.addContainer(name, {
+    containerName: name,
+    image: ecs.ContainerImage.fromRegistry(HELPER_IMAGE),
+    essential: false,
+    entryPoint: ['sh', '-c'],
+    command: [paths.map((_, i) => `chmod ${WRITABLE_PATH_MODE} /twinstack-writable/${i}`).join(' && ')],
+    dockerLabels: { [HELPER_LABEL]: WRITABLE_PATHS_ROLE },
+    cpu: 0,
+    memoryReservationMiB: CONFIG_WRITER_MEMORY.reservationMiB,
+    memoryLimitMiB: CONFIG_WRITER_MEMORY.limitMiB,
+    user: '0',
+    readonlyRootFilesystem: true,
+    logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: name }),
+  });
   paths.forEach((containerPath, i) => {
     const sourceVolume = writableVolumeName(container.containerName, i);
     taskDefinition.addVolume({ name: sourceVolume });
+    preparer.addMountPoints({ sourceVolume, containerPath: `/twinstack-writable/${i}`, readOnly: false });
     container.addMountPoints({ sourceVolume, containerPath, readOnly: false });
   });
+  container.addContainerDependencies({
+    container: preparer,
+    condition: ecs.ContainerDependencyCondition.SUCCESS,
+  });
+  reserveBeside(taskDefinition, CONFIG_WRITER_MEMORY.reservationMiB);
+  addReason(
+    taskDefinition,
+    NON_ROOT_USER_RULE,
+    `The writable-path preparer ${name} runs as root: Fargate creates the task volumes at the workload's writable paths owned by root with mode 0755, and it sets them to mode ${WRITABLE_PATH_MODE} (as the local twin's tmpfs) so that a non-root workload can write there; it runs only chmod, with a read-only root filesystem, and exits before the workload starts. The acknowledgement covers the task definition, so the workload's own container is held to a non-root user by twinstack's rule (root needs allowRootUser) instead.`,
+  );
 }
 
 /** Memory reserved in each task definition by containers other than its workload's own. */

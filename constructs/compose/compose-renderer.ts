@@ -58,6 +58,9 @@ const CONDITIONS: Record<DependencyConditionName, ComposeDependsOnCondition> = {
   'completed-successfully': 'service_completed_successfully',
 };
 
+/** Mode of every writable path, as the cloud twin's preparer sets it: world-writable with the sticky bit. */
+const WRITABLE_PATH_MODE = '1777';
+
 const ECR_REGISTRY_VARIABLES =
   '${AWS_ACCOUNT_ID:?set AWS_ACCOUNT_ID in .env}.dkr.ecr.${AWS_REGION:?set AWS_REGION in .env}.amazonaws.com';
 
@@ -152,7 +155,9 @@ function renderWorkload(
     ...(w.workingDirectory ? { working_dir: escape(w.workingDirectory) } : {}),
     ...(w.user ? { user: escape(w.user) } : {}),
     ...(w.readOnlyRootFilesystem ? { read_only: true } : {}),
-    ...(w.writablePaths?.length ? { tmpfs: w.writablePaths.map(escape) } : {}),
+    ...(w.writablePaths?.length
+      ? { tmpfs: w.writablePaths.map((p) => `${escape(p)}:mode=${WRITABLE_PATH_MODE}`) }
+      : {}),
     ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
     ...(exposed.length ? { expose: exposed.map((p) => String(p.containerPort)) } : {}),
     ...(published.length ? { ports: published.map((p) => `${p.hostPort}:${p.containerPort}`) } : {}),

@@ -28,8 +28,13 @@ export interface CloudContainer {
   readonly memoryMiB?: number;
   /** Container-level memory reservation (MiB), when set. */
   readonly memoryReservationMiB?: number;
-  /** `config-files`: the helper that writes a workload's inline config files (not a workload). */
+  /**
+   * A helper, not a workload: `config-files` writes a workload's inline config files, `writable-paths`
+   * opens the task volumes at its writable paths to every user.
+   */
   readonly role?: string;
+  /** Paths the writable-path preparer sets the mode of, inside the preparer. */
+  readonly opens?: readonly { readonly mode: string; readonly path: string }[];
   /** Config files the helper writes: path inside the helper to the environment variable holding it. */
   readonly writes?: readonly { readonly path: string; readonly variable: string }[];
 }
@@ -320,6 +325,14 @@ function readContainer(c: any): CloudContainer {
     ...(c.Memory !== undefined ? { memoryMiB: Number(c.Memory) } : {}),
     ...(c.MemoryReservation !== undefined ? { memoryReservationMiB: Number(c.MemoryReservation) } : {}),
     ...(c.DockerLabels?.['twinstack.role'] ? { role: String(c.DockerLabels['twinstack.role']) } : {}),
+    ...(c.DockerLabels?.['twinstack.role'] === 'writable-paths'
+      ? {
+          opens: [...String(render(c.Command?.[0] ?? '')).matchAll(/chmod (\d+) (\S+)/g)].map((m) => ({
+            mode: m[1],
+            path: m[2],
+          })),
+        }
+      : {}),
     ...(c.DockerLabels?.['twinstack.role'] === 'config-files'
       ? {
           writes: [
@@ -331,15 +344,15 @@ function readContainer(c: any): CloudContainer {
 }
 
 /**
- * The mounts of `container` that are writable paths: task storage volumes (not EFS) that no helper
- * container (a config-file writer) mounts, by path in the container.
+ * The mounts of `container` that are writable paths: task storage volumes (not EFS) that no config-file
+ * writer writes (the writable-path preparer mounts them too), by path in the container.
  */
 export function writableMounts(
   host: Pick<CloudService, 'containers' | 'volumes'>,
   container: CloudContainer,
 ): CloudContainer['mounts'] {
   const helperVolumes = new Set(
-    host.containers.filter((c) => c.role !== undefined).flatMap((c) => c.mounts.map((m) => m.volume)),
+    host.containers.filter((c) => c.role === 'config-files').flatMap((c) => c.mounts.map((m) => m.volume)),
   );
   return container.mounts.filter(
     (m) => host.volumes.get(m.volume)?.efs === false && !helperVolumes.has(m.volume),

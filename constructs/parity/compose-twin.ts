@@ -56,8 +56,11 @@ export interface ComposeService {
   readonly user?: string;
   /** `read_only: true`: the root filesystem is read-only. */
   readonly readOnly: boolean;
-  /** Paths of the `tmpfs` mounts (short syntax `tmpfs:` and long-syntax `volumes` of type tmpfs), in order. */
-  readonly tmpfs: readonly string[];
+  /**
+   * The `tmpfs` mounts (short syntax `tmpfs:` with its `mode=` option, and long-syntax `volumes` of type
+   * tmpfs with `tmpfs.mode`), in order; `mode` as written (octal), when given.
+   */
+  readonly tmpfs: readonly { readonly path: string; readonly mode?: string }[];
   /** Variables by name; undefined for a name listed without a value. */
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Published ports, host to container. */
@@ -231,14 +234,19 @@ function _dependsOn(raw: unknown): Map<string, ComposeDependency> {
   );
 }
 
-/** `tmpfs` entries (`/path` or `/path:options`) and long-syntax tmpfs mounts, by path. */
-function _tmpfs(raw: unknown, volumes: unknown): string[] {
-  const short = (_list(raw) ?? []).map((t) => String(t).split(':')[0]);
-  const long = (_list(volumes) ?? []).flatMap((v) =>
-    typeof v === 'object' && v !== null && (v as RawRecord).type === 'tmpfs'
-      ? [String((v as RawRecord).target)]
-      : [],
-  );
+/** `tmpfs` entries (`/path` or `/path:option,...`) and long-syntax tmpfs mounts. */
+function _tmpfs(raw: unknown, volumes: unknown): { path: string; mode?: string }[] {
+  const short = (_list(raw) ?? []).map((t) => {
+    const [path, options = ''] = String(t).split(/:(.*)/s);
+    const mode = /(?:^|,)mode=([0-7]+)(?:,|$)/.exec(options)?.[1];
+    return { path, ...(mode !== undefined ? { mode } : {}) };
+  });
+  const long = (_list(volumes) ?? []).flatMap((v) => {
+    const m = _record(v);
+    if (m.type !== 'tmpfs') return [];
+    const mode = _record(m.tmpfs).mode;
+    return [{ path: String(m.target), ...(mode !== undefined ? { mode: String(mode) } : {}) }];
+  });
   return [...short, ...long];
 }
 

@@ -54,6 +54,8 @@ export class DozerStack extends Stack {
         ]),
       ),
       mounts: [{ volume: state, path: '/usr/local/bin/.dozer' }],
+      // Dozer keeps its state in .dozer (the volume); only temporary files go elsewhere.
+      writablePaths: ['/tmp'],
       cpu: 1024,
       memoryMiB: 2048,
     };

@@ -49,7 +49,7 @@ describe('a workload in the local twin is hardened as in the cloud', () => {
     expect(compose.services.api).toMatchObject({
       user: '1000:1000',
       read_only: true,
-      tmpfs: ['/tmp', '/var/cache/$$app'],
+      tmpfs: ['/tmp:mode=1777', '/var/cache/$$app:mode=1777'],
       deploy: { resources: { limits: { memory: '1024M' } } },
     });
   });
@@ -65,7 +65,11 @@ describe('a workload in the local twin is hardened as in the cloud', () => {
 
   test('docker-compose 1.29 gets the same read_only, tmpfs and user (it applies deploy limits too)', () => {
     const compat = forDockerCompose129(compose).compose.services.api;
-    expect(compat).toMatchObject({ user: '1000:1000', read_only: true, tmpfs: ['/tmp', '/var/cache/$$app'] });
+    expect(compat).toMatchObject({
+      user: '1000:1000',
+      read_only: true,
+      tmpfs: ['/tmp:mode=1777', '/var/cache/$$app:mode=1777'],
+    });
     expect(compat.deploy).toEqual(compose.services.api.deploy);
   });
 });

@@ -181,7 +181,9 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
   [
     'job dependency condition',
     ['api', 'dependsOn.migrate'],
-    (t) => (templateContainer(t, 'api').DependsOn[0].Condition = 'START'),
+    (t) =>
+      (templateContainer(t, 'api').DependsOn.find((d: any) => d.ContainerName === 'migrate').Condition =
+        'START'),
     'api dependsOn.migrate',
   ],
   [
@@ -289,6 +291,25 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
       const tmp = templateContainer(t, 'api').MountPoints.find((m: any) => m.ContainerPath === '/tmp');
       tmp.ReadOnly = true;
     },
+    'api writablePaths[/tmp]',
+  ],
+  [
+    'writable path left with the mode Fargate gives it (no preparer)',
+    ['api', 'writablePaths[/tmp]'],
+    (t) => {
+      const task = templateResource(t, 'AWS::ECS::TaskDefinition', (r) =>
+        r.Properties.ContainerDefinitions.some((c: any) => c.Name === 'api-writable'),
+      );
+      task.Properties.ContainerDefinitions = task.Properties.ContainerDefinitions.filter(
+        (c: any) => c.Name !== 'api-writable',
+      );
+    },
+    'api writablePaths[/tmp]',
+  ],
+  [
+    'writable path with another mode locally',
+    ['api', 'writablePaths[/tmp]'],
+    (_t, c) => (c.services.api.tmpfs = ['/tmp:mode=755']),
     'api writablePaths[/tmp]',
   ],
   [

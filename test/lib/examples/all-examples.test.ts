@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { parse } from 'yaml';
 import { Application } from '../../../constructs';
@@ -90,6 +91,42 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
       for (const group of groups) {
         expect({ ...group, retention: (group.retention ?? 0) >= 365 }).toEqual({ ...group, retention: true });
         expect(group.key).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/LogKey/), 'Arn'] });
+      }
+    });
+
+    test('every container is hardened: a memory limit, and a read-only root and a user unless acknowledged', () => {
+      const tasks = application.node.findAll().filter((c) => c instanceof ecs.TaskDefinition);
+      expect(tasks.length).toBeGreaterThan(0);
+      for (const task of tasks) {
+        const acknowledged = Object.assign(
+          {},
+          ...task.node.metadata
+            .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+            .map((m) => m.data as Record<string, string>),
+        );
+        const cfn = task.node.defaultChild as ecs.CfnTaskDefinition;
+        const containers = stack.resolve(cfn.containerDefinitions) as {
+          name: string;
+          memory?: number;
+          readonlyRootFilesystem?: boolean;
+          user?: string;
+        }[];
+        for (const c of containers) {
+          const where = `${task.node.path} ${c.name}`;
+          expect({ where, memory: (c.memory ?? 0) >= 6 }).toEqual({ where, memory: true });
+          expect({
+            where,
+            readOnly:
+              c.readonlyRootFilesystem === true ||
+              'cdk-validator-cfnguard::ecs_containers_readonly_access_check' in acknowledged,
+          }).toEqual({ where, readOnly: true });
+          expect({
+            where,
+            user:
+              (c.user !== undefined && !/^(0|root)(:.*)?$/.test(c.user)) ||
+              'cdk-validator-cfnguard::ecs_task_definition_nonroot_user_check' in acknowledged,
+          }).toEqual({ where, user: true });
+        }
       }
     });
 
