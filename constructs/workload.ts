@@ -137,7 +137,8 @@ export interface WorkloadProps {
    */
   readonly cpu?: number;
   /**
-   * Memory in MiB. Cloud: task size (a job: its container's hard limit). Local: `deploy.resources.limits.memory`.
+   * Memory in MiB. Cloud: task size and the container's hard limit (ECS container `Memory`; a job in its
+   * dependents' tasks: its container's hard limit only). Local: `deploy.resources.limits.memory`.
    * @default 512
    */
   readonly memoryMiB?: number;

@@ -131,8 +131,9 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
     ],
   });
 
-  // Exits 0 only when the non-root user can write its writable path and not the root filesystem (/tmp of
-  // the image is mode 1777, so only the read-only root filesystem stops it there).
+  // Exits 0 only when the non-root user can write its writable path and not the root filesystem: the
+  // image's /srv/open is mode 1777, so only the read-only root filesystem stops it there (not /tmp, where
+  // podman mounts a tmpfs of its own in a read-only container).
   const sandbox = new Job(application, 'sandbox', {
     image: Image.fromRegistry(images.base),
     user: SANDBOX_USER,
@@ -140,7 +141,7 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
     command: [
       '/bin/sh',
       '-c',
-      'echo ok > /scratch/ok && test "$(cat /scratch/ok)" = ok && ! touch /tmp/not-here 2>/dev/null',
+      'echo ok > /scratch/ok && test "$(cat /scratch/ok)" = ok && ! touch /srv/open/not-here 2>/dev/null',
     ],
   });
 
@@ -158,6 +159,9 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
     ],
     healthCheck: HealthCheck.http({ port: 8080, path: '/seed.txt', ...fast, retries: 30 }),
     dependsOn: [Dependency.completedSuccessfully(seed), Dependency.completedSuccessfully(sandbox)],
+    // Room for both jobs in its tasks in the cloud (and the sandbox's writable-path helper).
+    cpu: 1024,
+    memoryMiB: 2048,
   });
 
   const edge = new LoadBalancer(application, 'edge', {
