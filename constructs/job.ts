@@ -10,6 +10,12 @@ import { addConfigFiles } from './aws/config-files';
 import { acknowledgeInlinePolicies } from './aws/nag-findings';
 import { applicationLogGroup } from './aws/log-groups';
 import { containerOptions, ecsSecret } from './aws/container';
+import {
+  acknowledgeContainerChoices,
+  addWritablePaths,
+  reserveBeside,
+  workloadMemory,
+} from './aws/container-hardening';
 import { JobRunner } from './aws/job-runner';
 import { JobTask } from './aws/job-task';
 import type { TaskHost } from './aws/task-host';
@@ -88,10 +94,16 @@ export class Job extends Workload {
         vpc: app.vpc,
       });
       this.task = task;
+      const spec = this.toSpec();
       this.ownContainer = task.taskDefinition.addContainer(
         this.name,
-        containerOptions(this._image, this.toSpec(), this.logGroup, { essential: true }),
+        containerOptions(this._image, spec, this.logGroup, {
+          essential: true,
+          ...workloadMemory(task.taskDefinition, this._memoryMiB),
+        }),
       );
+      addWritablePaths(task.taskDefinition, this.ownContainer, this._writablePaths, this.logGroup);
+      acknowledgeContainerChoices(task.taskDefinition, spec, this._hardeningReason);
       addConfigFiles(task.taskDefinition, this.ownContainer, this._configFiles, this.logGroup);
       if (this.run.kind === 'deployment') {
         this.deploymentRun = JobRunner.of(app).run(
@@ -167,9 +179,11 @@ export class Job extends Workload {
     const existing = this.hosts.get(host);
     if (existing) return existing;
     host.reserveForJob({ name: this.name, cpu: this._cpu, memoryMiB: this._memoryMiB });
+    reserveBeside(host.taskDefinition, this._memoryMiB);
+    const spec = this.toSpec();
     const container = host.taskDefinition.addContainer(
       this.name,
-      containerOptions(this._image, this.toSpec(), this.logGroup, {
+      containerOptions(this._image, spec, this.logGroup, {
         essential: false,
         cpu: this._cpu,
         memoryLimitMiB: this._memoryMiB,
@@ -178,6 +192,8 @@ export class Job extends Workload {
       }),
     );
     this.hosts.set(host, container);
+    addWritablePaths(host.taskDefinition, container, this._writablePaths, this.logGroup);
+    acknowledgeContainerChoices(host.taskDefinition, spec, this._hardeningReason);
     addConfigFiles(host.taskDefinition, container, this._configFiles, this.logGroup);
     for (const m of this.mounts) host.mount(container, m);
     for (const c of this.connections) host.connect(container, c.dataService, c.variables);

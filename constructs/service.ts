@@ -6,6 +6,7 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
+import { acknowledgeContainerChoices, addWritablePaths, workloadMemory } from './aws/container-hardening';
 import { ecsHealthCheck } from './aws/health-check';
 import { acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
 import { applicationLogGroup } from './aws/log-groups';
@@ -181,6 +182,7 @@ export class Service extends Workload {
       this.name,
       containerOptions(this._image, spec, logGroup, {
         essential: true,
+        ...workloadMemory(taskDefinition, this._memoryMiB),
         portMappings: this.ports.map((p) => ({
           name: p.name,
           containerPort: p.containerPort,
@@ -190,6 +192,8 @@ export class Service extends Workload {
         ...(healthCheck ? { healthCheck } : {}),
       }),
     );
+    addWritablePaths(taskDefinition, container, this._writablePaths, logGroup);
+    acknowledgeContainerChoices(taskDefinition, spec, this._hardeningReason);
     addConfigFiles(taskDefinition, container, this._configFiles, logGroup);
     const fargateService = new ecs.FargateService(this, 'Service', {
       cluster: app.cluster,

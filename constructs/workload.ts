@@ -10,6 +10,8 @@ import {
   mountPathProblem,
   mountPathTaken,
   normalMountPath,
+  rootUserProblem,
+  writablePathProblems,
 } from './model/rules/workloads';
 import { checkFargateSize } from './model/fargate';
 import { Image } from './values/image';
@@ -83,10 +85,40 @@ export interface WorkloadProps {
    */
   readonly workingDirectory?: string;
   /**
-   * User (name or uid[:gid]) the process runs as.
+   * User (name or uid[:gid]) the process runs as, in both twins (ECS `User`, compose `user`). Root (`root`,
+   * `0`, `0:0`, `root:<group>`) is refused unless `allowRootUser` is set. Without it the container runs as
+   * its image's USER, which the library cannot see, so the Control Tower control CT.ECS.PR.3 (a non-root
+   * user) is acknowledged on the task definition naming this prop.
    * @default - the image's USER, in both twins
    */
   readonly user?: string;
+  /**
+   * Allow `user` to be root. Needs `hardeningReason`; CT.ECS.PR.3 is then acknowledged with that reason.
+   * @default false
+   */
+  readonly allowRootUser?: boolean;
+  /**
+   * Whether the container's root filesystem is read-only, in both twins (ECS `ReadonlyRootFilesystem`,
+   * compose `read_only`). The process writes only to `writablePaths`, mounted volumes and `/dev/shm`. `false`
+   * needs `hardeningReason`; CT.ECS.PR.6 is then acknowledged on the task definition with that reason.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Paths the process may write although the root filesystem is read-only, e.g. `['/tmp']`. Cloud: a
+   * Fargate task storage volume (non-persistent, empty at each task start, owned by root with mode 0755
+   * unless the image declares the path as a `VOLUME`, whose content and owner ECS then copies). Local: a
+   * `tmpfs` (empty at each container start). Absolute, each once, not a volume's mount point nor a config
+   * file's directory.
+   * @default - none
+   */
+  readonly writablePaths?: string[];
+  /**
+   * Why this workload runs with `readOnlyRootFilesystem: false` or `allowRootUser: true`: the reason the
+   * Control Tower findings are acknowledged with. Required with either.
+   * @default - none
+   */
+  readonly hardeningReason?: string;
   /**
    * Plain environment variables. Never put a credential here: use `secrets`.
    * @default - none
@@ -105,7 +137,8 @@ export interface WorkloadProps {
    */
   readonly cpu?: number;
   /**
-   * Memory in MiB. Cloud: task size (a job: its container's hard limit). Local: `deploy.resources.limits.memory`.
+   * Memory in MiB. Cloud: task size and the container's hard limit (ECS container `Memory`; a job in its
+   * dependents' tasks: its container's hard limit only). Local: `deploy.resources.limits.memory`.
    * @default 512
    */
   readonly memoryMiB?: number;
@@ -183,6 +216,12 @@ export abstract class Workload extends Construct {
   public readonly isDeployed: boolean;
   /** @internal */
   public readonly _configFiles: readonly ConfigFileSpec[];
+  /** @internal */
+  public readonly _readOnlyRootFilesystem: boolean;
+  /** @internal */
+  public readonly _writablePaths: readonly string[];
+  /** @internal */
+  public readonly _hardeningReason?: string;
   private readonly props: WorkloadProps;
   private readonly environment: Record<string, string> = {};
   private readonly secretRefs: Record<string, SecretReference> = {};
@@ -250,6 +289,10 @@ export abstract class Workload extends Construct {
     if (props.profile !== undefined) this.profile = checkProfileName(path, 'profile', props.profile);
     this.isDeployed = this.application.includesProfile(this.profile);
     this._configFiles = checkConfigFiles(path, props.configFiles);
+    const hardening = checkHardening(path, props, this._configFiles);
+    this._readOnlyRootFilesystem = hardening.readOnlyRootFilesystem;
+    this._writablePaths = hardening.writablePaths;
+    if (hardening.reason !== undefined) this._hardeningReason = hardening.reason;
     this.application._registerWorkload(this);
   }
 
@@ -394,6 +437,11 @@ export abstract class Workload extends Construct {
     }
     const taken = this.mountList.find((m) => normalMountPath(m.path) === normalMountPath(mount.path));
     if (taken) throw new ValidationError(mountPathTaken(path, `mounts[${i}].path`, mount.path, taken.path));
+    const writable = writablePathProblems(path, this._writablePaths, {
+      mounts: [...this.mountList.map((m) => m.path), mount.path],
+      configFiles: [],
+    });
+    if (writable.length > 0) throw new ValidationError(writable);
     this.mountList.push(mount);
     this.onMount(mount);
   }
@@ -487,6 +535,9 @@ export abstract class Workload extends Construct {
       ...(p.entrypoint ? { entrypoint: [...p.entrypoint] } : {}),
       ...(p.workingDirectory ? { workingDirectory: p.workingDirectory } : {}),
       ...(p.user ? { user: p.user } : {}),
+      ...(p.allowRootUser === true ? { allowRootUser: true } : {}),
+      readOnlyRootFilesystem: this._readOnlyRootFilesystem,
+      ...(this._writablePaths.length ? { writablePaths: [...this._writablePaths] } : {}),
       environment: { ...this.environment },
       secrets: Object.fromEntries(Object.entries(this.secretRefs).map(([k, r]) => [k, r._toSpec()])),
       ports: extras.ports,
@@ -539,6 +590,49 @@ export abstract class Workload extends Construct {
 }
 
 const FILE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+
+/** The hardening props, checked: read-only root (default), writable paths, the user, and the reason. */
+function checkHardening(
+  path: string,
+  props: WorkloadProps,
+  configFiles: readonly ConfigFileSpec[],
+): { readOnlyRootFilesystem: boolean; writablePaths: string[]; reason?: string } {
+  const readOnly = props.readOnlyRootFilesystem ?? true;
+  if (typeof readOnly !== 'boolean')
+    throw invalid(path, 'readOnlyRootFilesystem', readOnly, 'must be true or false');
+  if (props.allowRootUser !== undefined && typeof props.allowRootUser !== 'boolean')
+    throw invalid(path, 'allowRootUser', props.allowRootUser, 'must be true or false');
+  const paths = props.writablePaths ?? [];
+  if (!Array.isArray(paths))
+    throw invalid(path, 'writablePaths', paths, "must be a list of absolute paths, e.g. ['/tmp']");
+  const problems = writablePathProblems(path, paths, {
+    mounts: (props.mounts ?? []).map((m) => m?.path).filter((p): p is string => typeof p === 'string'),
+    configFiles: configFiles.map((f) => f.path),
+  });
+  if (problems.length > 0) throw new ValidationError(problems);
+  const root = rootUserProblem(path, props.user, props.allowRootUser);
+  if (root) throw new ValidationError(root);
+  let reason: string | undefined;
+  if (props.hardeningReason !== undefined) {
+    reason = checkNonEmptyString(path, 'hardeningReason', props.hardeningReason);
+    if (Token.isUnresolved(reason))
+      throw invalid(path, 'hardeningReason', '(a token)', 'must be plain text known at synth time');
+  }
+  const optOut = !readOnly ? 'readOnlyRootFilesystem' : props.allowRootUser ? 'allowRootUser' : undefined;
+  if (optOut !== undefined && reason === undefined) {
+    throw invalid(
+      path,
+      'hardeningReason',
+      undefined,
+      `is required with ${optOut}: ${optOut === 'allowRootUser' ? 'true' : 'false'}; say why the workload needs it (the Control Tower finding is acknowledged with it)`,
+    );
+  }
+  return {
+    readOnlyRootFilesystem: readOnly,
+    writablePaths: [...(paths as string[])],
+    ...(reason ? { reason } : {}),
+  };
+}
 
 function checkConfigFiles(path: string, files: unknown): ConfigFileSpec[] {
   if (files === undefined) return [];

@@ -3,11 +3,18 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { ConfigFileSpec } from '../model/spec';
 import { compareStrings } from '../model/order';
+import {
+  acknowledgeConfigWriter,
+  CONFIG_WRITER_MEMORY,
+  HELPER_IMAGE,
+  HELPER_LABEL,
+  reserveBeside,
+} from './container-hardening';
 
 /** Image of the container that writes a workload's config files in the cloud twin. */
-export const CONFIG_WRITER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37';
+export const CONFIG_WRITER_IMAGE = HELPER_IMAGE;
 /** Docker label marking the config-file writer (so readers of the template can tell it from a job). */
-export const CONFIG_WRITER_LABEL = 'twinstack.role';
+export const CONFIG_WRITER_LABEL = HELPER_LABEL;
 export const CONFIG_WRITER_ROLE = 'config-files';
 /** Environment variable of the writer holding file `i`'s content. */
 export const configFileVariable = (i: number) => `TWINSTACK_FILE_${i}`;
@@ -17,7 +24,8 @@ export const configFileVariable = (i: number) => `TWINSTACK_FILE_${i}`;
  * the template, so a small non-essential container (`<name>-files`) writes each file from an environment
  * variable into a task volume, and the workload's container mounts that volume read-only at the file's
  * directory and starts once the writer succeeded (ECS container dependency `SUCCESS`). The directory is
- * the volume: files the image has in it are hidden in the cloud twin.
+ * the volume: files the image has in it are hidden in the cloud twin. The writer has a read-only root
+ * filesystem and a memory hard limit, and runs as root (CT.ECS.PR.3 is acknowledged for it).
  */
 export function addConfigFiles(
   taskDefinition: ecs.TaskDefinition,
@@ -46,9 +54,15 @@ export function addConfigFiles(
     environment,
     dockerLabels: { [CONFIG_WRITER_LABEL]: CONFIG_WRITER_ROLE },
     cpu: 0,
-    memoryReservationMiB: 16,
+    memoryReservationMiB: CONFIG_WRITER_MEMORY.reservationMiB,
+    memoryLimitMiB: CONFIG_WRITER_MEMORY.limitMiB,
+    // Root, to write into the task volumes (Fargate creates them owned by root, mode 0755).
+    user: '0',
+    readonlyRootFilesystem: true,
     logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: name }),
   });
+  reserveBeside(taskDefinition, CONFIG_WRITER_MEMORY.reservationMiB);
+  acknowledgeConfigWriter(taskDefinition, name);
   directories.forEach((dir, d) => {
     const volume = `${container.containerName}-files-${d}`;
     taskDefinition.addVolume({ name: volume });

@@ -44,7 +44,8 @@ export function ecsSecret(reference: SecretSource): ecs.Secret {
 
 /**
  * Container options shared by services and jobs, from the workload's spec (environment, secrets and
- * dependencies are added by the caller as they are declared).
+ * dependencies are added by the caller as they are declared): the image, the process, its user and the
+ * read-only root filesystem; the caller gives the memory (see `workloadMemory`) and adds the writable paths.
  */
 export function containerOptions(
   image: Image,
@@ -59,6 +60,7 @@ export function containerOptions(
     ...(spec.entrypoint ? { entryPoint: [...spec.entrypoint] } : {}),
     ...(spec.workingDirectory ? { workingDirectory: spec.workingDirectory } : {}),
     ...(spec.user ? { user: spec.user } : {}),
+    readonlyRootFilesystem: spec.readOnlyRootFilesystem === true,
     logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: spec.name }),
     ...extra,
   };

@@ -58,6 +58,9 @@ const CONDITIONS: Record<DependencyConditionName, ComposeDependsOnCondition> = {
   'completed-successfully': 'service_completed_successfully',
 };
 
+/** Mode of every writable path, as the cloud twin's preparer sets it: world-writable with the sticky bit. */
+const WRITABLE_PATH_MODE = '1777';
+
 const ECR_REGISTRY_VARIABLES =
   '${AWS_ACCOUNT_ID:?set AWS_ACCOUNT_ID in .env}.dkr.ecr.${AWS_REGION:?set AWS_REGION in .env}.amazonaws.com';
 
@@ -151,6 +154,10 @@ function renderWorkload(
     ...(w.command ? { command: w.command.map(escape) } : {}),
     ...(w.workingDirectory ? { working_dir: escape(w.workingDirectory) } : {}),
     ...(w.user ? { user: escape(w.user) } : {}),
+    ...(w.readOnlyRootFilesystem ? { read_only: true } : {}),
+    ...(w.writablePaths?.length
+      ? { tmpfs: w.writablePaths.map((p) => `${escape(p)}:mode=${WRITABLE_PATH_MODE}`) }
+      : {}),
     ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
     ...(exposed.length ? { expose: exposed.map((p) => String(p.containerPort)) } : {}),
     ...(published.length ? { ports: published.map((p) => `${p.hostPort}:${p.containerPort}`) } : {}),
@@ -265,8 +272,10 @@ function renderDataService(
   const environment: Record<string, string> = {};
   for (const [k, v] of Object.entries(l.environment)) environment[k] = escape(v);
   for (const [k, ref] of Object.entries(l.secrets)) environment[k] = secretVariable(app, ref, variables);
+  const user = standInUser(ds);
   return {
     image: escape(l.image),
+    ...(user ? { user } : {}),
     ...(l.command ? { command: l.command.map(escape) } : {}),
     ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
     ...(l.hostPort !== undefined ? { ports: [`${l.hostPort}:${l.port}`] } : { expose: [String(l.port)] }),
@@ -279,9 +288,35 @@ function renderDataService(
 }
 
 /**
+ * The non-root user each official image of a stand-in documents and owns its data directory with: the
+ * entrypoints of postgres, mysql, redis, valkey, rabbitmq and mongo start as root only to switch to it
+ * (and run as it directly when started as it); opensearch's image runs as its own user already. A stand-in
+ * with another image (`localImage`) keeps that image's user.
+ */
+const STAND_IN_USERS: Readonly<Record<string, string>> = {
+  postgres: 'postgres',
+  mysql: 'mysql',
+  redis: 'redis',
+  'valkey/valkey': 'valkey',
+  rabbitmq: 'rabbitmq',
+  mongo: 'mongodb',
+};
+
+/** The user a data service's stand-in runs as, when its image is an official one that has one. */
+export function standInUser(ds: Pick<DataServiceSpec, 'local'>): string | undefined {
+  const name = ds.local.image
+    .replace(/@.*$/, '')
+    .replace(/:[^/:]*$/, '')
+    .replace(/^(docker\.io\/)?(library\/)?/, '');
+  return Object.hasOwn(STAND_IN_USERS, name) ? STAND_IN_USERS[name] : undefined;
+}
+
+/**
  * The local stand-in of a load balancer: nginx with a configuration generated from the same routes,
  * carried inline (`configs.content`) so the compose file is self-contained. It listens on the HTTP
  * listener's port (plain HTTP also when the cloud twin serves HTTPS) and waits for the routed services.
+ * It runs as its image's user: the official nginx image's master process needs root for its pid file and
+ * caches, which only the image's own nginx.conf can move; `localProxyImage` can name an unprivileged variant.
  */
 function renderProxy(lb: LoadBalancerSpec, config: string): ComposeService {
   const targets = [...new Set(lb.routes.map((r) => r.service))].sort(compareStrings);

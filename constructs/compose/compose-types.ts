@@ -46,6 +46,10 @@ export interface ComposeService {
   readonly command?: readonly string[];
   readonly working_dir?: string;
   readonly user?: string;
+  /** The container's root filesystem is read-only. */
+  readonly read_only?: boolean;
+  /** Paths mounted as temporary file systems (empty at each start). */
+  readonly tmpfs?: readonly string[];
   readonly environment?: Readonly<Record<string, string>>;
   readonly expose?: readonly string[];
   readonly ports?: readonly string[];

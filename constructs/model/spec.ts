@@ -170,11 +170,25 @@ export interface WorkloadSpec {
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   readonly workingDirectory?: string;
+  /** User (name or uid[:gid]) the process runs as; absent: the image's USER. */
   readonly user?: string;
+  /** The workload chose to run as root (`user` root, 0 or 0:...); otherwise such a user is refused. */
+  readonly allowRootUser?: boolean;
+  /**
+   * The container's root filesystem is read-only (compose `read_only`, ECS `ReadonlyRootFilesystem`). The
+   * constructs always record it; a model written before it existed has none, and means writable.
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Paths the container may write although its root filesystem is read-only: Fargate task storage volumes
+   * in the cloud, `tmpfs` locally. Both start empty with every task or container.
+   */
+  readonly writablePaths?: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: Readonly<Record<string, SecretReferenceSpec>>;
   readonly ports: readonly PortSpec[];
   readonly cpu: number;
+  /** Memory in MiB: the task size (a hosted job: its share) and the container's hard limit, in both twins. */
   readonly memoryMiB: number;
   readonly desiredCount: number;
   readonly cpuArchitecture: CpuArchitectureName;

@@ -14,6 +14,8 @@ export interface CloudContainer {
   readonly entryPoint?: readonly string[];
   readonly workingDirectory?: string;
   readonly user?: string;
+  /** `ReadonlyRootFilesystem: true`. */
+  readonly readOnlyRootFilesystem: boolean;
   /** Plain variables; values that are intrinsic functions become `${...}` placeholders. */
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
@@ -21,11 +23,18 @@ export interface CloudContainer {
   readonly healthCheck?: CloudHealthCheck;
   readonly dependsOn: readonly { readonly container: string; readonly condition: string }[];
   readonly mounts: readonly { readonly volume: string; readonly path: string; readonly readOnly: boolean }[];
-  /** Container-level CPU units and memory (MiB), when set (jobs). */
+  /** Container-level CPU units (jobs) and memory hard limit (MiB), when set. */
   readonly cpu?: number;
   readonly memoryMiB?: number;
-  /** `config-files`: the helper that writes a workload's inline config files (not a workload). */
+  /** Container-level memory reservation (MiB), when set. */
+  readonly memoryReservationMiB?: number;
+  /**
+   * A helper, not a workload: `config-files` writes a workload's inline config files, `writable-paths`
+   * opens the task volumes at its writable paths to every user.
+   */
   readonly role?: string;
+  /** Paths the writable-path preparer sets the mode of, inside the preparer. */
+  readonly opens?: readonly { readonly mode: string; readonly path: string }[];
   /** Config files the helper writes: path inside the helper to the environment variable holding it. */
   readonly writes?: readonly { readonly path: string; readonly variable: string }[];
 }
@@ -309,6 +318,7 @@ function readContainer(c: any): CloudContainer {
     ...(c.EntryPoint ? { entryPoint: c.EntryPoint.map(render) } : {}),
     ...(c.WorkingDirectory !== undefined ? { workingDirectory: render(c.WorkingDirectory) } : {}),
     ...(c.User !== undefined ? { user: render(c.User) } : {}),
+    readOnlyRootFilesystem: c.ReadonlyRootFilesystem === true,
     environment: Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, render(e.Value)])),
     secrets: (c.Secrets ?? []).map((s: any) => s.Name),
     ports: (c.PortMappings ?? []).map((m: any) => Number(m.ContainerPort)),
@@ -331,7 +341,16 @@ function readContainer(c: any): CloudContainer {
     })),
     ...(c.Cpu !== undefined ? { cpu: Number(c.Cpu) } : {}),
     ...(c.Memory !== undefined ? { memoryMiB: Number(c.Memory) } : {}),
+    ...(c.MemoryReservation !== undefined ? { memoryReservationMiB: Number(c.MemoryReservation) } : {}),
     ...(c.DockerLabels?.['twinstack.role'] ? { role: String(c.DockerLabels['twinstack.role']) } : {}),
+    ...(c.DockerLabels?.['twinstack.role'] === 'writable-paths'
+      ? {
+          opens: [...String(render(c.Command?.[0] ?? '')).matchAll(/chmod (\d+) (\S+)/g)].map((m) => ({
+            mode: m[1],
+            path: m[2],
+          })),
+        }
+      : {}),
     ...(c.DockerLabels?.['twinstack.role'] === 'config-files'
       ? {
           writes: [
@@ -340,6 +359,22 @@ function readContainer(c: any): CloudContainer {
         }
       : {}),
   };
+}
+
+/**
+ * The mounts of `container` that are writable paths: task storage volumes (not EFS) that no config-file
+ * writer writes (the writable-path preparer mounts them too), by path in the container.
+ */
+export function writableMounts(
+  host: Pick<CloudService, 'containers' | 'volumes'>,
+  container: CloudContainer,
+): CloudContainer['mounts'] {
+  const helperVolumes = new Set(
+    host.containers.filter((c) => c.role === 'config-files').flatMap((c) => c.mounts.map((m) => m.volume)),
+  );
+  return container.mounts.filter(
+    (m) => host.volumes.get(m.volume)?.efs === false && !helperVolumes.has(m.volume),
+  );
 }
 
 function readLoadBalancers(

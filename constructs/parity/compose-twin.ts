@@ -54,6 +54,13 @@ export interface ComposeService {
   readonly command?: readonly string[];
   readonly workingDir?: string;
   readonly user?: string;
+  /** `read_only: true`: the root filesystem is read-only. */
+  readonly readOnly: boolean;
+  /**
+   * The `tmpfs` mounts (short syntax `tmpfs:` with its `mode=` option, and long-syntax `volumes` of type
+   * tmpfs with `tmpfs.mode`), in order; `mode` as written (octal), when given.
+   */
+  readonly tmpfs: readonly { readonly path: string; readonly mode?: string }[];
   /** Variables by name; undefined for a name listed without a value. */
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Published ports, host to container. */
@@ -138,6 +145,8 @@ function _service(s: RawRecord): ComposeService {
     ...(command ? { command } : {}),
     ...(workingDir !== undefined ? { workingDir } : {}),
     ...(user !== undefined ? { user } : {}),
+    readOnly: s.read_only === true,
+    tmpfs: _tmpfs(s.tmpfs, s.volumes),
     environment: Object.fromEntries(
       _entries(s.environment).map(([k, v]) => [k, v === undefined || v === null ? undefined : String(v)]),
     ),
@@ -225,6 +234,22 @@ function _dependsOn(raw: unknown): Map<string, ComposeDependency> {
   );
 }
 
+/** `tmpfs` entries (`/path` or `/path:option,...`) and long-syntax tmpfs mounts. */
+function _tmpfs(raw: unknown, volumes: unknown): { path: string; mode?: string }[] {
+  const short = (_list(raw) ?? []).map((t) => {
+    const [path, options = ''] = String(t).split(/:(.*)/s);
+    const mode = /(?:^|,)mode=([0-7]+)(?:,|$)/.exec(options)?.[1];
+    return { path, ...(mode !== undefined ? { mode } : {}) };
+  });
+  const long = (_list(volumes) ?? []).flatMap((v) => {
+    const m = _record(v);
+    if (m.type !== 'tmpfs') return [];
+    const mode = _record(m.tmpfs).mode;
+    return [{ path: String(m.target), ...(mode !== undefined ? { mode: String(mode) } : {}) }];
+  });
+  return [...short, ...long];
+}
+
 function _mounts(raw: unknown): Map<string, ComposeMount> {
   const mounts = new Map<string, ComposeMount>();
   for (const v of _list(raw) ?? []) {
@@ -237,6 +262,7 @@ function _mounts(raw: unknown): Map<string, ComposeMount> {
       });
     } else {
       const m = _record(v);
+      if (m.type === 'tmpfs') continue;
       mounts.set(String(m.target), {
         source: String(m.source),
         readOnly: m.read_only === true,

@@ -28,6 +28,10 @@ export const STAND_IN_KINDS = {
     cloud: 'EFS file system and access point',
     local: 'named volume',
   },
+  'writable-path': {
+    cloud: 'a Fargate task storage volume (empty at each task start) at the writable path',
+    local: 'a tmpfs at the same path (empty at each container start)',
+  },
   secret: {
     cloud: 'ECS secret from Secrets Manager',
     local: '${VAR} read from .env',

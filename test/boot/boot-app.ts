@@ -37,6 +37,8 @@ export const SEED_TEXT = 'seeded by the job; $HOME stays literal';
 export const WEB_INDEX = 'web index\n';
 /** The local variable the client's secret is read from. */
 export const TOKEN_VARIABLE = 'BOOT_TOKEN';
+/** The non-root user the sandbox job runs as (busybox's nobody). */
+export const SANDBOX_USER = '65534:65534';
 
 /**
  * Every workload records when it starts (and web when it is about to serve) in the `marks` volume, as
@@ -49,8 +51,12 @@ function script(...lines: string[]): string[] {
 /**
  * The boot test's application, built with the library's constructs:
  * - `web`: busybox httpd built from a directory (`build:` with a build argument), serving on 8080 after a
- *   2 s warm-up, with an HTTP health check;
- * - `client`: waits for web to be healthy, fetches web's index and records a secret read from `.env`;
+ *   2 s warm-up, with an HTTP health check; it writes its health page next to its site, so its root
+ *   filesystem is writable (the opt-out);
+ * - `client`: waits for web to be healthy, fetches web's index and records a secret read from `.env`; its
+ *   root filesystem is read-only (the default) with one writable path, and it records what it could write;
+ * - `sandbox`: a job run as a non-root user with a read-only root filesystem, which succeeds only if it can
+ *   write to its writable path and nowhere else;
  * - `seed`: a job that writes a file into the `data` volume;
  * - `reader`: waits for seed to complete, mounts `data` read-only and serves the file;
  * - `edge`: the load balancer; locally the nginx proxy routes `/seed*` to reader and the rest to web.
@@ -81,6 +87,8 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
     ),
     ports: [{ containerPort: 8080, protocol: 'http' }],
     mounts: [{ volume: marks, path: '/marks' }],
+    readOnlyRootFilesystem: false,
+    hardeningReason: 'The boot test web server writes its health page into its site directory.',
     healthCheck: HealthCheck.http({
       port: 8080,
       path: variant === 'never-healthy' ? '/never' : '/health',
@@ -95,10 +103,13 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
       'mark client-start',
       'wget -q -O /marks/client-fetched http://web:8080/index.html',
       'printf %s "$API_TOKEN" > /marks/client-token',
+      'if touch /srv/probe 2>/dev/null; then echo writable > /marks/client-root; else echo read-only > /marks/client-root; fi',
+      'echo scratch > /scratch/probe && cat /scratch/probe > /marks/client-scratch',
       'exec sleep 86400',
     ),
     secrets: { API_TOKEN: token.value() },
     mounts: [{ volume: marks, path: '/marks' }],
+    writablePaths: ['/scratch'],
     dependsOn: [Dependency.healthy(web)],
   });
 
@@ -120,6 +131,20 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
     ],
   });
 
+  // Exits 0 only when the non-root user can write its writable path and not the root filesystem: the
+  // image's /srv/open is mode 1777, so only the read-only root filesystem stops it there (not /tmp, where
+  // podman mounts a tmpfs of its own in a read-only container).
+  const sandbox = new Job(application, 'sandbox', {
+    image: Image.fromRegistry(images.base),
+    user: SANDBOX_USER,
+    writablePaths: ['/scratch'],
+    command: [
+      '/bin/sh',
+      '-c',
+      'echo ok > /scratch/ok && test "$(cat /scratch/ok)" = ok && ! touch /srv/open/not-here 2>/dev/null',
+    ],
+  });
+
   const reader = new Service(application, 'reader', {
     image: Image.fromRegistry(images.base),
     command: script(
@@ -133,7 +158,10 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
       { volume: data, path: '/srv/data', readOnly: true },
     ],
     healthCheck: HealthCheck.http({ port: 8080, path: '/seed.txt', ...fast, retries: 30 }),
-    dependsOn: [Dependency.completedSuccessfully(seed)],
+    dependsOn: [Dependency.completedSuccessfully(seed), Dependency.completedSuccessfully(sandbox)],
+    // Room for both jobs in its tasks in the cloud (and the sandbox's writable-path helper).
+    cpu: 1024,
+    memoryMiB: 2048,
   });
 
   const edge = new LoadBalancer(application, 'edge', {

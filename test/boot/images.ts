@@ -60,12 +60,18 @@ export async function buildImages(
   return { base, proxy };
 }
 
-/** A root file system with busybox and a symbolic link per applet in /bin, users root and nobody. */
+/**
+ * A root file system with busybox and a symbolic link per applet in /bin, users root and nobody, and /tmp and
+ * /srv/open writable by every user.
+ */
 function writeBusyboxRoot(root: string, busybox: string): void {
   fs.rmSync(root, { recursive: true, force: true });
   for (const dir of ['bin', 'etc', 'tmp', 'srv', 'root'])
     fs.mkdirSync(path.join(root, dir), { recursive: true });
   fs.chmodSync(path.join(root, 'tmp'), 0o1777);
+  // Writable by every user, like /tmp, but a path podman never mounts a tmpfs at for a read-only container.
+  fs.mkdirSync(path.join(root, 'srv', 'open'), { recursive: true });
+  fs.chmodSync(path.join(root, 'srv', 'open'), 0o1777);
   fs.copyFileSync(busybox, path.join(root, 'bin/busybox'));
   fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
   const applets = spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);

@@ -12,7 +12,14 @@ import { freePort } from '../proxy/nginx-harness';
 import { composeLiteral, HOSTILE_CHARS, HOSTILE_WORDS } from '../support/hostile-values';
 import { loadWithPyYaml, PyYamlResults } from '../support/pyyaml';
 import { testApp } from '../support/test-app';
-import { addBootApplication, BootVariant, SEED_TEXT, TOKEN_VARIABLE, WEB_INDEX } from './boot-app';
+import {
+  addBootApplication,
+  BootVariant,
+  SANDBOX_USER,
+  SEED_TEXT,
+  TOKEN_VARIABLE,
+  WEB_INDEX,
+} from './boot-app';
 import {
   COMPOSE_V2_HINT,
   CommandResult,
@@ -245,6 +252,10 @@ async function container(b: Booted, service: string) {
     status: info.State.Status as string,
     exitCode: info.State.ExitCode as number,
     health: (info.State.Health?.Status ?? info.State.Healthcheck?.Status) as string | undefined,
+    user: info.Config.User as string,
+    readOnlyRootFilesystem: info.HostConfig.ReadonlyRootfs as boolean,
+    tmpfs: Object.keys(info.HostConfig.Tmpfs ?? {}) as string[],
+    memoryBytes: info.HostConfig.Memory as number,
   };
 }
 
@@ -323,6 +334,24 @@ describeEachTool('the local twin boots in real containers (podman, %s)', (tool) 
 
       const seed = await container(b, 'seed');
       expect(seed).toMatchObject({ running: false, exitCode: 0 });
+      // Hardened containers: the client's root filesystem is read-only and only /scratch takes its writes;
+      // the sandbox job, a non-root user, wrote to its writable path and could not write elsewhere.
+      expect(m['client-root']).toBe('read-only\n');
+      expect(m['client-scratch']).toBe('scratch\n');
+      // podman adds tmpfs mounts of its own (/run, /tmp, /var/tmp) to a read-only container.
+      expect(await container(b, 'client')).toMatchObject({
+        readOnlyRootFilesystem: true,
+        tmpfs: expect.arrayContaining(['/scratch']),
+        memoryBytes: 512 * 1024 * 1024,
+      });
+      expect(await container(b, 'sandbox')).toMatchObject({
+        running: false,
+        exitCode: 0,
+        user: SANDBOX_USER,
+        readOnlyRootFilesystem: true,
+        tmpfs: expect.arrayContaining(['/scratch']),
+      });
+      expect(await container(b, 'web')).toMatchObject({ readOnlyRootFilesystem: false });
       expect(await waitForHealth(b, 'web', 'healthy')).toBe('healthy');
       expect(await waitForHealth(b, 'reader', 'healthy')).toBe('healthy');
       expect(await container(b, 'client')).toMatchObject({ running: true });

@@ -305,6 +305,8 @@ describe('an application per stage', () => {
         `AWS::ECS::Service ${service} DesiredCount`,
         `AWS::ECS::TaskDefinition ${taskDefinition} ContainerDefinitions[api].Environment.API_URL`,
         `AWS::ECS::TaskDefinition ${taskDefinition} ContainerDefinitions[api].Environment.LOG_LEVEL`,
+        // The container's memory limit is the stage's memoryMiB, as the task's size is.
+        `AWS::ECS::TaskDefinition ${taskDefinition} ContainerDefinitions[api].Memory`,
         `AWS::ECS::TaskDefinition ${taskDefinition} Cpu`,
         // The family is derived from the stack's path, with a hash of it: stable per stage.
         `AWS::ECS::TaskDefinition ${taskDefinition} Family`,

@@ -248,6 +248,29 @@ const workloadMutations: Mutation[] = [
     (w, workingDirectory) => ({ ...w, workingDirectory }),
   ),
   workloadProp('a blank user', 'user', blankArb, (w, user) => ({ ...w, user })),
+  workloadProp(
+    'a root user without allowRootUser',
+    'user',
+    fc.constantFrom('root', '0', '0:0', 'root:staff'),
+    (w, user) => ({ ...w, user, allowRootUser: undefined }),
+  ),
+  workloadProp(
+    'a writable root filesystem without a reason',
+    'hardeningReason',
+    fc.constant(false),
+    (w, readOnlyRootFilesystem) => ({
+      ...w,
+      readOnlyRootFilesystem,
+      hardeningReason: undefined,
+      ...(w.user === 'root' ? { user: undefined, allowRootUser: undefined } : {}),
+    }),
+  ),
+  workloadProp(
+    'a relative, root or repeated writable path',
+    /^writablePaths\[\d\]$/,
+    fc.constantFrom(['tmp'], ['/'], ['/tmp', '/tmp/'], ['/a/../b']),
+    (w, writablePaths) => ({ ...w, writablePaths }),
+  ),
   workloadProp('a bad environment variable name', 'environment', badEnvNameArb, (w, key) => ({
     ...w,
     environment: { [key as string]: 'value' },

@@ -32,6 +32,7 @@ import {
 } from '../../constructs';
 import { upperSnake } from '../../constructs/model/names';
 import { isReservedLocalVariable } from '../../constructs/model/rules/local-variables';
+import { normalMountPath } from '../../constructs/model/rules/workloads';
 import { examplePath } from '../../lib/project-root';
 
 /**
@@ -163,6 +164,11 @@ export interface WorkloadPlan {
   readonly entrypoint?: unknown;
   readonly workingDirectory?: unknown;
   readonly user?: unknown;
+  /** Given with `user: 'root'` (and `hardeningReason`), and with `readOnlyRootFilesystem: false`. */
+  readonly allowRootUser?: unknown;
+  readonly readOnlyRootFilesystem?: unknown;
+  readonly writablePaths?: unknown;
+  readonly hardeningReason?: unknown;
   readonly environment: Record<string, unknown>;
   readonly secrets: SecretUsePlan[];
   readonly cpu?: unknown;
@@ -316,6 +322,8 @@ const rawWorkloadArb = fc.record({
   entrypoint: fc.option(fc.array(textArb, { minLength: 1, maxLength: 2 }), { nil: undefined }),
   workingDirectory: fc.option(absolutePathArb, { nil: undefined }),
   user: fc.option(fc.oneof(fc.constantFrom('1000', '1000:1000', 'node', 'root')), { nil: undefined }),
+  writableRoot: fc.boolean(),
+  writablePaths: fc.array(absolutePathArb, { maxLength: 2 }),
   environment: fc.dictionary(envNameArb, textArb, { maxKeys: 4 }),
   secretKeys: fc.array(envNameArb, { maxLength: 3 }),
   secretPicks: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
@@ -584,6 +592,14 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
         mounts.push({ volume: pick % volumes.length, path, readOnly });
       }
     }
+    // Writable paths: each once, none where a volume is mounted (the rule in model/rules/workloads.ts).
+    const taken = new Set(mounts.map((m) => normalMountPath(String(m.path))));
+    const writablePaths: string[] = [];
+    for (const p of w.writablePaths) {
+      if (taken.has(normalMountPath(p))) continue;
+      taken.add(normalMountPath(p));
+      writablePaths.push(p);
+    }
     const ports: PortPlan[] = service
       ? w.ports.map((p) => {
           const hostPort =
@@ -609,6 +625,10 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       ...(w.entrypoint ? { entrypoint: w.entrypoint } : {}),
       ...(w.workingDirectory ? { workingDirectory: w.workingDirectory } : {}),
       ...(w.user ? { user: w.user } : {}),
+      ...(w.user === 'root' ? { allowRootUser: true } : {}),
+      ...(w.writableRoot ? { readOnlyRootFilesystem: false } : {}),
+      ...(w.user === 'root' || w.writableRoot ? { hardeningReason: 'generated opt-out' } : {}),
+      ...(writablePaths.length ? { writablePaths } : {}),
       environment: w.environment,
       secrets: secretUses,
       cpu,
@@ -903,6 +923,10 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
       ...(w.entrypoint !== undefined ? { entrypoint: w.entrypoint } : {}),
       ...(w.workingDirectory !== undefined ? { workingDirectory: w.workingDirectory } : {}),
       ...(w.user !== undefined ? { user: w.user } : {}),
+      ...(w.allowRootUser !== undefined ? { allowRootUser: w.allowRootUser } : {}),
+      ...(w.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: w.readOnlyRootFilesystem } : {}),
+      ...(w.writablePaths !== undefined ? { writablePaths: w.writablePaths } : {}),
+      ...(w.hardeningReason !== undefined ? { hardeningReason: w.hardeningReason } : {}),
       environment: w.environment,
       secrets: secretRefs,
       ...(w.cpu !== undefined ? { cpu: w.cpu } : {}),

@@ -33,7 +33,7 @@ export interface ParityFixture {
 
 /**
  * Synthesizes the fixture once: a built API (target, build args) with every container setting, an adjusted
- * health check, a host port, two tasks, a read-only volume mount, a secret and a job it waits for; a worker
+ * health check, a host port, two tasks, a writable path, a read-only volume mount, a secret and a job it waits for; a worker
  * pulling from ECR that waits for the API to be healthy; a load balancer routing `/api/*` to the API.
  */
 export function synthParityFixture(): ParityFixture {
@@ -59,6 +59,7 @@ export function synthParityFixture(): ParityFixture {
     command: ['sh app.sh'],
     workingDirectory: '/srv',
     user: '1000',
+    writablePaths: ['/tmp'],
     environment: { LOG_LEVEL: 'info', PRICE: '$5' },
     secrets: { DB_URL: db.field('url') },
     ports: [

@@ -58,9 +58,94 @@ export function mountPathTaken(
   );
 }
 
+/** The users CT.ECS.PR.3 counts as root: `root`, `0`, and either with a group (`0:0`, `root:staff`). */
+export function isRootUser(user: string): boolean {
+  return user === 'root' || user === '0' || /^(0|root):/.test(user);
+}
+
+/** A root user given without the opt-in; undefined when `user` is none, or not root, or the opt-in is set. */
+export function rootUserProblem(
+  path: string,
+  user: string | undefined,
+  allowRootUser: boolean | undefined,
+): ValidationProblem | undefined {
+  if (user === undefined || allowRootUser === true || !isRootUser(user)) return undefined;
+  return problem(
+    path,
+    'user',
+    user,
+    'runs the container as root; give a non-root user (a name or uid[:gid] other than root and 0), or set allowRootUser: true with a hardeningReason',
+  );
+}
+
+/** Where else a workload writes into its container: mount points and config files (and their directories). */
+export interface TakenPaths {
+  readonly mounts: readonly string[];
+  readonly configFiles: readonly string[];
+}
+
+/**
+ * What `writablePaths` may be: absolute mount points (as mounts are), each once, none of them a volume's
+ * mount point, a config file or a config file's directory (in the cloud each is a task volume of its own).
+ */
+export function writablePathProblems(
+  path: string,
+  paths: readonly unknown[],
+  taken: TakenPaths,
+): ValidationProblem[] {
+  const out: ValidationProblem[] = [];
+  const seen = new Map<string, string>();
+  const mounts = new Set(taken.mounts.map(normalMountPath));
+  const files = new Set(taken.configFiles.map(normalMountPath));
+  const fileDirectories = new Set([...files].map((f) => f.slice(0, f.lastIndexOf('/'))));
+  paths.forEach((p, i) => {
+    const prop = `writablePaths[${i}]`;
+    const bad = mountPathProblem(path, prop, p);
+    if (bad) {
+      out.push(bad);
+      return;
+    }
+    const value = p as string;
+    const normal = normalMountPath(value);
+    const existing = seen.get(normal);
+    if (existing !== undefined) {
+      out.push(
+        problem(
+          path,
+          prop,
+          value,
+          `is already a writable path of this workload${existing !== value ? ` (as ${JSON.stringify(existing)})` : ''}; give each path once`,
+        ),
+      );
+      return;
+    }
+    seen.set(normal, value);
+    if (mounts.has(normal)) {
+      out.push(
+        problem(
+          path,
+          prop,
+          value,
+          'is already where a volume is mounted, and a mounted volume is writable unless mounted readOnly; give a path no volume is mounted at',
+        ),
+      );
+    } else if (files.has(normal) || fileDirectories.has(normal)) {
+      out.push(
+        problem(
+          path,
+          prop,
+          value,
+          "is where a config file is written (its directory is a read-only task volume in the cloud twin); give a path outside the config files' directories",
+        ),
+      );
+    }
+  });
+  return out;
+}
+
 /**
  * Within each workload: mounts name volumes of the application, each path once and clear of config files;
- * plain variables that look like credentials are warned about; request scaling needs a route.
+ * writable paths are mount points of their own; a root user needs the opt-in; plain variables that look like credentials are warned about; request scaling needs a route.
  */
 export function checkWorkloads(ctx: RuleContext): void {
   const { app, errors } = ctx;
@@ -102,6 +187,14 @@ export function checkWorkloads(ctx: RuleContext): void {
         );
       }
     }
+    errors.push(
+      ...writablePathProblems(w.path, w.writablePaths ?? [], {
+        mounts: w.mounts.map((m) => m.path),
+        configFiles: (w.configFiles ?? []).map((f) => f.path),
+      }),
+    );
+    const root = rootUserProblem(w.path, w.user, w.allowRootUser);
+    if (root) errors.push(root);
     for (const [key, value] of Object.entries(w.environment)) {
       if (SECRET_KEY.test(key) && value !== '') {
         ctx.warnings.push({

@@ -4,6 +4,7 @@ import { compareValue, describeList, ParityEntry, problem, same, standIn } from 
 import { compareConfigFiles } from './config-files';
 import { compareDependencies } from './dependencies';
 import { compareEnvironment, compareSecrets } from './environment';
+import { compareHardening } from './hardening';
 import { compareHealthCheck } from './health-check';
 import { compareImage } from './image';
 import { comparePorts } from './ports';
@@ -13,8 +14,8 @@ const ARCHITECTURES: Record<string, string> = { X86_64: 'linux/amd64', ARM64: 'l
 
 /**
  * Compares one container that runs a workload in the cloud with its compose service, field by field:
- * image, platform, resources, process, environment, secrets, ports, health check, dependencies, volumes,
- * config files and task count. Fields neither twin sets are left out.
+ * image, platform, resources, process, hardening (user, read-only root filesystem, writable paths, memory
+ * limit), environment, secrets, ports, health check, dependencies, volumes, config files and task count. Fields neither twin sets are left out.
  */
 export function compareInstance(
   ctx: ParityContext,
@@ -47,7 +48,7 @@ export function compareInstance(
     ),
   );
   out.push(compareValue(name, 'workingDirectory', c.workingDirectory, literal(local.workingDir)));
-  out.push(compareValue(name, 'user', c.user, literal(local.user)));
+  out.push(...compareHardening(name, i, local));
   out.push(...compareEnvironment(ctx, name, c, local));
   out.push(...compareSecrets(ctx, name, c, local));
   if (!i.job) out.push(...comparePorts(ctx, name, c, local));

@@ -1,11 +1,13 @@
 import { compareStrings } from '../../model/order';
+import { writableMounts } from '../cloud-twin';
 import type { ComposeService } from '../compose-twin';
 import type { ParityContext, WorkloadInstance } from '../parity-context';
 import { ParityEntry, problem, standIn } from '../parity-report';
 
 /**
  * Compares the volumes a workload mounts, by path: EFS in the cloud and a declared named volume locally, with
- * the same name and mode. Volumes a config-file helper writes are compared as config files.
+ * the same name and mode. Volumes a config-file helper writes are compared as config files, task volumes at
+ * writable paths with the hardening.
  */
 export function compareVolumes(
   ctx: ParityContext,
@@ -18,8 +20,12 @@ export function compareVolumes(
   const helperVolumes = new Set(
     i.host.containers.filter((c) => c.role !== undefined).flatMap((c) => c.mounts.map((m) => m.volume)),
   );
+  // Task storage volumes at writable paths are compared with the hardening (see compareHardening).
+  const writable = new Set(writableMounts(i.host, i.container).map((m) => m.volume));
   const cloudMounts = new Map(
-    i.container.mounts.filter((m) => !helperVolumes.has(m.volume)).map((m) => [m.path, m]),
+    i.container.mounts
+      .filter((m) => !helperVolumes.has(m.volume) && !writable.has(m.volume))
+      .map((m) => [m.path, m]),
   );
   for (const p of [...new Set([...cloudMounts.keys(), ...localMounts.keys()])].sort(compareStrings)) {
     const field = `volumes[${p}]`;

@@ -54,6 +54,7 @@ export class DozerStack extends Stack {
         ]),
       ),
       mounts: [{ volume: state, path: '/usr/local/bin/.dozer' }],
+      // Dozer writes only its state, in .dozer: the volume (a read-only root filesystem needs no other path).
       cpu: 1024,
       memoryMiB: 2048,
     };

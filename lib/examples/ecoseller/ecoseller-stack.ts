@@ -86,6 +86,9 @@ export class EcosellerStack extends Stack {
       ports: [{ containerPort: 8000, protocol: 'http' }],
       environment: { LOAD_DEMO_DATA: '1', RS_URL: 'http://recommender_system:8086' },
       secrets: { SECRET_KEY: djangoSecret.value() },
+      readOnlyRootFilesystem: false,
+      hardeningReason:
+        "Ecoseller's entrypoint.sh migrates, collects static files and loads demo data into its application directory (/usr/src/app) at every start.",
       cpu: 1024,
       memoryMiB: 2048,
       desiredCount: 2,
@@ -98,6 +101,7 @@ export class EcosellerStack extends Stack {
     const worker = new Service(application, 'rq-worker', {
       image: Image.fromDirectory(examplePath('ecoseller', 'backend'), { target: 'rq-worker' }),
       secrets: { SECRET_KEY: djangoSecret.value() },
+      writablePaths: ['/tmp'],
       cpu: 512,
       memoryMiB: 1024,
       dependsOn: [Dependency.started(this.backend)],
@@ -115,6 +119,10 @@ export class EcosellerStack extends Stack {
           NEXT_PUBLIC_API_URL: '',
           NEXT_PUBLIC_BACKEND_API_URL: `http://${this.backend.endpoint(8000)}`,
         },
+        // A writable path at .next would hide the production build the image holds there.
+        readOnlyRootFilesystem: false,
+        hardeningReason:
+          'Next.js writes its cache into .next inside the application directory, and the development stage of the local twin compiles there at start.',
         cpu: 512,
         memoryMiB: 1024,
         desiredCount: 2,
@@ -129,6 +137,8 @@ export class EcosellerStack extends Stack {
       image: component('recommender_system'),
       ports: [{ containerPort: 8086, protocol: 'http' }],
       mounts: [{ volume: recommenderData, path: '/usr/src/app/data' }],
+      // gunicorn's worker heartbeat files and Flask's temporary files.
+      writablePaths: ['/tmp'],
       cpu: 1024,
       memoryMiB: 2048,
       healthCheck: HealthCheck.http({
@@ -148,6 +158,7 @@ export class EcosellerStack extends Stack {
       image: component('recommender_system'),
       entrypoint: ['sh', '/usr/src/app/run_trainer.sh'],
       mounts: [{ volume: recommenderData, path: '/usr/src/app/data' }],
+      writablePaths: ['/tmp'],
       cpu: 1024,
       memoryMiB: 2048,
       dependsOn: [Dependency.healthy(recommender)],

@@ -65,6 +65,10 @@ export class GoalsStack extends Stack {
       const data = new Volume(application, 'data', { uid: 999, gid: 999 });
       this.mongodb = new Service(application, 'mongodb', {
         image: Image.fromRegistry('mongo:7.0'),
+        // The image's own user (its entrypoint switches to it when started as root); mongod writes its
+        // socket and the entrypoint its init config in /tmp, and the image keeps /data/configdb writable.
+        user: '999:999',
+        writablePaths: ['/tmp', '/data/configdb'],
         ports: [{ containerPort: 27017 }],
         environment: { MONGO_INITDB_ROOT_USERNAME: 'goals' },
         secrets: { MONGO_INITDB_ROOT_PASSWORD: password.value() },
@@ -99,6 +103,8 @@ export class GoalsStack extends Stack {
 
     this.backend = new Service(application, 'backend', {
       image: Image.fromDirectory(examplePath('goals', 'backend')),
+      // node:22-alpine runs as root (port 80); npm and node write only temporary files.
+      writablePaths: ['/tmp'],
       ports: [{ containerPort: 80, protocol: 'http' }],
       ...database,
       desiredCount: 2,
@@ -109,6 +115,8 @@ export class GoalsStack extends Stack {
         file: 'Dockerfile.prod',
         target: 'production',
       }),
+      // The official nginx image: its master runs as root (port 80) and writes its pid file and caches.
+      writablePaths: ['/var/cache/nginx', '/var/run', '/tmp'],
       ports: [{ containerPort: 80, protocol: 'http' }],
       desiredCount: 2,
       healthCheck: HealthCheck.http({ port: 80, path: '/' }),

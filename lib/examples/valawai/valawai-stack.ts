@@ -93,6 +93,8 @@ export class ValawaiStack extends Stack {
     const mq = new Service(application, 'mq', {
       profile: 'mov',
       image: Image.fromRegistry('rabbitmq:4.1-management'),
+      // RabbitMQ's data (with its Erlang cookie) and logs; the MOV's broker keeps no data across restarts.
+      writablePaths: ['/var/lib/rabbitmq', '/var/log/rabbitmq', '/tmp'],
       ports: [
         { containerPort: 5672, hostPort: 5672 },
         { containerPort: 15672, hostPort: 8082, protocol: 'http' },
@@ -109,6 +111,10 @@ export class ValawaiStack extends Stack {
     const mongo = new Service(application, 'mongo', {
       profile: 'mov',
       image: Image.fromRegistry('mongo:8.0'),
+      // The image's own user (uid 999, the volume's owner); mongod's socket and the entrypoint's init
+      // config go to /tmp, and the image keeps /data/configdb writable.
+      user: '999:999',
+      writablePaths: ['/tmp', '/data/configdb'],
       ports: [{ containerPort: 27017, hostPort: 27017 }],
       environment: {
         MONGO_INITDB_ROOT_USERNAME: 'root',
@@ -133,6 +139,8 @@ export class ValawaiStack extends Stack {
     this.mov = new Service(application, 'mov', {
       profile: 'mov',
       image: Image.fromRegistry('valawai/mov:latest'),
+      // Quarkus (Vert.x) keeps its file cache in /tmp.
+      writablePaths: ['/tmp'],
       ports: [{ containerPort: 8080, hostPort: 8081, protocol: 'http' }],
       environment: {
         RABBITMQ_HOST: mq.hostname,
@@ -162,6 +170,8 @@ export class ValawaiStack extends Stack {
       image: Image.fromDirectory(examplePath('valawai', 'c1_echo'), {
         platforms: [Platform.LINUX_AMD64, Platform.LINUX_ARM64],
       }),
+      // LOG_DIR=logs: the component's log files and the component id its health check reads.
+      writablePaths: ['/app/logs', '/tmp'],
       environment: {
         RABBITMQ_HOST: props.mov ? mq.hostname : (props.brokerHost ?? 'mq'),
         RABBITMQ_PORT: '5672',

@@ -83,6 +83,8 @@ export class WorkflowsStack extends Stack {
             digest,
           )
         : Image.fromDirectory(examplePath('workflows', 'image'));
+    // The image's own USER (uid 1000); its Python processes write nothing to their filesystem.
+    const user = '1000';
     const environment = {
       LOG_LEVEL: settings.logLevel,
       API_URL: settings.apiUrl,
@@ -93,6 +95,7 @@ export class WorkflowsStack extends Stack {
     this.migrate = new Job(application, 'migrate', {
       image,
       command: ['migrate'],
+      user,
       environment,
       runs: JobRun.oncePerDeployment({ timeout: Duration.minutes(15) }),
     });
@@ -101,6 +104,7 @@ export class WorkflowsStack extends Stack {
     this.api = new Service(application, 'api', {
       image,
       command: ['api'],
+      user,
       environment,
       ports: [{ containerPort: 8080, protocol: 'http' }],
       desiredCount: settings.apiTasks,
@@ -118,6 +122,7 @@ export class WorkflowsStack extends Stack {
     this.worker = new Service(application, 'worker', {
       image,
       command: ['worker'],
+      user,
       environment,
       dependsOn: [Dependency.completedSuccessfully(this.migrate)],
     });
@@ -144,6 +149,7 @@ export class WorkflowsStack extends Stack {
     this.daily = new Job(application, 'daily', {
       image,
       command: ['run', 'daily'],
+      user,
       environment,
       runs: JobRun.onSchedule(JobSchedule.cron(settings.dailySchedule, { timeZone: 'Europe/Warsaw' })),
     });
@@ -153,6 +159,7 @@ export class WorkflowsStack extends Stack {
     const browser = new Service(application, 'db-browser', {
       profile: 'tools',
       image: Image.fromRegistry('sosedoff/pgweb:0.16.2'),
+      writablePaths: ['/tmp'],
       command: ['--bind=0.0.0.0', '--listen=8081'],
       ports: [{ containerPort: 8081, hostPort: 8081, protocol: 'http' }],
     });

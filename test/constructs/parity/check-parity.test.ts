@@ -39,6 +39,7 @@ test('the fixture’s twins agree, every difference a declared stand-in', () => 
     'api secrets secret',
     'api taskCount task-count',
     'api volumes[/srv/data] volume',
+    'api writablePaths[/tmp] writable-path',
     'migrate presence job-placement',
     'migrate volumes[/data] volume',
     'web presence load-balancer',
@@ -180,7 +181,9 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
   [
     'job dependency condition',
     ['api', 'dependsOn.migrate'],
-    (t) => (templateContainer(t, 'api').DependsOn[0].Condition = 'START'),
+    (t) =>
+      (templateContainer(t, 'api').DependsOn.find((d: any) => d.ContainerName === 'migrate').Condition =
+        'START'),
     'api dependsOn.migrate',
   ],
   [
@@ -252,6 +255,81 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
     'web listener',
   ],
   ['proxy presence', ['web', 'presence'], (_t, c) => delete c.services.web, 'web presence'],
+  ['user (cloud side)', ['api', 'user'], (t) => (templateContainer(t, 'api').User = '0'), 'api user'],
+  ['user (local side)', ['api', 'user'], (_t, c) => delete c.services.api.user, 'api user'],
+  [
+    'read-only root filesystem (cloud side)',
+    ['api', 'readOnlyRootFilesystem'],
+    (t) => (templateContainer(t, 'api').ReadonlyRootFilesystem = false),
+    'api readOnlyRootFilesystem',
+  ],
+  [
+    'read-only root filesystem (local side)',
+    ['worker', 'readOnlyRootFilesystem'],
+    (_t, c) => delete c.services.worker.read_only,
+    'worker readOnlyRootFilesystem',
+  ],
+  [
+    'writable path (cloud side)',
+    ['api', 'writablePaths[/tmp]'],
+    (t) => {
+      const api = templateContainer(t, 'api');
+      api.MountPoints = api.MountPoints.filter((m: any) => m.ContainerPath !== '/tmp');
+    },
+    'api writablePaths[/tmp]',
+  ],
+  [
+    'writable path (local side)',
+    ['api', 'writablePaths[/tmp]'],
+    (_t, c) => (c.services.api.tmpfs = ['/var/tmp']),
+    'api writablePaths[/tmp]',
+  ],
+  [
+    'writable path mounted read-only in the cloud',
+    ['api', 'writablePaths[/tmp]'],
+    (t) => {
+      const tmp = templateContainer(t, 'api').MountPoints.find((m: any) => m.ContainerPath === '/tmp');
+      tmp.ReadOnly = true;
+    },
+    'api writablePaths[/tmp]',
+  ],
+  [
+    'writable path left with the mode Fargate gives it (no preparer)',
+    ['api', 'writablePaths[/tmp]'],
+    (t) => {
+      const task = templateResource(t, 'AWS::ECS::TaskDefinition', (r) =>
+        r.Properties.ContainerDefinitions.some((c: any) => c.Name === 'api-writable'),
+      );
+      task.Properties.ContainerDefinitions = task.Properties.ContainerDefinitions.filter(
+        (c: any) => c.Name !== 'api-writable',
+      );
+    },
+    'api writablePaths[/tmp]',
+  ],
+  [
+    'writable path with another mode locally',
+    ['api', 'writablePaths[/tmp]'],
+    (_t, c) => (c.services.api.tmpfs = ['/tmp:mode=755']),
+    'api writablePaths[/tmp]',
+  ],
+  [
+    'memory limit (cloud side)',
+    ['worker', 'memoryLimit'],
+    (t) => (templateContainer(t, 'worker').Memory = 256),
+    'worker memoryLimit',
+  ],
+  [
+    'memory limit (local side)',
+    ['api', 'memoryLimit'],
+    (_t, c) => (c.services.api.deploy.resources.limits.memory = '256M'),
+    'api memoryLimit',
+  ],
+  [
+    "memory limit of a job in its dependents' tasks",
+    ['migrate', 'memoryLimit'],
+    (t) => (templateContainer(t, 'migrate').Memory = 1024),
+    'migrate memoryLimit',
+  ],
 ];
 
 describe.each(cases)('%s', (_dimension, [service, field], edit, expected) => {

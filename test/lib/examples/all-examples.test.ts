@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { parse } from 'yaml';
 import { Application } from '../../../constructs';
 import { renderLocalTwin, renderLocalTwinFiles } from '../../../constructs/compose/compose-renderer';
 import { composeSchemaErrors } from '../../support/compose-schema';
+import { controlTowerFindingsIn } from '../../support/control-tower';
 import { PROJECT_ROOT } from '../../support/test-app';
 import { openWarnings } from '../../support/warnings';
 import { parityTests } from './parity-suite';
@@ -22,10 +24,10 @@ test('the examples app defines at least one application per stack', () => {
   for (const stack of stacks) expect(applications.some((a) => a.stack === stack)).toBe(true);
 });
 
-test('the built-in CloudFormation validation finds nothing in any example', () => {
+test("the built-in CloudFormation validation and Control Tower's controls find nothing in any example", () => {
   const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
   expect(report.pluginReports.map((p: { pluginName: string }) => p.pluginName)).toEqual(
-    expect.arrayContaining([expect.stringMatching(/CloudFormation/)]),
+    expect.arrayContaining([expect.stringMatching(/CloudFormation/), 'cdk-validator-cfnguard']),
   );
   const findings = report.pluginReports
     .filter((p: { pluginName: string }) => p.pluginName !== 'Construct Annotations')
@@ -104,6 +106,50 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
           60,
         ]);
       }
+    });
+
+    test('every container is hardened: a memory limit, and a read-only root and a user unless acknowledged', () => {
+      const tasks = application.node.findAll().filter((c) => c instanceof ecs.TaskDefinition);
+      expect(tasks.length).toBeGreaterThan(0);
+      for (const task of tasks) {
+        const acknowledged = Object.assign(
+          {},
+          ...task.node.metadata
+            .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+            .map((m) => m.data as Record<string, string>),
+        );
+        const cfn = task.node.defaultChild as ecs.CfnTaskDefinition;
+        const containers = stack.resolve(cfn.containerDefinitions) as {
+          name: string;
+          memory?: number;
+          readonlyRootFilesystem?: boolean;
+          user?: string;
+        }[];
+        for (const c of containers) {
+          const where = `${task.node.path} ${c.name}`;
+          expect({ where, memory: (c.memory ?? 0) >= 6 }).toEqual({ where, memory: true });
+          expect({
+            where,
+            readOnly:
+              c.readonlyRootFilesystem === true ||
+              'cdk-validator-cfnguard::ecs_containers_readonly_access_check' in acknowledged,
+          }).toEqual({ where, readOnly: true });
+          expect({
+            where,
+            user:
+              (c.user !== undefined && !/^(0|root)(:.*)?$/.test(c.user)) ||
+              'cdk-validator-cfnguard::ecs_task_definition_nonroot_user_check' in acknowledged,
+          }).toEqual({ where, user: true });
+        }
+      }
+    });
+
+    test("its stack passes AWS Control Tower's proactive controls with no unacknowledged finding", () => {
+      expect(
+        controlTowerFindingsIn(assembly.directory)
+          .filter((f) => f.path.startsWith(`${stack.node.path}/`))
+          .map((f) => `${f.rule}: ${f.path}`),
+      ).toEqual([]);
     });
 
     test('the model breaks no whole-model rule; its stack has no open warning', () => {

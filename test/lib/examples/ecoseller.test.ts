@@ -185,12 +185,17 @@ describe('Ecoseller cloud twin', () => {
     const task = resources[run.Properties.TaskDefinition.Ref].Properties;
     expect(task.ContainerDefinitions.map((c: any) => [c.Name, c.Essential])).toEqual([
       ['recommender_system_trainer', true],
+      ['recommender_system_trainer-writable', false],
       ['postgres_rs-init', false],
     ]);
     expect(task.ContainerDefinitions[0].DependsOn).toEqual([
+      { ContainerName: 'recommender_system_trainer-writable', Condition: 'SUCCESS' },
       { ContainerName: 'postgres_rs-init', Condition: 'SUCCESS' },
     ]);
-    expect(task.Volumes.map((v: any) => v.Name)).toEqual(['shared-volume']);
+    expect(task.Volumes.map((v: any) => v.Name)).toEqual([
+      'recommender_system_trainer-writable-0',
+      'shared-volume',
+    ]);
     // No service task runs it any more, and nothing waits for it.
     for (const r of Object.values(resources)) {
       if (r.Type !== 'AWS::ECS::Service') continue;

@@ -98,7 +98,11 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
     expect(standIns('GoalsHosted')).toEqual([
       'backend secrets secret',
       'backend taskCount task-count',
+      'backend writablePaths[/tmp] writable-path',
       'frontend taskCount task-count',
+      'frontend writablePaths[/tmp] writable-path',
+      'frontend writablePaths[/var/cache/nginx] writable-path',
+      'frontend writablePaths[/var/run] writable-path',
       'web presence load-balancer',
     ]);
     // Optional parts: included with a profile in Valawai, left out in ValawaiComponent, where the component's
@@ -126,6 +130,8 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
       'echo_example_with_python_and_pika healthCheck.timing health-check-adjustment',
       'echo_example_with_python_and_pika image.platforms build-platforms',
       'echo_example_with_python_and_pika secrets secret',
+      'echo_example_with_python_and_pika writablePaths[/app/logs] writable-path',
+      'echo_example_with_python_and_pika writablePaths[/tmp] writable-path',
       'mongo presence profile',
       'mov presence profile',
       'mq presence profile',

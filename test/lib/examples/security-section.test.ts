@@ -40,6 +40,8 @@ function listedRules(heading: string, id: RegExp): Set<string> {
 function acknowledgedByExamples(): string[] {
   const app = testApp();
   addExamples(app);
+  // Some acknowledgements are made once a construct is complete, by aspects during synthesis.
+  app.synth();
   const ids = new Set<string>();
   for (const construct of app.node.findAll()) {
     for (const entry of construct.node.metadata) {

@@ -158,7 +158,11 @@ describe('VALAWAI cloud twin', () => {
     componentTemplate.resourceCountIs('AWS::ECS::Service', 1);
     componentTemplate.resourceCountIs('AWS::EFS::FileSystem', 0);
     const c = containers(componentTemplate);
-    expect(Object.keys(c)).toEqual(['echo_example_with_python_and_pika']);
+    // The component and the helper that opens its writable paths.
+    expect(Object.keys(c)).toEqual([
+      'echo_example_with_python_and_pika',
+      'echo_example_with_python_and_pika-writable',
+    ]);
     expect(c.echo_example_with_python_and_pika.Environment).toContainEqual({
       Name: 'RABBITMQ_HOST',
       Value: 'mq.valawai.example.org',

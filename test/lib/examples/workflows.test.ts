@@ -236,6 +236,7 @@ describe('Workflows cloud twin', () => {
       'AWS::ECS::Service WorkflowsapiService DesiredCount', // apiTasks
       'AWS::ECS::TaskDefinition WorkflowsapiTaskDefinition Cpu', // apiCpu
       'AWS::ECS::TaskDefinition WorkflowsapiTaskDefinition Memory', // apiMemoryMiB
+      'AWS::ECS::TaskDefinition WorkflowsapiTaskDefinition ContainerDefinitions[api].Memory', // apiMemoryMiB, the container's limit
       'AWS::ApplicationAutoScaling::ScalableTarget WorkflowsworkerServiceTaskCountTarget MaxCapacity', // workerMaxTasks
       'AWS::RDS::DBInstance WorkflowsdbInstance DBInstanceClass', // databaseInstance
       'AWS::RDS::DBInstance WorkflowsdbInstance MultiAZ', // databaseMultiAz
