@@ -122,6 +122,7 @@ export function listenerKey(listener: elbv2.IApplicationListener): string {
 
 /** A load balancer of the app on an existing listener, as the overlap check sees it. */
 export interface ListenerUser extends IConstruct {
+  /** @internal */
   readonly _existingListener?: ExistingListener;
 }
 
