@@ -32,6 +32,7 @@ export type { RouteConditions } from './model/route-conditions';
 export { DataService } from './data-service';
 export type { ConnectionOptions, DataServiceProps } from './data-service';
 export { Database, DatabaseEngine } from './database';
+export type { DatabaseEngineKind } from './database';
 export type { DatabaseProps } from './database';
 export { Cache, CacheEngine } from './cache';
 export type { CacheProps } from './cache';

@@ -315,7 +315,7 @@ export interface LoadBalancerSpec {
 
 /** Kinds of managed data services, each with a managed cloud service and a local container stand-in. */
 export type DataServiceKind =
-  'postgres' | 'mysql' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
+  'postgres' | 'mysql' | 'mariadb' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
 
 /** A value a data service hands to the workloads that connect to it. */
 export type ConnectionValue = 'host' | 'port' | 'database' | 'username' | 'password' | 'url';
