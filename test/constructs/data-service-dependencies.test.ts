@@ -32,6 +32,7 @@ const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
 /** Every kind of data service, by a name that says which. */
 const KINDS: [string, (app: Application, id: string) => DataService][] = [
   ['database', (app, id) => new Database(app, id, { engine: DatabaseEngine.postgres('16') })],
+  ['MariaDB database', (app, id) => new Database(app, id, { engine: DatabaseEngine.mariadb('11.4') })],
   ['cache', (app, id) => new Cache(app, id, { engine: CacheEngine.redis('7.1') })],
   ['search domain', (app, id) => new SearchDomain(app, id, { engine: SearchEngine.openSearch('2.17') })],
   ['message broker', (app, id) => new MessageBroker(app, id, { engine: BrokerEngine.rabbitMq('3.13') })],
@@ -125,6 +126,13 @@ describe.each(KINDS)('a workload waits for a %s without connecting to it', (_kin
     expect(errors.map((e) => `${e.service} ${e.field}: ${e.reason}`)).toEqual([
       'api dependsOn.data: the local twin does not wait for it',
     ]);
+  });
+
+  test('a compose file without the stand-in is a parity error', () => {
+    const broken = structuredClone(compose);
+    delete broken.services.data;
+    const errors = checkParity(template, broken, shop.toSpec()).errors;
+    expect(errors.map((e) => `${e.service} ${e.field}`)).toEqual(['data presence']);
   });
 
   test('a template without the DependsOn is a parity error', () => {
