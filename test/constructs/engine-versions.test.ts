@@ -46,10 +46,10 @@ const DATABASE_FORMS: [string, DatabaseEngine, boolean][] = [
 /** The other engines: each version they offer, and a patch release where the engine takes one. */
 function otherDataServices(application: Application): DataService[] {
   return [
-    ...['6.2', '7.0', '7.1'].map(
+    ...['6.2', '7.0', '7.1', '7'].map(
       (v) => new Cache(application, `redis-${v.replace('.', '-')}`, { engine: CacheEngine.redis(v) }),
     ),
-    ...['7.2', '8.0', '8.1'].map(
+    ...['7.2', '8.0', '8.1', '8'].map(
       (v) => new Cache(application, `valkey-${v.replace('.', '-')}`, { engine: CacheEngine.valkey(v) }),
     ),
     ...['2.13', '2.19', '2.17.1'].map(
