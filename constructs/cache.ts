@@ -241,7 +241,7 @@ export class Cache extends DataService {
           timeout: Duration.seconds(3),
           retries: 20,
         })._toSpec(at, 'local.healthCheck'),
-        ...(persistence ? { dataPath: '/data' } : {}),
+        ...this._localData(persistence ? '/data' : undefined),
       },
       values: { host: this.name, port: PORT, password: password._toSpec(), scheme: 'redis' },
     };

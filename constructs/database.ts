@@ -391,7 +391,7 @@ export class Database extends DataService {
           }[engine.kind],
           LOCAL_CHECK,
         )._toSpec(at, 'local.healthCheck'),
-        dataPath: engine.kind === 'postgres' ? '/var/lib/postgresql/data' : '/var/lib/mysql',
+        ...this._localData(engine.kind === 'postgres' ? '/var/lib/postgresql/data' : '/var/lib/mysql'),
         // The RDS master user may create databases; the image grants its user one database only.
         ...(engine.kind !== 'postgres' ? { command: grantAllCommand(engine.kind) } : {}),
       },

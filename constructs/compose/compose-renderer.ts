@@ -15,6 +15,7 @@ import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
 import { JOBS_PROFILE } from '../model/profiles';
 import { ENV_NAME_PATTERN } from '../model/names';
+import { localDataVolume } from '../model/rules/naming';
 import { renderNginxConfig } from './proxy-config';
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
@@ -210,7 +211,7 @@ function checkEncodable(app: ApplicationSpec): void {
 
 /** The named volume holding a data service's local data. */
 function dataVolume(ds: DataServiceSpec): string {
-  return `${ds.name}-data`;
+  return localDataVolume(ds.name, ds.local.volumeName);
 }
 
 /** `${VAR:?...}` for a secret, recording the variable for `.env.example`. */

@@ -339,8 +339,10 @@ export interface DataServiceSpec {
     /** Environment variables the container reads from secrets (local `.env`). */
     readonly secrets: Readonly<Record<string, SecretReferenceSpec>>;
     readonly healthCheck: HealthCheckSpec;
-    /** Path of the data directory, kept in a named volume `<name>-data`. */
+    /** Path of the data directory, kept in a named volume: `volumeName`, or `<name>-data`. */
     readonly dataPath?: string;
+    /** The named volume keeping the data, when the model declares one (`localVolumeName`). */
+    readonly volumeName?: string;
   };
   /** Values connected workloads receive; secret values refer to secrets of the model. */
   readonly values: {

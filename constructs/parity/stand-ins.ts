@@ -106,7 +106,7 @@ export interface ManagedStandIn {
 interface DataServiceLike {
   readonly name?: unknown;
   readonly cloud?: unknown;
-  readonly local?: { readonly image?: unknown };
+  readonly local?: { readonly image?: unknown; readonly volumeName?: unknown };
 }
 
 interface WorkloadConnectionsLike {
@@ -123,7 +123,9 @@ export function managedStandIns(spec: unknown): Map<string, ManagedStandIn> {
     found.set(e.name, {
       name: e.name,
       cloud: typeof e.cloud === 'string' ? e.cloud : 'managed service',
-      local: typeof e.local?.image === 'string' ? `container ${e.local.image}` : 'container',
+      local: `${typeof e.local?.image === 'string' ? `container ${e.local.image}` : 'container'}${
+        typeof e.local?.volumeName === 'string' ? `, data in volume ${e.local.volumeName}` : ''
+      }`,
     });
   }
   return found;

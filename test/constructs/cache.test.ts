@@ -307,6 +307,28 @@ describe('Cache: local stand-in', () => {
     expect(c.volumes).toEqual({ 'queue-data': {} });
   });
 
+  test('with persistence, localVolumeName names the volume the append-only file is kept in', () => {
+    const { application: a } = newApplication();
+    new Cache(a, 'queue', {
+      engine: CacheEngine.redis('7'),
+      persistence: true,
+      localVolumeName: 'redis-data',
+    });
+    const c = localTwin(a);
+    expect(c.services.queue.volumes).toEqual([{ type: 'volume', source: 'redis-data', target: '/data' }]);
+    expect(c.volumes).toEqual({ 'redis-data': {} });
+  });
+
+  test('without persistence, localVolumeName is a ValidationError: there is no data to keep', () => {
+    const { application: a } = newApplication();
+    expectValidationError(
+      () => new Cache(a, 'queue', { engine: CacheEngine.redis('7'), localVolumeName: 'redis-data' }),
+      'Test/shop/queue:',
+      'localVolumeName "redis-data"',
+      'persistence: true',
+    );
+  });
+
   test('Valkey runs valkey/valkey with valkey-server and valkey-cli', () => {
     const { application: a } = newApplication();
     new Cache(a, 'cache', { engine: CacheEngine.valkey('8.0') });

@@ -231,3 +231,27 @@ describe('a dependency on a data service that cannot hold', () => {
     ]);
   });
 });
+
+test("the parity report shows a data service's declared local volume as part of its stand-in", () => {
+  const app = testApp();
+  const stack = new Stack(app, 'Shop');
+  const shop = new Application(stack, 'shop');
+  const db = new Database(shop, 'db', { engine: DatabaseEngine.mariadb('11.4'), localVolumeName: 'db-data' });
+  new Service(shop, 'api', { image: IMAGE }).connectTo(db, { host: 'DB_HOST' });
+  const assembly = app.synth();
+  const template = assembly.getStackByName('Shop').template;
+  const compose = parse(
+    fs.readFileSync(path.join(assembly.directory, shop.localTwinFiles.composeFile), 'utf8'),
+  );
+  expect(compose.services.db.volumes).toEqual([
+    { type: 'volume', source: 'db-data', target: '/var/lib/mysql' },
+  ]);
+  const report = checkParity(template, compose, shop.toSpec());
+  expect(report.errors).toEqual([]);
+  expect(report.entries.find((e) => e.service === 'db' && e.field === 'presence')).toMatchObject({
+    kind: 'stand-in',
+    standIn: 'managed-service',
+    cloud: 'RDS MariaDB 11.4 (db.t4g.micro)',
+    local: 'container mariadb:11.4, data in volume db-data',
+  });
+});

@@ -677,6 +677,36 @@ describe('Database: local stand-in', () => {
     expect(composeSchemaErrors(text)).toEqual([]);
   });
 
+  test('localVolumeName keeps the data in that named volume locally; the cloud twin is the same', () => {
+    const plain = newApplication();
+    new Database(plain.application, 'db', { engine: DatabaseEngine.postgres('16') });
+    const kept = newApplication();
+    const db = new Database(kept.application, 'db', {
+      engine: DatabaseEngine.postgres('16'),
+      localVolumeName: 'db_data',
+    });
+    const compose = localTwin(kept.application);
+    expect(compose.services.db.volumes).toEqual([
+      { type: 'volume', source: 'db_data', target: '/var/lib/postgresql/data' },
+    ]);
+    expect(compose.volumes).toEqual({ db_data: {} });
+    expect(db.toSpec().local.volumeName).toBe('db_data');
+    expect(Template.fromStack(kept.stack).toJSON()).toEqual(Template.fromStack(plain.stack).toJSON());
+  });
+
+  test.each(['-data', 'db data', 'a'.repeat(64), 'db:data'])(
+    'localVolumeName %j is a ValidationError',
+    (volumeName) => {
+      const { application: a } = newApplication();
+      expectValidationError(
+        () => new Database(a, 'db', { engine: DatabaseEngine.postgres('16'), localVolumeName: volumeName }),
+        'Test/shop/db:',
+        'localVolumeName',
+        'is not a compose volume name',
+      );
+    },
+  );
+
   test('hostPort publishes the port on the developer machine', () => {
     const { application: a } = newApplication();
     new Database(a, 'db', { engine: DatabaseEngine.postgres('16'), hostPort: 15432 });
