@@ -111,8 +111,9 @@ export interface WorkloadProps {
   readonly memoryMiB?: number;
   /**
    * CPU architecture. Cloud: Fargate runtime platform (and the platform images are built for).
-   * Local: compose `platform`.
-   * @default CpuArchitecture.X86_64
+   * Local: compose `platform`, written only when this prop is given.
+   * @default - Cloud: CpuArchitecture.X86_64. Local: no `platform`, so Docker runs the machine's own
+   * (reported by the parity check as the stand-in `default-platform`)
    */
   readonly cpuArchitecture?: CpuArchitecture;
   /**
@@ -174,6 +175,8 @@ export abstract class Workload extends Construct {
   public readonly _memoryMiB: number;
   /** @internal */
   public readonly _cpuArchitecture: CpuArchitectureName;
+  /** Whether the props name the CPU architecture (the local twin then runs its platform). @internal */
+  public readonly _cpuArchitectureDeclared: boolean;
   /** The optional part (compose profile) this workload belongs to, if any. */
   public readonly profile?: string;
   /**
@@ -226,6 +229,7 @@ export abstract class Workload extends Construct {
       );
     }
     this._cpuArchitecture = arch;
+    this._cpuArchitectureDeclared = props.cpuArchitecture !== undefined;
     this._imageSpec = this.lockImage(props.image._toSpec(path, this.application._ecrRegistry()));
     const platform = arch === CpuArchitecture.ARM64 ? 'linux/arm64' : 'linux/amd64';
     if (
@@ -494,6 +498,9 @@ export abstract class Workload extends Construct {
       memoryMiB: this._memoryMiB,
       desiredCount: extras.desiredCount,
       cpuArchitecture: this._cpuArchitecture,
+      ...(this._cpuArchitectureDeclared
+        ? { localPlatform: this._cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64' }
+        : {}),
       ...(extras.healthCheck ? { healthCheck: extras.healthCheck } : {}),
       ...(extras.deployment ? { deployment: extras.deployment } : {}),
       ...(extras.autoScaling ? { autoScaling: extras.autoScaling } : {}),

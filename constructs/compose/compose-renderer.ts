@@ -147,7 +147,7 @@ function renderWorkload(
   return {
     ...(profiles.length ? { profiles } : {}),
     ...image,
-    platform: w.cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
+    ...(w.localPlatform ? { platform: w.localPlatform } : {}),
     ...(w.entrypoint ? { entrypoint: w.entrypoint.map(escape) } : {}),
     ...(w.command ? { command: w.command.map(escape) } : {}),
     ...(w.workingDirectory ? { working_dir: escape(w.workingDirectory) } : {}),

@@ -178,6 +178,11 @@ export interface WorkloadSpec {
   readonly memoryMiB: number;
   readonly desiredCount: number;
   readonly cpuArchitecture: CpuArchitectureName;
+  /**
+   * The compose `platform` of the local twin, when the workload declares its CPU architecture; absent, the
+   * local twin runs the machine's own platform while the cloud twin runs `cpuArchitecture` (x86_64).
+   */
+  readonly localPlatform?: 'linux/amd64' | 'linux/arm64';
   readonly healthCheck?: HealthCheckSpec;
   readonly dependsOn: readonly DependencySpec[];
   readonly mounts: readonly MountSpec[];

@@ -76,6 +76,10 @@ export const STAND_IN_KINDS = {
     cloud: 'the image built for the platform the tasks run on',
     local: 'a multi-platform build (build.platforms)',
   },
+  'default-platform': {
+    cloud: 'the Fargate runtime platform of the default cpuArchitecture (X86_64)',
+    local: 'no compose platform: the machine’s own (the workload declares no cpuArchitecture)',
+  },
   'container-image': {
     cloud: 'an ecs.ContainerImage given to Image.fromContainerImage',
     local: 'the image given as its `local`',
