@@ -10,7 +10,7 @@ export { ParityError } from './parity/parity-error';
 export { Application } from './application';
 export type { ApplicationProps, LocalTwinFiles } from './application';
 export { CpuArchitecture, Workload } from './workload';
-export type { ConfigFile, Mount, WorkloadProps } from './workload';
+export type { ConfigFile, Mount, RestartPolicy, WorkloadProps } from './workload';
 export { Service } from './service';
 export type { AutoScalingOptions, MetricScalingOptions, PortOptions, ServiceProps } from './service';
 export { Job } from './job';

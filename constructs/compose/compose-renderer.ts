@@ -14,6 +14,7 @@ import type {
 import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
 import { JOBS_PROFILE } from '../model/profiles';
+import { defaultRestart } from '../model/restart';
 import { ENV_NAME_PATTERN } from '../model/names';
 import { localDataVolume } from '../model/rules/naming';
 import { renderNginxConfig } from './proxy-config';
@@ -183,7 +184,7 @@ function renderWorkload(
           })),
         }
       : {}),
-    restart: w.kind === 'job' ? 'no' : 'unless-stopped',
+    restart: w.restart ?? defaultRestart(w.kind),
     deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
   };
 }

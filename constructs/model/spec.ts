@@ -10,6 +10,12 @@ export type DependencyConditionName = 'started' | 'healthy' | 'completed-success
 /** Protocol spoken on a container port; used for Service Connect metrics and by the local proxy. */
 export type PortProtocol = 'tcp' | 'http' | 'http2' | 'grpc';
 
+/**
+ * How the local twin restarts a workload's container (compose `restart`). ECS has its own rule: a
+ * service's stopped task is replaced, a job runs once per task.
+ */
+export type RestartPolicyName = 'always' | 'unless-stopped' | 'on-failure' | 'no';
+
 /** CPU architecture of the containers. */
 export type CpuArchitectureName = 'x86_64' | 'arm64';
 
@@ -183,6 +189,10 @@ export interface WorkloadSpec {
    * local twin runs the machine's own platform while the cloud twin runs `cpuArchitecture` (x86_64).
    */
   readonly localPlatform?: 'linux/amd64' | 'linux/arm64';
+  /**
+   * The compose `restart` the workload declares; absent, `unless-stopped` for a service and `no` for a job.
+   */
+  readonly restart?: RestartPolicyName;
   readonly healthCheck?: HealthCheckSpec;
   readonly dependsOn: readonly DependencySpec[];
   readonly mounts: readonly MountSpec[];

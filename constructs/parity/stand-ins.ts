@@ -76,6 +76,10 @@ export const STAND_IN_KINDS = {
     cloud: 'the image built for the platform the tasks run on',
     local: 'a multi-platform build (build.platforms)',
   },
+  'restart-policy': {
+    cloud: 'no restart policy: ECS replaces a stopped service task, and runs a job once per task',
+    local: 'the compose restart the workload declares (on-failure, no)',
+  },
   'default-platform': {
     cloud: 'the Fargate runtime platform of the default cpuArchitecture (X86_64)',
     local: 'no compose platform: the machine’s own (the workload declares no cpuArchitecture)',
