@@ -168,6 +168,19 @@ const workloadMutations: Mutation[] = [
     (w) => isService(w) && w.ports.length === 0,
   ),
   workloadProp(
+    'a restart policy compose does not have',
+    'restart',
+    fc.constantFrom('sometimes', 'on-failure:3', 'Always', ''),
+    (w, restart) => ({ ...w, restart }),
+  ),
+  workloadProp(
+    'a restart policy a job cannot have',
+    'restart',
+    fc.constantFrom('always', 'unless-stopped'),
+    (w, restart) => ({ ...w, restart }),
+    (w) => w.kind === 'job',
+  ),
+  workloadProp(
     'hostPort out of range',
     'ports[0].hostPort',
     outOfRange(1, 65535),

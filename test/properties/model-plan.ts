@@ -31,6 +31,7 @@ import {
   Workload,
 } from '../../constructs';
 import { upperSnake } from '../../constructs/model/names';
+import { RESTART_POLICIES } from '../../constructs/model/restart';
 import { isReservedLocalVariable } from '../../constructs/model/rules/local-variables';
 import { examplePath } from '../../lib/project-root';
 
@@ -172,6 +173,10 @@ export interface WorkloadPlan {
   readonly cpu?: unknown;
   readonly memoryMiB?: unknown;
   readonly arm64: boolean;
+  /** Name the architecture even when it is the default, x86_64 (the local twin then writes `platform`). */
+  readonly declareArchitecture?: boolean;
+  /** The local restart policy. */
+  readonly restart?: unknown;
   readonly dependsOn: DependencyPlan[];
   readonly mounts: MountPlan[];
   readonly connections?: ConnectionPlan[];
@@ -329,6 +334,8 @@ const rawWorkloadArb = fc.record({
   }),
   size: fc.nat({ max: fargateSizes.length - 1 }),
   arm64: fc.boolean(),
+  declareArchitecture: fc.boolean(),
+  restartPick: fc.option(fc.nat(), { nil: undefined }),
   dependencies: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }),
   mounts: fc.array(fc.tuple(fc.nat(), absolutePathArb, fc.boolean()), { maxLength: 3 }),
   ports: fc.uniqueArray(
@@ -631,6 +638,10 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       cpu,
       memoryMiB,
       arm64: w.arm64,
+      ...(w.declareArchitecture ? { declareArchitecture: true } : {}),
+      ...(w.restartPick !== undefined
+        ? { restart: RESTART_POLICIES[kind][w.restartPick % RESTART_POLICIES[kind].length] }
+        : {}),
       dependsOn,
       mounts,
       ports,
@@ -924,7 +935,12 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
       secrets: secretRefs,
       ...(w.cpu !== undefined ? { cpu: w.cpu } : {}),
       ...(w.memoryMiB !== undefined ? { memoryMiB: w.memoryMiB } : {}),
-      ...(w.arm64 ? { cpuArchitecture: CpuArchitecture.ARM64 } : {}),
+      ...(w.arm64
+        ? { cpuArchitecture: CpuArchitecture.ARM64 }
+        : w.declareArchitecture
+          ? { cpuArchitecture: CpuArchitecture.X86_64 }
+          : {}),
+      ...(w.restart !== undefined ? { restart: w.restart } : {}),
       dependsOn: w.dependsOn
         .filter(
           (d) => d.target === 'foreign' || (typeof d.target === 'number' && d.target < workloads.length),
