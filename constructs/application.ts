@@ -15,13 +15,7 @@ import { compareStrings } from './model/order';
 import type { DeploymentStage } from './stages';
 import type { ApplicationSpec, PortSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
-import {
-  COMPOSE_SERVICE_NAME,
-  dataVolumeTaken,
-  localDataVolume,
-  nameTaken,
-  WORKLOAD_NAME,
-} from './model/rules/naming';
+import { COMPOSE_SERVICE_NAME, dataVolumeTaken, nameTaken, WORKLOAD_NAME } from './model/rules/naming';
 import { DiscoveryNameOwner, portNameTaken } from './model/rules/service-connect';
 import { DEFAULT_LOCK_FILE, ImageLock, LOCK_FILE_CONTEXT } from './model/image-lock';
 import type { DataService } from './data-service';
@@ -328,7 +322,7 @@ export class Application extends Construct {
           'volume names must be unique in an application',
         ),
       );
-    const dataService = this.dataServiceList.find((d) => localDataVolume(d.name) === volume.name);
+    const dataService = this.dataServiceList.find((d) => d._localDataVolume === volume.name);
     if (dataService)
       throw new ValidationError(
         dataVolumeTaken({ path: volume.node.path, name: volume.name, kind: 'volume' }, dataService.node.path),
@@ -375,12 +369,21 @@ export class Application extends Construct {
         nameTaken(dataService.node.path, 'name', dataService.name, clash.node.path, COMPOSE_SERVICE_NAME),
       );
     }
-    const volume = this.volumes.find((v) => v.name === localDataVolume(dataService.name));
-    if (volume)
+    const owner =
+      this.volumes.find((v) => v.name === dataService._localDataVolume) ??
+      this.dataServiceList.find((d) => d._localDataVolume === dataService._localDataVolume);
+    if (owner)
       throw new ValidationError(
         dataVolumeTaken(
-          { path: dataService.node.path, name: dataService.name, kind: 'data service' },
-          volume.node.path,
+          {
+            kind: 'data service',
+            path: dataService.node.path,
+            name: dataService.name,
+            ...(dataService._localVolumeName !== undefined
+              ? { volumeName: dataService._localVolumeName }
+              : {}),
+          },
+          owner.node.path,
         ),
       );
     this.dataServiceList.push(dataService);

@@ -8,6 +8,7 @@ import { CloudConnectionValue, DataService, DataServiceProps } from './data-serv
 import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
+import { isImageReference } from './values/image';
 import { checkInteger, upperSnake } from './model/names';
 import type { ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
@@ -22,14 +23,26 @@ const RELEASES: Record<'redis' | 'valkey', Record<string, string>> = {
   valkey: { '7.2': 'valkey/valkey:7.2', '8.0': 'valkey/valkey:8.0', '8.1': 'valkey/valkey:8.1' },
 };
 
+/** The official image repositories of each engine, without a registry host: Docker Hub's names for them. */
+const OFFICIAL_IMAGES: Record<'redis' | 'valkey', readonly string[]> = {
+  redis: ['redis', 'library/redis', 'docker/library/redis'],
+  valkey: ['valkey/valkey', 'valkey', 'library/valkey', 'docker/library/valkey'],
+};
+
 /** Cache engine and version, the same in both twins. */
 export class CacheEngine {
-  /** Redis OSS; `version` like `7.1`. */
+  /**
+   * Redis OSS; `version` is one ElastiCache offers (`7.1`), or a major (`7`): the newest release of it that
+   * ElastiCache offers (Redis OSS 7.1 for `7`), as a compose file's `redis:7` means.
+   */
   public static redis(version: string): CacheEngine {
     return new CacheEngine('redis', version);
   }
 
-  /** Valkey (Redis-compatible); `version` like `8.0`. */
+  /**
+   * Valkey (Redis-compatible); `version` is one ElastiCache offers (`8.0`), or a major (`8`): the newest
+   * release of it that ElastiCache offers.
+   */
   public static valkey(version: string): CacheEngine {
     return new CacheEngine('valkey', version);
   }
@@ -41,18 +54,28 @@ export class CacheEngine {
     public readonly version: string,
   ) {}
 
-  /** @internal */
+  /**
+   * The release this version resolves to: a version ElastiCache offers as it is, a major the newest
+   * release of it.
+   * @internal
+   */
   public _check(at: string): EngineRelease {
     const releases = RELEASES[this.kind];
     const supported = Object.keys(releases);
+    const majors = [...new Set(supported.map((v) => v.split('.')[0]))];
     return checkEngineVersion(at, this.version, {
       supported,
       required: false,
-      resolve: (version) =>
-        Object.prototype.hasOwnProperty.call(releases, version)
-          ? { cloud: version, image: releases[version] }
-          : undefined,
-      rejection: () => `is not a ${this.kind} version ElastiCache offers; use ${supported.join(', ')}`,
+      resolve: (version) => {
+        const release = /^\d+$/.test(version)
+          ? supported.filter((v) => v.startsWith(`${version}.`)).at(-1)
+          : version;
+        return release !== undefined && Object.prototype.hasOwnProperty.call(releases, release)
+          ? { cloud: release, image: releases[release] }
+          : undefined;
+      },
+      rejection: () =>
+        `is not a ${this.kind} version ElastiCache offers; use ${supported.join(', ')} (or a major: ${majors.join(', ')})`,
     });
   }
 }
@@ -77,6 +100,12 @@ export interface CacheProps extends DataServiceProps {
    * @default false
    */
   readonly persistence?: boolean;
+  /**
+   * Image of the local stand-in, for an official variant of the engine's image of the same major version,
+   * such as `redis:7-alpine` or `valkey/valkey:8-alpine`. The cloud twin is not affected.
+   * @default - the official image of the engine's version, e.g. `redis:7.2` for Redis OSS 7.1
+   */
+  readonly localImage?: string;
 }
 
 const PORT = 6379;
@@ -114,7 +143,11 @@ export class Cache extends DataService {
       );
     }
     this.kind = props.engine.kind;
-    const { cloud: version, image } = props.engine._check(at);
+    const { cloud: version, image: defaultImage } = props.engine._check(at);
+    const image =
+      props.localImage === undefined
+        ? defaultImage
+        : checkLocalImage(at, this.kind, version.split('.')[0], props.localImage);
     const replicas = props.replicas === undefined ? 0 : checkInteger(at, 'replicas', props.replicas, 0, 5);
     const nodeType = props.nodeType ?? 'cache.t4g.micro';
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(nodeType))
@@ -208,7 +241,7 @@ export class Cache extends DataService {
           timeout: Duration.seconds(3),
           retries: 20,
         })._toSpec(at, 'local.healthCheck'),
-        ...(persistence ? { dataPath: '/data' } : {}),
+        ...this._localData(persistence ? '/data' : undefined),
       },
       values: { host: this.name, port: PORT, password: password._toSpec(), scheme: 'redis' },
     };
@@ -244,4 +277,37 @@ export class Cache extends DataService {
       }
     }
   }
+}
+
+/**
+ * A cache's `localImage`: a valid image reference to an official image of `kind` (any registry), tagged
+ * with the `major` version or a variant of it (`7`, `7.2`, `7-alpine`, `7.2-bookworm`).
+ */
+function checkLocalImage(at: string, kind: 'redis' | 'valkey', major: string, reference: string): string {
+  if (!isImageReference(reference)) {
+    throw invalid(
+      at,
+      'localImage',
+      reference,
+      'is not an image reference; use [registry/]name[:tag][@sha256:digest], e.g. "redis:7-alpine"',
+    );
+  }
+  const [withoutDigest] = reference.split('@');
+  const slash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.lastIndexOf(':');
+  const tag = colon > slash ? withoutDigest.slice(colon + 1) : '';
+  const parts = (colon > slash ? withoutDigest.slice(0, colon) : withoutDigest).split('/');
+  // A first component with a "." or ":" (or localhost) is a registry host.
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) parts.shift();
+  const official = OFFICIAL_IMAGES[kind].includes(parts.join('/'));
+  if (!official || !(tag === major || tag.startsWith(`${major}.`) || tag.startsWith(`${major}-`))) {
+    const example = kind === 'redis' ? `redis:${major}-alpine` : `valkey/valkey:${major}-alpine`;
+    throw invalid(
+      at,
+      'localImage',
+      reference,
+      `must be an official ${kind} image of major version ${major} (${OFFICIAL_IMAGES[kind][0]}, from any registry), e.g. "${example}"`,
+    );
+  }
+  return reference;
 }

@@ -5,7 +5,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { Application } from './application';
 import { acknowledgeSecretFindings } from './aws/nag-findings';
-import { invalid } from './errors';
+import { invalid, ValidationError } from './errors';
+import { checkLocalVolumeName, dataVolumeWithoutData, localDataVolume } from './model/rules/naming';
 import { checkInteger, checkName } from './model/names';
 import type { ConnectionValue, DataServiceKind, DataServiceSpec } from './model/spec';
 import type { Secret } from './secret';
@@ -42,6 +43,15 @@ export interface DataServiceProps {
    * @default - not published
    */
   readonly hostPort?: number;
+  /**
+   * Name of the named volume the local stand-in keeps its data in, e.g. `db-data` to keep using the volume
+   * of an existing compose file: compose finds it when the project has the same name (the application's
+   * name, `<name>-<stage>` for a stage), as `<project>_db-data`. Local twin only: the managed service keeps
+   * its own storage in the cloud. Unique in the application (among volumes and data services); only for a
+   * stand-in that keeps data (a cache with `persistence`).
+   * @default - `<name>-data`
+   */
+  readonly localVolumeName?: string;
 }
 
 /**
@@ -58,6 +68,16 @@ export abstract class DataService extends Construct {
   public abstract readonly securityGroup: ec2.ISecurityGroup;
   /** @internal */
   protected readonly hostPort?: number;
+  /**
+   * The declared `localVolumeName`.
+   * @internal
+   */
+  public readonly _localVolumeName?: string;
+  /**
+   * The named volume the local stand-in keeps its data in (declared or `<name>-data`).
+   * @internal
+   */
+  public readonly _localDataVolume: string;
 
   protected constructor(scope: Construct, id: string, props: DataServiceProps) {
     super(scope, id);
@@ -70,12 +90,36 @@ export abstract class DataService extends Construct {
       props.hostPort === undefined
         ? undefined
         : checkInteger(this.node.path, 'hostPort', props.hostPort, 1, 65535);
+    if (props.localVolumeName !== undefined) {
+      const wrong = checkLocalVolumeName(this.node.path, props.localVolumeName);
+      if (wrong) throw new ValidationError(wrong);
+      this._localVolumeName = props.localVolumeName;
+    }
+    this._localDataVolume = localDataVolume(this.name, this._localVolumeName);
     // Registered first, so a name clash is reported as such before anything else is created.
     this.application._registerDataService(this);
   }
 
   /** The model of this data service. */
   public abstract toSpec(): DataServiceSpec;
+
+  /**
+   * The model's data directory of the local stand-in (none when it keeps no data) and the declared
+   * volume that keeps it; a declared volume without data to keep is a ValidationError.
+   * @internal
+   */
+  protected _localData(dataPath: string | undefined): { dataPath?: string; volumeName?: string } {
+    if (dataPath === undefined) {
+      if (this._localVolumeName !== undefined) {
+        throw new ValidationError(dataVolumeWithoutData(this.node.path, this._localVolumeName));
+      }
+      return {};
+    }
+    return {
+      dataPath,
+      ...(this._localVolumeName !== undefined ? { volumeName: this._localVolumeName } : {}),
+    };
+  }
 
   /** Kind of data service. */
   public abstract readonly kind: DataServiceKind;

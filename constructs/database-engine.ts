@@ -1,10 +1,21 @@
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { EngineRelease, checkEngineVersion } from './engine-version';
+import { invalid } from './errors';
+
+/** The relational engines a Database runs. */
+export type DatabaseEngineKind = 'postgres' | 'mysql' | 'mariadb';
 
 /** Engine majors RDS offers, per engine (checked against the RDS engine versions in service). */
-const SUPPORTED: Record<'postgres' | 'mysql', readonly string[]> = {
-  postgres: ['13', '14', '15', '16', '17'],
+const SUPPORTED: Record<DatabaseEngineKind, readonly string[]> = {
+  postgres: ['13', '14', '15', '16', '17', '18'],
   mysql: ['8.0', '8.4'],
+  mariadb: ['10.11', '11.4', '11.8'],
+};
+
+const ENGINE_NAMES: Record<DatabaseEngineKind, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
 };
 
 /**
@@ -21,9 +32,10 @@ const WITHDRAWN: Record<'instance' | 'aurora', readonly string[]> = {
  * The releases RDS creates of one engine: aws-cdk-lib's `*EngineVersion` constants without the withdrawn
  * ones, oldest first. Aurora MySQL is absent: it has its own releases of each major, and takes the major.
  */
-const RELEASES: Record<'postgres' | 'mysql' | 'aurora-postgresql', readonly string[]> = {
+const RELEASES: Record<DatabaseEngineKind | 'aurora-postgresql', readonly string[]> = {
   postgres: releasesOf(rds.PostgresEngineVersion, (v) => v.postgresFullVersion, WITHDRAWN.instance),
   mysql: releasesOf(rds.MysqlEngineVersion, (v) => v.mysqlFullVersion, WITHDRAWN.instance),
+  mariadb: releasesOf(rds.MariaDbEngineVersion, (v) => v.mariaDbFullVersion, WITHDRAWN.instance),
   'aurora-postgresql': releasesOf(
     rds.AuroraPostgresEngineVersion,
     (v) => v.auroraPostgresFullVersion,
@@ -46,9 +58,18 @@ export class DatabaseEngine {
     return new DatabaseEngine('mysql', version);
   }
 
+  /**
+   * MariaDB, on an RDS instance (RDS for MariaDB; there is no Aurora MariaDB); `version` is a major
+   * (`11.4`: the newest release of it that RDS creates and aws-cdk-lib names) or a full version (`11.4.5`).
+   * Locally the official `mariadb` image of the major runs.
+   */
+  public static mariadb(version: string): DatabaseEngine {
+    return new DatabaseEngine('mariadb', version);
+  }
+
   private constructor(
     /** Engine name. */
-    public readonly kind: 'postgres' | 'mysql',
+    public readonly kind: DatabaseEngineKind,
     /** Version as given. */
     public readonly version: string,
   ) {}
@@ -56,13 +77,21 @@ export class DatabaseEngine {
   /**
    * The release this version resolves to on an RDS instance or on Aurora, after checking it is one RDS
    * offers: a PostgreSQL major stays a major (RDS starts from its default minor), a MySQL major becomes
-   * the newest release of it on an instance (RDS takes MySQL majors on Aurora only), and a minor must be
-   * one RDS creates.
+   * the newest release of it on an instance (RDS takes MySQL majors on Aurora only), a MariaDB major
+   * becomes the newest release of it (instances only), and a minor must be one RDS creates.
    * @internal
    */
   public _resolve(at: string, aurora: boolean): DatabaseRelease {
     const kind = this.kind;
-    const name = kind === 'postgres' ? 'PostgreSQL' : 'MySQL';
+    const name = ENGINE_NAMES[kind];
+    if (aurora && kind === 'mariadb') {
+      throw invalid(
+        at,
+        'aurora',
+        true,
+        'is not available for MariaDB: RDS runs MariaDB on instances only; leave aurora unset, or use DatabaseEngine.mysql(...) for Aurora MySQL',
+      );
+    }
     const majorOf = (version: string): string | undefined => {
       const parts = version.split('.');
       const major = kind === 'postgres' ? parts[0] : parts.slice(0, 2).join('.');
@@ -74,7 +103,7 @@ export class DatabaseEngine {
         ? RELEASES[aurora ? 'aurora-postgresql' : 'postgres']
         : aurora
           ? []
-          : RELEASES.mysql;
+          : RELEASES[kind];
     const releasesOfMajor = (major: string) => releases.filter((r) => r.startsWith(`${major}.`));
     return checkEngineVersion(at, this.version, {
       supported: SUPPORTED[kind],
@@ -106,7 +135,7 @@ export class DatabaseEngine {
 
 /** The release a database engine version resolves to. */
 export interface DatabaseRelease extends EngineRelease {
-  /** The major version: `16` for PostgreSQL, `8.0` for MySQL. */
+  /** The major version: `16` for PostgreSQL, `8.0` for MySQL, `11.4` for MariaDB. */
   readonly major: string;
 }
 

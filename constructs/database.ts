@@ -9,7 +9,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { acknowledgeSecretFindings, CONTROL_TOWER } from './aws/nag-findings';
 import { CloudConnectionValue, DataService, DataServiceProps } from './data-service';
-import { DatabaseEngine } from './database-engine';
+import { DatabaseEngine, DatabaseEngineKind } from './database-engine';
 import { invalid } from './errors';
 import { Job } from './job';
 import { HealthCheck } from './values/health-check';
@@ -20,6 +20,7 @@ import { Secret } from './secret';
 import { placeData, placedIn } from './aws/data-placement';
 
 export { DatabaseEngine } from './database-engine';
+export type { DatabaseEngineKind } from './database-engine';
 
 /** Properties of a Database. */
 export interface DatabaseProps extends DataServiceProps {
@@ -34,7 +35,7 @@ export interface DatabaseProps extends DataServiceProps {
    * Name of the administrative user. Choose one for a new database: AWS Control Tower's CT.RDS.PR.22 asks
    * for a name other than the engines' defaults, and the name cannot change once the database exists
    * (CloudFormation would replace it). With the default, that control is acknowledged on the database.
-   * @default 'postgres' for PostgreSQL, 'admin' for MySQL
+   * @default 'postgres' for PostgreSQL, 'admin' for MySQL and MariaDB
    */
   readonly username?: string;
   /**
@@ -65,7 +66,7 @@ export interface DatabaseProps extends DataServiceProps {
    */
   readonly initScript?: string;
   /**
-   * Aurora (Serverless v2) instead of an RDS instance.
+   * Aurora (Serverless v2) instead of an RDS instance (PostgreSQL and MySQL; MariaDB runs on instances only).
    * @default false
    */
   readonly aurora?: boolean;
@@ -100,8 +101,8 @@ export interface DatabaseProps extends DataServiceProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Image of the local stand-in, for an official variant such as `postgres:16-alpine`; its major version
-   * must match the engine's.
+   * Image of the local stand-in, for an official variant such as `postgres:16-alpine` or `mariadb:11.4-noble`;
+   * its major version must match the engine's.
    * @default - the official image of the engine's major version, e.g. `postgres:16`
    */
   readonly localImage?: string;
@@ -110,14 +111,19 @@ export interface DatabaseProps extends DataServiceProps {
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 /** Logs a MySQL instance or Aurora MySQL cluster exports to CloudWatch Logs. */
 const MYSQL_LOG_EXPORTS = ['error', 'slowquery'];
-const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 };
+const DEFAULT_PORTS: Record<DatabaseEngineKind, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
+const SERVICE_NAMES: Record<DatabaseEngineKind, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+};
 
 /**
- * A relational database (PostgreSQL or MySQL). Cloud: an RDS instance (or Aurora cluster) in the
+ * A relational database (PostgreSQL, MySQL or MariaDB). Cloud: an RDS instance (or Aurora cluster) in the
  * application's isolated subnets (private ones, with a warning, in a VPC without any), not publicly accessible, storage encrypted, automated backups, deletion
  * protection and a snapshot on deletion, credentials generated into Secrets Manager; only connected services
  * may reach its port. Local: the official image of the same major version with a named volume, a
- * `pg_isready`/`mysqladmin ping` health check, the same database name and user, the password from `.env`.
+ * `pg_isready`/`mysqladmin ping`/`mariadb-admin ping` health check, the same database name and user, the password from `.env`.
  * Extra databases and an init script run in both twins as a job that connected workloads wait for.
  */
 export class Database extends DataService {
@@ -131,7 +137,7 @@ export class Database extends DataService {
   public readonly credentials: Secret;
   /** The job creating the extra databases and running the init script, when there are any. */
   public readonly initJob?: Job;
-  public readonly kind: 'postgres' | 'mysql';
+  public readonly kind: DatabaseEngineKind;
   protected readonly supportedValues: readonly ConnectionValue[] = [
     'host',
     'port',
@@ -154,7 +160,7 @@ export class Database extends DataService {
         at,
         'engine',
         props?.engine,
-        'is required; use DatabaseEngine.postgres("16") or DatabaseEngine.mysql("8.0")',
+        'is required; use DatabaseEngine.postgres("16"), DatabaseEngine.mysql("8.0") or DatabaseEngine.mariadb("11.4")',
       );
     }
     const engine = props.engine;
@@ -219,7 +225,7 @@ export class Database extends DataService {
           at,
           'localImage',
           props.localImage,
-          `must be an official ${engine.kind} image of major version ${major}, e.g. "${engine.kind}:${major}-${engine.kind === 'postgres' ? 'alpine' : 'oracle'}"`,
+          `must be an official ${engine.kind} image of major version ${major}, e.g. "${engine.kind}:${major}-${{ postgres: 'alpine', mysql: 'oracle', mariadb: 'noble' }[engine.kind]}"`,
         );
       }
     }
@@ -294,7 +300,11 @@ export class Database extends DataService {
             ? rds.DatabaseInstanceEngine.postgres({
                 version: rds.PostgresEngineVersion.of(release.cloud, major),
               })
-            : rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(release.cloud, major) }),
+            : engine.kind === 'mysql'
+              ? rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.of(release.cloud, major) })
+              : rds.DatabaseInstanceEngine.mariaDb({
+                  version: rds.MariaDbEngineVersion.of(release.cloud, major),
+                }),
         vpc,
         vpcSubnets: { subnetType: subnets },
         securityGroups: [this.securityGroup],
@@ -325,9 +335,7 @@ export class Database extends DataService {
       monitoring: monitoringSeconds > 0,
       customerKey: props.storageEncryptionKey !== undefined,
     });
-    const service = aurora
-      ? `Aurora ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`
-      : `RDS ${engine.kind === 'postgres' ? 'PostgreSQL' : 'MySQL'}`;
+    const service = `${aurora ? 'Aurora' : 'RDS'} ${SERVICE_NAMES[engine.kind]}`;
     this.credentials = Secret._managed(
       this,
       `${this.name}-credentials`,
@@ -364,27 +372,28 @@ export class Database extends DataService {
         environment:
           engine.kind === 'postgres'
             ? { POSTGRES_DB: databaseName, POSTGRES_USER: username }
-            : { MYSQL_DATABASE: databaseName, MYSQL_USER: username },
+            : engine.kind === 'mysql'
+              ? { MYSQL_DATABASE: databaseName, MYSQL_USER: username }
+              : { MARIADB_DATABASE: databaseName, MARIADB_USER: username },
         secrets:
           engine.kind === 'postgres'
             ? { POSTGRES_PASSWORD: password._toSpec() }
-            : { MYSQL_PASSWORD: password._toSpec(), MYSQL_ROOT_PASSWORD: password._toSpec() },
-        healthCheck: (engine.kind === 'postgres'
-          ? // Over TCP: the image's first-start setup server listens on the socket only.
-            HealthCheck.shell(`pg_isready -h 127.0.0.1 -U ${username} -d ${databaseName}`, LOCAL_CHECK)
-          : HealthCheck.shell('mysqladmin ping -h 127.0.0.1 --silent', LOCAL_CHECK)
+            : engine.kind === 'mysql'
+              ? { MYSQL_PASSWORD: password._toSpec(), MYSQL_ROOT_PASSWORD: password._toSpec() }
+              : { MARIADB_PASSWORD: password._toSpec(), MARIADB_ROOT_PASSWORD: password._toSpec() },
+        // Over TCP: the images' first-start setup servers listen on the socket only.
+        healthCheck: HealthCheck.shell(
+          {
+            postgres: `pg_isready -h 127.0.0.1 -U ${username} -d ${databaseName}`,
+            mysql: 'mysqladmin ping -h 127.0.0.1 --silent',
+            // MariaDB 11 images name their tools mariadb-*, without the mysql* aliases.
+            mariadb: 'mariadb-admin ping -h 127.0.0.1 --silent',
+          }[engine.kind],
+          LOCAL_CHECK,
         )._toSpec(at, 'local.healthCheck'),
-        dataPath: engine.kind === 'postgres' ? '/var/lib/postgresql/data' : '/var/lib/mysql',
-        // The RDS master user may create databases; the image grants its MYSQL_USER one database only.
-        ...(engine.kind === 'mysql'
-          ? {
-              command: [
-                'sh',
-                '-c',
-                "echo \"GRANT ALL PRIVILEGES ON *.* TO '$MYSQL_USER'@'%' WITH GRANT OPTION;\" > /docker-entrypoint-initdb.d/00-twinstack-grants.sql && exec docker-entrypoint.sh mysqld",
-              ],
-            }
-          : {}),
+        ...this._localData(engine.kind === 'postgres' ? '/var/lib/postgresql/data' : '/var/lib/mysql'),
+        // The RDS master user may create databases; the image grants its user one database only.
+        ...(engine.kind !== 'postgres' ? { command: grantAllCommand(engine.kind) } : {}),
       },
       values: {
         host: this.name,
@@ -392,6 +401,7 @@ export class Database extends DataService {
         database: databaseName,
         username,
         password: password._toSpec(),
+        // MariaDB speaks the MySQL protocol; MySQL clients and URL parsers read `mysql://`.
         scheme: engine.kind === 'postgres' ? 'postgres' : 'mysql',
       },
     };
@@ -479,7 +489,7 @@ export class Database extends DataService {
   }
 
   private acknowledgeNagFindings(
-    kind: 'postgres' | 'mysql',
+    kind: DatabaseEngineKind,
     aurora: boolean,
     multiAz: boolean,
     choices: { defaultUsername: boolean; monitoring: boolean; customerKey: boolean },
@@ -520,7 +530,7 @@ export class Database extends DataService {
         reason: `Database ${this.node.path} is encrypted at rest with the account's AWS managed key for RDS (aws/rds), which needs no key policy or grants; a customer-managed key (prop storageEncryptionKey) can only be chosen when the database is created, since CloudFormation replaces a database whose key changes.`,
       });
     }
-    if (kind === 'mysql') {
+    if (kind !== 'postgres') {
       const statements =
         'The error and slow query logs are exported. The audit log needs the MariaDB audit plugin (an option group; server_audit parameters on Aurora) and the general log records every statement with its values, so both are for applications that must keep a statement trail: add the plugin or parameters and the export there.';
       Validations.of(target).acknowledge(
@@ -547,7 +557,7 @@ const LOCAL_CHECK = {
   startPeriod: Duration.seconds(10),
 };
 
-function createDatabasesSql(kind: 'postgres' | 'mysql', databases: readonly string[]): string {
+function createDatabasesSql(kind: DatabaseEngineKind, databases: readonly string[]): string {
   return databases
     .map((db) =>
       kind === 'postgres'
@@ -557,10 +567,27 @@ function createDatabasesSql(kind: 'postgres' | 'mysql', databases: readonly stri
     .join('\n');
 }
 
-function initCommand(kind: 'postgres' | 'mysql'): string {
-  return kind === 'postgres'
-    ? 'printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | psql -q -v ON_ERROR_STOP=1 && printf "%s\\n" "$TWINSTACK_INIT_SQL" | psql -q'
-    : 'mysql() { command mysql --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" "$@"; }; printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | mysql && printf "%s\\n" "$TWINSTACK_INIT_SQL" | mysql --force "$DB_NAME"';
+function initCommand(kind: DatabaseEngineKind): string {
+  if (kind === 'postgres') {
+    return 'printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | psql -q -v ON_ERROR_STOP=1 && printf "%s\\n" "$TWINSTACK_INIT_SQL" | psql -q';
+  }
+  // The client of MariaDB 11 images is `mariadb` only; it reads the password from MYSQL_PWD like mysql.
+  const client = kind === 'mysql' ? 'mysql' : 'mariadb';
+  return `${client}() { command ${client} --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" "$@"; }; printf "%s\\n" "$TWINSTACK_CREATE_DATABASES" | ${client} && printf "%s\\n" "$TWINSTACK_INIT_SQL" | ${client} --force "$DB_NAME"`;
+}
+
+/**
+ * The local MySQL or MariaDB server's command: it grants the image's user what the RDS master user has
+ * (every database, with grant option), then starts the server as the image does.
+ */
+function grantAllCommand(kind: 'mysql' | 'mariadb'): string[] {
+  const user = kind === 'mysql' ? '$MYSQL_USER' : '$MARIADB_USER';
+  const server = kind === 'mysql' ? 'mysqld' : 'mariadbd';
+  return [
+    'sh',
+    '-c',
+    `echo "GRANT ALL PRIVILEGES ON *.* TO '${user}'@'%' WITH GRANT OPTION;" > /docker-entrypoint-initdb.d/00-twinstack-grants.sql && exec docker-entrypoint.sh ${server}`,
+  ];
 }
 
 const MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60];

@@ -248,7 +248,7 @@ export class DocumentDatabase extends DataService {
           retries: 20,
           startPeriod: Duration.seconds(20),
         })._toSpec(at, 'local.healthCheck'),
-        dataPath: '/data/db',
+        ...this._localData('/data/db'),
       },
       values: {
         host: this.name,

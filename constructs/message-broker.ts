@@ -214,7 +214,7 @@ export class MessageBroker extends DataService {
           retries: 20,
           startPeriod: Duration.seconds(20),
         })._toSpec(at, 'local.healthCheck'),
-        dataPath: '/var/lib/rabbitmq',
+        ...this._localData('/var/lib/rabbitmq'),
       },
       values: {
         host: this.name,

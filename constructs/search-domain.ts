@@ -326,7 +326,7 @@ export class SearchDomain extends DataService {
             startPeriod: Duration.seconds(30),
           },
         )._toSpec(at, 'local.healthCheck'),
-        dataPath: '/usr/share/opensearch/data',
+        ...this._localData('/usr/share/opensearch/data'),
       },
       values: {
         host: this.name,

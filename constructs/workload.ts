@@ -20,12 +20,14 @@ import type {
   ConfigFileSpec,
   ConnectionValue,
   CpuArchitectureName,
+  RestartPolicyName,
   ImageSpec,
   MountSpec,
   WorkloadKind,
   WorkloadSpec,
 } from './model/spec';
 import { checkProfileName } from './model/profiles';
+import { RESTART_POLICIES, restartRule } from './model/restart';
 import { ConnectionOptions, DataService } from './data-service';
 import type { Job } from './job';
 import { SecretReference } from './secret';
@@ -144,8 +146,9 @@ export interface WorkloadProps {
   readonly memoryMiB?: number;
   /**
    * CPU architecture. Cloud: Fargate runtime platform (and the platform images are built for).
-   * Local: compose `platform`.
-   * @default CpuArchitecture.X86_64
+   * Local: compose `platform`, written only when this prop is given.
+   * @default - Cloud: CpuArchitecture.X86_64. Local: no `platform`, so Docker runs the machine's own
+   * (reported by the parity check as the stand-in `default-platform`)
    */
   readonly cpuArchitecture?: CpuArchitecture;
   /**
@@ -174,7 +177,20 @@ export interface WorkloadProps {
    * @default - always part of both twins
    */
   readonly profile?: string;
+  /**
+   * How the local twin restarts the container (compose `restart`), written as given: `'always'`,
+   * `'unless-stopped'`, `'on-failure'` or `'no'`; a job takes `'no'` or `'on-failure'` (it runs to
+   * completion). Local only: ECS has no such setting. It replaces a service's stopped task whatever this
+   * says, and runs a job once per task; the parity check reports `'on-failure'` and `'no'` on a service,
+   * and `'on-failure'` on a job, as the stand-in `restart-policy`.
+   * @default - Local: 'unless-stopped' for a service, 'no' for a job. Cloud: ECS replaces a service's
+   * stopped tasks; a job runs once per task
+   */
+  readonly restart?: RestartPolicy;
 }
+
+/** How the local twin restarts a workload's container (compose `restart`); see `WorkloadProps.restart`. */
+export type RestartPolicy = RestartPolicyName;
 
 /** Extra model fields only services have; jobs have the defaults. */
 export interface WorkloadExtras {
@@ -207,6 +223,10 @@ export abstract class Workload extends Construct {
   public readonly _memoryMiB: number;
   /** @internal */
   public readonly _cpuArchitecture: CpuArchitectureName;
+  /** The declared local restart policy. @internal */
+  public readonly _restart?: RestartPolicyName;
+  /** Whether the props name the CPU architecture (the local twin then runs its platform). @internal */
+  public readonly _cpuArchitectureDeclared: boolean;
   /** The optional part (compose profile) this workload belongs to, if any. */
   public readonly profile?: string;
   /**
@@ -265,6 +285,7 @@ export abstract class Workload extends Construct {
       );
     }
     this._cpuArchitecture = arch;
+    this._cpuArchitectureDeclared = props.cpuArchitecture !== undefined;
     this._imageSpec = this.lockImage(props.image._toSpec(path, this.application._ecrRegistry()));
     const platform = arch === CpuArchitecture.ARM64 ? 'linux/arm64' : 'linux/amd64';
     if (
@@ -287,6 +308,11 @@ export abstract class Workload extends Construct {
     }
     if (props.user !== undefined) checkNonEmptyString(path, 'user', props.user);
     if (props.profile !== undefined) this.profile = checkProfileName(path, 'profile', props.profile);
+    if (props.restart !== undefined) {
+      if (!RESTART_POLICIES[kind].includes(props.restart))
+        throw invalid(path, 'restart', props.restart, restartRule(kind));
+      this._restart = props.restart;
+    }
     this.isDeployed = this.application.includesProfile(this.profile);
     this._configFiles = checkConfigFiles(path, props.configFiles);
     const hardening = checkHardening(path, props, this._configFiles);
@@ -545,6 +571,10 @@ export abstract class Workload extends Construct {
       memoryMiB: this._memoryMiB,
       desiredCount: extras.desiredCount,
       cpuArchitecture: this._cpuArchitecture,
+      ...(this._cpuArchitectureDeclared
+        ? { localPlatform: this._cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64' }
+        : {}),
+      ...(this._restart !== undefined ? { restart: this._restart } : {}),
       ...(extras.healthCheck ? { healthCheck: extras.healthCheck } : {}),
       ...(extras.deployment ? { deployment: extras.deployment } : {}),
       ...(extras.autoScaling ? { autoScaling: extras.autoScaling } : {}),

@@ -14,7 +14,9 @@ import type {
 import { validateModel } from '../model/validate';
 import { byKey, byName, compareStrings } from '../model/order';
 import { JOBS_PROFILE } from '../model/profiles';
+import { defaultRestart } from '../model/restart';
 import { ENV_NAME_PATTERN } from '../model/names';
+import { localDataVolume } from '../model/rules/naming';
 import { renderNginxConfig } from './proxy-config';
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
@@ -149,7 +151,7 @@ function renderWorkload(
   return {
     ...(profiles.length ? { profiles } : {}),
     ...image,
-    platform: w.cpuArchitecture === 'arm64' ? 'linux/arm64' : 'linux/amd64',
+    ...(w.localPlatform ? { platform: w.localPlatform } : {}),
     ...(w.entrypoint ? { entrypoint: w.entrypoint.map(escape) } : {}),
     ...(w.command ? { command: w.command.map(escape) } : {}),
     ...(w.workingDirectory ? { working_dir: escape(w.workingDirectory) } : {}),
@@ -189,7 +191,7 @@ function renderWorkload(
           })),
         }
       : {}),
-    restart: w.kind === 'job' ? 'no' : 'unless-stopped',
+    restart: w.restart ?? defaultRestart(w.kind),
     deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
   };
 }
@@ -217,7 +219,7 @@ function checkEncodable(app: ApplicationSpec): void {
 
 /** The named volume holding a data service's local data. */
 function dataVolume(ds: DataServiceSpec): string {
-  return `${ds.name}-data`;
+  return localDataVolume(ds.name, ds.local.volumeName);
 }
 
 /** `${VAR:?...}` for a secret, recording the variable for `.env.example`. */

@@ -8,6 +8,14 @@ export const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 export const NAME_RULE =
   'is not a valid name; use 1 to 63 lowercase letters, digits, "-" or "_", starting with a letter';
 
+/**
+ * Names of local named volumes: what a compose file's `volumes:` keys and `docker volume create` both
+ * accept, e.g. `db-data` or `pg_data.v2`.
+ */
+export const VOLUME_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+export const VOLUME_NAME_RULE =
+  'is not a compose volume name; use 1 to 63 letters, digits, "_", "." or "-", starting with a letter or digit';
+
 /** Environment variable names accepted by both ECS and compose. */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 

@@ -10,6 +10,12 @@ export type DependencyConditionName = 'started' | 'healthy' | 'completed-success
 /** Protocol spoken on a container port; used for Service Connect metrics and by the local proxy. */
 export type PortProtocol = 'tcp' | 'http' | 'http2' | 'grpc';
 
+/**
+ * How the local twin restarts a workload's container (compose `restart`). ECS has its own rule: a
+ * service's stopped task is replaced, a job runs once per task.
+ */
+export type RestartPolicyName = 'always' | 'unless-stopped' | 'on-failure' | 'no';
+
 /** CPU architecture of the containers. */
 export type CpuArchitectureName = 'x86_64' | 'arm64';
 
@@ -192,6 +198,15 @@ export interface WorkloadSpec {
   readonly memoryMiB: number;
   readonly desiredCount: number;
   readonly cpuArchitecture: CpuArchitectureName;
+  /**
+   * The compose `platform` of the local twin, when the workload declares its CPU architecture; absent, the
+   * local twin runs the machine's own platform while the cloud twin runs `cpuArchitecture` (x86_64).
+   */
+  readonly localPlatform?: 'linux/amd64' | 'linux/arm64';
+  /**
+   * The compose `restart` the workload declares; absent, `unless-stopped` for a service and `no` for a job.
+   */
+  readonly restart?: RestartPolicyName;
   readonly healthCheck?: HealthCheckSpec;
   readonly dependsOn: readonly DependencySpec[];
   readonly mounts: readonly MountSpec[];
@@ -329,7 +344,7 @@ export interface LoadBalancerSpec {
 
 /** Kinds of managed data services, each with a managed cloud service and a local container stand-in. */
 export type DataServiceKind =
-  'postgres' | 'mysql' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
+  'postgres' | 'mysql' | 'mariadb' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
 
 /** A value a data service hands to the workloads that connect to it. */
 export type ConnectionValue = 'host' | 'port' | 'database' | 'username' | 'password' | 'url';
@@ -353,8 +368,10 @@ export interface DataServiceSpec {
     /** Environment variables the container reads from secrets (local `.env`). */
     readonly secrets: Readonly<Record<string, SecretReferenceSpec>>;
     readonly healthCheck: HealthCheckSpec;
-    /** Path of the data directory, kept in a named volume `<name>-data`. */
+    /** Path of the data directory, kept in a named volume: `volumeName`, or `<name>-data`. */
     readonly dataPath?: string;
+    /** The named volume keeping the data, when the model declares one (`localVolumeName`). */
+    readonly volumeName?: string;
   };
   /** Values connected workloads receive; secret values refer to secrets of the model. */
   readonly values: {

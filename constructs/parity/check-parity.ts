@@ -1,6 +1,7 @@
 import type { ApplicationSpec } from '../model/spec';
 import { compareStrings } from '../model/order';
 import { compareLoadBalancers, proxyNames } from './aspects/load-balancers';
+import { missingStandIns } from './aspects/presence';
 import { compareWorkload } from './aspects/workload';
 import { readCloudTwin } from './cloud-twin';
 import { readComposeTwin } from './compose-twin';
@@ -55,6 +56,7 @@ export function checkParity(
     .filter((n) => !proxies.has(n))
     .sort(compareStrings);
   const entries: ParityEntry[] = names.flatMap((name) => compareWorkload(ctx, name));
+  entries.push(...missingStandIns(ctx));
   entries.push(...compareLoadBalancers(ctx, proxies));
   return parityReport(application, entries, ctx.notes);
 }

@@ -80,6 +80,14 @@ export const STAND_IN_KINDS = {
     cloud: 'the image built for the platform the tasks run on',
     local: 'a multi-platform build (build.platforms)',
   },
+  'restart-policy': {
+    cloud: 'no restart policy: ECS replaces a stopped service task, and runs a job once per task',
+    local: 'the compose restart the workload declares (on-failure, no)',
+  },
+  'default-platform': {
+    cloud: 'the Fargate runtime platform of the default cpuArchitecture (X86_64)',
+    local: 'no compose platform: the machine’s own (the workload declares no cpuArchitecture)',
+  },
   'container-image': {
     cloud: 'an ecs.ContainerImage given to Image.fromContainerImage',
     local: 'the image given as its `local`',
@@ -110,7 +118,7 @@ export interface ManagedStandIn {
 interface DataServiceLike {
   readonly name?: unknown;
   readonly cloud?: unknown;
-  readonly local?: { readonly image?: unknown };
+  readonly local?: { readonly image?: unknown; readonly volumeName?: unknown };
 }
 
 interface WorkloadConnectionsLike {
@@ -127,7 +135,9 @@ export function managedStandIns(spec: unknown): Map<string, ManagedStandIn> {
     found.set(e.name, {
       name: e.name,
       cloud: typeof e.cloud === 'string' ? e.cloud : 'managed service',
-      local: typeof e.local?.image === 'string' ? `container ${e.local.image}` : 'container',
+      local: `${typeof e.local?.image === 'string' ? `container ${e.local.image}` : 'container'}${
+        typeof e.local?.volumeName === 'string' ? `, data in volume ${e.local.volumeName}` : ''
+      }`,
     });
   }
   return found;

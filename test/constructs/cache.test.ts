@@ -307,6 +307,28 @@ describe('Cache: local stand-in', () => {
     expect(c.volumes).toEqual({ 'queue-data': {} });
   });
 
+  test('with persistence, localVolumeName names the volume the append-only file is kept in', () => {
+    const { application: a } = newApplication();
+    new Cache(a, 'queue', {
+      engine: CacheEngine.redis('7'),
+      persistence: true,
+      localVolumeName: 'redis-data',
+    });
+    const c = localTwin(a);
+    expect(c.services.queue.volumes).toEqual([{ type: 'volume', source: 'redis-data', target: '/data' }]);
+    expect(c.volumes).toEqual({ 'redis-data': {} });
+  });
+
+  test('without persistence, localVolumeName is a ValidationError: there is no data to keep', () => {
+    const { application: a } = newApplication();
+    expectValidationError(
+      () => new Cache(a, 'queue', { engine: CacheEngine.redis('7'), localVolumeName: 'redis-data' }),
+      'Test/shop/queue:',
+      'localVolumeName "redis-data"',
+      'persistence: true',
+    );
+  });
+
   test('Valkey runs valkey/valkey with valkey-server and valkey-cli', () => {
     const { application: a } = newApplication();
     new Cache(a, 'cache', { engine: CacheEngine.valkey('8.0') });
@@ -347,13 +369,87 @@ describe('Cache: local stand-in', () => {
   });
 });
 
+describe('Cache: version aliases and local images', () => {
+  test.each([
+    ['redis', '6', '6.2', 'redis:6.2'],
+    ['redis', '7', '7.1', 'redis:7.2'],
+    ['valkey', '7', '7.2', 'valkey/valkey:7.2'],
+    ['valkey', '8', '8.1', 'valkey/valkey:8.1'],
+  ])(
+    '%s %s is the newest release of the major ElastiCache offers, %s, in both twins',
+    (engine, major, release, image) => {
+      const { group, cache } = replicationGroupOf({
+        engine: engine === 'redis' ? CacheEngine.redis(major) : CacheEngine.valkey(major),
+      });
+      expect(group.Properties).toMatchObject({ Engine: engine, EngineVersion: release });
+      expect(cache.toSpec().version).toBe(release);
+      expect(localTwin(cache.application).services.cache.image).toBe(image);
+    },
+  );
+
+  test.each([
+    ['redis:7-alpine', CacheEngine.redis('7.1')],
+    ['redis:7.2.5-bookworm', CacheEngine.redis('7')],
+    ['redis:7.0', CacheEngine.redis('7.1')],
+    ['public.ecr.aws/docker/library/redis:7-alpine', CacheEngine.redis('7.1')],
+    ['docker.io/library/redis:6.2-alpine', CacheEngine.redis('6.2')],
+    ['valkey/valkey:8-alpine', CacheEngine.valkey('8.0')],
+    ['valkey/valkey:8.1-alpine3.21', CacheEngine.valkey('8')],
+    [
+      'valkey/valkey:7.2@sha256:0000000000000000000000000000000000000000000000000000000000000000',
+      CacheEngine.valkey('7.2'),
+    ],
+  ])('localImage %s of the same major runs locally; the cloud twin keeps the version', (image, engine) => {
+    const { stack, application } = newApplication();
+    const cache = new Cache(application, 'cache', { engine, localImage: image });
+    const local = localTwin(application).services.cache;
+    expect(local.image).toBe(image);
+    expect(cache.toSpec().local.image).toBe(image);
+    // The same server and health check as the default image: every official variant has them.
+    expect(local.command![2]).toMatch(new RegExp(`^exec ${engine.kind}-server `));
+    const group = Template.fromStack(stack).toJSON().Resources[logicalId(cache.replicationGroup)];
+    expect(group.Properties.EngineVersion).toBe(cache.toSpec().version);
+  });
+});
+
 describe('Cache: validation', () => {
   const redis = CacheEngine.redis('7.1');
   const cases: [string, Partial<CacheProps>, string[]][] = [
     ['a missing engine', { engine: undefined }, ['engine', 'is required']],
     ['an engine that is not a CacheEngine', { engine: { kind: 'redis' } as never }, ['engine']],
     ['Redis 7.2', { engine: CacheEngine.redis('7.2') }, ['engine.version', '"7.2"', '6.2, 7.0, 7.1']],
-    ['Redis 7', { engine: CacheEngine.redis('7') }, ['engine.version', '"7"']],
+    ['Redis 5', { engine: CacheEngine.redis('5') }, ['engine.version', '"5"', 'or a major: 6, 7']],
+    ['Redis 7.x', { engine: CacheEngine.redis('7.x') }, ['engine.version', '"7.x"']],
+    ['Redis "7."', { engine: CacheEngine.redis('7.') }, ['engine.version', '"7."']],
+    ['Valkey 9', { engine: CacheEngine.valkey('9') }, ['engine.version', '"9"', 'or a major: 7, 8']],
+    [
+      'a localImage of another engine',
+      { engine: redis, localImage: 'valkey/valkey:7.2' },
+      ['localImage', '"valkey/valkey:7.2"', 'official redis image of major version 7', 'redis:7-alpine'],
+    ],
+    [
+      'a localImage of another major',
+      { engine: redis, localImage: 'redis:6.2-alpine' },
+      ['localImage', '"redis:6.2-alpine"', 'major version 7'],
+    ],
+    ['a localImage without a tag', { engine: redis, localImage: 'redis' }, ['localImage', '"redis"']],
+    ['a localImage tagged latest', { engine: redis, localImage: 'redis:latest' }, ['localImage']],
+    ['a localImage tagged 70', { engine: redis, localImage: 'redis:70' }, ['localImage', '"redis:70"']],
+    [
+      'a localImage that is not the official one',
+      { engine: redis, localImage: 'bitnami/redis:7.2' },
+      ['localImage', '"bitnami/redis:7.2"'],
+    ],
+    [
+      'a Valkey localImage of Redis',
+      { engine: CacheEngine.valkey('8'), localImage: 'redis:8' },
+      ['localImage', '"redis:8"', 'valkey/valkey:8-alpine'],
+    ],
+    [
+      'a localImage that is no image reference',
+      { engine: redis, localImage: 'redis:7 alpine' },
+      ['localImage', 'redis:7 alpine'],
+    ],
     ['Redis 5.0.6', { engine: CacheEngine.redis('5.0.6') }, ['engine.version', '"5.0.6"']],
     ['Redis 8.0', { engine: CacheEngine.redis('8.0') }, ['engine.version', '"8.0"']],
     ['a missing Redis version', { engine: CacheEngine.redis(undefined as never) }, ['engine.version']],

@@ -32,6 +32,7 @@ const IMAGE = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
 /** Every kind of data service, by a name that says which. */
 const KINDS: [string, (app: Application, id: string) => DataService][] = [
   ['database', (app, id) => new Database(app, id, { engine: DatabaseEngine.postgres('16') })],
+  ['MariaDB database', (app, id) => new Database(app, id, { engine: DatabaseEngine.mariadb('11.4') })],
   ['cache', (app, id) => new Cache(app, id, { engine: CacheEngine.redis('7.1') })],
   ['search domain', (app, id) => new SearchDomain(app, id, { engine: SearchEngine.openSearch('2.17') })],
   ['message broker', (app, id) => new MessageBroker(app, id, { engine: BrokerEngine.rabbitMq('3.13') })],
@@ -125,6 +126,13 @@ describe.each(KINDS)('a workload waits for a %s without connecting to it', (_kin
     expect(errors.map((e) => `${e.service} ${e.field}: ${e.reason}`)).toEqual([
       'api dependsOn.data: the local twin does not wait for it',
     ]);
+  });
+
+  test('a compose file without the stand-in is a parity error', () => {
+    const broken = structuredClone(compose);
+    delete broken.services.data;
+    const errors = checkParity(template, broken, shop.toSpec()).errors;
+    expect(errors.map((e) => `${e.service} ${e.field}`)).toEqual(['data presence']);
   });
 
   test('a template without the DependsOn is a parity error', () => {
@@ -221,5 +229,29 @@ describe('a dependency on a data service that cannot hold', () => {
       'Test/shop/api: dependsOn[0] "db" is a data service (postgres); it never completes: use Dependency.healthy(db) or Dependency.started(db)',
       'Test/shop/api: dependsOn[0] "db" is a data service, part of every twin; only an optional part (a workload with a profile) can be an optional dependency: drop `optional`',
     ]);
+  });
+});
+
+test("the parity report shows a data service's declared local volume as part of its stand-in", () => {
+  const app = testApp();
+  const stack = new Stack(app, 'Shop');
+  const shop = new Application(stack, 'shop');
+  const db = new Database(shop, 'db', { engine: DatabaseEngine.mariadb('11.4'), localVolumeName: 'db-data' });
+  new Service(shop, 'api', { image: IMAGE }).connectTo(db, { host: 'DB_HOST' });
+  const assembly = app.synth();
+  const template = assembly.getStackByName('Shop').template;
+  const compose = parse(
+    fs.readFileSync(path.join(assembly.directory, shop.localTwinFiles.composeFile), 'utf8'),
+  );
+  expect(compose.services.db.volumes).toEqual([
+    { type: 'volume', source: 'db-data', target: '/var/lib/mysql' },
+  ]);
+  const report = checkParity(template, compose, shop.toSpec());
+  expect(report.errors).toEqual([]);
+  expect(report.entries.find((e) => e.service === 'db' && e.field === 'presence')).toMatchObject({
+    kind: 'stand-in',
+    standIn: 'managed-service',
+    cloud: 'RDS MariaDB 11.4 (db.t4g.micro)',
+    local: 'container mariadb:11.4, data in volume db-data',
   });
 });

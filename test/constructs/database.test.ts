@@ -31,6 +31,13 @@ const NEWEST_MYSQL_8_0 = Object.values(rds.MysqlEngineVersion)
   .filter((v) => /^8\.0\.\d+$/.test(v))
   .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
   .at(-1);
+/** The newest MariaDB 11.4 release among aws-cdk-lib's `rds.MariaDbEngineVersion` constants. */
+const NEWEST_MARIADB_11_4 = Object.values(rds.MariaDbEngineVersion)
+  .filter((v): v is rds.MariaDbEngineVersion => v instanceof rds.MariaDbEngineVersion)
+  .map((v) => v.mariaDbFullVersion)
+  .filter((v) => /^11\.4\.\d+$/.test(v))
+  .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
+  .at(-1);
 /** Where the local twin's compose file would be written; no image is built from a directory here. */
 const DIR = os.tmpdir();
 
@@ -309,6 +316,113 @@ describe('Database: MySQL on an RDS instance (cloud twin)', () => {
   });
 });
 
+describe('Database: MariaDB on an RDS instance', () => {
+  let stack: Stack;
+  let db: Database;
+  let template: Template;
+  let instance: Resource;
+  let compose: ComposeDocument;
+
+  beforeAll(() => {
+    stack = testStack();
+    const application = new Application(stack, 'shop');
+    db = new Database(application, 'catalog', {
+      engine: DatabaseEngine.mariadb('11.4'),
+      extraDatabases: ['search'],
+    });
+    const api = new Service(application, 'api', { image: IMAGE });
+    api.connectTo(db, { host: 'DB_HOST', url: 'DATABASE_URL' });
+    template = Template.fromStack(stack);
+    instance = template.toJSON().Resources[logicalId(db.instance!)];
+    compose = localTwin(application);
+  });
+
+  test('the cloud twin is an RDS for MariaDB instance of the newest 11.4 release, with the admin user', () => {
+    expect(db.kind).toBe('mariadb');
+    expect(db.cluster).toBeUndefined();
+    expect(NEWEST_MARIADB_11_4).toMatch(/^11\.4\.\d+$/);
+    expect(instance.Properties).toMatchObject({
+      Engine: 'mariadb',
+      EngineVersion: NEWEST_MARIADB_11_4,
+      MasterUsername: 'admin',
+      DBName: 'catalog',
+      StorageEncrypted: true,
+      PubliclyAccessible: false,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 7,
+      EnableCloudwatchLogsExports: ['error', 'slowquery'],
+    });
+    expect(instance.DeletionPolicy).toBe('Snapshot');
+  });
+
+  test('keeps the logical id a database of another engine has', () => {
+    const other = testStack();
+    const mysql = new Database(new Application(other, 'shop'), 'catalog', {
+      engine: DatabaseEngine.mysql('8.0'),
+    });
+    expect(logicalId(db.instance!)).toBe(logicalId(mysql.instance!));
+  });
+
+  test('the connected service may reach 3306 only', () => {
+    const ingress = Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress'));
+    expect(ingress.map((i) => [i.Properties.FromPort, i.Properties.ToPort])).toEqual([[3306, 3306]]);
+  });
+
+  test('the model says what runs in the cloud', () => {
+    expect(db.toSpec().cloud).toBe('RDS MariaDB 11.4 (db.t4g.micro)');
+  });
+
+  test('locally the official mariadb image of the major runs with the MariaDB variables', () => {
+    const local = composeService(compose, 'catalog');
+    expect(local.image).toBe('mariadb:11.4');
+    expect(local.environment).toEqual({
+      MARIADB_DATABASE: 'catalog',
+      MARIADB_USER: 'admin',
+      MARIADB_PASSWORD: '${CATALOG_PASSWORD:?set CATALOG_PASSWORD in .env}',
+      MARIADB_ROOT_PASSWORD: '${CATALOG_PASSWORD:?set CATALOG_PASSWORD in .env}',
+    });
+    expect(local.healthcheck!.test).toEqual(['CMD-SHELL', 'mariadb-admin ping -h 127.0.0.1 --silent']);
+    expect(local.volumes).toEqual([{ type: 'volume', source: 'catalog-data', target: '/var/lib/mysql' }]);
+    expect(local.expose).toEqual(['3306']);
+  });
+
+  test("locally the user gets the RDS master user's grants, and the image's server starts", () => {
+    const command = composeService(compose, 'catalog').command as string[];
+    expect(command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(command[2]).toContain("GRANT ALL PRIVILEGES ON *.* TO '$$MARIADB_USER'@'%' WITH GRANT OPTION;");
+    expect(command[2]).toMatch(/&& exec docker-entrypoint\.sh mariadbd$/);
+  });
+
+  test('the init job runs the mariadb client of the same major in both twins', () => {
+    const init = composeService(compose, 'catalog-init');
+    expect(init.image).toBe('mariadb:11.4');
+    const script = (init.command as string[])[2];
+    expect(script).toContain('command mariadb --host=');
+    expect(script).not.toMatch(/\bmysql\b/);
+    expect(init.environment).toMatchObject({
+      TWINSTACK_CREATE_DATABASES: 'CREATE DATABASE IF NOT EXISTS `search`;',
+      DB_HOST: 'catalog',
+      DB_PORT: '3306',
+      MYSQL_PWD: '${CATALOG_PASSWORD:?set CATALOG_PASSWORD in .env}',
+    });
+  });
+
+  test('a connection URL uses the mysql:// scheme MariaDB clients read', () => {
+    const api = composeService(compose, 'api');
+    expect(api.environment!.DATABASE_URL).toBe(
+      'mysql://admin:${CATALOG_PASSWORD:?set CATALOG_PASSWORD in .env}@catalog:3306/catalog',
+    );
+  });
+
+  test('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  test('cdk-nag NIST 800-53 R5 finds nothing unacknowledged', () => {
+    expect(nagFindings(stack, new NIST80053R5Checks())).toEqual([]);
+  });
+});
+
 describe('Database: settings', () => {
   function instanceOf(props: Partial<DatabaseProps>): { stack: Stack; instance: Resource } {
     const { stack, application } = newApplication();
@@ -563,6 +677,36 @@ describe('Database: local stand-in', () => {
     expect(composeSchemaErrors(text)).toEqual([]);
   });
 
+  test('localVolumeName keeps the data in that named volume locally; the cloud twin is the same', () => {
+    const plain = newApplication();
+    new Database(plain.application, 'db', { engine: DatabaseEngine.postgres('16') });
+    const kept = newApplication();
+    const db = new Database(kept.application, 'db', {
+      engine: DatabaseEngine.postgres('16'),
+      localVolumeName: 'db_data',
+    });
+    const compose = localTwin(kept.application);
+    expect(compose.services.db.volumes).toEqual([
+      { type: 'volume', source: 'db_data', target: '/var/lib/postgresql/data' },
+    ]);
+    expect(compose.volumes).toEqual({ db_data: {} });
+    expect(db.toSpec().local.volumeName).toBe('db_data');
+    expect(Template.fromStack(kept.stack).toJSON()).toEqual(Template.fromStack(plain.stack).toJSON());
+  });
+
+  test.each(['-data', 'db data', 'a'.repeat(64), 'db:data'])(
+    'localVolumeName %j is a ValidationError',
+    (volumeName) => {
+      const { application: a } = newApplication();
+      expectValidationError(
+        () => new Database(a, 'db', { engine: DatabaseEngine.postgres('16'), localVolumeName: volumeName }),
+        'Test/shop/db:',
+        'localVolumeName',
+        'is not a compose volume name',
+      );
+    },
+  );
+
   test('hostPort publishes the port on the developer machine', () => {
     const { application: a } = newApplication();
     new Database(a, 'db', { engine: DatabaseEngine.postgres('16'), hostPort: 15432 });
@@ -594,6 +738,8 @@ describe('Database: local stand-in', () => {
     ['public.ecr.aws/docker/library/postgres:16-alpine', DatabaseEngine.postgres('16')],
     ['mysql:8.0-oracle', DatabaseEngine.mysql('8.0')],
     ['mysql:8.4.3', DatabaseEngine.mysql('8.4')],
+    ['mariadb:11.4-noble', DatabaseEngine.mariadb('11.4')],
+    ['mariadb:11.4.5', DatabaseEngine.mariadb('11.4')],
   ])('localImage %s of the same major is used', (image, engine) => {
     const { application: a } = newApplication();
     new Database(a, 'db', { engine, localImage: image });
@@ -612,6 +758,9 @@ describe('Database: local stand-in', () => {
     ['mysql:8.4', DatabaseEngine.mysql('8.0')],
     ['mysql:8', DatabaseEngine.mysql('8.0')],
     ['postgres:8.0', DatabaseEngine.mysql('8.0')],
+    ['mysql:8.0', DatabaseEngine.mariadb('11.4')],
+    ['mariadb:11.8', DatabaseEngine.mariadb('11.4')],
+    ['mariadb:11', DatabaseEngine.mariadb('11.4')],
   ])('localImage %s is a ValidationError', (image, engine) => {
     const { application: a } = newApplication();
     expectValidationError(
@@ -767,6 +916,27 @@ describe('Database: validation', () => {
     ['PostgreSQL 16.x', { engine: DatabaseEngine.postgres('16.x') }, ['engine.version', '"16.x"']],
     ['MySQL 5.7', { engine: DatabaseEngine.mysql('5.7') }, ['engine.version', '"5.7"', '8.0, 8.4']],
     ['MySQL "8"', { engine: DatabaseEngine.mysql('8') }, ['engine.version', '"8"']],
+    [
+      'MariaDB 10.4',
+      { engine: DatabaseEngine.mariadb('10.4') },
+      ['engine.version', '"10.4"', 'is not a MariaDB version RDS offers', '10.11, 11.4, 11.8'],
+    ],
+    ['MariaDB "11"', { engine: DatabaseEngine.mariadb('11') }, ['engine.version', '"11"']],
+    [
+      'a MariaDB release that does not exist',
+      { engine: DatabaseEngine.mariadb('11.4.1') },
+      ['engine.version', '"11.4.1"', 'is not a MariaDB 11.4 release', 'use 11.4 or one of'],
+    ],
+    [
+      'MariaDB on Aurora',
+      { engine: DatabaseEngine.mariadb('11.4'), aurora: true },
+      ['aurora', 'true', 'RDS runs MariaDB on instances only'],
+    ],
+    [
+      'username "root" for MariaDB',
+      { engine: DatabaseEngine.mariadb('11.4'), username: 'root' },
+      ['username', '"root"'],
+    ],
     [
       'a PostgreSQL minor RDS does not create',
       { engine: DatabaseEngine.postgres('16.0') },

@@ -23,25 +23,33 @@ import { testApp } from '../support/test-app';
 
 /** Every documented form of every database engine: a major, a minor of one, on an instance and on Aurora. */
 const DATABASE_FORMS: [string, DatabaseEngine, boolean][] = [
-  ...['13', '14', '15', '16', '17', '16.4', '17.5'].flatMap((v): [string, DatabaseEngine, boolean][] => [
-    [`postgres ${v}`, DatabaseEngine.postgres(v), false],
-    [`aurora postgres ${v}`, DatabaseEngine.postgres(v), true],
-  ]),
+  ...['13', '14', '15', '16', '17', '18', '16.4', '17.5'].flatMap(
+    (v): [string, DatabaseEngine, boolean][] => [
+      [`postgres ${v}`, DatabaseEngine.postgres(v), false],
+      [`aurora postgres ${v}`, DatabaseEngine.postgres(v), true],
+    ],
+  ),
   ...['8.0', '8.4'].flatMap((v): [string, DatabaseEngine, boolean][] => [
     [`mysql ${v}`, DatabaseEngine.mysql(v), false],
     [`aurora mysql ${v}`, DatabaseEngine.mysql(v), true],
   ]),
   ['mysql 8.0.39', DatabaseEngine.mysql('8.0.39'), false],
   ['mysql 8.4.3', DatabaseEngine.mysql('8.4.3'), false],
+  // MariaDB runs on RDS instances only.
+  ...['10.11', '11.4', '11.8', '11.4.5'].map((v): [string, DatabaseEngine, boolean] => [
+    `mariadb ${v}`,
+    DatabaseEngine.mariadb(v),
+    false,
+  ]),
 ];
 
 /** The other engines: each version they offer, and a patch release where the engine takes one. */
 function otherDataServices(application: Application): DataService[] {
   return [
-    ...['6.2', '7.0', '7.1'].map(
+    ...['6.2', '7.0', '7.1', '7'].map(
       (v) => new Cache(application, `redis-${v.replace('.', '-')}`, { engine: CacheEngine.redis(v) }),
     ),
-    ...['7.2', '8.0', '8.1'].map(
+    ...['7.2', '8.0', '8.1', '8'].map(
       (v) => new Cache(application, `valkey-${v.replace('.', '-')}`, { engine: CacheEngine.valkey(v) }),
     ),
     ...['2.13', '2.19', '2.17.1'].map(
@@ -125,13 +133,15 @@ describe('every documented engine version synthesizes with the CloudFormation va
     expect({ version, image, same: sameRelease(version, image) }).toEqual({ version, image, same: true });
   });
 
-  test('a major MySQL version on an RDS instance is a full release of that major', () => {
+  test('a major MySQL or MariaDB version on an RDS instance is a full release of that major', () => {
     const versions = DATABASE_FORMS.map(([name], i): [string, string] => [
       name,
       cloudVersion(template, databases[i]),
-    ]).filter(([name]) => /^mysql \d+\.\d+$/.test(name));
+    ]).filter(([name]) => /^(mysql|mariadb) \d+\.\d+$/.test(name));
+    expect(versions.length).toBe(5);
     for (const [name, version] of versions) {
-      expect(version).toMatch(new RegExp(`^${name.slice('mysql '.length).replace('.', '\\.')}\\.\\d+$`));
+      const major = name.split(' ')[1];
+      expect(version).toMatch(new RegExp(`^${major.replace('.', '\\.')}\\.\\d+$`));
     }
   });
 });
@@ -153,6 +163,7 @@ test('every release the library accepts from aws-cdk-lib catalogue passes the va
     ['postgres', DatabaseEngine.postgres, rds.PostgresEngineVersion, false],
     ['aurora-postgresql', DatabaseEngine.postgres, rds.AuroraPostgresEngineVersion, true],
     ['mysql', DatabaseEngine.mysql, rds.MysqlEngineVersion, false],
+    ['mariadb', DatabaseEngine.mariadb, rds.MariaDbEngineVersion, false],
   ];
   for (const [engine, make, versions, aurora] of engines) {
     for (const version of catalogue(versions)) {

@@ -168,6 +168,19 @@ const workloadMutations: Mutation[] = [
     (w) => isService(w) && w.ports.length === 0,
   ),
   workloadProp(
+    'a restart policy compose does not have',
+    'restart',
+    fc.constantFrom('sometimes', 'on-failure:3', 'Always', ''),
+    (w, restart) => ({ ...w, restart }),
+  ),
+  workloadProp(
+    'a restart policy a job cannot have',
+    'restart',
+    fc.constantFrom('always', 'unless-stopped'),
+    (w, restart) => ({ ...w, restart }),
+    (w) => w.kind === 'job',
+  ),
+  workloadProp(
     'hostPort out of range',
     'ports[0].hostPort',
     outOfRange(1, 65535),
@@ -1013,6 +1026,9 @@ function dataServiceMutations(): Mutation[] {
           ['rabbitmq', '3.8'],
           ['mongodb', '3.6'],
           ['postgres', ''],
+          ['mariadb', '10.4'],
+          ['mariadb', '11'],
+          ['redis', '8'],
         )
         .map(([kind, version]) =>
           withDataService(
@@ -1046,6 +1062,48 @@ function dataServiceMutations(): Mutation[] {
       outOfRange(1, 65535).map((hostPort) =>
         withDataService(plan, { hostPort }, 'a data service host port out of range', 'hostPort'),
       ),
+    (plan) =>
+      fc
+        .constantFrom('-data', 'db data', 'db:data', 'v'.repeat(64))
+        .map((localVolumeName) =>
+          withDataService(
+            plan,
+            { localVolumeName },
+            'a local data volume that is no compose volume name',
+            'localVolumeName',
+          ),
+        ),
+    (plan) => {
+      if (!plan.dataServices?.length) return undefined;
+      return fc.constantFrom(...plan.dataServices.map((_d, i) => i)).map((i) => {
+        // Another data service's data volume, declared or `<name>-data`.
+        const other = plan.dataServices![i];
+        const volume = (other.localVolumeName as string | undefined) ?? `${other.name as string}-data`;
+        const c = withDataService(
+          plan,
+          { localVolumeName: volume },
+          'a local data volume another data service keeps its data in',
+          'localVolumeName',
+        );
+        return c;
+      });
+    },
+    (plan) =>
+      fc
+        .constantFrom<[DataServicePlan['kind'], string, string]>(
+          ['redis', '7.1', 'redis:6.2-alpine'],
+          ['redis', '7', 'valkey/valkey:7.2'],
+          ['valkey', '8.0', 'valkey/valkey:7.2-alpine'],
+          ['valkey', '8', 'bitnami/valkey:8'],
+        )
+        .map(([kind, version, localImage]) =>
+          withDataService(
+            plan,
+            { kind, version, localImage },
+            'a local cache image of another engine or major',
+            'localImage',
+          ),
+        ),
     (plan) =>
       fc.constant(
         connect(

@@ -31,6 +31,7 @@ import {
   Workload,
 } from '../../constructs';
 import { upperSnake } from '../../constructs/model/names';
+import { RESTART_POLICIES } from '../../constructs/model/restart';
 import { isReservedLocalVariable } from '../../constructs/model/rules/local-variables';
 import { normalMountPath } from '../../constructs/model/rules/workloads';
 import { examplePath } from '../../lib/project-root';
@@ -55,7 +56,7 @@ export interface AppPlan {
 
 /** Kinds of data services, by the engine each runs. */
 export type DataServiceKindPlan =
-  'postgres' | 'mysql' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
+  'postgres' | 'mysql' | 'mariadb' | 'redis' | 'valkey' | 'opensearch' | 'rabbitmq' | 'mongodb';
 
 export interface DataServicePlan {
   readonly id: string;
@@ -65,6 +66,10 @@ export interface DataServicePlan {
   readonly hostPort?: unknown;
   /** Databases only. */
   readonly aurora?: boolean;
+  /** Caches only: an official image variant of the engine's major for the local twin. */
+  readonly localImage?: unknown;
+  /** The local stand-in's data volume (data services that keep data). */
+  readonly localVolumeName?: unknown;
 }
 
 export interface ConnectionPlan {
@@ -174,6 +179,10 @@ export interface WorkloadPlan {
   readonly cpu?: unknown;
   readonly memoryMiB?: unknown;
   readonly arm64: boolean;
+  /** Name the architecture even when it is the default, x86_64 (the local twin then writes `platform`). */
+  readonly declareArchitecture?: boolean;
+  /** The local restart policy. */
+  readonly restart?: unknown;
   readonly dependsOn: DependencyPlan[];
   readonly mounts: MountPlan[];
   readonly connections?: ConnectionPlan[];
@@ -333,6 +342,8 @@ const rawWorkloadArb = fc.record({
   }),
   size: fc.nat({ max: fargateSizes.length - 1 }),
   arm64: fc.boolean(),
+  declareArchitecture: fc.boolean(),
+  restartPick: fc.option(fc.nat(), { nil: undefined }),
   dependencies: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }),
   mounts: fc.array(fc.tuple(fc.nat(), absolutePathArb, fc.boolean()), { maxLength: 3 }),
   ports: fc.uniqueArray(
@@ -454,6 +465,7 @@ const rawAppArb = fc.record({
       kind: fc.constantFrom<DataServiceKindPlan>(
         'postgres',
         'mysql',
+        'mariadb',
         'redis',
         'valkey',
         'opensearch',
@@ -462,6 +474,8 @@ const rawAppArb = fc.record({
       ),
       versionPick: fc.nat(),
       aurora: fc.boolean(),
+      alpine: fc.boolean(),
+      keepVolume: fc.boolean(),
       hostPort: fc.option(fc.integer({ min: 1024, max: 65535 }), { nil: undefined }),
     }),
     { maxLength: 2 },
@@ -470,10 +484,11 @@ const rawAppArb = fc.record({
 
 /** Engine versions each kind of data service runs in both twins (a sample of those the constructs accept). */
 export const DATA_SERVICE_VERSIONS: Record<DataServiceKindPlan, readonly string[]> = {
-  postgres: ['13', '16', '17'],
+  postgres: ['13', '16', '17', '18'],
   mysql: ['8.0', '8.4'],
-  redis: ['6.2', '7.1'],
-  valkey: ['7.2', '8.0'],
+  mariadb: ['10.11', '11.4', '11.8.3'],
+  redis: ['6.2', '7.1', '7'],
+  valkey: ['7.2', '8.0', '8'],
   opensearch: ['2.19', '3.1'],
   rabbitmq: ['3.13', '4.2'],
   mongodb: ['4.0', '5.0', '8.0'],
@@ -483,6 +498,7 @@ export const DATA_SERVICE_VERSIONS: Record<DataServiceKindPlan, readonly string[
 export const CONNECTION_VALUES: Record<DataServiceKindPlan, readonly string[]> = {
   postgres: ['host', 'port', 'database', 'username', 'password', 'url'],
   mysql: ['host', 'port', 'database', 'username', 'password', 'url'],
+  mariadb: ['host', 'port', 'database', 'username', 'password', 'url'],
   redis: ['host', 'port', 'password', 'url'],
   valkey: ['host', 'port', 'password', 'url'],
   opensearch: ['host', 'port', 'username', 'password', 'url'],
@@ -528,13 +544,21 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
     const versions = DATA_SERVICE_VERSIONS[d.kind];
     const hostPort = d.hostPort !== undefined && !usedHostPorts.has(d.hostPort) ? d.hostPort : undefined;
     if (hostPort !== undefined) usedHostPorts.add(hostPort);
+    const version = versions[d.versionPick % versions.length];
+    const cache = d.kind === 'redis' || d.kind === 'valkey';
+    const major = version.split('.')[0];
     return {
       id: `d${i}`,
       kind: d.kind,
       name: dataServiceName(i),
-      version: versions[d.versionPick % versions.length],
+      version,
       ...(hostPort !== undefined ? { hostPort } : {}),
       ...((d.kind === 'postgres' || d.kind === 'mysql') && d.aurora ? { aurora: true } : {}),
+      ...(cache && d.alpine
+        ? { localImage: `${d.kind === 'redis' ? 'redis' : 'valkey/valkey'}:${major}-alpine` }
+        : {}),
+      // Not a name any volume or default data volume has: those start with a lowercase letter.
+      ...(!cache && d.keepVolume ? { localVolumeName: `Kept.${i}_data` } : {}),
     };
   });
   const workloads: WorkloadPlan[] = [];
@@ -634,6 +658,10 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       cpu,
       memoryMiB,
       arm64: w.arm64,
+      ...(w.declareArchitecture ? { declareArchitecture: true } : {}),
+      ...(w.restartPick !== undefined
+        ? { restart: RESTART_POLICIES[kind][w.restartPick % RESTART_POLICIES[kind].length] }
+        : {}),
       dependsOn,
       mounts,
       ports,
@@ -931,7 +959,12 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
       secrets: secretRefs,
       ...(w.cpu !== undefined ? { cpu: w.cpu } : {}),
       ...(w.memoryMiB !== undefined ? { memoryMiB: w.memoryMiB } : {}),
-      ...(w.arm64 ? { cpuArchitecture: CpuArchitecture.ARM64 } : {}),
+      ...(w.arm64
+        ? { cpuArchitecture: CpuArchitecture.ARM64 }
+        : w.declareArchitecture
+          ? { cpuArchitecture: CpuArchitecture.X86_64 }
+          : {}),
+      ...(w.restart !== undefined ? { restart: w.restart } : {}),
       dependsOn: w.dependsOn
         .filter(
           (d) => d.target === 'foreign' || (typeof d.target === 'number' && d.target < workloads.length),
@@ -1026,14 +1059,16 @@ function dataServiceOf(application: Application, d: DataServicePlan): DataServic
   const common: any = {
     ...(d.name !== undefined ? { name: d.name } : {}),
     ...(d.hostPort !== undefined ? { hostPort: d.hostPort } : {}),
+    ...(d.localVolumeName !== undefined ? { localVolumeName: d.localVolumeName } : {}),
   };
   const version = d.version as string;
   switch (d.kind) {
     case 'postgres':
     case 'mysql':
+    case 'mariadb':
       return new Database(application, d.id, {
         ...common,
-        engine: d.kind === 'postgres' ? DatabaseEngine.postgres(version) : DatabaseEngine.mysql(version),
+        engine: DatabaseEngine[d.kind](version),
         ...(d.aurora !== undefined ? { aurora: d.aurora } : {}),
       });
     case 'redis':
@@ -1041,6 +1076,7 @@ function dataServiceOf(application: Application, d: DataServicePlan): DataServic
       return new Cache(application, d.id, {
         ...common,
         engine: d.kind === 'redis' ? CacheEngine.redis(version) : CacheEngine.valkey(version),
+        ...(d.localImage !== undefined ? { localImage: d.localImage } : {}),
       });
     case 'opensearch':
       return new SearchDomain(application, d.id, { ...common, engine: SearchEngine.openSearch(version) });

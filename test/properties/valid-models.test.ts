@@ -74,7 +74,11 @@ function checkLocalTwin(plan: AppPlan): void {
         ]),
       ]),
     );
-    expect(service.restart).toBe(w.kind === 'job' ? 'no' : 'unless-stopped');
+    expect(service.restart).toBe(w.restart ?? (w.kind === 'job' ? 'no' : 'unless-stopped'));
+    // The platform only where the workload declares its architecture.
+    expect(service.platform).toBe(
+      w.arm64 ? 'linux/arm64' : w.declareArchitecture ? 'linux/amd64' : undefined,
+    );
     expect((service.volumes ?? []).map((v) => v.target)).toEqual(w.mounts.map((m) => m.path));
     for (const v of service.volumes ?? []) expect(doc.volumes).toHaveProperty([v.source]);
     expect(service.ports ?? []).toEqual(

@@ -1,5 +1,6 @@
 import type { ValidationProblem } from '../../errors';
 import type { RuleContext } from './context';
+import { VOLUME_NAME_PATTERN, VOLUME_NAME_RULE } from '../names';
 import { problem } from './problems';
 
 /**
@@ -21,9 +22,20 @@ export const COMPOSE_SERVICE_NAME = 'locally both would be compose services of t
 /** Why two workloads may not share a name. */
 export const WORKLOAD_NAME = 'workload names must be unique in an application';
 
-/** The named volume that keeps the local data of data service `dataService` in the local twin. */
-export function localDataVolume(dataService: string): string {
-  return `${dataService}-data`;
+/**
+ * The named volume that keeps the local data of data service `dataService` in the local twin: the one it
+ * declares (`localVolumeName`), or `<name>-data`.
+ */
+export function localDataVolume(dataService: string, declared?: string): string {
+  return declared ?? `${dataService}-data`;
+}
+
+/** A data service as the volume rules see it: its name and the local data volume it declares, if any. */
+export interface DataVolumeOwner {
+  readonly path: string;
+  readonly name: string;
+  /** The declared `localVolumeName`. */
+  readonly volumeName?: string;
 }
 
 /**
@@ -31,23 +43,51 @@ export function localDataVolume(dataService: string): string {
  * both would be one named volume. `second` says which of the two was declared later, for the message.
  */
 export function dataVolumeTaken(
-  second: { readonly path: string; readonly name: string; readonly kind: 'volume' | 'data service' },
+  second:
+    | { readonly kind: 'volume'; readonly path: string; readonly name: string }
+    | ({ readonly kind: 'data service' } & DataVolumeOwner),
   owner: string,
 ): ValidationProblem {
   const reason = 'locally both would be one named volume, so rename the volume';
-  return second.kind === 'volume'
+  if (second.kind === 'volume') {
+    return problem(
+      second.path,
+      'name',
+      second.name,
+      `is already used by ${owner} as its local data volume; ${reason}`,
+    );
+  }
+  const volume = localDataVolume(second.name, second.volumeName);
+  return second.volumeName !== undefined
     ? problem(
         second.path,
-        'name',
-        second.name,
-        `is already used by ${owner} as its local data volume; ${reason}`,
+        'localVolumeName',
+        second.volumeName,
+        `is already used by ${owner}; locally both would be one named volume, so choose another localVolumeName`,
       )
     : problem(
         second.path,
         'name',
         second.name,
-        `has the local data volume '${localDataVolume(second.name)}', which is already used by ${owner}; ${reason}`,
+        `has the local data volume '${volume}', which is already used by ${owner}; ${reason}`,
       );
+}
+
+/** A declared `localVolumeName` of a data service whose stand-in keeps no data. */
+export function dataVolumeWithoutData(path: string, volumeName: string): ValidationProblem {
+  return problem(
+    path,
+    'localVolumeName',
+    volumeName,
+    'names a volume for local data, but this stand-in keeps none (a cache keeps data only with persistence: true)',
+  );
+}
+
+/** Checks a declared `localVolumeName` (undefined when none is declared). */
+export function checkLocalVolumeName(path: string, volumeName: unknown): ValidationProblem | undefined {
+  return typeof volumeName === 'string' && VOLUME_NAME_PATTERN.test(volumeName)
+    ? undefined
+    : problem(path, 'localVolumeName', volumeName, VOLUME_NAME_RULE);
 }
 
 /** Workloads, data services and load balancers each become a compose service: their names must differ. */
@@ -65,8 +105,24 @@ export function checkNames(ctx: RuleContext): void {
     const owner = workloads.get(lb.name);
     if (owner) ctx.errors.push(nameTaken(lb.path, 'name', lb.name, owner.path, COMPOSE_SERVICE_NAME));
   }
+  const dataServices = app.dataServices ?? [];
+  const owners = dataServices.map((d): DataVolumeOwner => ({
+    path: d.path,
+    name: d.name,
+    ...(d.local.volumeName !== undefined ? { volumeName: d.local.volumeName } : {}),
+  }));
   for (const v of app.volumes) {
-    const owner = (app.dataServices ?? []).find((d) => localDataVolume(d.name) === v.name);
+    const owner = owners.find((d) => localDataVolume(d.name, d.volumeName) === v.name);
     if (owner) ctx.errors.push(dataVolumeTaken({ path: v.path, name: v.name, kind: 'volume' }, owner.path));
   }
+  dataServices.forEach((ds, i) => {
+    const declared = ds.local.volumeName;
+    if (declared === undefined) return;
+    const wrong = checkLocalVolumeName(ds.path, declared);
+    if (wrong) ctx.errors.push(wrong);
+    else if (!ds.local.dataPath) ctx.errors.push(dataVolumeWithoutData(ds.path, declared));
+    const volume = localDataVolume(ds.name, declared);
+    const owner = owners.find((o, j) => j !== i && localDataVolume(o.name, o.volumeName) === volume);
+    if (owner) ctx.errors.push(dataVolumeTaken({ kind: 'data service', ...owners[i] }, owner.path));
+  });
 }

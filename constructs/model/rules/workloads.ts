@@ -1,5 +1,6 @@
 import type { ValidationProblem } from '../../errors';
 import type { RuleContext } from './context';
+import { RESTART_POLICIES, restartRule } from '../restart';
 import { problem, WarningIds } from './problems';
 
 const SECRET_KEY = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
@@ -152,6 +153,8 @@ export function checkWorkloads(ctx: RuleContext): void {
   const volumes = new Set(app.volumes.map((v) => v.name));
   const routed = new Set(app.loadBalancers.flatMap((lb) => lb.routes.map((r) => r.service)));
   for (const w of app.workloads) {
+    if (w.restart !== undefined && !RESTART_POLICIES[w.kind].includes(w.restart))
+      errors.push(problem(w.path, 'restart', w.restart, restartRule(w.kind)));
     const mountPaths = new Map<string, string>();
     const mounted: { readonly index: number; readonly path: string }[] = [];
     w.mounts.forEach((m, i) => {

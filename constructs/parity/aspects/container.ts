@@ -29,7 +29,7 @@ export function compareInstance(
   const platform = i.host.cpuArchitecture
     ? (ARCHITECTURES[i.host.cpuArchitecture] ?? i.host.cpuArchitecture)
     : undefined;
-  out.push(compareValue(name, 'platform', platform, local.platform));
+  out.push(_comparePlatform(ctx, name, platform, local.platform));
   out.push(_compareResources(name, i, local));
   out.push(
     compareValue(
@@ -98,4 +98,28 @@ function _compareTaskCount(name: string, i: WorkloadInstance, local: ComposeServ
           localCount,
           'the local twin runs one container of each service',
         );
+}
+
+/**
+ * The platform: the same in both twins, or, for a workload that declares no CPU architecture (so says the
+ * model; without one, the renderer's mapping), the cloud's default X86_64 against no compose `platform`.
+ */
+function _comparePlatform(
+  ctx: ParityContext,
+  name: string,
+  cloud: string | undefined,
+  local: string | undefined,
+): ParityEntry {
+  const declared = ctx.spec?.workloads.find((w) => w.name === name)?.localPlatform;
+  if (local === undefined && cloud === 'linux/amd64' && declared === undefined) {
+    return standIn(
+      name,
+      'platform',
+      cloud,
+      undefined,
+      'default-platform',
+      'the workload declares no cpuArchitecture: the cloud runs the default X86_64, the local twin the machine’s own platform',
+    );
+  }
+  return compareValue(name, 'platform', cloud, local);
 }

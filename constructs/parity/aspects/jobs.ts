@@ -32,11 +32,7 @@ export function compareOwnTask(
       ),
     ];
   }
-  if (local.restart !== undefined && local.restart !== 'no') {
-    return [
-      problem(name, 'restart', 'runs to completion', local.restart, 'a job must not be restarted locally'),
-    ];
-  }
+  // Its restart policy is compared with every workload's (aspects/restart.ts).
   return [
     standIn(
       name,

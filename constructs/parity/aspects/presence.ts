@@ -27,6 +27,24 @@ export function missingLocally(
 }
 
 /**
+ * The data services the model declares (managed in the cloud) that the local twin has no container
+ * standing in for: each is an error.
+ */
+export function missingStandIns(ctx: ParityContext): ParityEntry[] {
+  return [...ctx.managed.values()]
+    .filter((m) => !ctx.local.services.has(m.name))
+    .map((m) =>
+      problem(
+        m.name,
+        'presence',
+        m.cloud,
+        undefined,
+        'the model declares it managed in the cloud with a local stand-in; the local twin has no such service',
+      ),
+    );
+}
+
+/**
  * A compose service the cloud twin has no container for: an optional part the stage leaves out, a data
  * service that is managed in the cloud, a job nothing waits for, or an error.
  */

@@ -5,6 +5,7 @@ import { ParityEntry, problem, standIn } from '../parity-report';
 import { compareInstance } from './container';
 import { compareOwnTask } from './jobs';
 import { missingInCloud, missingLocally } from './presence';
+import { compareRestart } from './restart';
 
 /**
  * Compares one workload (service or job) of either twin: its presence, its profile, how a job is started,
@@ -56,6 +57,7 @@ export function compareWorkload(ctx: ParityContext, name: string): ParityEntry[]
           ...(x.e.cloud !== undefined ? { cloud: `in task of ${x.host}: ${x.e.cloud}` } : {}),
         });
   }
+  out.push(compareRestart(ctx, name, service ? 'service' : 'job', local));
   return _dedupe(out);
 }
 

@@ -105,6 +105,7 @@ describe('Image.fromContainerImage', () => {
     expect(report.errors).toEqual([]);
     expect(report.differences.map((d) => `${d.service} ${d.field} ${d.standIn}`)).toEqual([
       'api image container-image',
+      'api platform default-platform',
     ]);
   });
 

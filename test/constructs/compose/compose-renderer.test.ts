@@ -401,9 +401,16 @@ describe('renderLocalTwin', () => {
       });
     });
 
-    test('platform follows the cpu architecture', () => {
-      expect(renderOne(service('api', { cpuArchitecture: 'x86_64' })).platform).toBe('linux/amd64');
-      expect(renderOne(service('api', { cpuArchitecture: 'arm64' })).platform).toBe('linux/arm64');
+    test('platform is written as the model declares it, and only then', () => {
+      expect(
+        renderOne(service('api', { cpuArchitecture: 'x86_64', localPlatform: 'linux/amd64' })).platform,
+      ).toBe('linux/amd64');
+      expect(
+        renderOne(service('api', { cpuArchitecture: 'arm64', localPlatform: 'linux/arm64' })).platform,
+      ).toBe('linux/arm64');
+      // No declared architecture: the machine's own platform, whatever the cloud twin's default.
+      expect(renderOne(service('api', { cpuArchitecture: 'x86_64' })).platform).toBeUndefined();
+      expect('platform' in renderOne(service('api', { cpuArchitecture: 'arm64' }))).toBe(false);
     });
 
     test.each([

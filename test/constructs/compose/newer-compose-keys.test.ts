@@ -37,6 +37,7 @@ const mq = new Service(shop, 'mq', {
 const db = new Service(shop, 'db', { image: IMAGE, healthCheck: HealthCheck.shell('true') });
 new Service(shop, 'component', {
   image: Image.fromDirectory(CONTEXT, { platforms: [Platform.LINUX_ARM64, Platform.LINUX_AMD64] }),
+  cpuArchitecture: CpuArchitecture.X86_64,
   dependsOn: [
     Dependency.healthy(mq, { optional: true, restart: true }),
     Dependency.healthy(db, { restart: true }),

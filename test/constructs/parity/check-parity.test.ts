@@ -36,13 +36,16 @@ test('the fixture’s twins agree, every difference a declared stand-in', () => 
   expect(baseline.differences.map((d) => `${d.service} ${d.field} ${d.standIn}`).sort()).toEqual([
     'api healthCheck.timing health-check-adjustment',
     'api hostPorts[9090] host-port',
+    'api platform default-platform',
     'api secrets secret',
     'api taskCount task-count',
     'api volumes[/srv/data] volume',
     'api writablePaths[/tmp] writable-path',
+    'migrate platform default-platform',
     'migrate presence job-placement',
     'migrate volumes[/data] volume',
     'web presence load-balancer',
+    'worker platform default-platform',
   ]);
 });
 
@@ -98,6 +101,23 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
     'api image.context',
   ],
   ['platform', ['api', 'platform'], (_t, c) => (c.services.api.platform = 'linux/arm64'), 'api platform'],
+  [
+    'platform (cloud side, no architecture declared)',
+    ['api', 'platform'],
+    (t) => {
+      const task = templateResource(t, 'AWS::ECS::TaskDefinition', (r) =>
+        r.Properties.ContainerDefinitions.some((c: any) => c.Name === 'api' && c.Essential !== false),
+      );
+      task.Properties.RuntimePlatform.CpuArchitecture = 'ARM64';
+    },
+    'api platform',
+  ],
+  [
+    'platform (declared, missing locally)',
+    ['api', 'platform'],
+    (_t, _c, s) => (s.workloads.find((w: any) => w.name === 'api').localPlatform = 'linux/amd64'),
+    'api platform',
+  ],
   [
     'resources',
     ['api', 'resources'],
@@ -342,6 +362,20 @@ describe.each(cases)('%s', (_dimension, [service, field], edit, expected) => {
   test('an edit of one twin is an error naming the service and the field', () => {
     expect(errorsOf(check(edit))).toContain(expected);
   });
+});
+
+test('an undeclared architecture is the default-platform stand-in; a declared one is compared', () => {
+  expect(entry(baseline.entries, 'api', 'platform')).toMatchObject({
+    kind: 'stand-in',
+    standIn: 'default-platform',
+    cloud: 'linux/amd64',
+  });
+  const declared = check((_t, c, s) => {
+    s.workloads.find((w: any) => w.name === 'api').localPlatform = 'linux/amd64';
+    c.services.api.platform = 'linux/amd64';
+  });
+  expect(declared.errors).toEqual([]);
+  expect(entry(declared.entries, 'api', 'platform')).toMatchObject({ kind: 'same', local: 'linux/amd64' });
 });
 
 test('a health-check difference is a stand-in only when it is exactly the ECS adjustment', () => {

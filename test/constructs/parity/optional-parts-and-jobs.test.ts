@@ -73,8 +73,11 @@ test('every new difference is a declared stand-in', () => {
     'api dependsOn.mq.restart dependency-restart',
     'api healthCheck.timing health-check-adjustment',
     'api image.platforms build-platforms',
+    'api platform default-platform',
+    'migrate platform default-platform',
     'migrate presence deployment-job',
     'mq presence profile',
+    'nightly platform default-platform',
     'nightly presence scheduled-job',
   ]);
   const timing = report.differences.find((d) => d.field === 'healthCheck.timing')!;

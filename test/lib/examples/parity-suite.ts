@@ -76,11 +76,40 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
     },
   );
 
+  test('a workload that declares no CPU architecture is the default-platform stand-in, and only such a one', () => {
+    let undeclared = 0;
+    for (const { stack, application } of applications) {
+      const report = reportOf(stack, application);
+      const spec = application.toSpec();
+      const compared = new Set(report.entries.filter((e) => e.field === 'platform').map((e) => e.service));
+      const expected = spec.workloads
+        .filter((w) => w.localPlatform === undefined && compared.has(w.name))
+        .map((w) => w.name)
+        .sort();
+      undeclared += expected.length;
+      const found = report.differences
+        .filter((d) => d.field === 'platform')
+        .map((d) => [d.service, d.standIn, d.cloud, d.local]);
+      expect(found.sort()).toEqual(expected.map((n) => [n, 'default-platform', 'linux/amd64', undefined]));
+      for (const w of spec.workloads.filter((x) => x.localPlatform !== undefined && compared.has(x.name))) {
+        expect(report.entries.find((e) => e.service === w.name && e.field === 'platform')).toMatchObject({
+          kind: 'same',
+          local: w.localPlatform,
+        });
+      }
+    }
+    expect(undeclared).toBeGreaterThan(0);
+  });
+
   test('the declared stand-ins of the examples are the ones their models describe', () => {
+    // The default platform is checked for every example below.
     const standIns = (stackName: string) => {
       const { stack, application } = applications.find((a) => a.stack.stackName === stackName)!;
       const report = reportOf(stack, application);
-      return report.differences.map((d) => `${d.service} ${d.field} ${d.standIn}`).sort();
+      return report.differences
+        .filter((d) => d.standIn !== 'default-platform')
+        .map((d) => `${d.service} ${d.field} ${d.standIn}`)
+        .sort();
     };
     expect(standIns('Dozer')).toEqual([
       'dozer-api hostPorts[50051] host-port',
