@@ -1,6 +1,8 @@
 import type { ApplicationSpec } from '../model/spec';
 import { compareStrings } from '../model/order';
+import { compareAwsResources } from './aspects/aws-resources';
 import { compareLoadBalancers, proxyNames } from './aspects/load-balancers';
+import { readCloudAwsResources, readCloudTaskAccess } from './aws-resources';
 import { compareWorkload } from './aspects/workload';
 import { readCloudTwin } from './cloud-twin';
 import { readComposeTwin } from './compose-twin';
@@ -56,5 +58,7 @@ export function checkParity(
     .sort(compareStrings);
   const entries: ParityEntry[] = names.flatMap((name) => compareWorkload(ctx, name));
   entries.push(...compareLoadBalancers(ctx, proxies));
+  const resources = readCloudAwsResources(template);
+  entries.push(...compareAwsResources(ctx, resources, readCloudTaskAccess(template, resources)));
   return parityReport(application, entries, ctx.notes);
 }
