@@ -3,6 +3,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AwsResource, AwsResourceProps } from './aws-resource';
+import { CONTROL_TOWER } from './aws/nag-findings';
 import { invalid, ValidationError } from './errors';
 import { checkInteger } from './model/names';
 import { DEAD_LETTER_SUFFIX, queueNameProblem } from './model/rules/aws-resources';
@@ -164,10 +165,11 @@ export class Queue extends AwsResource {
         retentionPeriod: Duration.seconds(dlqRetention),
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: `This is the dead-letter queue of queue ${this.name}; a dead-letter queue has none of its own.`,
-      });
+      const isDeadLetterQueue = `This is the dead-letter queue of queue ${this.name}; a dead-letter queue has none of its own, so a message it cannot hand out stays until its retention ends.`;
+      Validations.of(this.deadLetterQueue).acknowledge(
+        { id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue },
+        { id: `${CONTROL_TOWER}::sqs_dlq_check`, reason: isDeadLetterQueue },
+      );
       Tags.of(this.deadLetterQueue.node.defaultChild as Construct).add(
         'twinstack:dead-letter-queue',
         this.name,
@@ -186,10 +188,11 @@ export class Queue extends AwsResource {
     // The parity check finds the queue of each model name by this tag.
     Tags.of(this.queue.node.defaultChild as Construct).add('twinstack:queue', this.name);
     if (dlqOptions === undefined) {
-      Validations.of(this.queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: props.deadLetterQueueReason!.trim(),
-      });
+      const reason = props.deadLetterQueueReason!.trim();
+      Validations.of(this.queue).acknowledge(
+        { id: 'AwsSolutions-SQS3', reason },
+        { id: `${CONTROL_TOWER}::sqs_dlq_check`, reason },
+      );
     }
 
     this.spec = {

@@ -81,7 +81,7 @@ function compareQueue(r: AwsResourceSpec, found: CloudAwsResource, script: strin
   const dlq = found.deadLetterQueue;
   const localDlq =
     q.deadLetter !== undefined &&
-    line.includes('"deadLetterTargetArn"') &&
+    line.includes('deadLetterTargetArn') &&
     line.includes(`:${q.deadLetter.localName}`) &&
     script.includes(`--queue-name ${q.deadLetter.localName} `);
   const declared = q.deadLetter !== undefined;
