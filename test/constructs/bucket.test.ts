@@ -1,7 +1,19 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import * as os from 'os';
 import { Stack } from 'aws-cdk-lib';
 import { NIST80053R5Checks } from 'cdk-nag';
-import { Application, Bucket, Job, JobRun, Service } from '../../constructs';
+import {
+  Application,
+  Bucket,
+  Job,
+  JobRun,
+  modelFromJson,
+  modelToJson,
+  renderLocalTwin,
+  renderLocalTwinFiles,
+  Service,
+  validateModel,
+} from '../../constructs';
 import { controlTowerFindings } from '../support/control-tower';
 import { nagFindings } from '../support/data-service-twins';
 import { expectValidationError, logicalId } from '../support/errors';
@@ -399,5 +411,41 @@ describe('Bucket: validation', () => {
         message: expect.stringContaining('aws-s3, aws-sqs, aws-init'),
       }),
     ]);
+  });
+});
+
+describe('Bucket: the model', () => {
+  test('a model file renders the same local twin, stand-ins and init job included', () => {
+    const twins = resourceTwins(shop);
+    const again = modelFromJson(modelToJson(twins.spec, os.tmpdir()), os.tmpdir());
+    expect(renderLocalTwin(again, { outputDirectory: os.tmpdir() }).compose).toEqual(twins.compose);
+  });
+
+  test('the whole-model rules: an unknown bucket, an access level of a queue, no variable, a taken volume', () => {
+    const twins = resourceTwins(shop);
+    const spec: any = structuredClone(twins.spec);
+    const api = spec.workloads.find((w: any) => w.name === 'api');
+    api.resourceConnections = [
+      { target: 'nope', access: 'read', variables: { X: 'bucketName' } },
+      { target: 'uploads', access: 'send', variables: {} },
+    ];
+    spec.volumes = [{ name: 'aws-s3-data', path: 'Test/shop/v', permissions: '755' }];
+    expect(validateModel(spec).errors.map((e) => `${e.prop}: ${e.message}`)).toEqual([
+      expect.stringContaining("name: is the volume the local twin's S3 stand-in keeps its objects in"),
+      "connectTo: is not a bucket or queue of application 'shop'",
+      "connectTo.access: is not an access level of bucket 'uploads'; use read, write, readWrite",
+      "connectTo: grants 'send' access but names no variable to find bucket 'uploads' by",
+    ]);
+  });
+
+  test('for docker-compose 1.29 the stand-in keeps its bucket host names', () => {
+    const stack = testStack();
+    const application = new Application(stack, 'shop');
+    shop(application);
+    const text = renderLocalTwinFiles(application.toSpec(), {
+      outputDirectory: os.tmpdir(),
+      compatibility: 'docker-compose-1.29',
+    }).compose;
+    expect(text).toContain('uploads.aws-s3');
   });
 });
