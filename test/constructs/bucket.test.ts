@@ -401,6 +401,18 @@ describe('Bucket: validation', () => {
     ]);
   });
 
+  test('nor name a connection value like one of them', () => {
+    const a = app();
+    const bucket = new Bucket(a, 'uploads');
+    new Service(a, 'api', { image: IMAGE }).connectTo(bucket, {
+      access: 'read',
+      bucketName: 'AWS_ENDPOINT_URL_S3',
+    });
+    expect(a.validate().errors).toEqual([
+      expect.objectContaining({ prop: 'connectTo.uploads', value: '"AWS_ENDPOINT_URL_S3"' }),
+    ]);
+  });
+
   test('a workload named like a stand-in', () => {
     const a = app();
     new Bucket(a, 'uploads');

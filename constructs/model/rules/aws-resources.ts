@@ -179,17 +179,20 @@ function checkResourceConnections(
       );
   }
   if (connections.length === 0) return;
-  const own = new Set([...Object.keys(w.environment), ...Object.keys(w.secrets)]);
+  const where = new Map<string, string>();
+  for (const k of Object.keys(w.environment)) where.set(k, `environment.${k}`);
+  for (const k of Object.keys(w.secrets)) where.set(k, `secrets.${k}`);
+  for (const c of [...(w.connections ?? []), ...connections])
+    for (const k of Object.keys(c.variables)) where.set(k, `connectTo.${c.target}`);
   for (const variable of AWS_SDK_VARIABLES) {
-    if (own.has(variable))
+    const prop = where.get(variable);
+    if (prop !== undefined)
       ctx.errors.push(
         problem(
           w.path,
-          own.has(variable) && Object.hasOwn(w.secrets, variable)
-            ? `secrets.${variable}`
-            : `environment.${variable}`,
+          prop,
           variable,
-          'is set by the twins on a workload connected to a bucket or queue (the task role and region in the cloud, the stand-ins locally); remove it',
+          'is set by the twins on a workload connected to a bucket or queue (the task role and region in the cloud, the stand-ins locally); use another name',
         ),
       );
   }
