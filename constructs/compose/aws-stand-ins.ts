@@ -119,7 +119,17 @@ export function renderAwsStandIns(
   if (buckets.length > 0) {
     services[S3_STAND_IN] = {
       image: S3_STAND_IN_IMAGE,
-      command: ['--port', `:${S3_PORT}`, '--virtual-domain', S3_STAND_IN, 'posix', '/data'],
+      // The gateway checks the region of each request's signature: the one the SDKs sign for.
+      command: [
+        '--port',
+        `:${S3_PORT}`,
+        '--region',
+        credentials.AWS_REGION,
+        '--virtual-domain',
+        S3_STAND_IN,
+        'posix',
+        '/data',
+      ],
       environment: {
         ROOT_ACCESS_KEY: credentials.AWS_ACCESS_KEY_ID,
         ROOT_SECRET_KEY: credentials.AWS_SECRET_ACCESS_KEY,

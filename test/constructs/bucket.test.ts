@@ -161,6 +161,16 @@ describe('Bucket: the local twin', () => {
   test('the S3 stand-in keeps objects on a named volume and answers to the bucket host names', () => {
     const s3 = twins.compose.services['aws-s3'];
     expect(s3.image).toBe('versity/versitygw:v1.8.0');
+    expect(s3.command).toEqual([
+      '--port',
+      ':7070',
+      '--region',
+      '${LOCAL_AWS_REGION:?set LOCAL_AWS_REGION in .env}',
+      '--virtual-domain',
+      'aws-s3',
+      'posix',
+      '/data',
+    ]);
     expect(s3.volumes).toEqual([{ type: 'volume', source: 'aws-s3-data', target: '/data' }]);
     expect(s3.networks).toEqual({ default: { aliases: ['uploads.aws-s3'] } });
     expect(s3.environment).toEqual({
