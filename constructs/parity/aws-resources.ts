@@ -107,7 +107,7 @@ export function readCloudAwsResources(template: any): CloudAwsResource[] {
   const out: CloudAwsResource[] = [];
   for (const [id, r] of Object.entries<any>(template?.Resources ?? {})) {
     if (r?.Type !== 'AWS::S3::Bucket' && r?.Type !== 'AWS::SQS::Queue') continue;
-    const tag = (r.Properties?.Tags ?? []).find((t: any) => Object.hasOwn(TAGS, t?.Key));
+    const tag = list(r.Properties?.Tags).find((t: any) => Object.hasOwn(TAGS, t?.Key));
     if (!tag) continue;
     const p = r.Properties ?? {};
     const dlq = p.RedrivePolicy?.deadLetterTargetArn;
@@ -134,13 +134,13 @@ export function readCloudTaskAccess(
   for (const r of Object.values<any>(all)) {
     if (r?.Type !== 'AWS::ECS::TaskDefinition') continue;
     const role = refOf(r.Properties?.TaskRoleArn);
-    const containers = (r.Properties?.ContainerDefinitions ?? [])
+    const containers = list(r.Properties?.ContainerDefinitions)
       .filter((c: any) => !c?.DockerLabels?.['twinstack.role'])
       .map((c: any) => String(c.Name));
     const actions = new Map<string, Set<string>>();
     for (const p of policies) {
-      if (!(p.Properties?.Roles ?? []).some((x: any) => refOf(x) === role)) continue;
-      for (const st of ([] as any[]).concat(p.Properties?.PolicyDocument?.Statement ?? [])) {
+      if (!list(p.Properties?.Roles).some((x: any) => refOf(x) === role)) continue;
+      for (const st of list(p.Properties?.PolicyDocument?.Statement)) {
         if (st?.Effect !== undefined && st.Effect !== 'Allow') continue;
         const named = JSON.stringify(st.Resource ?? '');
         for (const res of resources) {
@@ -178,6 +178,14 @@ export function accessOf(kind: 'bucket' | 'queue', actions: ReadonlySet<string>)
 export function unionAccess(a: ResourceAccess | undefined, b: ResourceAccess): ResourceAccess {
   if (a === undefined || a === b) return b;
   return a === 'read' || a === 'write' || a === 'readWrite' ? 'readWrite' : 'sendAndConsume';
+}
+
+/** A template list, or the one value given where a list may be; nothing for an intrinsic function. */
+function list(x: any): any[] {
+  if (Array.isArray(x)) return x;
+  return x && typeof x === 'object' && !Object.keys(x).some((k) => k === 'Ref' || k.startsWith('Fn::'))
+    ? [x]
+    : [];
 }
 
 function refOf(x: any): string {

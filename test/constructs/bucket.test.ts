@@ -254,6 +254,23 @@ describe('Bucket: parity', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  test("resources of the template that are not the model's, with intrinsic lists, are left alone", () => {
+    const report = parityOf(twins, (t) => {
+      t.Resources.Other = {
+        Type: 'AWS::S3::Bucket',
+        Properties: { Tags: { 'Fn::If': ['Cond', [], []] } },
+      };
+      t.Resources.OtherPolicy = {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          Roles: { 'Fn::Split': [',', 'a,b'] },
+          PolicyDocument: { Statement: { Effect: 'Allow' } },
+        },
+      };
+    });
+    expect(parityErrors(report)).toEqual([]);
+  });
+
   test('a task role with more access than declared is an error', () => {
     const report = parityOf(twins, (t) => {
       const worker = Object.values<any>(t.Resources).find(
