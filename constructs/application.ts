@@ -19,6 +19,7 @@ import { COMPOSE_SERVICE_NAME, dataVolumeTaken, nameTaken, WORKLOAD_NAME } from 
 import { DiscoveryNameOwner, portNameTaken } from './model/rules/service-connect';
 import { DEFAULT_LOCK_FILE, ImageLock, LOCK_FILE_CONTEXT } from './model/image-lock';
 import type { DataService } from './data-service';
+import type { AwsResource } from './aws-resource';
 import type { LoadBalancer } from './load-balancer';
 import type { Secret } from './secret';
 import type { Volume } from './volume';
@@ -158,6 +159,7 @@ export class Application extends Construct {
   private readonly secrets: Secret[] = [];
   private readonly loadBalancerList: LoadBalancer[] = [];
   private readonly dataServiceList: DataService[] = [];
+  private readonly awsResourceList: AwsResource[] = [];
   private readonly discoveryNames = new Map<string, DiscoveryNameOwner>();
   private readonly lockFile?: string;
   /** Name of the existing namespace the application was given, when known at synth time. */
@@ -245,6 +247,9 @@ export class Application extends Construct {
       secrets: this.secrets.map((s) => s.toSpec()).sort(byName),
       loadBalancers: this.loadBalancerList.map((l) => l.toSpec()).sort(byName),
       dataServices: this.dataServiceList.map((d) => d.toSpec()).sort(byName),
+      ...(this.awsResourceList.length
+        ? { awsResources: this.awsResourceList.map((r) => r.toSpec()).sort(byName) }
+        : {}),
       ...(this.stage ? { stage: this.stage.name } : {}),
       ...(this.profiles.length ? { profiles: [...this.profiles] } : {}),
       ...(this.existingNamespace !== undefined ? { namespace: this.existingNamespace } : {}),
@@ -387,6 +392,23 @@ export class Application extends Construct {
         ),
       );
     this.dataServiceList.push(dataService);
+  }
+
+  /** @internal */
+  public _registerAwsResource(resource: AwsResource): void {
+    const clash = this.awsResourceList.find((r) => r.kind === resource.kind && r.name === resource.name);
+    if (clash) {
+      throw new ValidationError(
+        nameTaken(
+          resource.node.path,
+          'name',
+          resource.name,
+          clash.node.path,
+          `${resource.kind} names must be unique in an application`,
+        ),
+      );
+    }
+    this.awsResourceList.push(resource);
   }
 
   /** @internal */

@@ -42,6 +42,12 @@ export { MessageBroker, BrokerEngine } from './message-broker';
 export type { MessageBrokerProps } from './message-broker';
 export { DocumentDatabase, DocumentEngine } from './document-database';
 export type { DocumentDatabaseProps } from './document-database';
+export { AwsResource } from './aws-resource';
+export type { AwsResourceProps } from './aws-resource';
+export { Bucket } from './bucket';
+export type { BucketAccess, BucketConnectionOptions, BucketProps } from './bucket';
+export { Queue } from './queue';
+export type { DeadLetterQueueOptions, QueueAccess, QueueConnectionOptions, QueueProps } from './queue';
 export { DeploymentStage, Stages } from './stages';
 export type {
   SettingsOf,

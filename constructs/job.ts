@@ -25,7 +25,8 @@ import { waitsForScheduledJob } from './model/rules/dependencies';
 import type { SecretReference } from './secret';
 import { DataService } from './data-service';
 import { JobRun } from './values/job-run';
-import type { ConnectionValue, JobRunSpec } from './model/spec';
+import type { ConnectionValue, JobRunSpec, ResourceAccess, ResourceValue } from './model/spec';
+import type { AwsResource } from './aws-resource';
 import { Service } from './service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
 
@@ -197,6 +198,8 @@ export class Job extends Workload {
     addConfigFiles(host.taskDefinition, container, this._configFiles, this.logGroup);
     for (const m of this.mounts) host.mount(container, m);
     for (const c of this.connections) host.connect(container, c.dataService, c.variables);
+    for (const c of this.resourceConnections)
+      host.connectResource(container, c.resource, c.access, c.variables);
     for (const d of this.dependsOn) this.wire(host, container, d);
     return container;
   }
@@ -230,6 +233,16 @@ export class Job extends Workload {
   ): void {
     for (const [host, c] of this.hosts) host.connect(c, dataService, variables);
     if (this.task && this.ownContainer) this.task.host.connect(this.ownContainer, dataService, variables);
+  }
+
+  protected onResourceConnection(
+    resource: AwsResource,
+    access: ResourceAccess,
+    variables: Readonly<Record<string, ResourceValue>>,
+  ): void {
+    for (const [host, c] of this.hosts) host.connectResource(c, resource, access, variables);
+    if (this.task && this.ownContainer)
+      this.task.host.connectResource(this.ownContainer, resource, access, variables);
   }
 
   protected onDependency(dependency: Dependency): void {

@@ -16,7 +16,16 @@ import { invalid, ValidationError } from './errors';
 import { waitsForScheduledJob } from './model/rules/dependencies';
 import { HealthCheck } from './values/health-check';
 import { checkInteger } from './model/names';
-import type { AutoScalingSpec, ConnectionValue, HealthCheckSpec, PortProtocol, PortSpec } from './model/spec';
+import type {
+  AutoScalingSpec,
+  ConnectionValue,
+  HealthCheckSpec,
+  PortProtocol,
+  PortSpec,
+  ResourceAccess,
+  ResourceValue,
+} from './model/spec';
+import type { AwsResource } from './aws-resource';
 import { wholeSeconds } from './values/durations';
 import type { Route } from './route';
 import { WarningIds } from './model/validate';
@@ -443,6 +452,14 @@ export class Service extends Workload {
     variables: Readonly<Record<string, ConnectionValue>>,
   ): void {
     this.cloud?.host.connect(this.cloud.container, dataService, variables);
+  }
+
+  protected onResourceConnection(
+    resource: AwsResource,
+    access: ResourceAccess,
+    variables: Readonly<Record<string, ResourceValue>>,
+  ): void {
+    this.cloud?.host.connectResource(this.cloud.container, resource, access, variables);
   }
 
   protected onDependency(dependency: Dependency): void {

@@ -23,12 +23,17 @@ import type {
   RestartPolicyName,
   ImageSpec,
   MountSpec,
+  ResourceAccess,
+  ResourceValue,
   WorkloadKind,
   WorkloadSpec,
 } from './model/spec';
 import { checkProfileName } from './model/profiles';
 import { RESTART_POLICIES, restartRule } from './model/restart';
 import { ConnectionOptions, DataService } from './data-service';
+import { AwsResource } from './aws-resource';
+import type { Bucket, BucketConnectionOptions } from './bucket';
+import type { Queue, QueueConnectionOptions } from './queue';
 import type { Job } from './job';
 import { SecretReference } from './secret';
 import { Volume } from './volume';
@@ -251,6 +256,11 @@ export abstract class Workload extends Construct {
     dataService: DataService;
     variables: Record<string, ConnectionValue>;
   }[] = [];
+  private readonly resourceList: {
+    resource: AwsResource;
+    access: ResourceAccess;
+    variables: Record<string, ResourceValue>;
+  }[] = [];
   private initialised = false;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, kind: WorkloadKind) {
@@ -377,18 +387,42 @@ export abstract class Workload extends Construct {
   }
 
   /**
+   * Connects to a bucket of the same application: the workload may do exactly `options.access` with its
+   * objects (IAM grants to its task role in the cloud) and receives the values named in `options` under those
+   * variable names in both twins; locally also the stand-in's `AWS_ENDPOINT_URL_S3`, `AWS_REGION` and
+   * credentials, and it starts after the bucket is created.
+   */
+  public connectTo(bucket: Bucket, options: BucketConnectionOptions): void;
+  /**
+   * Connects to a queue of the same application: the workload may do exactly `options.access` (send,
+   * consume or both; IAM grants to its task role in the cloud) and receives the values named in `options`
+   * under those variable names in both twins; locally also the stand-in's `AWS_ENDPOINT_URL_SQS`,
+   * `AWS_REGION` and credentials, and it starts after the queue is created.
+   */
+  public connectTo(queue: Queue, options: QueueConnectionOptions): void;
+  /**
    * Connects to a data service of the same application: the workload receives the values named in
    * `options` under those variable names in both twins (secrets stay secrets), may reach the service's port
    * in the cloud, and starts after it is healthy locally (after it exists in the cloud).
    */
-  public connectTo(dataService: DataService, options: ConnectionOptions): void {
+  public connectTo(dataService: DataService, options: ConnectionOptions): void;
+  public connectTo(
+    target: DataService | AwsResource,
+    options: ConnectionOptions | BucketConnectionOptions | QueueConnectionOptions,
+  ): void {
+    if (target instanceof AwsResource) {
+      this.connectToResource(target, options);
+      return;
+    }
+    const dataService = target;
+    options = options as ConnectionOptions;
     const path = this.node.path;
     if (!(dataService instanceof DataService)) {
       throw invalid(
         path,
         'connectTo',
         dataService,
-        'must be a data service (Database, Cache, SearchDomain, MessageBroker, DocumentDatabase)',
+        'must be a data service (Database, Cache, SearchDomain, MessageBroker, DocumentDatabase), a Bucket or a Queue',
       );
     }
     if (dataService.application !== this.application) {
@@ -421,6 +455,43 @@ export abstract class Workload extends Construct {
     }
   }
 
+  private connectToResource(resource: AwsResource, options: unknown): void {
+    const path = this.node.path;
+    if (resource.application !== this.application) {
+      throw invalid(
+        path,
+        'connectTo',
+        resource.node.path,
+        `belongs to application '${resource.application.name}', not '${this.application.name}'; connect only to buckets and queues of the same application`,
+      );
+    }
+    if (this.resourceList.some((c) => c.resource === resource)) {
+      throw invalid(
+        path,
+        'connectTo',
+        resource.name,
+        'is already connected; give the access and all variables in one connectTo call',
+      );
+    }
+    const { access, variables } = resource._connection(path, options);
+    for (const variable of Object.keys(variables)) {
+      checkEnvName(path, 'connectTo', variable);
+      if (this.hasVariable(variable))
+        throw invalid(path, 'connectTo', variable, 'is already set on this workload');
+    }
+    this.resourceList.push({ resource, access, variables });
+    this.onResourceConnection(resource, access, variables);
+  }
+
+  /** The buckets and queues this workload is connected to, with its access and the variables it receives. */
+  public get resourceConnections(): readonly {
+    readonly resource: AwsResource;
+    readonly access: ResourceAccess;
+    readonly variables: Readonly<Record<string, ResourceValue>>;
+  }[] {
+    return this.resourceList.map((c) => ({ ...c }));
+  }
+
   /** The data services this workload is connected to, with the variables it receives. */
   public get connections(): readonly {
     readonly dataService: DataService;
@@ -433,7 +504,8 @@ export abstract class Workload extends Construct {
     return (
       Object.hasOwn(this.environment, key) ||
       Object.hasOwn(this.secretRefs, key) ||
-      this.connectionList.some((c) => Object.hasOwn(c.variables, key))
+      this.connectionList.some((c) => Object.hasOwn(c.variables, key)) ||
+      this.resourceList.some((c) => Object.hasOwn(c.variables, key))
     );
   }
 
@@ -600,6 +672,15 @@ export abstract class Workload extends Construct {
       ...(this.profile !== undefined ? { profile: this.profile } : {}),
       ...(extras.run ? { run: extras.run } : {}),
       ...(this._configFiles.length ? { configFiles: this._configFiles.map((f) => ({ ...f })) } : {}),
+      ...(this.resourceList.length
+        ? {
+            resourceConnections: this.resourceList.map((c) => ({
+              target: c.resource.name,
+              access: c.access,
+              variables: { ...c.variables },
+            })),
+          }
+        : {}),
     };
   }
 
@@ -616,6 +697,11 @@ export abstract class Workload extends Construct {
   protected abstract onConnection(
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
+  ): void;
+  protected abstract onResourceConnection(
+    resource: AwsResource,
+    access: ResourceAccess,
+    variables: Readonly<Record<string, ResourceValue>>,
   ): void;
 }
 

@@ -5,7 +5,8 @@ import type * as efs from 'aws-cdk-lib/aws-efs';
 import type { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
 import { HostSize, JobSize, jobRoom } from '../model/rules/task-hosts';
-import type { ConnectionValue } from '../model/spec';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { ConnectionValue, ResourceAccess, ResourceValue } from '../model/spec';
 
 /** A volume as a task mounts it: an EFS file system and the access point the task uses. */
 export interface TaskVolume {
@@ -39,6 +40,14 @@ export interface ReachableDataService {
    * @internal
    */
   _orderAfter(orderAfter: (resource: CfnResource) => void): void;
+}
+
+/** An application AWS resource (bucket, queue) as the tasks that use it reach it: through the SDK, with IAM. */
+export interface GrantableResource {
+  /** @internal */
+  _cloudValue(value: ResourceValue): string;
+  /** @internal */
+  _grant(role: iam.IRole, access: ResourceAccess): void;
 }
 
 /** A service's tasks as what waits for them sees them: the ECS service, and the ports its tasks listen on. */
@@ -141,6 +150,22 @@ export class TaskHost {
       else container.addEnvironment(variable, cloud.environment);
     }
     dataService._allowFrom(this.props.connectable, this.props.orderAfter, this.name);
+  }
+
+  /**
+   * Gives `container` a bucket's or queue's values and the task role exactly `access` to it (the role is the
+   * task's, so every container of the task shares it).
+   */
+  public connectResource(
+    container: ecs.ContainerDefinition,
+    resource: GrantableResource,
+    access: ResourceAccess,
+    variables: Readonly<Record<string, ResourceValue>>,
+  ): void {
+    for (const [variable, value] of Object.entries(variables)) {
+      container.addEnvironment(variable, resource._cloudValue(value));
+    }
+    resource._grant(this.taskDefinition.taskRole, access);
   }
 
   /** Starts the tasks after `target`'s service has stabilised, and lets them reach its ports. */

@@ -18,6 +18,7 @@ import { defaultRestart } from '../model/restart';
 import { ENV_NAME_PATTERN } from '../model/names';
 import { localDataVolume } from '../model/rules/naming';
 import { renderNginxConfig } from './proxy-config';
+import { renderAwsStandIns, resourceConnectionEnvironment, standInVolumes } from './aws-stand-ins';
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
 import type {
@@ -88,6 +89,7 @@ export function renderValidatedLocalTwin(app: ApplicationSpec, options: ComposeR
   for (const ds of [...(app.dataServices ?? [])].sort(byName)) {
     services[ds.name] = renderDataService(app, ds, variables);
   }
+  Object.assign(services, renderAwsStandIns(app, variables, escape));
   const configs: Record<string, { content: string }> = {};
   for (const w of [...app.workloads].sort(byName)) {
     const files = configFileNames(w);
@@ -107,6 +109,7 @@ export function renderValidatedLocalTwin(app: ApplicationSpec, options: ComposeR
     ...new Set([
       ...app.workloads.flatMap((w) => w.mounts.map((m) => m.volume)),
       ...(app.dataServices ?? []).filter((d) => d.local.dataPath).map((d) => dataVolume(d)),
+      ...standInVolumes(app),
     ]),
   ].sort(compareStrings);
   const compose: ComposeDocument = {
@@ -141,6 +144,9 @@ function renderWorkload(
     }
     dependsOn[ds.name] = 'service_healthy';
   }
+  const resources = resourceConnectionEnvironment(app, w, variables);
+  for (const [k, v] of Object.entries(resources.environment)) environment[k] = v;
+  if (resources.initJob) dependsOn[resources.initJob] = 'service_completed_successfully';
   const image = renderImage(w.image, options, imageNames, variables);
   const exposed = w.ports.filter((p) => p.hostPort === undefined);
   const published = w.ports.filter((p) => p.hostPort !== undefined);

@@ -57,6 +57,8 @@ export interface ComposeService {
   readonly depends_on?: Readonly<Record<string, ComposeDependsOn>>;
   readonly volumes?: readonly ComposeVolumeMount[];
   readonly configs?: readonly { readonly source: string; readonly target: string }[];
+  /** Networks the service joins, with more host names it answers to there. */
+  readonly networks?: Readonly<Record<string, { readonly aliases: readonly string[] }>>;
   readonly restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   readonly deploy?: {
     readonly resources: { readonly limits: { readonly cpus: string; readonly memory: string } };

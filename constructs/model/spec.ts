@@ -225,6 +225,8 @@ export interface WorkloadSpec {
   readonly run?: JobRunSpec;
   /** Files written into the container from inline content. */
   readonly configFiles?: readonly ConfigFileSpec[];
+  /** Application AWS resources (buckets, queues) this workload may use, and the variables naming them. */
+  readonly resourceConnections?: readonly ResourceConnectionSpec[];
 }
 
 export interface DeploymentSpec {
@@ -278,6 +280,8 @@ export interface ApplicationSpec {
    * the application's own and its name is known at synth time.
    */
   readonly namespace?: string;
+  /** Application AWS resources (S3 buckets, SQS queues); absent in models written before they existed. */
+  readonly awsResources?: readonly AwsResourceSpec[];
 }
 
 /** Conditions of a route; all given kinds must match (AND), any value within a kind may match (OR). */
@@ -392,4 +396,52 @@ export interface ConnectionSpec {
   readonly target: string;
   /** Environment variable name to the value it receives. */
   readonly variables: Readonly<Record<string, ConnectionValue>>;
+}
+
+/** Kinds of application AWS resources: called through an AWS SDK, a stand-in behind the same API locally. */
+export type AwsResourceKind = 'bucket' | 'queue';
+
+/** What a workload may do with a bucket (`read`, `write`, `readWrite`) or a queue (`send`, `consume`, `sendAndConsume`). */
+export type ResourceAccess = 'read' | 'write' | 'readWrite' | 'send' | 'consume' | 'sendAndConsume';
+
+/** A value an AWS resource hands to the workloads that connect to it. */
+export type ResourceValue = 'bucketName' | 'bucketArn' | 'queueUrl' | 'queueArn' | 'queueName';
+
+export interface AwsResourceSpec {
+  /** Name in the model; locally also the bucket's or queue's name on the stand-in (a FIFO queue's plus `.fifo`). */
+  readonly name: string;
+  readonly path: string;
+  readonly kind: AwsResourceKind;
+  /** What runs in the cloud, e.g. `S3 bucket (SSE-KMS, versioned, access logs)`; for messages and reports. */
+  readonly cloud: string;
+  /** The bucket's or queue's name on the local stand-in. */
+  readonly localName: string;
+  /** A bucket's settings. */
+  readonly bucket?: {
+    /** Days a noncurrent object version is kept in the cloud twin. */
+    readonly noncurrentVersionDays: number;
+    /** Server access logs in the cloud twin. */
+    readonly accessLogs: boolean;
+  };
+  /** A queue's settings, the same in both twins. */
+  readonly queue?: {
+    readonly fifo: boolean;
+    readonly contentBasedDeduplication: boolean;
+    readonly visibilityTimeoutSeconds: number;
+    readonly retentionSeconds: number;
+    /** The dead-letter queue messages move to after `maxReceiveCount` receives. */
+    readonly deadLetter?: {
+      readonly localName: string;
+      readonly maxReceiveCount: number;
+      readonly retentionSeconds: number;
+    };
+  };
+}
+
+export interface ResourceConnectionSpec {
+  /** Name of the bucket or queue. */
+  readonly target: string;
+  readonly access: ResourceAccess;
+  /** Environment variable name to the value it receives. */
+  readonly variables: Readonly<Record<string, ResourceValue>>;
 }

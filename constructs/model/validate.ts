@@ -1,4 +1,5 @@
 import type { ApplicationSpec, WorkloadSpec } from './spec';
+import { checkAwsResources } from './rules/aws-resources';
 import { checkConnections } from './rules/data-services';
 import { checkDependencies, checkDependencyCycles } from './rules/dependencies';
 import { checkLoadBalancers } from './rules/load-balancers';
@@ -29,6 +30,7 @@ const RULES: readonly ((ctx: RuleContext) => void)[] = [
   checkHostPorts,
   checkServiceConnect,
   checkConnections,
+  checkAwsResources,
   checkLoadBalancers,
   checkDependencyCycles,
   checkRegistryCredentials,

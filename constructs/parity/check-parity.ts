@@ -1,7 +1,9 @@
 import type { ApplicationSpec } from '../model/spec';
 import { compareStrings } from '../model/order';
+import { compareAwsResources } from './aspects/aws-resources';
 import { compareLoadBalancers, proxyNames } from './aspects/load-balancers';
 import { missingStandIns } from './aspects/presence';
+import { readCloudAwsResources, readCloudTaskAccess } from './aws-resources';
 import { compareWorkload } from './aspects/workload';
 import { readCloudTwin } from './cloud-twin';
 import { readComposeTwin } from './compose-twin';
@@ -58,5 +60,7 @@ export function checkParity(
   const entries: ParityEntry[] = names.flatMap((name) => compareWorkload(ctx, name));
   entries.push(...missingStandIns(ctx));
   entries.push(...compareLoadBalancers(ctx, proxies));
+  const resources = readCloudAwsResources(template);
+  entries.push(...compareAwsResources(ctx, resources, readCloudTaskAccess(template, resources)));
   return parityReport(application, entries, ctx.notes);
 }

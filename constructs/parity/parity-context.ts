@@ -4,6 +4,7 @@ import type { CloudContainer, CloudService, CloudTwin } from './cloud-twin';
 import type { ComposeTwin } from './compose-twin';
 import type { CloudImageBuild } from './image-builds';
 import { connectionVariables, ManagedStandIn, managedStandIns } from './stand-ins';
+import { AwsVariable, awsResourceVariables } from './aws-resources';
 
 /** Inputs of the parity check besides the two documents. */
 export interface ParityOptions {
@@ -51,6 +52,11 @@ export interface ParityContext {
   readonly managed: ReadonlyMap<string, ManagedStandIn>;
   /** Variables of connections to managed data services: workload -> variable -> data service. */
   readonly connections: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /**
+   * Variables of connections to buckets and queues, and those the local twin adds for the SDK (endpoints,
+   * region, credentials): workload -> variable -> what it is.
+   */
+  readonly awsVariables: ReadonlyMap<string, ReadonlyMap<string, AwsVariable>>;
   /** Jobs of the model that the cloud twin has nowhere to run (see jobsWithoutHost). */
   readonly unhostedJobs: ReadonlySet<string>;
   readonly options: ParityOptions;
@@ -84,6 +90,7 @@ export function parityContext(
     local,
     managed: managedStandIns(spec),
     connections: connectionVariables(spec),
+    awsVariables: awsResourceVariables(spec),
     unhostedJobs: new Set(spec ? jobsWithoutHost(spec).map((w) => w.name) : []),
     options,
     notes: [],

@@ -1,3 +1,5 @@
+import { awsStandIns } from './aws-resources';
+
 /**
  * Every way the two twins may differ on purpose, in one place. The parity check reports a difference as a
  * stand-in only when it is one of these kinds and the model (or the renderers' documented mapping)
@@ -88,6 +90,12 @@ export const STAND_IN_KINDS = {
     cloud: 'the Fargate runtime platform of the default cpuArchitecture (X86_64)',
     local: 'no compose platform: the machine’s own (the workload declares no cpuArchitecture)',
   },
+  'aws-resource': {
+    cloud:
+      'an S3 bucket or SQS queue created by CloudFormation (physical name generated), reached through the SDK’s own endpoints with the task role’s grants',
+    local:
+      'a bucket or queue of the same model name on an S3- or SQS-compatible stand-in, created by an init job, reached through AWS_ENDPOINT_URL_<SERVICE> with stand-in credentials from .env (no IAM, no encryption, no versioning)',
+  },
   'container-image': {
     cloud: 'an ecs.ContainerImage given to Image.fromContainerImage',
     local: 'the image given as its `local`',
@@ -113,6 +121,8 @@ export interface ManagedStandIn {
   readonly cloud: string;
   /** What runs locally, for the report. */
   readonly local: string;
+  /** The kind of stand-in it is. @default 'managed-service' */
+  readonly kind?: StandInKind;
 }
 
 interface DataServiceLike {
@@ -140,6 +150,7 @@ export function managedStandIns(spec: unknown): Map<string, ManagedStandIn> {
       }`,
     });
   }
+  for (const s of awsStandIns(spec)) found.set(s.name, s);
   return found;
 }
 

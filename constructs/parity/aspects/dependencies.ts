@@ -123,6 +123,20 @@ function _compareDependency(
     return out;
   }
   const managed = ctx.managed.get(target);
+  if (managed?.kind === 'aws-resource' && condition === 'service_completed_successfully') {
+    explained.add(target);
+    out.push(
+      standIn(
+        name,
+        field,
+        'its buckets and queues created first (the variables refer to them)',
+        condition,
+        'aws-resource',
+        `'${target}' creates the buckets and queues on the local stand-ins; CloudFormation creates them before the tasks that name them`,
+      ),
+    );
+    return out;
+  }
   if (managed && cloud.dataServices.has(target)) {
     explained.add(target);
     out.push(

@@ -25,7 +25,24 @@ export function compareEnvironment(
     const cloud = c.environment[k];
     const here = literals[k];
     const target = connections.get(k);
-    if (target !== undefined) {
+    const aws = ctx.awsVariables.get(name)?.get(k);
+    if (aws !== undefined) {
+      const cloudText = cloud ?? (c.secrets.includes(k) ? '(secret)' : undefined);
+      const localText = here ?? (k in env ? '(from .env)' : undefined);
+      const missing =
+        localText === undefined
+          ? 'the local twin does not set it'
+          : aws.inBoth && cloudText === undefined
+            ? 'the cloud twin does not set it'
+            : !aws.inBoth && cloudText !== undefined
+              ? 'the cloud twin sets it, where the SDK finds its endpoints, region and credentials itself'
+              : undefined;
+      out.push(
+        missing
+          ? problem(name, `environment.${k}`, cloudText, localText, missing)
+          : standIn(name, `environment.${k}`, cloudText, localText, 'aws-resource', aws.what),
+      );
+    } else if (target !== undefined) {
       out.push(
         standIn(
           name,
@@ -90,7 +107,7 @@ export function compareSecrets(
     const cloud = c.secrets.includes(k);
     const here = fromEnvFile.includes(k);
     if (cloud && here) agreed.push(k);
-    else if (connections.has(k))
+    else if (connections.has(k) || ctx.awsVariables.get(name)?.has(k))
       continue; // compared with the environment
     else if (cloud && !(k in env))
       out.push(problem(name, `secrets.${k}`, 'ECS secret', undefined, 'the local twin does not set it'));

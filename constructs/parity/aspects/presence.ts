@@ -87,8 +87,10 @@ export function missingInCloud(ctx: ParityContext, name: string, local: ComposeS
         'presence',
         managed.cloud,
         managed.local,
-        'managed-service',
-        'declared by the model: managed in the cloud, a container locally',
+        managed.kind ?? 'managed-service',
+        managed.kind === 'aws-resource'
+          ? "declared by the model's buckets and queues: S3 and SQS in the cloud, a stand-in or the job creating them locally"
+          : 'declared by the model: managed in the cloud, a container locally',
       ),
     ];
   const specJob = ctx.spec?.workloads.find((w) => w.name === name && w.kind === 'job');

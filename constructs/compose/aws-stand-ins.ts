@@ -1,0 +1,221 @@
+import type { ApplicationSpec, AwsResourceSpec, ResourceValue, WorkloadSpec } from '../model/spec';
+import { byName } from '../model/order';
+import { AWS_INIT_JOB, S3_STAND_IN, S3_STAND_IN_VOLUME, SQS_STAND_IN } from '../model/rules/aws-resources';
+import type { ComposeService } from './compose-types';
+
+/**
+ * The S3 stand-in: Versity S3 Gateway (Apache-2.0) over a POSIX directory on a named volume, answering
+ * path-style and virtual-hosted-style requests (`<bucket>.aws-s3`, network aliases below).
+ */
+export const S3_STAND_IN_IMAGE = 'versity/versitygw:v1.8.0';
+const S3_PORT = 7070;
+/** The SQS stand-in: ElasticMQ (Apache-2.0), its native image; queues live in memory. */
+export const SQS_STAND_IN_IMAGE = 'softwaremill/elasticmq-native:1.6.15';
+const SQS_PORT = 9324;
+/** The init job's client: the AWS CLI (Apache-2.0), the same API calls as in the cloud. */
+export const AWS_CLI_IMAGE = 'amazon/aws-cli:2.27.9';
+/** The account id and region ElasticMQ puts in its queue ARNs. */
+const SQS_STAND_IN_ARN = 'arn:aws:sqs:elasticmq:000000000000';
+
+/**
+ * Variables of `.env` the stand-ins and connected workloads read: credentials the stand-ins accept (any
+ * value; never real ones) and the region the SDK signs for. Not `AWS_*` names: compose would take a real
+ * `AWS_ACCESS_KEY_ID` from the developer's shell before `.env`.
+ */
+export const LOCAL_AWS_VARIABLES = {
+  accessKeyId: 'LOCAL_AWS_ACCESS_KEY_ID',
+  secretAccessKey: 'LOCAL_AWS_SECRET_ACCESS_KEY',
+  region: 'LOCAL_AWS_REGION',
+} as const;
+
+const DESCRIPTIONS: Record<string, string> = {
+  [LOCAL_AWS_VARIABLES.accessKeyId]:
+    "access key of the local S3 and SQS stand-ins (any value, never a real one); the cloud twin's workloads use their task role",
+  [LOCAL_AWS_VARIABLES.secretAccessKey]:
+    "secret key of the local S3 and SQS stand-ins (any value, never a real one); the cloud twin's workloads use their task role",
+  [LOCAL_AWS_VARIABLES.region]:
+    'region the SDKs sign requests to the local stand-ins for, e.g. us-east-1; in the cloud twin, the region of the stack',
+};
+
+function fromEnvFile(name: string, variables: Map<string, string>): string {
+  variables.set(name, DESCRIPTIONS[name]);
+  return `\${${name}:?set ${name} in .env}`;
+}
+
+/** The SDK's credentials and region, read from `.env`. */
+function sdkEnvironment(variables: Map<string, string>): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: fromEnvFile(LOCAL_AWS_VARIABLES.accessKeyId, variables),
+    AWS_SECRET_ACCESS_KEY: fromEnvFile(LOCAL_AWS_VARIABLES.secretAccessKey, variables),
+    AWS_REGION: fromEnvFile(LOCAL_AWS_VARIABLES.region, variables),
+  };
+}
+
+const S3_ENDPOINT = `http://${S3_STAND_IN}:${S3_PORT}`;
+const SQS_ENDPOINT = `http://${SQS_STAND_IN}:${SQS_PORT}`;
+
+/** The local value of one of a resource's values. */
+export function localResourceValue(r: AwsResourceSpec, value: ResourceValue): string {
+  switch (value) {
+    case 'bucketName':
+    case 'queueName':
+      return r.localName;
+    case 'bucketArn':
+      return `arn:aws:s3:::${r.localName}`;
+    case 'queueArn':
+      return `${SQS_STAND_IN_ARN}:${r.localName}`;
+    case 'queueUrl':
+      return `${SQS_ENDPOINT}/000000000000/${r.localName}`;
+  }
+}
+
+/**
+ * What a workload connected to buckets or queues gets locally: the values it names, the SDK's endpoint of
+ * each service it uses, credentials and region from `.env`; and it starts once the init job has created
+ * them. Empty for a workload without such connections.
+ */
+export function resourceConnectionEnvironment(
+  app: ApplicationSpec,
+  w: WorkloadSpec,
+  variables: Map<string, string>,
+): { environment: Record<string, string>; initJob?: string } {
+  const connections = w.resourceConnections ?? [];
+  if (connections.length === 0) return { environment: {} };
+  const environment: Record<string, string> = {};
+  const kinds = new Set<string>();
+  for (const c of connections) {
+    const r = (app.awsResources ?? []).find((x) => x.name === c.target)!;
+    kinds.add(r.kind);
+    for (const [variable, value] of Object.entries(c.variables))
+      environment[variable] = localResourceValue(r, value);
+  }
+  if (kinds.has('bucket')) environment.AWS_ENDPOINT_URL_S3 = S3_ENDPOINT;
+  if (kinds.has('queue')) environment.AWS_ENDPOINT_URL_SQS = SQS_ENDPOINT;
+  return { environment: { ...environment, ...sdkEnvironment(variables) }, initJob: AWS_INIT_JOB };
+}
+
+/** The named volumes the stand-ins keep data in. */
+export function standInVolumes(app: ApplicationSpec): string[] {
+  return (app.awsResources ?? []).some((r) => r.kind === 'bucket') ? [S3_STAND_IN_VOLUME] : [];
+}
+
+/**
+ * The stand-ins of the application's buckets and queues, and the job that creates them: the S3 stand-in
+ * when there is a bucket, the SQS stand-in when there is a queue, and the init job, which waits until each
+ * answers and creates every bucket and queue (with the queue's attributes and dead-letter queue) before any
+ * connected workload starts. Empty without buckets and queues.
+ */
+export function renderAwsStandIns(
+  app: ApplicationSpec,
+  variables: Map<string, string>,
+  escape: (text: string) => string,
+): Record<string, ComposeService> {
+  const resources = [...(app.awsResources ?? [])].sort(byName);
+  if (resources.length === 0) return {};
+  const buckets = resources.filter((r) => r.kind === 'bucket');
+  const queues = resources.filter((r) => r.kind === 'queue');
+  const services: Record<string, ComposeService> = {};
+  const credentials = sdkEnvironment(variables);
+  if (buckets.length > 0) {
+    services[S3_STAND_IN] = {
+      image: S3_STAND_IN_IMAGE,
+      // The gateway checks the region of each request's signature: the one the SDKs sign for.
+      command: [
+        '--port',
+        `:${S3_PORT}`,
+        '--region',
+        credentials.AWS_REGION,
+        '--virtual-domain',
+        S3_STAND_IN,
+        'posix',
+        '/data',
+      ],
+      environment: {
+        ROOT_ACCESS_KEY: credentials.AWS_ACCESS_KEY_ID,
+        ROOT_SECRET_KEY: credentials.AWS_SECRET_ACCESS_KEY,
+      },
+      expose: [String(S3_PORT)],
+      networks: { default: { aliases: buckets.map((b) => `${b.localName}.${S3_STAND_IN}`) } },
+      volumes: [{ type: 'volume', source: S3_STAND_IN_VOLUME, target: '/data' }],
+      restart: 'unless-stopped',
+    };
+  }
+  if (queues.length > 0) {
+    services[SQS_STAND_IN] = {
+      image: SQS_STAND_IN_IMAGE,
+      expose: [String(SQS_PORT)],
+      restart: 'unless-stopped',
+    };
+  }
+  const script = initScript(buckets, queues);
+  services[AWS_INIT_JOB] = {
+    image: AWS_CLI_IMAGE,
+    entrypoint: ['/bin/sh', '-c'],
+    command: [escape(script)],
+    environment: {
+      ...credentials,
+      ...(buckets.length ? { AWS_ENDPOINT_URL_S3: S3_ENDPOINT } : {}),
+      ...(queues.length ? { AWS_ENDPOINT_URL_SQS: SQS_ENDPOINT } : {}),
+    },
+    depends_on: Object.fromEntries(
+      [...(buckets.length ? [S3_STAND_IN] : []), ...(queues.length ? [SQS_STAND_IN] : [])].map((s) => [
+        s,
+        { condition: 'service_started' as const },
+      ]),
+    ),
+    restart: 'no',
+  };
+  return services;
+}
+
+/** How long the init job waits for a stand-in to answer, in seconds. */
+const STAND_IN_WAIT_SECONDS = 60;
+
+/**
+ * The init job's shell script: wait for each stand-in, then create each bucket and queue. Creating an
+ * existing bucket or an identical queue again is accepted, so the job can run on every `up`.
+ */
+export function initScript(buckets: readonly AwsResourceSpec[], queues: readonly AwsResourceSpec[]): string {
+  const lines = ['set -e'];
+  const wait = (probe: string, what: string) =>
+    `i=0; until ${probe} >/dev/null 2>&1; do i=$((i+1)); if [ "$i" -ge ${STAND_IN_WAIT_SECONDS} ]; then echo "${what} did not answer" >&2; exit 1; fi; sleep 1; done`;
+  if (buckets.length) lines.push(wait('aws s3api list-buckets', `S3 stand-in ${S3_STAND_IN}`));
+  if (queues.length) lines.push(wait('aws sqs list-queues', `SQS stand-in ${SQS_STAND_IN}`));
+  for (const b of buckets) {
+    lines.push(
+      `aws s3api head-bucket --bucket ${b.localName} >/dev/null 2>&1 || aws s3api create-bucket --bucket ${b.localName}`,
+    );
+  }
+  for (const q of queues) {
+    const spec = q.queue!;
+    const common: Record<string, string> = {
+      ...(spec.fifo ? { FifoQueue: 'true' } : {}),
+    };
+    if (spec.deadLetter) {
+      lines.push(
+        `aws sqs create-queue --queue-name ${spec.deadLetter.localName} --attributes '${JSON.stringify({
+          ...common,
+          MessageRetentionPeriod: String(spec.deadLetter.retentionSeconds),
+        })}'`,
+      );
+    }
+    const attributes: Record<string, string> = {
+      ...common,
+      ...(spec.contentBasedDeduplication ? { ContentBasedDeduplication: 'true' } : {}),
+      VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+      MessageRetentionPeriod: String(spec.retentionSeconds),
+      ...(spec.deadLetter
+        ? {
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: `${SQS_STAND_IN_ARN}:${spec.deadLetter.localName}`,
+              maxReceiveCount: String(spec.deadLetter.maxReceiveCount),
+            }),
+          }
+        : {}),
+    };
+    lines.push(
+      `aws sqs create-queue --queue-name ${q.localName} --attributes '${JSON.stringify(attributes)}'`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,146 @@
+import { compareStrings } from '../../model/order';
+import { AWS_INIT_JOB, S3_STAND_IN, SQS_STAND_IN } from '../../model/rules/aws-resources';
+import type { AwsResourceSpec, ResourceAccess } from '../../model/spec';
+import { CloudAwsResource, CloudTaskAccess, unionAccess } from '../aws-resources';
+import type { ParityContext } from '../parity-context';
+import { ParityEntry, problem, same, standIn } from '../parity-report';
+
+/**
+ * Compares the application's buckets and queues: each model resource is a tagged bucket or queue of the
+ * template (FIFO and dead-letter queue as declared) and is created by the local twin's init job on its
+ * stand-in; and each task role is granted exactly the access its workloads declare, no more, no less.
+ */
+export function compareAwsResources(
+  ctx: ParityContext,
+  cloud: readonly CloudAwsResource[],
+  tasks: readonly CloudTaskAccess[],
+): ParityEntry[] {
+  const resources = [...(ctx.spec?.awsResources ?? [])].sort((a, b) => compareStrings(a.name, b.name));
+  const out: ParityEntry[] = [];
+  const init = ctx.local.services.get(AWS_INIT_JOB);
+  const script = [...(init?.entrypoint ?? []), ...(init?.command ?? [])].join(' ');
+  for (const r of resources) {
+    const found = cloud.find((c) => c.kind === r.kind && c.name === r.name);
+    const field = r.kind;
+    const stand = r.kind === 'bucket' ? S3_STAND_IN : SQS_STAND_IN;
+    const created = r.kind === 'bucket' ? `--bucket ${r.localName}` : `--queue-name ${r.localName}`;
+    const localText =
+      ctx.local.services.has(stand) && script.includes(created) ? `${r.localName} on ${stand}` : undefined;
+    const cloudText = found
+      ? `${r.kind === 'bucket' ? 'S3 bucket' : 'SQS queue'} ${found.logicalId}`
+      : undefined;
+    if (!cloudText || !localText) {
+      out.push(
+        problem(
+          r.name,
+          field,
+          cloudText,
+          localText,
+          !cloudText
+            ? `the model declares ${r.kind} '${r.name}'; the cloud twin has none tagged with that name`
+            : `the model declares ${r.kind} '${r.name}'; the local twin's ${AWS_INIT_JOB} does not create it on ${stand}`,
+        ),
+      );
+      continue;
+    }
+    out.push(standIn(r.name, field, cloudText, localText, 'aws-resource', r.cloud));
+    if (r.kind === 'queue') out.push(...compareQueue(r, found!, script));
+  }
+  for (const c of cloud) {
+    if (!resources.some((r) => r.kind === c.kind && r.name === c.name))
+      out.push(
+        problem(
+          c.name,
+          c.kind,
+          `${c.kind} ${c.logicalId}`,
+          undefined,
+          `the model has no ${c.kind} of that name`,
+        ),
+      );
+  }
+  out.push(...compareAccess(ctx, resources, cloud, tasks));
+  return out;
+}
+
+function compareQueue(r: AwsResourceSpec, found: CloudAwsResource, script: string): ParityEntry[] {
+  const q = r.queue!;
+  const out: ParityEntry[] = [];
+  const line = script.split('\n').find((l) => l.includes(`--queue-name ${r.localName} `)) ?? '';
+  const localFifo = line.includes('"FifoQueue":"true"');
+  out.push(
+    found.fifo === q.fifo && localFifo === q.fifo
+      ? same(r.name, 'queue.fifo', String(found.fifo), String(localFifo))
+      : problem(
+          r.name,
+          'queue.fifo',
+          String(found.fifo),
+          String(localFifo),
+          `the model declares fifo: ${q.fifo}`,
+        ),
+  );
+  const dlq = found.deadLetterQueue;
+  const localDlq =
+    q.deadLetter !== undefined &&
+    line.includes('deadLetterTargetArn') &&
+    line.includes(`:${q.deadLetter.localName}`) &&
+    script.includes(`--queue-name ${q.deadLetter.localName} `);
+  const declared = q.deadLetter !== undefined;
+  out.push(
+    (dlq !== undefined) === declared && Boolean(localDlq) === declared
+      ? same(
+          r.name,
+          'queue.deadLetterQueue',
+          dlq ? String(dlq) : 'none',
+          localDlq ? q.deadLetter!.localName : 'none',
+        )
+      : problem(
+          r.name,
+          'queue.deadLetterQueue',
+          dlq ? String(dlq) : 'none',
+          localDlq ? q.deadLetter!.localName : 'none',
+          declared ? 'the model declares a dead-letter queue' : 'the model declares no dead-letter queue',
+        ),
+  );
+  return out;
+}
+
+/** Each task role's grants against the access its workloads declare. */
+function compareAccess(
+  ctx: ParityContext,
+  resources: readonly AwsResourceSpec[],
+  cloud: readonly CloudAwsResource[],
+  tasks: readonly CloudTaskAccess[],
+): ParityEntry[] {
+  const out: ParityEntry[] = [];
+  const workloads = ctx.spec?.workloads ?? [];
+  for (const task of tasks) {
+    const members = workloads.filter((w) => task.containers.includes(w.name));
+    if (members.length === 0) continue;
+    const owner = task.containers.find((c) => members.some((m) => m.name === c)) ?? members[0].name;
+    const declared = new Map<string, ResourceAccess>();
+    for (const m of members)
+      for (const c of m.resourceConnections ?? [])
+        declared.set(c.target, unionAccess(declared.get(c.target), c.access));
+    for (const r of resources) {
+      const found = cloud.find((c) => c.kind === r.kind && c.name === r.name);
+      if (!found) continue;
+      const want = declared.get(r.name);
+      const granted = task.access.get(found.logicalId);
+      if (want === undefined && granted === undefined) continue;
+      const field = `access.${r.name}`;
+      const local = want ?? 'none';
+      out.push(
+        want === granted
+          ? same(owner, field, `task role granted ${granted}`, `declared ${local}`)
+          : problem(
+              owner,
+              field,
+              granted ? `task role granted ${granted}` : 'no grant',
+              `declared ${local}`,
+              `the task role's grants on ${r.kind} '${r.name}' differ from the access its workloads declare (${members.map((m) => m.name).join(', ')})`,
+            ),
+      );
+    }
+  }
+  return out;
+}
