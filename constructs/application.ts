@@ -1,5 +1,6 @@
 import * as path from 'path';
 import * as fs from 'fs';
+import * as net from 'net';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,6 +14,8 @@ import { checkName } from './model/names';
 import { checkProfileName } from './model/profiles';
 import { compareStrings } from './model/order';
 import type { DeploymentStage } from './stages';
+import { DEFAULT_LOCAL_HOST_IP } from './model/spec';
+import { LOCAL_HOST_IP_RULE } from './model/rules/workloads';
 import type { ApplicationSpec, PortSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
 import { COMPOSE_SERVICE_NAME, dataVolumeTaken, nameTaken, WORKLOAD_NAME } from './model/rules/naming';
@@ -65,6 +68,13 @@ export interface ApplicationProps {
    * @default true
    */
   readonly containerInsights?: boolean;
+  /**
+   * The address of the developer's machine that the local twin's published ports (`hostPort`, the local
+   * proxy's `localPort`) listen on: an IPv4 or IPv6 literal. `'0.0.0.0'` (or `'::'`) makes them reachable
+   * from other machines on the network. The cloud twin publishes nothing on a host.
+   * @default '127.0.0.1': reachable from this machine only
+   */
+  readonly localHostIp?: string;
   /**
    * An existing ECS cluster to run the services and jobs in (e.g. a platform team's), instead of one the
    * application creates. It must be in the application's VPC; without `vpc`, the application runs in the
@@ -150,6 +160,8 @@ export class Application extends Construct {
   public readonly namespace: servicediscovery.INamespace;
   /** Retention of the application's log groups. */
   public readonly logRetention: logs.RetentionDays;
+  /** The address the local twin's published ports listen on. */
+  public readonly localHostIp: string;
   /** The KMS key of the application's log groups; undefined with `LogEncryption.serviceManaged()`. */
   public readonly logEncryptionKey?: kms.IKey;
   /** The files of the local twin inside the cloud assembly. */
@@ -170,6 +182,7 @@ export class Application extends Construct {
     super(scope, id);
     Object.defineProperty(this, APPLICATION, { value: true });
     this.name = checkName(this.node.path, 'name', props.name ?? id);
+    this.localHostIp = checkLocalHostIp(this.node.path, props.localHostIp);
     this.logRetention = checkLogRetention(this.node.path, props.logRetention);
     this.logEncryptionKey = logEncryptionKey(this, props.logEncryption);
     if (props.stage !== undefined) {
@@ -253,6 +266,7 @@ export class Application extends Construct {
       ...(this.stage ? { stage: this.stage.name } : {}),
       ...(this.profiles.length ? { profiles: [...this.profiles] } : {}),
       ...(this.existingNamespace !== undefined ? { namespace: this.existingNamespace } : {}),
+      localHostIp: this.localHostIp,
     };
   }
 
@@ -499,6 +513,12 @@ export class Application extends Construct {
 const RETENTION_DAYS = new Set(
   Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
 );
+
+function checkLocalHostIp(at: string, ip: unknown): string {
+  if (ip === undefined) return DEFAULT_LOCAL_HOST_IP;
+  if (typeof ip !== 'string' || net.isIP(ip) === 0) throw invalid(at, 'localHostIp', ip, LOCAL_HOST_IP_RULE);
+  return ip;
+}
 
 function checkLogRetention(at: string, retention: unknown): logs.RetentionDays {
   if (retention === undefined) return logs.RetentionDays.ONE_YEAR;

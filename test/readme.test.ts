@@ -69,7 +69,7 @@ test('the README tour synthesizes both twins as it describes', () => {
   expect(composeSchemaErrors(composeText)).toEqual([]);
   const compose = parse(composeText);
   expect(Object.keys(compose.services)).toEqual(['api', 'migrate', 'site', 'web', 'worker']);
-  expect(compose.services.web.ports).toEqual(['80:80']);
+  expect(compose.services.web.ports).toEqual(['127.0.0.1:80:80']);
   expect(compose.services.worker.environment.API_URL).toBe('http://api:8080');
   expect(compose.services.worker.depends_on).toEqual({ api: { condition: 'service_healthy' } });
   expect(compose.services.api.depends_on).toEqual({

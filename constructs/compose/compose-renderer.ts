@@ -12,6 +12,7 @@ import type {
   WorkloadSpec,
 } from '../model/spec';
 import { validateModel } from '../model/validate';
+import { DEFAULT_LOCAL_HOST_IP } from '../model/spec';
 import { byKey, byName, compareStrings } from '../model/order';
 import { JOBS_PROFILE } from '../model/profiles';
 import { defaultRestart } from '../model/restart';
@@ -103,7 +104,7 @@ export function renderValidatedLocalTwin(app: ApplicationSpec, options: ComposeR
   for (const lb of app.loadBalancers) {
     const config = `${lb.name}-nginx-conf`;
     configs[config] = { content: escape(renderNginxConfig(lb)) };
-    services[lb.name] = renderProxy(lb, config);
+    services[lb.name] = renderProxy(app, lb, config);
   }
   const usedVolumes = [
     ...new Set([
@@ -168,7 +169,7 @@ function renderWorkload(
       : {}),
     ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
     ...(exposed.length ? { expose: exposed.map((p) => String(p.containerPort)) } : {}),
-    ...(published.length ? { ports: published.map((p) => `${p.hostPort}:${p.containerPort}`) } : {}),
+    ...(published.length ? { ports: published.map((p) => publish(app, p.hostPort!, p.containerPort)) } : {}),
     ...(w.healthCheck ? { healthcheck: renderHealthcheck(w.healthCheck) } : {}),
     ...(deps.length
       ? {
@@ -286,7 +287,9 @@ function renderDataService(
     ...(user ? { user } : {}),
     ...(l.command ? { command: l.command.map(escape) } : {}),
     ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
-    ...(l.hostPort !== undefined ? { ports: [`${l.hostPort}:${l.port}`] } : { expose: [String(l.port)] }),
+    ...(l.hostPort !== undefined
+      ? { ports: [publish(app, l.hostPort, l.port)] }
+      : { expose: [String(l.port)] }),
     healthcheck: renderHealthcheck(l.healthCheck),
     ...(l.dataPath
       ? { volumes: [{ type: 'volume' as const, source: dataVolume(ds), target: l.dataPath }] }
@@ -326,11 +329,20 @@ export function standInUser(ds: Pick<DataServiceSpec, 'local'>): string | undefi
  * It runs as its image's user: the official nginx image's master process needs root for its pid file and
  * caches, which only the image's own nginx.conf can move; `localProxyImage` can name an unprivileged variant.
  */
-function renderProxy(lb: LoadBalancerSpec, config: string): ComposeService {
+/**
+ * A published port in compose's short syntax, bound to the application's `localHostIp` (this machine
+ * only, by default); an IPv6 address is written in brackets, as compose parses it.
+ */
+export function publish(app: ApplicationSpec, host: number, container: number): string {
+  const ip = app.localHostIp ?? DEFAULT_LOCAL_HOST_IP;
+  return `${ip.includes(':') ? `[${ip}]` : ip}:${host}:${container}`;
+}
+
+function renderProxy(app: ApplicationSpec, lb: LoadBalancerSpec, config: string): ComposeService {
   const targets = [...new Set(lb.routes.map((r) => r.service))].sort(compareStrings);
   return {
     image: lb.localProxyImage,
-    ports: [`${lb.localPort}:${lb.httpPort}`],
+    ports: [publish(app, lb.localPort, lb.httpPort)],
     configs: [{ source: config, target: '/etc/nginx/conf.d/default.conf' }],
     ...(targets.length
       ? { depends_on: Object.fromEntries(targets.map((t) => [t, { condition: 'service_started' as const }])) }

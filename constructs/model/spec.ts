@@ -282,7 +282,15 @@ export interface ApplicationSpec {
   readonly namespace?: string;
   /** Application AWS resources (S3 buckets, SQS queues); absent in models written before they existed. */
   readonly awsResources?: readonly AwsResourceSpec[];
+  /**
+   * The address the local twin's published ports listen on; absent means `127.0.0.1` (models written
+   * before it existed published on every interface).
+   */
+  readonly localHostIp?: string;
 }
+
+/** The address published ports listen on locally unless the application chooses another. */
+export const DEFAULT_LOCAL_HOST_IP = '127.0.0.1';
 
 /** Conditions of a route; all given kinds must match (AND), any value within a kind may match (OR). */
 export interface RouteConditionsSpec {

@@ -64,7 +64,12 @@ export interface ComposeService {
   /** Variables by name; undefined for a name listed without a value. */
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Published ports, host to container. */
-  readonly published: readonly { readonly host: number; readonly container: number }[];
+  /** Published ports; `hostIp` is the address they listen on (absent: every interface). */
+  readonly published: readonly {
+    readonly host: number;
+    readonly container: number;
+    readonly hostIp?: string;
+  }[];
   /** Ports exposed to other services only. */
   readonly exposed: readonly number[];
   readonly healthCheck?: ComposeHealthCheck;
@@ -200,17 +205,33 @@ function _healthCheck(raw: unknown): ComposeHealthCheck | undefined {
   };
 }
 
-function _published(raw: unknown): { host: number; container: number }[] {
+function _published(raw: unknown): { host: number; container: number; hostIp?: string }[] {
   return (_list(raw) ?? []).flatMap((p) => {
     if (typeof p === 'object' && p !== null) {
       const port = p as RawRecord;
       return port.published === undefined
         ? []
-        : [{ host: Number(port.published), container: Number(port.target) }];
+        : [
+            {
+              host: Number(port.published),
+              container: Number(port.target),
+              ...(port.host_ip !== undefined ? { hostIp: String(port.host_ip) } : {}),
+            },
+          ];
     }
-    const parts = String(p).split('/')[0].split(':');
+    // [HOST_IP:]HOST:CONTAINER[/PROTOCOL]; an IPv6 address is in brackets.
+    const text = String(p).split('/')[0];
+    const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(text);
+    const parts = (bracketed ? bracketed[2] : text).split(':');
     if (parts.length < 2) return [];
-    return [{ host: Number(parts[parts.length - 2]), container: Number(parts[parts.length - 1]) }];
+    const hostIp = bracketed ? bracketed[1] : parts.length > 2 ? parts.slice(0, -2).join(':') : undefined;
+    return [
+      {
+        host: Number(parts[parts.length - 2]),
+        container: Number(parts[parts.length - 1]),
+        ...(hostIp !== undefined ? { hostIp } : {}),
+      },
+    ];
   });
 }
 

@@ -46,7 +46,7 @@ describe('twinstack compose', () => {
     expect(code).toBe(0);
     const compose = parse(fs.readFileSync(path.join(cwd, 'deploy/docker-compose.yml'), 'utf8'));
     expect(compose.name).toBe('web');
-    expect(compose.services.site.ports).toEqual(['8080:80']);
+    expect(compose.services.site.ports).toEqual(['127.0.0.1:8080:80']);
     const expected = path.relative(
       path.join(cwd, 'deploy'),
       path.join(PROJECT_ROOT, 'lib/examples/dozer/image'),

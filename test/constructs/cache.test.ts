@@ -342,7 +342,7 @@ describe('Cache: local stand-in', () => {
     const { application: a } = newApplication();
     new Cache(a, 'cache', { engine: CacheEngine.valkey('8.1'), hostPort: 16379 });
     const valkey = localTwin(a).services.cache;
-    expect(valkey.ports).toEqual(['16379:6379']);
+    expect(valkey.ports).toEqual(['127.0.0.1:16379:6379']);
     expect(valkey.expose).toBeUndefined();
   });
 

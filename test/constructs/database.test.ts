@@ -711,7 +711,7 @@ describe('Database: local stand-in', () => {
     const { application: a } = newApplication();
     new Database(a, 'db', { engine: DatabaseEngine.postgres('16'), hostPort: 15432 });
     const db = localTwin(a).services.db;
-    expect(db.ports).toEqual(['15432:5432']);
+    expect(db.ports).toEqual(['127.0.0.1:15432:5432']);
     expect(db.expose).toBeUndefined();
   });
 

@@ -551,7 +551,7 @@ describe('LoadBalancer: local twin', () => {
     const compose = application.renderLocalTwin(DIR).compose;
     expect(compose.services.web).toEqual({
       image: 'nginx:1.27-alpine',
-      ports: ['8080:80'],
+      ports: ['127.0.0.1:8080:80'],
       configs: [{ source: 'web-nginx-conf', target: '/etc/nginx/conf.d/default.conf' }],
       depends_on: { api: { condition: 'service_started' }, site: { condition: 'service_started' } },
       restart: 'unless-stopped',
@@ -568,7 +568,7 @@ describe('LoadBalancer: local twin', () => {
 
   test('without localPort the proxy is published on the HTTP port', () => {
     const { application } = shopWithWeb({ httpPort: 8000 });
-    expect(application.renderLocalTwin(DIR).compose.services.web.ports).toEqual(['8000:8000']);
+    expect(application.renderLocalTwin(DIR).compose.services.web.ports).toEqual(['127.0.0.1:8000:8000']);
   });
 
   test('the nginx configuration is inline, with every $ doubled for compose', () => {
@@ -587,7 +587,7 @@ describe('LoadBalancer: local twin', () => {
     new LoadBalancer(application, 'web', { localPort: 8080 });
     const web = application.renderLocalTwin(DIR).compose.services.web;
     expect(web.depends_on).toBeUndefined();
-    expect(web.ports).toEqual(['8080:80']);
+    expect(web.ports).toEqual(['127.0.0.1:8080:80']);
   });
 
   test('the compose header says the proxy stands in for the load balancer', () => {
@@ -610,7 +610,7 @@ describe('LoadBalancer: local twin', () => {
     expect(note).toContain('HTTPS on 443 in the cloud');
     expect(note).toContain('plain HTTP on localhost:8080');
     // Locally the proxy serves the routes over plain HTTP on the HTTP port.
-    expect(application.renderLocalTwin(DIR).compose.services.web.ports).toEqual(['8080:80']);
+    expect(application.renderLocalTwin(DIR).compose.services.web.ports).toEqual(['127.0.0.1:8080:80']);
   });
 });
 

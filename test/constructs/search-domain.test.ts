@@ -244,7 +244,7 @@ describe('SearchDomain options', () => {
     const { compose } = app.renderLocalTwin('.');
     expect(compose.services.search.image).toBe('opensearchproject/opensearch:2.19.1');
     expect(compose.services.search.environment?.OPENSEARCH_JAVA_OPTS).toBe('-Xms1024m -Xmx1024m');
-    expect(compose.services.search.ports).toEqual(['9200:9200']);
+    expect(compose.services.search.ports).toEqual(['127.0.0.1:9200:9200']);
   });
 
   test.each([

@@ -82,7 +82,9 @@ function checkLocalTwin(plan: AppPlan): void {
     expect((service.volumes ?? []).map((v) => v.target)).toEqual(w.mounts.map((m) => m.path));
     for (const v of service.volumes ?? []) expect(doc.volumes).toHaveProperty([v.source]);
     expect(service.ports ?? []).toEqual(
-      w.ports.filter((p) => p.hostPort !== undefined).map((p) => `${p.hostPort}:${p.containerPort}`),
+      w.ports
+        .filter((p) => p.hostPort !== undefined)
+        .map((p) => `127.0.0.1:${p.hostPort}:${p.containerPort}`),
     );
   });
   const envExample = application.renderLocalTwinFiles(OUT).envExample;

@@ -49,7 +49,11 @@ export function comparable(service: any): ComparableService {
     ...(service.working_dir ? { workingDir: service.working_dir } : {}),
     literals,
     variables,
-    published: (service.ports ?? []).map(String).sort(),
+    // The address a port listens on is the local twin's choice (localHostIp, this machine by default),
+    // asserted per example in all-examples.test.ts; the comparison is of host and container ports.
+    published: (service.ports ?? [])
+      .map((p: unknown) => String(p).replace(/^(\[[^\]]*\]|[^:]*):(?=[^:]*:)/, ''))
+      .sort(),
     dependsOn,
     ...(hc
       ? { healthcheck: { test: hc.test, interval: hc.interval, timeout: hc.timeout, retries: hc.retries } }

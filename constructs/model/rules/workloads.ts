@@ -1,3 +1,4 @@
+import { isIP } from 'net';
 import type { ValidationProblem } from '../../errors';
 import type { RuleContext } from './context';
 import { RESTART_POLICIES, restartRule } from '../restart';
@@ -220,8 +221,15 @@ export function checkWorkloads(ctx: RuleContext): void {
   }
 }
 
+/** What the application's `localHostIp` must be: the one text of the rule, for the construct and the model. */
+export const LOCAL_HOST_IP_RULE =
+  "must be an IPv4 or IPv6 address literal, e.g. '127.0.0.1' (this machine only) or '0.0.0.0' (every interface)";
+
 /** Each host port is published once locally, by a workload, a data service's stand-in or a load balancer. */
 export function checkHostPorts(ctx: RuleContext): void {
+  const ip = ctx.app.localHostIp;
+  if (ip !== undefined && (typeof ip !== 'string' || isIP(ip) === 0))
+    ctx.errors.push(problem(ctx.app.path, 'localHostIp', ip, LOCAL_HOST_IP_RULE));
   const owners = new Map<number, string>();
   const publish = (port: number, path: string, prop: string, value: unknown) => {
     const owner = owners.get(port);

@@ -4,6 +4,7 @@ import { compareStrings } from '../../model/order';
 import type { CloudLoadBalancer } from '../cloud-twin';
 import { literal, PROXY_CONFIG_TARGET, type ComposeService } from '../compose-twin';
 import type { ParityContext } from '../parity-context';
+import { hostAddressProblem } from './ports';
 import { ParityEntry, problem, same, standIn } from '../parity-report';
 import { describeRow, modelRows, pairLoadBalancers } from './load-balancer-pairing';
 
@@ -134,6 +135,18 @@ function _compareLoadBalancer(
     lb.existingListener ? _compareExistingListener(lb, cloud, proxy) : _compareListener(lb, cloud, proxy),
   );
   out.push(_compareProxyConfig(ctx, lb, proxy));
+  const listening = proxy.published.find((p) => p.host === lb.localPort && p.container === lb.httpPort);
+  const wrongAddress = listening && hostAddressProblem(ctx, listening.hostIp);
+  if (wrongAddress)
+    out.push(
+      problem(
+        lb.name,
+        'localHostIp',
+        'not published',
+        `${listening.hostIp ?? '*'}:${listening.host}:${listening.container}`,
+        wrongAddress,
+      ),
+    );
 
   const model = modelRows(lb.routes, lb.existingListener);
   // On an existing listener of the template (a platform's, in the same stack), its owner's rules and

@@ -2,6 +2,7 @@ import type { CloudContainer } from '../cloud-twin';
 import type { ComposeService } from '../compose-twin';
 import type { ParityContext } from '../parity-context';
 import { ParityEntry, problem, same, standIn } from '../parity-report';
+import { DEFAULT_LOCAL_HOST_IP } from '../../model/spec';
 
 /**
  * Compares the ports a service listens on (container port mappings in the cloud, exposed and published
@@ -48,24 +49,41 @@ export function comparePorts(
     const ok =
       declared === undefined ||
       declared.some((d) => d.containerPort === p.container && d.hostPort === p.host);
+    const where = hostAddressProblem(ctx, p.hostIp);
+    const shown = `${p.hostIp ?? '*'}:${p.host}:${p.container}`;
     out.push(
-      ok
-        ? standIn(
+      !ok
+        ? problem(
             name,
             `hostPorts[${p.container}]`,
             'not published',
-            `${p.host}:${p.container}`,
-            'host-port',
-            'published on the developer’s machine only, as the model declares',
-          )
-        : problem(
-            name,
-            `hostPorts[${p.container}]`,
-            'not published',
-            `${p.host}:${p.container}`,
+            shown,
             'the model declares no such host port',
-          ),
+          )
+        : where
+          ? problem(name, `hostPorts[${p.container}]`, 'not published', shown, where)
+          : standIn(
+              name,
+              `hostPorts[${p.container}]`,
+              'not published',
+              shown,
+              'host-port',
+              'published on the developer’s machine only, as the model declares',
+            ),
     );
   }
   return out;
+}
+
+/**
+ * Why a published port's address differs from the application's `localHostIp`, or undefined when it
+ * listens where the model says (without a model, there is nothing to compare).
+ */
+export function hostAddressProblem(ctx: ParityContext, hostIp: string | undefined): string | undefined {
+  if (!ctx.spec) return undefined;
+  const expected = ctx.spec.localHostIp ?? DEFAULT_LOCAL_HOST_IP;
+  if (hostIp === expected) return undefined;
+  return hostIp === undefined
+    ? `published on every interface, where the model's localHostIp is ${expected}`
+    : `published on ${hostIp}, where the model's localHostIp is ${expected}`;
 }

@@ -181,6 +181,18 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
     'api hostPorts[9090]',
   ],
   [
+    'host port on every interface, where the model binds this machine only',
+    ['api', 'hostPorts[9090]'],
+    (_t, c) => (c.services.api.ports = [c.services.api.ports[0].replace(/^127\.0\.0\.1:/, '')]),
+    'api hostPorts[9090]',
+  ],
+  [
+    'host port in long syntax on another address',
+    ['api', 'hostPorts[9090]'],
+    (_t, c) => (c.services.api.ports = [{ target: 9090, published: 9090, host_ip: '0.0.0.0' }]),
+    'api hostPorts[9090]',
+  ],
+  [
     'health-check test',
     ['api', 'healthCheck.timing'],
     (_t, c) => (c.services.api.healthcheck.test = ['CMD', 'true']),
@@ -273,6 +285,12 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
     ['web', 'listener'],
     (_t, c) => (c.services.web.ports = ['8081:8080']),
     'web listener',
+  ],
+  [
+    'proxy published on every interface',
+    ['web', 'listener'],
+    (_t, c) => (c.services.web.ports = [c.services.web.ports[0].replace(/^127\.0\.0\.1:/, '0.0.0.0:')]),
+    'web localHostIp',
   ],
   ['proxy presence', ['web', 'presence'], (_t, c) => delete c.services.web, 'web presence'],
   ['user (cloud side)', ['api', 'user'], (t) => (templateContainer(t, 'api').User = '0'), 'api user'],

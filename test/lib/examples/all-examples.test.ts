@@ -53,6 +53,14 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
       expect(written).toEqual(JSON.parse(JSON.stringify(renderLocalTwin(spec, options).compose)));
     });
 
+    test('its published ports listen on this machine only', () => {
+      const compose = parse(read(application.localTwinFiles.composeFile));
+      const ports = Object.values(compose.services as Record<string, { ports?: unknown[] }>).flatMap(
+        (s) => s.ports ?? [],
+      );
+      for (const port of ports) expect(String(port)).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    });
+
     test('.env.example defines exactly the variables the compose file reads', () => {
       const compose = read(application.localTwinFiles.composeFile);
       const used = new Set([...compose.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));

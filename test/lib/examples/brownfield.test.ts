@@ -69,5 +69,5 @@ test('the twins agree: the listener rules are the proxy routes', () => {
   const report = checkParity(templateOf(brownfield), compose, application.toSpec());
   expect(report.errors).toEqual([]);
   expect(report.entries.find((e) => e.service === 'web' && e.field === 'routes')?.kind).toBe('same');
-  expect(compose.services.web.ports).toEqual(['8080:80']);
+  expect(compose.services.web.ports).toEqual(['127.0.0.1:8080:80']);
 });

@@ -98,7 +98,7 @@ describe('Dozer local twin', () => {
   test('the build is a one-shot job and the api reaches the app by name', () => {
     expect(compose.services['dozer-build'].restart).toBe('no');
     expect(compose.services['dozer-api'].environment.APP_HOST).toBe('dozer-app');
-    expect(compose.services['dozer-app'].ports).toEqual(['50053:50053']);
+    expect(compose.services['dozer-app'].ports).toEqual(['127.0.0.1:50053:50053']);
   });
 
   test('.env.example lists every Snowflake variable with an empty value', () => {

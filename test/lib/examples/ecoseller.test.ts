@@ -81,7 +81,7 @@ describe('Ecoseller local twin', () => {
 
   test('the databases run the same major version as the original, with its data on named volumes', () => {
     expect(compose.services.postgres_backend.image).toBe('postgres:13-alpine');
-    expect(compose.services.postgres_backend.ports).toEqual(['5433:5432']);
+    expect(compose.services.postgres_backend.ports).toEqual(['127.0.0.1:5433:5432']);
     expect(compose.services.postgres_backend.healthcheck.test).toEqual([
       'CMD-SHELL',
       'pg_isready -h 127.0.0.1 -U postgres -d ecoseller',
@@ -156,7 +156,7 @@ describe('Ecoseller cloud twin', () => {
       [20, [], ['dashboard.*'], 'frontend_dashboard:3000'],
       [undefined, [], [], 'frontend_storefront:3000'],
     ]);
-    expect(compose.services['reverse-proxy'].ports).toEqual(['80:80']);
+    expect(compose.services['reverse-proxy'].ports).toEqual(['127.0.0.1:80:80']);
   });
 
   test('builds the production stage in the cloud', () => {

@@ -105,7 +105,7 @@ describe.each(['container', 'hosted'] as const)('goals (%s database)', (variant)
     const published = Object.entries(c.services)
       .filter(([, s]: [string, any]) => s.ports)
       .map(([n, s]: [string, any]) => [n, s.ports]);
-    expect(published).toEqual([['web', ['80:80']]]);
+    expect(published).toEqual([['web', ['127.0.0.1:80:80']]]);
     expect(c.services.web.depends_on).toEqual({
       backend: { condition: 'service_started' },
       frontend: { condition: 'service_started' },
