@@ -13,6 +13,7 @@ import { containerOptions, ecsSecret } from './aws/container';
 import {
   acknowledgeContainerChoices,
   addWritablePaths,
+  hostedJobMemory,
   reserveBeside,
   workloadMemory,
 } from './aws/container-hardening';
@@ -180,14 +181,14 @@ export class Job extends Workload {
     const existing = this.hosts.get(host);
     if (existing) return existing;
     host.reserveForJob({ name: this.name, cpu: this._cpu, memoryMiB: this._memoryMiB });
-    reserveBeside(host.taskDefinition, this._memoryMiB);
+    reserveBeside(host.taskDefinition, this._memoryMiB, this.name);
     const spec = this.toSpec();
     const container = host.taskDefinition.addContainer(
       this.name,
       containerOptions(this._image, spec, this.logGroup, {
         essential: false,
         cpu: this._cpu,
-        memoryLimitMiB: this._memoryMiB,
+        ...hostedJobMemory(host.taskDefinition, host.memoryMiB, this.name, this._memoryMiB),
         environment: { ...this._environment },
         secrets: Object.fromEntries(Object.entries(this._secrets).map(([k, r]) => [k, ecsSecret(r)])),
       }),

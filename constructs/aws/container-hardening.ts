@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import type { WorkloadSpec } from '../model/spec';
+import { MIN_CONTAINER_MIB } from '../model/rules/task-hosts';
 import { CONTROL_TOWER } from './nag-findings';
 
 // The hardened container of a workload in the cloud twin: a read-only root filesystem with task volumes at
@@ -79,11 +80,56 @@ export function addWritablePaths(
 }
 
 /** Memory reserved in each task definition by containers other than its workload's own. */
-const RESERVED_BESIDE = new WeakMap<ecs.TaskDefinition, number[]>();
+const RESERVED_BESIDE = new WeakMap<ecs.TaskDefinition, { readonly job?: string; readonly mib: number }[]>();
 
-/** Records that a container beside the workload's own (a hosted job, a config-file writer) reserves `mib`. */
-export function reserveBeside(taskDefinition: ecs.TaskDefinition, mib: number): void {
-  RESERVED_BESIDE.set(taskDefinition, [...(RESERVED_BESIDE.get(taskDefinition) ?? []), mib]);
+/**
+ * Records that a container beside the workload's own reserves `mib`: a helper (config-file writer,
+ * writable-path preparer), or the hosted job named `job`, whose reservation may shrink to fit the task.
+ */
+export function reserveBeside(taskDefinition: ecs.TaskDefinition, mib: number, job?: string): void {
+  RESERVED_BESIDE.set(taskDefinition, [
+    ...(RESERVED_BESIDE.get(taskDefinition) ?? []),
+    { ...(job !== undefined ? { job } : {}), mib },
+  ]);
+}
+
+/**
+ * What each container of a task reserves, so that the reservations add up to no more than the task's
+ * memory, as Fargate requires: helpers their fixed share, the task's own container at least
+ * MIN_CONTAINER_MIB, and the hosted jobs their memoryMiB, less what they must give up when the jobs fill
+ * the task (they run before the workload's container starts, so they rarely need it at the same time).
+ */
+function reservations(
+  taskDefinition: ecs.TaskDefinition,
+  taskMiB: number,
+): { readonly own?: number; readonly jobs: ReadonlyMap<string, number> } {
+  const beside = RESERVED_BESIDE.get(taskDefinition) ?? [];
+  if (beside.length === 0) return { jobs: new Map() };
+  const helpers = beside.filter((b) => b.job === undefined).reduce((a, b) => a + b.mib, 0);
+  const jobs = beside.filter((b): b is { job: string; mib: number } => b.job !== undefined);
+  const jobTotal = jobs.reduce((a, b) => a + b.mib, 0);
+  const overflow = Math.max(0, helpers + jobTotal + MIN_CONTAINER_MIB - taskMiB);
+  const shrunk = new Map(
+    jobs.map((j) => [
+      j.job,
+      overflow > 0 ? Math.max(MIN_CONTAINER_MIB, j.mib - Math.ceil((overflow * j.mib) / jobTotal)) : j.mib,
+    ]),
+  );
+  const reserved = helpers + [...shrunk.values()].reduce((a, b) => a + b, 0);
+  return { own: Math.max(MIN_CONTAINER_MIB, taskMiB - reserved), jobs: shrunk };
+}
+
+/** The memory settings of a hosted job's container: its memoryMiB as hard limit, a reservation that fits. */
+export function hostedJobMemory(
+  taskDefinition: ecs.TaskDefinition,
+  taskMiB: number,
+  job: string,
+  memoryMiB: number,
+): Pick<ecs.ContainerDefinitionOptions, 'memoryLimitMiB' | 'memoryReservationMiB'> {
+  return {
+    memoryLimitMiB: memoryMiB,
+    memoryReservationMiB: Lazy.number({ produce: () => reservations(taskDefinition, taskMiB).jobs.get(job) }),
+  };
 }
 
 /**
@@ -97,13 +143,7 @@ export function workloadMemory(
 ): Pick<ecs.ContainerDefinitionOptions, 'memoryLimitMiB' | 'memoryReservationMiB'> {
   return {
     memoryLimitMiB: memoryMiB,
-    memoryReservationMiB: Lazy.number({
-      produce: () => {
-        const beside = (RESERVED_BESIDE.get(taskDefinition) ?? []).reduce((a, b) => a + b, 0);
-        // Docker gives a container at least 6 MiB.
-        return beside > 0 ? Math.max(6, memoryMiB - beside) : undefined;
-      },
-    }),
+    memoryReservationMiB: Lazy.number({ produce: () => reservations(taskDefinition, memoryMiB).own }),
   };
 }
 

@@ -86,6 +86,11 @@ export class TaskHost {
   /** The construct whose tasks these are, if given. */
   public readonly owner?: IConstruct;
   private readonly props: TaskHostProps;
+
+  /** The memory of the task, in MiB. */
+  public get memoryMiB(): number {
+    return this.props.size.memoryMiB;
+  }
   private readonly mounted = new Map<TaskVolume, boolean>();
   private readonly jobs: JobSize[] = [];
 

@@ -4,6 +4,9 @@ import type { WorkloadSpec } from '../spec';
 import { isDeployed, isTaskHost, RuleContext } from './context';
 import { problem, WarningIds } from './problems';
 
+/** The least memory Docker gives a container: what each container of a task reserves at least. */
+export const MIN_CONTAINER_MIB = 6;
+
 /** The size of a workload whose container runs in another workload's task. */
 export interface JobSize {
   readonly name: string;

@@ -53,6 +53,18 @@ describe.each(applications.map((a) => [`${a.stack.stackName}/${a.application.nam
       expect(written).toEqual(JSON.parse(JSON.stringify(renderLocalTwin(spec, options).compose)));
     });
 
+    test("its task definitions' container reservations fit in the task's memory, as Fargate requires", () => {
+      const template = JSON.parse(read(stack.templateFile));
+      const tasks = Object.entries(
+        template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+      ).filter(([, r]) => r.Type === 'AWS::ECS::TaskDefinition');
+      for (const [id, { Properties: p }] of tasks) {
+        const containers = p.ContainerDefinitions as { MemoryReservation?: number; Memory?: number }[];
+        const reserved = containers.reduce((sum, c) => sum + (c.MemoryReservation ?? c.Memory ?? 0), 0);
+        expect({ id, fits: reserved <= Number(p.Memory) }).toEqual({ id, fits: true });
+      }
+    });
+
     test('its published ports listen on this machine only', () => {
       const compose = parse(read(application.localTwinFiles.composeFile));
       const ports = Object.values(compose.services as Record<string, { ports?: unknown[] }>).flatMap(
