@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AwsResource, AwsResourceProps } from './aws-resource';
+import { refuseGrantsExceptForAwsResources } from './aws/log-groups';
 import { CONTROL_TOWER } from './aws/nag-findings';
 import { invalid, ValidationError } from './errors';
 import { checkInteger } from './model/names';
@@ -119,20 +120,7 @@ export class Bucket extends AwsResource {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Grants only for AWS resources or from AWS services (Control Tower CT.KMS.PR.3): nobody can hand the
-    // key's use to an arbitrary principal through a grant.
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'GrantsOnlyForAwsResources',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    refuseGrantsExceptForAwsResources(this.encryptionKey);
     if (accessLogs) {
       this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
         encryption: s3.BucketEncryption.S3_MANAGED,

@@ -91,8 +91,15 @@ export function createLogKey(scope: Construct, id: string, applicationName: stri
       },
     }),
   );
-  // Grants only for AWS resources or from AWS services (Control Tower CT.KMS.PR.3): nobody can hand the
-  // key's use to an arbitrary principal through a grant.
+  refuseGrantsExceptForAwsResources(key);
+  return key;
+}
+
+/**
+ * Denies `kms:CreateGrant` on `key` except for AWS resources or from AWS services (AWS Control Tower's
+ * CT.KMS.PR.3): nobody can hand the key's use to an arbitrary principal through a grant.
+ */
+export function refuseGrantsExceptForAwsResources(key: kms.IKey): void {
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'GrantsOnlyForAwsResources',
@@ -105,5 +112,4 @@ export function createLogKey(scope: Construct, id: string, applicationName: stri
       },
     }),
   );
-  return key;
 }

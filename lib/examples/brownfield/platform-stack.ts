@@ -9,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { enableAccessLogs } from '../../../constructs/aws/access-logs';
+import { refuseGrantsExceptForAwsResources } from '../../../constructs/aws/log-groups';
 import { CONTROL_TOWER } from '../../../constructs/aws/nag-findings';
 
 /**
@@ -36,18 +37,7 @@ export class PlatformStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     flowLogKey.grantEncryptDecrypt(new iam.ServicePrincipal('logs.amazonaws.com'));
-    // Grants only for AWS resources (AWS Control Tower's CT.KMS.PR.3).
-    flowLogKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:CreateGrant'],
-        resources: ['*'],
-        conditions: {
-          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
-        },
-      }),
-    );
+    refuseGrantsExceptForAwsResources(flowLogKey);
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 1,
