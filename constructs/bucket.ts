@@ -228,11 +228,6 @@ export class Bucket extends AwsResource {
           'The bucket is versioned and retained when its stack is deleted; copying it to another region or account is a disaster-recovery decision of its own, made by adding a replication rule to `bucket`.',
       },
       {
-        id: `${CONTROL_TOWER}::s3_bucket_replication_enabled_check`,
-        reason:
-          'The bucket is versioned and retained when its stack is deleted; copying it to another region or account is a disaster-recovery decision of its own, made by adding a replication rule to `bucket`.',
-      },
-      {
         id: `${CONTROL_TOWER}::s3_event_notifications_enabled_check`,
         reason:
           'The application reads the bucket through the workloads connected to it; a consumer of new objects adds its notification to `bucket` (addEventNotification).',

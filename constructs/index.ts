@@ -13,6 +13,8 @@ export { CpuArchitecture, Workload } from './workload';
 export type { ConfigFile, Mount, RestartPolicy, WorkloadProps } from './workload';
 export { Service } from './service';
 export type { AutoScalingOptions, MetricScalingOptions, PortOptions, ServiceProps } from './service';
+export { StatefulService } from './stateful-service';
+export type { StatefulData, StatefulServiceProps } from './stateful-service';
 export { Job } from './job';
 export type { JobProps } from './job';
 export type { JobTask } from './aws/job-task';

@@ -205,6 +205,7 @@ export interface WorkloadExtras {
   readonly deployment?: WorkloadSpec['deployment'];
   readonly autoScaling?: WorkloadSpec['autoScaling'];
   readonly run?: WorkloadSpec['run'];
+  readonly stateful?: WorkloadSpec['stateful'];
 }
 
 /**
@@ -671,6 +672,7 @@ export abstract class Workload extends Construct {
         : {}),
       ...(this.profile !== undefined ? { profile: this.profile } : {}),
       ...(extras.run ? { run: extras.run } : {}),
+      ...(extras.stateful ? { stateful: extras.stateful } : {}),
       ...(this._configFiles.length ? { configFiles: this._configFiles.map((f) => ({ ...f })) } : {}),
       ...(this.resourceList.length
         ? {

@@ -227,6 +227,11 @@ export interface WorkloadSpec {
   readonly configFiles?: readonly ConfigFileSpec[];
   /** Application AWS resources (buckets, queues) this workload may use, and the variables naming them. */
   readonly resourceConnections?: readonly ResourceConnectionSpec[];
+  /**
+   * A self-hosted stateful service (StatefulService): one task whose deployments never overlap, its data
+   * on a volume of its own mounted at `path`.
+   */
+  readonly stateful?: { readonly volume: string; readonly path: string };
 }
 
 export interface DeploymentSpec {

@@ -53,6 +53,8 @@ export interface CloudService {
   /** Name of its essential container: the workload's name. */
   readonly name: string;
   readonly desiredCount?: number;
+  /** The service's deployment bounds (`DeploymentConfiguration`), when the template sets them. */
+  readonly deployment?: { readonly minimumHealthyPercent?: number; readonly maximumPercent?: number };
   /** Logical ids of the ECS services this one has CloudFormation DependsOn on. */
   readonly dependsOn: readonly string[];
   readonly taskCpu?: number;
@@ -283,6 +285,7 @@ function readService(
     logicalId: id,
     name: essential?.name ?? id,
     ...(p.DesiredCount !== undefined ? { desiredCount: Number(p.DesiredCount) } : {}),
+    ...(p.DeploymentConfiguration ? { deployment: _deployment(p.DeploymentConfiguration) } : {}),
     dependsOn,
     ...(task.Cpu !== undefined ? { taskCpu: Number(task.Cpu) } : {}),
     ...(task.Memory !== undefined ? { taskMemoryMiB: Number(task.Memory) } : {}),
@@ -525,4 +528,13 @@ export function render(x: any): string {
     return `\${${JSON.stringify(x)}}`;
   }
   return `\${${JSON.stringify(x)}}`;
+}
+
+function _deployment(c: any): NonNullable<CloudService['deployment']> {
+  return {
+    ...(c.MinimumHealthyPercent !== undefined
+      ? { minimumHealthyPercent: Number(c.MinimumHealthyPercent) }
+      : {}),
+    ...(c.MaximumPercent !== undefined ? { maximumPercent: Number(c.MaximumPercent) } : {}),
+  };
 }

@@ -6,6 +6,7 @@ import { compareInstance } from './container';
 import { compareOwnTask } from './jobs';
 import { missingInCloud, missingLocally } from './presence';
 import { compareRestart } from './restart';
+import { compareStateful } from './stateful';
 
 /**
  * Compares one workload (service or job) of either twin: its presence, its profile, how a job is started,
@@ -58,6 +59,7 @@ export function compareWorkload(ctx: ParityContext, name: string): ParityEntry[]
         });
   }
   out.push(compareRestart(ctx, name, service ? 'service' : 'job', local));
+  out.push(...compareStateful(ctx, name, service, local));
   return _dedupe(out);
 }
 

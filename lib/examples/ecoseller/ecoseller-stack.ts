@@ -2,6 +2,7 @@ import { Annotations, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   Application,
+  Bucket,
   Cache,
   CacheEngine,
   Database,
@@ -12,6 +13,7 @@ import {
   Job,
   JobRun,
   LoadBalancer,
+  Queue,
   SearchDomain,
   SearchEngine,
   Secret,
@@ -25,7 +27,7 @@ import { acknowledgeHttpOnly } from '../http-only';
 /**
  * Ecoseller, an e-commerce platform: a Django backend with an RQ worker, two Next.js front ends (dashboard
  * and storefront), a Flask recommender system with a one-shot trainer sharing its data volume, two
- * PostgreSQL databases, Redis and a search engine. Its nginx reverse proxy becomes one load balancer:
+ * PostgreSQL databases, Redis, a search engine, a bucket for product images and a queue of e-mails. Its nginx reverse proxy becomes one load balancer:
  * the API paths to the backend, `dashboard.*` to the dashboard, everything else to the storefront.
  * Each component builds its `development` stage locally and `production` in the cloud.
  */
@@ -108,6 +110,16 @@ export class EcosellerStack extends Stack {
     });
     worker.connectTo(backendDb, postgres);
     worker.connectTo(redis, { url: 'REDIS_URL' });
+
+    // Product images the dashboard uploads, kept on the backend's disk under MEDIA_ROOT in the original:
+    // with several backend tasks they belong in a bucket (django-storages reads AWS_STORAGE_BUCKET_NAME).
+    const media = new Bucket(application, 'media');
+    this.backend.connectTo(media, { access: 'readWrite', bucketName: 'AWS_STORAGE_BUCKET_NAME' });
+    // The e-mails (order confirmations) the backend hands to the worker: a queue the backend only sends to
+    // and the worker only consumes, with a dead-letter queue for messages that keep failing.
+    const emails = new Queue(application, 'emails', { visibilityTimeout: Duration.minutes(2) });
+    this.backend.connectTo(emails, { access: 'send', queueUrl: 'EMAIL_QUEUE_URL' });
+    worker.connectTo(emails, { access: 'consume', queueUrl: 'EMAIL_QUEUE_URL' });
 
     const frontEnd = (name: string, directory: string) =>
       new Service(application, name, {

@@ -42,6 +42,8 @@ const containers = (): Record<string, any> =>
     ),
   );
 
+const LOCAL_SDK_VARIABLE = /^AWS_(ENDPOINT_URL_[A-Z0-9_]+|REGION|ACCESS_KEY_ID|SECRET_ACCESS_KEY)$/;
+
 describe('Ecoseller local twin', () => {
   test('matches the snapshot', () => {
     expect(composeText).toMatchSnapshot();
@@ -51,9 +53,11 @@ describe('Ecoseller local twin', () => {
     expect(composeSchemaErrors(composeText)).toEqual([]);
   });
 
-  test('has every service of the production compose file, plus the init job of the recommender database', () => {
+  test('has every service of the production compose file, plus the init job of the recommender database and the S3 and SQS stand-ins with their init job', () => {
     const ours = Object.keys(compose.services).sort();
-    expect(ours).toEqual([...Object.keys(SEED.services), 'postgres_rs-init'].sort());
+    expect(ours).toEqual(
+      [...Object.keys(SEED.services), 'postgres_rs-init', 'aws-init', 'aws-s3', 'aws-sqs'].sort(),
+    );
   });
 
   test('waits in the order the original does', () => {
@@ -143,8 +147,56 @@ describe('Ecoseller cloud twin', () => {
     for (const name of ['backend', 'rq-worker', 'recommender_system']) {
       const c = cloud[name];
       const cloudNames = [...(c.Environment ?? []), ...(c.Secrets ?? [])].map((e: any) => e.Name).sort();
-      expect(cloudNames).toEqual(Object.keys(compose.services[name].environment).sort());
+      const localNames = Object.keys(compose.services[name].environment);
+      // Locally only: where the SDK finds the stand-ins, and their credentials.
+      const sdkOnly = localNames.filter((n) => LOCAL_SDK_VARIABLE.test(n));
+      expect(cloudNames.filter((n) => LOCAL_SDK_VARIABLE.test(n))).toEqual([]);
+      expect(cloudNames).toEqual(localNames.filter((n) => !sdkOnly.includes(n)).sort());
     }
+  });
+
+  test('product images are in a bucket the backend reads and writes, named in AWS_STORAGE_BUCKET_NAME', () => {
+    const buckets = template.findResources('AWS::S3::Bucket', {
+      Properties: { Tags: [{ Key: 'twinstack:bucket', Value: 'media' }] },
+    });
+    expect(Object.keys(buckets)).toHaveLength(1);
+    const [bucketId] = Object.keys(buckets);
+    const backend = containers().backend;
+    expect(backend.Environment).toContainEqual({ Name: 'AWS_STORAGE_BUCKET_NAME', Value: { Ref: bucketId } });
+    expect(compose.services.backend.environment).toMatchObject({
+      AWS_STORAGE_BUCKET_NAME: 'media',
+      AWS_ENDPOINT_URL_S3: 'http://aws-s3:7070',
+    });
+    expect(Object.values(buckets)[0]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('the backend only sends e-mails to the queue and the worker only consumes them', () => {
+    const queues = template.findResources('AWS::SQS::Queue', {
+      Properties: { Tags: [{ Key: 'twinstack:queue', Value: 'emails' }] },
+    });
+    const emails = Object.entries(queues)[0];
+    expect(emails).toBeDefined();
+    const actionsOf = (service: string): string[] =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p: any) =>
+          JSON.stringify(p.Properties.Roles).includes(`Ecoseller${service}TaskDefinitionTaskRole`),
+        )
+        .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+        .filter((st: any) => JSON.stringify(st.Resource).includes(emails![0]))
+        .flatMap((st: any) => ([] as string[]).concat(st.Action))
+        .sort();
+    expect(actionsOf('backend')).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(actionsOf('backend')).not.toContain('sqs:ReceiveMessage');
+    expect(actionsOf('rqworker')).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']),
+    );
+    expect(actionsOf('rqworker')).not.toContain('sqs:SendMessage');
+    expect(compose.services['rq-worker'].depends_on['aws-init']).toEqual({
+      condition: 'service_completed_successfully',
+    });
   });
 
   test('the reverse proxy is one load balancer: API paths, the dashboard host, the storefront otherwise', () => {

@@ -9,6 +9,7 @@ import {
   readAssetManifests,
   readImageBuilds,
 } from '../../../constructs/parity';
+import { awsStandIns } from '../../../constructs/parity/aws-resources';
 import type { SynthesizedExamples } from './synthesized-examples';
 
 /**
@@ -43,6 +44,8 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
             ...spec.workloads.map((w) => w.name),
             ...spec.loadBalancers.map((l) => l.name),
             ...(spec.dataServices ?? []).map((d) => d.name),
+            ...(spec.awsResources ?? []).map((r) => r.name),
+            ...awsStandIns(spec).map((s) => s.name),
           ].sort(),
         );
         for (const w of spec.workloads) {
