@@ -67,6 +67,14 @@ export class StartVariable {
     if (def !== undefined && (typeof def !== 'string' || Token.isUnresolved(def))) {
       throw invalid(at, `${prop}.default`, def, 'must be a plain string known at synth time');
     }
+    if (def !== undefined && /[}\n\r]/.test(def)) {
+      throw invalid(
+        at,
+        `${prop}.default`,
+        def,
+        'must not hold "}" or a line break: compose ends `${VAR:-default}` at the first "}"',
+      );
+    }
     const fromStage = lookups.stageSetting(this.variable);
     const fromContext = lookups.context(this.variable);
     const found: [StartVariableSpec['cloudSource'], unknown] | undefined =

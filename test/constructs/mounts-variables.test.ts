@@ -137,6 +137,10 @@ test('bad variable names, defaults, sources, paths and overlaps are ValidationEr
     service({ environment: { A: StartVariable.named('1BAD', { default: 'x' }) } }),
     'variable',
   );
+  expectValidationError(
+    service({ environment: { A: StartVariable.named('A', { default: 'a}b' }) } }),
+    'environment.A.default',
+  );
   expectValidationError(service({ bindMounts: [{ source: './missing-dir', path: '/x' }] }), 'does not exist');
   expectValidationError(service({ bindMounts: [{ source: '/etc', path: '/x' }] }), 'relative');
   expectValidationError(service({ bindMounts: [{ source: FIXTURE, path: 'x/../y' }] }), 'bindMounts[0].path');
