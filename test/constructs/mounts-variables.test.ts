@@ -8,6 +8,8 @@ import { forDockerCompose129 } from '../../constructs/compose/compatibility';
 import { checkParity } from '../../constructs/parity';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { testApp } from '../support/test-app';
+import { controlTowerFindings } from '../support/control-tower';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { expectValidationError } from '../support/errors';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -247,4 +249,18 @@ describe('parity', () => {
         for (const c of r.Properties.ContainerDefinitions) delete c.EnvironmentFiles;
     expect(check(twins.compose, template).errors.map((d: any) => d.field)).toContain('environmentFiles');
   });
+});
+
+test('cdk-nag (AwsSolutions, NIST 800-53 R5) and the Control Tower controls stay clean with the environment file', () => {
+  for (const pack of [new AwsSolutionsChecks(), new NIST80053R5Checks()]) {
+    expect(pack.validateScope(twins.stack).violations.map((v) => v.ruleName)).toEqual([]);
+  }
+  const findings = controlTowerFindings((stack) => {
+    const application = new Application(stack, 'mv');
+    new Service(application, 'api', {
+      image: Image.fromRegistry('nginx:1.27'),
+      environmentFiles: [`${FIXTURE}/app.env`],
+    });
+  });
+  expect(findings).toEqual([]);
 });
