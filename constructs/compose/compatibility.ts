@@ -69,6 +69,9 @@ export interface DockerCompose129Twin {
  *   express: the dependent starts without waiting for an optional service). Each is dropped and named in
  *   the header.
  *
+ * - a bind mount's `bind.selinux`, which 1.29's schema lacks: that mount is written in short syntax
+ *   (`./src:/app/src:ro,z`), whose mode 1.29 passes to the engine.
+ *
  * Everything else twinstack writes means the same to 1.29: long-form `depends_on` with
  * `service_started`, `service_healthy` and `service_completed_successfully`, `profiles`, `platform`, health
  * checks with `start_period`, and `deploy.resources.limits` (applied as container limits). A pure function:

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { parse } from 'yaml';
-import { Application, Image, Service, StartVariable, Volume } from '../../constructs';
+import { Application, Dependency, Image, Job, Service, StartVariable, Volume } from '../../constructs';
 import { forDockerCompose129 } from '../../constructs/compose/compatibility';
 import { checkParity } from '../../constructs/parity';
 import { composeSchemaErrors } from '../support/compose-schema';
@@ -263,4 +263,25 @@ test('cdk-nag (AwsSolutions, NIST 800-53 R5) and the Control Tower controls stay
     });
   });
   expect(findings).toEqual([]);
+});
+
+test('a job in its dependents’ tasks gets the start-time value and the file there, and the twins agree', () => {
+  const app = testApp();
+  const stack = new Stack(app, 'J');
+  const application = new Application(stack, 'j');
+  const migrate = new Job(application, 'migrate', {
+    image: Image.fromRegistry('busybox:1.37'),
+    environment: { MODE: StartVariable.named('MODE', { default: 'up' }) },
+    environmentFiles: [`${FIXTURE}/app.env`],
+    bindMounts: [{ source: `${FIXTURE}/app/src`, path: '/src', readOnly: true }],
+  });
+  new Service(application, 'api', {
+    image: Image.fromRegistry('nginx:1.27'),
+    dependsOn: [Dependency.completedSuccessfully(migrate)],
+  });
+  const template = Template.fromJSON(app.synth().getStackByName('J').template);
+  const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
+  const job = task.Properties.ContainerDefinitions.find((c: any) => c.Name === 'migrate');
+  expect(job.Environment).toContainEqual({ Name: 'MODE', Value: 'up' });
+  expect(job.EnvironmentFiles).toHaveLength(1);
 });
