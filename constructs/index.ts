@@ -68,6 +68,9 @@ export type {
   TcpHealthCheckOptions,
 } from './values/health-check';
 export { EcrImage, Image } from './values/image';
+export { StartVariable } from './values/start-variable';
+export type { StartVariableOptions } from './values/start-variable';
+export type { BindMount } from './values/bind-mount';
 export type { ContainerImageOptions, DirectoryImageOptions, RegistryImageOptions } from './values/image';
 export { JobRun, MAX_DEPLOYMENT_JOB_SECONDS } from './values/job-run';
 export type { DeploymentRunOptions } from './values/job-run';

@@ -15,8 +15,16 @@ import {
 } from './model/rules/workloads';
 import { checkFargateSize } from './model/fargate';
 import { Image } from './values/image';
+import { BindMount, bindMountSpec } from './values/bind-mount';
+import { environmentFileSpecs } from './values/environment-file';
+import { StartVariable } from './values/start-variable';
+import { hiddenImagePaths } from './values/dockerfile-paths';
+import { WarningIds } from './model/rules/problems';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
 import type {
+  BindMountSpec,
+  EnvironmentFileSpec,
+  StartVariableSpec,
   ConfigFileSpec,
   ConnectionValue,
   CpuArchitectureName,
@@ -127,10 +135,32 @@ export interface WorkloadProps {
    */
   readonly hardeningReason?: string;
   /**
-   * Plain environment variables. Never put a credential here: use `secrets`.
+   * Plain environment variables. Never put a credential here: use `secrets`. A value is a string, the same
+   * in both twins, or a `StartVariable`, given when the application starts: locally compose interpolates it
+   * (`${LOG_LEVEL:-info}`), the cloud twin gets the stage setting, CDK context value or default found at
+   * synth time (see StartVariable).
    * @default - none
    */
-  readonly environment?: Record<string, string>;
+  readonly environment?: Record<string, string | StartVariable>;
+  /**
+   * dotenv files (`NAME=value` lines) the container's environment is read from, relative to the CDK app's
+   * directory, e.g. `['./app.env']`. Cloud: ECS `environmentFiles`, each an S3 asset
+   * (`ecs.EnvironmentFile.fromAsset`). Local: compose `env_file`, relative to the compose file. The values
+   * stay in the file, never in the template or the compose file. A variable may be defined once, in one
+   * file or in `environment` (both twins would give `environment` precedence; the library refuses the
+   * overlap instead).
+   * @default - none
+   */
+  readonly environmentFiles?: string[];
+  /**
+   * Paths of the developer's machine mounted into the container by the local twin: a source directory
+   * for live reload, a single configuration file. Local: compose `volumes` of `type: bind`. Cloud: none
+   * (Fargate cannot mount host paths): the container has what its image has at that path, reported by the
+   * parity check as the stand-in `bind-mount`; a mount that hides files the image puts there (its WORKDIR,
+   * a COPY or ADD destination) is the warning `twinstack:bind-mount-hides-image-files`.
+   * @default - none
+   */
+  readonly bindMounts?: BindMount[];
   /**
    * Environment variables whose values are secrets: injected by ECS from Secrets Manager in the cloud,
    * read from `.env` locally.
@@ -253,6 +283,10 @@ export abstract class Workload extends Construct {
   private readonly secretRefs: Record<string, SecretReference> = {};
   private readonly dependencies: Dependency[] = [];
   private readonly mountList: Mount[] = [];
+  private readonly bindMountList: BindMountSpec[] = [];
+  private readonly startVariableList: Record<string, { spec: StartVariableSpec; cloudValue: string }> = {};
+  /** @internal */
+  public readonly _environmentFiles: readonly EnvironmentFileSpec[];
   private readonly connectionList: {
     dataService: DataService;
     variables: Record<string, ConnectionValue>;
@@ -326,6 +360,7 @@ export abstract class Workload extends Construct {
     }
     this.isDeployed = this.application.includesProfile(this.profile);
     this._configFiles = checkConfigFiles(path, props.configFiles);
+    this._environmentFiles = environmentFileSpecs(path, props.environmentFiles);
     const hardening = checkHardening(path, props, this._configFiles);
     this._readOnlyRootFilesystem = hardening.readOnlyRootFilesystem;
     this._writablePaths = hardening.writablePaths;
@@ -336,9 +371,20 @@ export abstract class Workload extends Construct {
   /** Applies the dependencies, mounts, environment and secrets given as props; called once the cloud twin exists. */
   protected initialise(): void {
     this.initialised = true;
-    for (const [k, v] of Object.entries(this.props.environment ?? {})) this.addEnvironment(k, v);
+    for (const [k, v] of Object.entries(this.props.environment ?? {})) {
+      if (v instanceof StartVariable) this.addStartVariable(k, v);
+      else this.addEnvironment(k, v);
+    }
     for (const [k, v] of Object.entries(this.props.secrets ?? {})) this.addSecret(k, v);
     for (const m of this.props.mounts ?? []) this.addMount(m);
+    if (this.props.bindMounts !== undefined && !Array.isArray(this.props.bindMounts))
+      throw invalid(
+        this.node.path,
+        'bindMounts',
+        this.props.bindMounts,
+        'must be a list of { source, path }',
+      );
+    for (const m of this.props.bindMounts ?? []) this.addBindMount(m);
     for (const d of this.props.dependsOn ?? []) this.addDependency(d);
   }
 
@@ -360,6 +406,73 @@ export abstract class Workload extends Construct {
     if (this.hasVariable(key)) throw invalid(path, 'environment', key, 'is already set on this workload');
     this.environment[key] = value;
     this.onEnvironment(key, value);
+  }
+
+  /**
+   * Adds an environment variable whose value is given when the application starts (see StartVariable):
+   * locally interpolated by compose, in the cloud the value found at synth time.
+   */
+  public addStartVariable(key: string, variable: StartVariable): void {
+    const path = this.node.path;
+    checkEnvName(path, 'environment', key);
+    if (!(variable instanceof StartVariable))
+      throw invalid(
+        path,
+        `environment.${key}`,
+        variable,
+        "must be a StartVariable, e.g. StartVariable.named('LOG_LEVEL')",
+      );
+    if (this.hasVariable(key)) throw invalid(path, 'environment', key, 'is already set on this workload');
+    const settings = this.application.stage?.settings as Readonly<Record<string, unknown>> | undefined;
+    const resolved = variable._resolve(path, `environment.${key}`, {
+      stageSetting: (name) => (settings && Object.hasOwn(settings, name) ? settings[name] : undefined),
+      context: (name) => this.node.tryGetContext(name),
+    });
+    this.startVariableList[key] = resolved;
+    this.onEnvironment(key, resolved.cloudValue);
+  }
+
+  /**
+   * Mounts a path of the developer's machine into the container, in the local twin only (see
+   * `WorkloadProps.bindMounts`).
+   */
+  public addBindMount(mount: BindMount): void {
+    const path = this.node.path;
+    const prop = `bindMounts[${this.bindMountList.length}]`;
+    const spec = bindMountSpec(path, prop, mount);
+    const taken = [...this.mountList.map((m) => m.path), ...this.bindMountList.map((m) => m.path)].find(
+      (p) => normalMountPath(p) === normalMountPath(spec.path),
+    );
+    if (taken !== undefined)
+      throw new ValidationError(mountPathTaken(path, `${prop}.path`, spec.path, taken));
+    const writable = writablePathProblems(path, this._writablePaths, {
+      mounts: [...this.mountList.map((m) => m.path), ...this.bindMountList.map((m) => m.path), spec.path],
+      configFiles: [],
+    });
+    if (writable.length > 0) throw new ValidationError(writable);
+    if (this._configFiles.some((f) => normalMountPath(f.path) === normalMountPath(spec.path))) {
+      throw invalid(
+        path,
+        `${prop}.path`,
+        spec.path,
+        'is a config file of this workload; mount each path once',
+      );
+    }
+    this.bindMountList.push(spec);
+    if (spec.sourceKind === 'directory' && this._imageSpec.kind === 'directory') {
+      const hidden = hiddenImagePaths(this._imageSpec, spec.path);
+      if (hidden.length > 0) {
+        Annotations.of(this).addWarningV2(
+          WarningIds.BIND_MOUNT_HIDES_IMAGE_FILES,
+          `bind mount of ${mount.source} at ${spec.path} hides what the image puts there (${hidden.join(', ')}): the local twin runs the host's files at that path, the cloud twin the image's`,
+        );
+      }
+    }
+  }
+
+  /** The bind mounts declared so far (local twin only), with their sources resolved. */
+  public get bindMounts(): readonly BindMountSpec[] {
+    return this.bindMountList.map((m) => ({ ...m }));
   }
 
   /** Adds an environment variable whose value is a secret. */
@@ -505,6 +618,8 @@ export abstract class Workload extends Construct {
     return (
       Object.hasOwn(this.environment, key) ||
       Object.hasOwn(this.secretRefs, key) ||
+      Object.hasOwn(this.startVariableList, key) ||
+      this._environmentFiles.some((f) => f.variables.includes(key)) ||
       this.connectionList.some((c) => Object.hasOwn(c.variables, key)) ||
       this.resourceList.some((c) => Object.hasOwn(c.variables, key))
     );
@@ -534,7 +649,9 @@ export abstract class Workload extends Construct {
         `belongs to profile '${mount.volume.profile}'; only workloads of that profile may mount it`,
       );
     }
-    const taken = this.mountList.find((m) => normalMountPath(m.path) === normalMountPath(mount.path));
+    const taken = [...this.mountList, ...this.bindMountList].find(
+      (m) => normalMountPath(m.path) === normalMountPath(mount.path),
+    );
     if (taken) throw new ValidationError(mountPathTaken(path, `mounts[${i}].path`, mount.path, taken.path));
     const writable = writablePathProblems(path, this._writablePaths, {
       mounts: [...this.mountList.map((m) => m.path), mount.path],
@@ -613,7 +730,8 @@ export abstract class Workload extends Construct {
 
   /** @internal */
   public get _environment(): Readonly<Record<string, string>> {
-    return this.environment;
+    const start = Object.entries(this.startVariableList).map(([k, v]) => [k, v.cloudValue]);
+    return start.length ? { ...this.environment, ...Object.fromEntries(start) } : this.environment;
   }
 
   /** @internal */
@@ -680,6 +798,22 @@ export abstract class Workload extends Construct {
               target: c.resource.name,
               access: c.access,
               variables: { ...c.variables },
+            })),
+          }
+        : {}),
+      ...(this.bindMountList.length ? { bindMounts: this.bindMountList.map((m) => ({ ...m })) } : {}),
+      ...(Object.keys(this.startVariableList).length
+        ? {
+            startVariables: Object.fromEntries(
+              Object.entries(this.startVariableList).map(([k, v]) => [k, { ...v.spec }]),
+            ),
+          }
+        : {}),
+      ...(this._environmentFiles.length
+        ? {
+            environmentFiles: this._environmentFiles.map((f) => ({
+              file: f.file,
+              variables: [...f.variables],
             })),
           }
         : {}),

@@ -62,6 +62,10 @@ export function containerOptions(
     ...(spec.user ? { user: spec.user } : {}),
     readonlyRootFilesystem: spec.readOnlyRootFilesystem === true,
     logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: spec.name }),
+    // dotenv files as S3 assets: the values stay in the file, never in the template.
+    ...(spec.environmentFiles?.length
+      ? { environmentFiles: spec.environmentFiles.map((f) => ecs.EnvironmentFile.fromAsset(f.file)) }
+      : {}),
     ...extra,
   };
 }

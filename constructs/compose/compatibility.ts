@@ -29,7 +29,8 @@ export interface ComposeBindMount {
 
 /** A service as docker-compose 1.29 reads it: no `configs`, which it ignores, but file mounts instead. */
 export interface DockerCompose129Service extends Omit<ComposeService, 'configs' | 'volumes'> {
-  readonly volumes?: readonly (ComposeVolumeMount | ComposeBindMount)[];
+  /** A bind mount with SELinux relabelling is written in short syntax (`./src:/app:ro,z`). */
+  readonly volumes?: readonly (ComposeVolumeMount | ComposeBindMount | string)[];
 }
 
 /** A compose document docker-compose 1.29 accepts: no top-level `name`, no inline `configs`. */
@@ -68,6 +69,9 @@ export interface DockerCompose129Twin {
  *   express: the dependent starts without waiting for an optional service). Each is dropped and named in
  *   the header.
  *
+ * - a bind mount's `bind.selinux`, which 1.29's schema lacks: that mount is written in short syntax
+ *   (`./src:/app/src:ro,z`), whose mode 1.29 passes to the engine.
+ *
  * Everything else twinstack writes means the same to 1.29: long-form `depends_on` with
  * `service_started`, `service_healthy` and `service_completed_successfully`, `profiles`, `platform`, health
  * checks with `start_period`, and `deploy.resources.limits` (applied as container limits). A pure function:
@@ -85,7 +89,19 @@ export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin 
   const dropped: string[] = [];
   for (const [name, service] of Object.entries(doc.services)) {
     const { configs, volumes, healthcheck, build, depends_on, ...rest } = service;
-    const mounts: (ComposeVolumeMount | ComposeBindMount)[] = [...(volumes ?? [])];
+    const mounts: (ComposeVolumeMount | ComposeBindMount | string)[] = (volumes ?? []).map((v) =>
+      // 1.29 reads no `bind.selinux`; its short syntax passes the relabel flag to the engine.
+      v.type === 'bind' && v.bind
+        ? `${v.source}:${v.target}:${v.read_only ? 'ro,' : ''}${v.bind.selinux}`
+        : v.type === 'bind'
+          ? {
+              type: 'bind' as const,
+              source: v.source,
+              target: v.target,
+              ...(v.read_only ? { read_only: true } : {}),
+            }
+          : v,
+    );
     for (const c of configs ?? []) {
       const source = configFiles.get(c.source);
       if (source === undefined) {

@@ -19,6 +19,7 @@ import { defaultRestart } from '../model/restart';
 import { ENV_NAME_PATTERN } from '../model/names';
 import { localDataVolume } from '../model/rules/naming';
 import { renderNginxConfig } from './proxy-config';
+import { bindVolumes, environmentFiles, startVariableValues } from './workload-inputs';
 import { renderAwsStandIns, resourceConnectionEnvironment, standInVolumes } from './aws-stand-ins';
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
@@ -134,7 +135,18 @@ function renderWorkload(
 ): ComposeService {
   const environment: Record<string, string> = {};
   for (const [k, v] of Object.entries(w.environment)) environment[k] = escape(v);
+  Object.assign(environment, startVariableValues(w, variables, escape));
   for (const [k, ref] of Object.entries(w.secrets)) environment[k] = secretVariable(app, ref, variables);
+  const envFiles = environmentFiles(w, options.outputDirectory, escape);
+  const volumes = [
+    ...w.mounts.map((m) => ({
+      type: 'volume' as const,
+      source: m.volume,
+      target: m.path,
+      ...(m.readOnly ? { read_only: true } : {}),
+    })),
+    ...bindVolumes(w, options.outputDirectory, escape),
+  ];
   const dependsOn: Record<string, ComposeDependsOnCondition> = {};
   const dependencyOptions = new Map(w.dependsOn.map((d) => [d.target, d]));
   for (const d of w.dependsOn) dependsOn[d.target] = CONDITIONS[d.condition];
@@ -167,6 +179,7 @@ function renderWorkload(
     ...(w.writablePaths?.length
       ? { tmpfs: w.writablePaths.map((p) => `${escape(p)}:mode=${WRITABLE_PATH_MODE}`) }
       : {}),
+    ...(envFiles.length ? { env_file: envFiles } : {}),
     ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
     ...(exposed.length ? { expose: exposed.map((p) => String(p.containerPort)) } : {}),
     ...(published.length ? { ports: published.map((p) => publish(app, p.hostPort!, p.containerPort)) } : {}),
@@ -188,16 +201,7 @@ function renderWorkload(
           ),
         }
       : {}),
-    ...(w.mounts.length
-      ? {
-          volumes: w.mounts.map((m) => ({
-            type: 'volume' as const,
-            source: m.volume,
-            target: m.path,
-            ...(m.readOnly ? { read_only: true } : {}),
-          })),
-        }
-      : {}),
+    ...(volumes.length ? { volumes } : {}),
     restart: w.restart ?? defaultRestart(w.kind),
     deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
   };

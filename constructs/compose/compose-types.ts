@@ -36,6 +36,16 @@ export interface ComposeVolumeMount {
   readonly read_only?: boolean;
 }
 
+/** A host path mounted into a service (long syntax), relative to the compose file. */
+export interface ComposeBindVolume {
+  readonly type: 'bind';
+  readonly source: string;
+  readonly target: string;
+  readonly read_only?: boolean;
+  /** SELinux relabelling: `z` shared, `Z` private. */
+  readonly bind?: { readonly selinux: 'z' | 'Z' };
+}
+
 export interface ComposeService {
   /** Profiles the service belongs to; without one it always starts. */
   readonly profiles?: readonly string[];
@@ -55,7 +65,9 @@ export interface ComposeService {
   readonly ports?: readonly string[];
   readonly healthcheck?: ComposeHealthcheck;
   readonly depends_on?: Readonly<Record<string, ComposeDependsOn>>;
-  readonly volumes?: readonly ComposeVolumeMount[];
+  readonly volumes?: readonly (ComposeVolumeMount | ComposeBindVolume)[];
+  /** dotenv files the environment is read from, relative to the compose file. */
+  readonly env_file?: readonly string[];
   readonly configs?: readonly { readonly source: string; readonly target: string }[];
   /** Networks the service joins, with more host names it answers to there. */
   readonly networks?: Readonly<Record<string, { readonly aliases: readonly string[] }>>;

@@ -69,6 +69,11 @@ function instructions(text: string): string[] {
   return result;
 }
 
+/** The logical instructions of a Dockerfile's text, as BuildKit reads them (see `instructions`). */
+export function dockerfileInstructions(text: string): string[] {
+  return instructions(text);
+}
+
 /** The heredocs (`<<EOF`, `<<-"EOF"`) a RUN, COPY or ADD instruction opens, in order. */
 function heredocs(instruction: string): { name: string; chomp: boolean }[] {
   const all = words(instruction);

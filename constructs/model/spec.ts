@@ -232,6 +232,46 @@ export interface WorkloadSpec {
    * on a volume of its own mounted at `path`.
    */
   readonly stateful?: { readonly volume: string; readonly path: string };
+  /** Host paths the local twin mounts into the container; the cloud twin has the image's files there. */
+  readonly bindMounts?: readonly BindMountSpec[];
+  /** Environment variables whose values are given when the application starts, by container variable. */
+  readonly startVariables?: Readonly<Record<string, StartVariableSpec>>;
+  /** dotenv files the container's environment is read from, absolute, in the order given. */
+  readonly environmentFiles?: readonly EnvironmentFileSpec[];
+}
+
+/** A host path mounted into a container by the local twin (compose `type: bind`); none in the cloud. */
+export interface BindMountSpec {
+  /** Absolute path on the host (resolved from the CDK app's directory). */
+  readonly source: string;
+  /** Whether the source is a directory or a single file. */
+  readonly sourceKind: 'directory' | 'file';
+  /** Absolute path inside the container. */
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** SELinux relabelling: `shared` (`:z`) or `private` (`:Z`). */
+  readonly selinux?: 'shared' | 'private';
+}
+
+/**
+ * An environment variable whose value is given when the application starts: locally compose interpolates
+ * `variable` from the shell or `.env`; the cloud twin gets the value found at synth time.
+ */
+export interface StartVariableSpec {
+  /** The variable the value is read from when the local twin starts. */
+  readonly variable: string;
+  /** The value when none is given; absent: the variable is required. */
+  readonly default?: string;
+  /** Where the cloud twin's value came from. */
+  readonly cloudSource: 'stage-setting' | 'context' | 'default';
+}
+
+/** A dotenv file a container's environment is read from, in both twins. */
+export interface EnvironmentFileSpec {
+  /** Absolute path of the file. */
+  readonly file: string;
+  /** The variables it defines, by name, in file order (values are not kept in the model). */
+  readonly variables: readonly string[];
 }
 
 export interface DeploymentSpec {

@@ -19,6 +19,8 @@ export interface CloudContainer {
   /** Plain variables; values that are intrinsic functions become `${...}` placeholders. */
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
+  /** `EnvironmentFiles`: each file's S3 object, rendered (`${...}` for intrinsic functions). */
+  readonly environmentFiles?: readonly string[];
   readonly ports: readonly number[];
   readonly healthCheck?: CloudHealthCheck;
   readonly dependsOn: readonly { readonly container: string; readonly condition: string }[];
@@ -324,6 +326,7 @@ function readContainer(c: any): CloudContainer {
     readOnlyRootFilesystem: c.ReadonlyRootFilesystem === true,
     environment: Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, render(e.Value)])),
     secrets: (c.Secrets ?? []).map((s: any) => s.Name),
+    ...(c.EnvironmentFiles ? { environmentFiles: c.EnvironmentFiles.map((f: any) => render(f.Value)) } : {}),
     ports: (c.PortMappings ?? []).map((m: any) => Number(m.ContainerPort)),
     ...(hc
       ? {

@@ -63,6 +63,8 @@ export interface ComposeService {
   readonly tmpfs: readonly { readonly path: string; readonly mode?: string }[];
   /** Variables by name; undefined for a name listed without a value. */
   readonly environment: Readonly<Record<string, string | undefined>>;
+  /** `env_file`: the dotenv files, as written (relative to the compose file). */
+  readonly environmentFiles?: readonly string[];
   /** Published ports, host to container. */
   /** Published ports; `hostIp` is the address they listen on (absent: every interface). */
   readonly published: readonly {
@@ -155,6 +157,13 @@ function _service(s: RawRecord): ComposeService {
     environment: Object.fromEntries(
       _entries(s.environment).map(([k, v]) => [k, v === undefined || v === null ? undefined : String(v)]),
     ),
+    ...(s.env_file !== undefined
+      ? {
+          environmentFiles: (_list(s.env_file) ?? [s.env_file]).map((f) =>
+            typeof f === 'object' && f !== null ? String((f as RawRecord).path) : String(f),
+          ),
+        }
+      : {}),
     published: _published(s.ports),
     exposed: (_list(s.expose) ?? []).map((p) => Number(String(p).split('/')[0])),
     ...(healthCheck ? { healthCheck } : {}),

@@ -34,6 +34,18 @@ export const STAND_IN_KINDS = {
     cloud: 'a Fargate task storage volume (empty at each task start) at the writable path',
     local: 'a tmpfs at the same path (empty at each container start)',
   },
+  'bind-mount': {
+    cloud: 'nothing mounted: the image’s own files at the path (Fargate cannot mount host paths)',
+    local: 'the host directory or file, bind-mounted (edits are live)',
+  },
+  'start-variable': {
+    cloud: 'the value found at synth time: stage setting, CDK context value or the default',
+    local: '${VAR:-default} (or ${VAR:?...} when required), interpolated when compose starts',
+  },
+  'environment-file': {
+    cloud: 'ECS environmentFiles: the file as an S3 asset',
+    local: 'compose env_file: the same file, relative to the compose file',
+  },
   secret: {
     cloud: 'ECS secret from Secrets Manager',
     local: '${VAR} read from .env',

@@ -59,9 +59,19 @@ function checkCloudTwin(plan: AppPlan): void {
         // Connection values arrive as environment values (host, port, ...) or secrets (password, url).
         const connected = (w.connections ?? []).flatMap((x) => Object.values(x.variables) as string[]);
         for (const [key, value] of Object.entries(w.environment)) expect(environment[key]).toEqual(value);
+        // Start-time variables: the default, as no stage setting or context value is given.
+        for (const [key, value] of Object.entries(w.startVariables ?? {}))
+          expect(environment[key]).toEqual(value);
         expect([...Object.keys(environment), ...secrets].sort()).toEqual(
-          [...Object.keys(w.environment), ...w.secrets.map((s) => s.key as string), ...connected].sort(),
+          [
+            ...Object.keys(w.environment),
+            ...Object.keys(w.startVariables ?? {}),
+            ...w.secrets.map((s) => s.key as string),
+            ...connected,
+          ].sort(),
         );
+        // Fargate cannot mount host paths: no bind mount reaches the cloud twin.
+        for (const m of c.MountPoints ?? []) expect(m.ContainerPath).not.toMatch(/^\/twinstack-bind/);
         for (const s of w.secrets) expect(secrets).toContain(s.key);
       }
     });

@@ -150,6 +150,12 @@ const workloadMutations: Mutation[] = [
   ),
   workloadProp('a bad workload name', 'name', badNameArb, (w, name) => ({ ...w, name })),
   workloadProp(
+    'a start-time default compose cannot interpolate',
+    'environment.START_VAR_BAD.default',
+    fc.constantFrom('a}b', '}', 'x\ny'),
+    (w, d) => ({ ...w, startVariables: { ...w.startVariables, START_VAR_BAD: d as string } }),
+  ),
+  workloadProp(
     'desiredCount out of range',
     'desiredCount',
     outOfRange(0, 1000),

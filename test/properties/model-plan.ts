@@ -26,6 +26,7 @@ import {
   Secret,
   SecretReference,
   Service,
+  StartVariable,
   Volume,
   WarningIds,
   Workload,
@@ -175,6 +176,10 @@ export interface WorkloadPlan {
   readonly writablePaths?: unknown;
   readonly hardeningReason?: unknown;
   readonly environment: Record<string, unknown>;
+  /** Start-time variables: container variable to its default (the variable has the same name). */
+  readonly startVariables?: Record<string, string>;
+  /** Bind mounts of the fixture's source directory, at `/twinstack-bind-<n>`. */
+  readonly bindMounts?: { readonly readOnly: boolean }[];
   readonly secrets: SecretUsePlan[];
   readonly cpu?: unknown;
   readonly memoryMiB?: unknown;
@@ -323,6 +328,16 @@ const healthCheckArb: fc.Arbitrary<HealthCheckPlan> = fc.record(
   { requiredKeys: ['kind', 'command', 'script', 'port', 'path'] },
 );
 
+/** Start-time variables of a raw workload: names its environment does not use, each with a default. */
+function startVariables(w: {
+  environment: Record<string, unknown>;
+  startDefaults: string[];
+}): [string, string][] {
+  return w.startDefaults
+    .map((d, j): [string, string] => [`START_VAR_${j}`, d])
+    .filter(([k]) => !Object.hasOwn(w.environment, k));
+}
+
 /** Raw material of one workload; `validPlan` makes it consistent with the rest of the application. */
 const rawWorkloadArb = fc.record({
   kind: fc.constantFrom('service' as const, 'service' as const, 'job' as const),
@@ -346,6 +361,8 @@ const rawWorkloadArb = fc.record({
   restartPick: fc.option(fc.nat(), { nil: undefined }),
   dependencies: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }),
   mounts: fc.array(fc.tuple(fc.nat(), absolutePathArb, fc.boolean()), { maxLength: 3 }),
+  startDefaults: fc.array(fc.stringMatching(/^[a-z0-9 $.:-]{0,8}$/), { maxLength: 2 }),
+  bindReadOnly: fc.array(fc.boolean(), { maxLength: 2 }),
   ports: fc.uniqueArray(
     fc.record({
       containerPort: fc.integer({ min: 1, max: 65535 }),
@@ -654,6 +671,11 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       ...(w.user === 'root' || w.writableRoot ? { hardeningReason: 'generated opt-out' } : {}),
       ...(writablePaths.length ? { writablePaths } : {}),
       environment: w.environment,
+      ...(startVariables(w).length ? { startVariables: Object.fromEntries(startVariables(w)) } : {}),
+      ...(w.bindReadOnly.length &&
+      ![...writablePaths, ...mounts.map((m) => String(m.path))].some((p) => p.startsWith('/twinstack-bind'))
+        ? { bindMounts: w.bindReadOnly.map((readOnly) => ({ readOnly })) }
+        : {}),
       secrets: secretUses,
       cpu,
       memoryMiB,
@@ -955,7 +977,21 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
       ...(w.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: w.readOnlyRootFilesystem } : {}),
       ...(w.writablePaths !== undefined ? { writablePaths: w.writablePaths } : {}),
       ...(w.hardeningReason !== undefined ? { hardeningReason: w.hardeningReason } : {}),
-      environment: w.environment,
+      environment: {
+        ...w.environment,
+        ...Object.fromEntries(
+          Object.entries(w.startVariables ?? {}).map(([k, d]) => [k, StartVariable.named(k, { default: d })]),
+        ),
+      },
+      ...(w.bindMounts
+        ? {
+            bindMounts: w.bindMounts.map((b, j) => ({
+              source: 'test/fixtures/mounts-variables/app/src',
+              path: `/twinstack-bind-${j}`,
+              readOnly: b.readOnly,
+            })),
+          }
+        : {}),
       secrets: secretRefs,
       ...(w.cpu !== undefined ? { cpu: w.cpu } : {}),
       ...(w.memoryMiB !== undefined ? { memoryMiB: w.memoryMiB } : {}),

@@ -52,8 +52,14 @@ function checkLocalTwin(plan: AppPlan): void {
     // Each connection's variables, a data service's secrets read from .env like any other.
     const connected = (w.connections ?? []).flatMap((c) => Object.values(c.variables) as string[]);
     for (const variable of connected) expect(environment).toHaveProperty([variable]);
+    // Start-time variables: interpolated with their default (its `$` doubled), listed in .env.example.
+    for (const [key, value] of Object.entries(w.startVariables ?? {})) {
+      expect(environment[key]).toBe(`\${${key}:-${value.replace(/\$/g, '$$$$')}}`);
+      expect(variables.has(key)).toBe(true);
+    }
+    const started = Object.keys(w.startVariables ?? {}).length;
     expect(Object.keys(environment).length).toBe(
-      Object.keys(w.environment).length + w.secrets.length + connected.length,
+      Object.keys(w.environment).length + w.secrets.length + connected.length + started,
     );
     if (w.command) expect(service.command!.map(literal)).toEqual(w.command);
     if (w.entrypoint) expect(service.entrypoint!.map(literal)).toEqual(w.entrypoint);
@@ -79,8 +85,15 @@ function checkLocalTwin(plan: AppPlan): void {
     expect(service.platform).toBe(
       w.arm64 ? 'linux/arm64' : w.declareArchitecture ? 'linux/amd64' : undefined,
     );
-    expect((service.volumes ?? []).map((v) => v.target)).toEqual(w.mounts.map((m) => m.path));
-    for (const v of service.volumes ?? []) expect(doc.volumes).toHaveProperty([v.source]);
+    expect((service.volumes ?? []).map((v) => v.target)).toEqual([
+      ...w.mounts.map((m) => m.path),
+      ...(w.bindMounts ?? []).map((_, j) => `/twinstack-bind-${j}`),
+    ]);
+    for (const v of service.volumes ?? []) {
+      if (v.type === 'bind')
+        expect(v.read_only === true).toBe(w.bindMounts![Number(v.target.slice(16))].readOnly);
+      else expect(doc.volumes).toHaveProperty([v.source]);
+    }
     expect(service.ports ?? []).toEqual(
       w.ports
         .filter((p) => p.hostPort !== undefined)

@@ -27,6 +27,11 @@ export const WarningIds = {
   DATA_IN_PRIVATE_SUBNETS: 'twinstack:data-in-private-subnets',
   /** An image pulled with registry credentials in the cloud: locally `docker login` is needed first. */
   REGISTRY_LOGIN_NEEDED: 'twinstack:registry-login-needed',
+  /**
+   * A bind mount (local twin only) hides files the image puts at its path (WORKDIR, a COPY or ADD
+   * destination): the local twin runs the host's files there, the cloud twin the image's.
+   */
+  BIND_MOUNT_HIDES_IMAGE_FILES: 'twinstack:bind-mount-hides-image-files',
 } as const;
 
 /** One problem at `path`, with the value described for the message. */

@@ -9,6 +9,7 @@ import { compareHealthCheck } from './health-check';
 import { compareImage } from './image';
 import { comparePorts } from './ports';
 import { compareVolumes } from './volumes';
+import { compareLocalInputs } from './local-inputs';
 
 const ARCHITECTURES: Record<string, string> = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' };
 
@@ -56,6 +57,7 @@ export function compareInstance(
   out.push(...compareDependencies(ctx, name, i, local));
   out.push(...compareVolumes(ctx, name, i, local));
   out.push(...compareConfigFiles(ctx, name, i, local));
+  out.push(...compareLocalInputs(ctx, name, i, local));
   if (!i.job) out.push(_compareTaskCount(name, i, local));
   return out.filter((e) => !(e.kind === 'same' && e.cloud === undefined && e.local === undefined));
 }

@@ -14,12 +14,15 @@ export function compareEnvironment(
   c: CloudContainer,
   local: ComposeService,
 ): ParityEntry[] {
-  const env = local.environment;
+  const start = startVariableNames(ctx, name);
+  const env = Object.fromEntries(Object.entries(local.environment).filter(([k]) => !start.has(k)));
   const literals: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (!isInterpolation(v ?? '')) literals[k] = literal(v ?? '');
   const connections = ctx.connections.get(name) ?? new Map<string, string>();
   const out: ParityEntry[] = [];
-  const keys = [...new Set([...Object.keys(c.environment), ...Object.keys(literals)])].sort(compareStrings);
+  const keys = [...new Set([...Object.keys(c.environment), ...Object.keys(literals)])]
+    .filter((k) => !start.has(k))
+    .sort(compareStrings);
   const agreed: string[] = [];
   for (const k of keys) {
     const cloud = c.environment[k];
@@ -91,6 +94,11 @@ export function compareEnvironment(
   return out;
 }
 
+/** The variables of a workload the model gives when the application starts (see compareStartVariables). */
+function startVariableNames(ctx: ParityContext, name: string): Set<string> {
+  return new Set(Object.keys(ctx.spec?.workloads.find((w) => w.name === name)?.startVariables ?? {}));
+}
+
 /** Compares the secrets: ECS secrets in the cloud, variables read from `.env` locally. */
 export function compareSecrets(
   ctx: ParityContext,
@@ -98,7 +106,8 @@ export function compareSecrets(
   c: CloudContainer,
   local: ComposeService,
 ): ParityEntry[] {
-  const env = local.environment;
+  const start = startVariableNames(ctx, name);
+  const env = Object.fromEntries(Object.entries(local.environment).filter(([k]) => !start.has(k)));
   const fromEnvFile = Object.keys(env).filter((k) => isInterpolation(env[k] ?? ''));
   const connections = ctx.connections.get(name) ?? new Map<string, string>();
   const out: ParityEntry[] = [];

@@ -16,7 +16,9 @@ export function compareVolumes(
   local: ComposeService,
 ): ParityEntry[] {
   const out: ParityEntry[] = [];
-  const localMounts = local.mounts;
+  // Bind mounts the model declares are compared with the local inputs (see compareBindMounts).
+  const binds = new Set(ctx.spec?.workloads.find((w) => w.name === name)?.bindMounts?.map((m) => m.path));
+  const localMounts = new Map([...local.mounts].filter(([p, m]) => !(m.type === 'bind' && binds.has(p))));
   const helperVolumes = new Set(
     i.host.containers.filter((c) => c.role !== undefined).flatMap((c) => c.mounts.map((m) => m.volume)),
   );
