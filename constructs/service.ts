@@ -6,6 +6,7 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
+import { containerSettingsOptions } from './aws/container-settings';
 import { acknowledgeContainerChoices, addWritablePaths, workloadMemory } from './aws/container-hardening';
 import { ecsHealthCheck } from './aws/health-check';
 import { acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
@@ -192,11 +193,12 @@ export class Service extends Workload {
       containerOptions(this._image, spec, logGroup, {
         essential: true,
         ...workloadMemory(taskDefinition, this._memoryMiB),
+        ...containerSettingsOptions(taskDefinition, this.name, spec),
         portMappings: this.ports.map((p) => ({
           name: p.name,
           containerPort: p.containerPort,
-          protocol: ecs.Protocol.TCP,
-          ...(p.protocol !== 'tcp' ? { appProtocol: APP_PROTOCOLS[p.protocol] } : {}),
+          protocol: p.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP,
+          ...(p.protocol !== 'tcp' && p.protocol !== 'udp' ? { appProtocol: APP_PROTOCOLS[p.protocol] } : {}),
         })),
         ...(healthCheck ? { healthCheck } : {}),
       }),
@@ -216,12 +218,15 @@ export class Service extends Workload {
       platformVersion: ecs.FargatePlatformVersion.LATEST,
       serviceConnectConfiguration: {
         namespace: app.namespace.namespaceArn,
-        services: this.ports.map((p) => ({
-          portMappingName: p.name,
-          discoveryName: p.name,
-          dnsName: this.name,
-          port: p.containerPort,
-        })),
+        // Service Connect carries TCP only: a UDP port has no Service Connect name (twinstack:udp-port).
+        services: this.ports
+          .filter((p) => p.protocol !== 'udp')
+          .map((p) => ({
+            portMappingName: p.name,
+            discoveryName: p.name,
+            dnsName: this.name,
+            port: p.containerPort,
+          })),
         logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'service-connect' }),
       },
     });
@@ -501,7 +506,7 @@ export class Service extends Workload {
   }
 }
 
-const APP_PROTOCOLS: Record<Exclude<PortProtocol, 'tcp'>, ecs.AppProtocol> = {
+const APP_PROTOCOLS: Record<Exclude<PortProtocol, 'tcp' | 'udp'>, ecs.AppProtocol> = {
   http: ecs.AppProtocol.http,
   http2: ecs.AppProtocol.http2,
   grpc: ecs.AppProtocol.grpc,
