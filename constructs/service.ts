@@ -15,6 +15,7 @@ import { ServiceTasks, TaskHost } from './aws/task-host';
 import type { Dependency } from './dependency';
 import { invalid, ValidationError } from './errors';
 import { waitsForScheduledJob } from './model/rules/dependencies';
+import { probesUdpPort } from './model/rules/container-settings';
 import { HealthCheck } from './values/health-check';
 import { checkInteger } from './model/names';
 import type {
@@ -119,6 +120,12 @@ export class Service extends Workload {
       );
     }
     this.healthCheckSpec = props.healthCheck?._toSpec(path);
+    const probe = this.healthCheckSpec?.probe;
+    if (
+      (probe?.kind === 'http' || probe?.kind === 'tcp') &&
+      this.ports.some((p) => p.containerPort === probe.port && p.protocol === 'udp')
+    )
+      throw new ValidationError(probesUdpPort(path, probe.port));
     const minHealthyPercent =
       props.minHealthyPercent === undefined
         ? 100
@@ -501,7 +508,8 @@ export class Service extends Workload {
     return {
       resource: this.fargateService.node.defaultChild as ecs.CfnService,
       connectable: this.fargateService,
-      containerPorts: this.ports.map((p) => p.containerPort),
+      containerPorts: this.ports.filter((p) => p.protocol !== 'udp').map((p) => p.containerPort),
+      udpPorts: this.ports.filter((p) => p.protocol === 'udp').map((p) => p.containerPort),
     };
   }
 }

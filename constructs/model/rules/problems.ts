@@ -27,6 +27,10 @@ export const WarningIds = {
   DATA_IN_PRIVATE_SUBNETS: 'twinstack:data-in-private-subnets',
   /** An image pulled with registry credentials in the cloud: locally `docker login` is needed first. */
   REGISTRY_LOGIN_NEEDED: 'twinstack:registry-login-needed',
+  /** Extra hosts (`/etc/hosts` entries) the local twin has and the cloud twin (Fargate, awsvpc) cannot. */
+  EXTRA_HOSTS_LOCAL_ONLY: 'twinstack:extra-hosts-local-only',
+  /** A UDP port: Service Connect carries TCP only, so other services reach it by name only locally. */
+  UDP_PORT: 'twinstack:udp-port',
 } as const;
 
 /** One problem at `path`, with the value described for the message. */
