@@ -129,3 +129,4 @@ export type {
   UlimitKind,
   UlimitOptions,
 } from './values/container-settings';
+export { LINUX_CAPABILITIES, ULIMIT_NAMES } from './model/container-settings';

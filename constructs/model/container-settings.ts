@@ -1,7 +1,7 @@
 // The container settings real compose files use (ulimits, shm_size, init, stop_grace_period, cap_add and
 // cap_drop, hostname, extra_hosts, labels), as the model records them, and what ECS Fargate can do with each.
 
-/** The resource limits a container's process may be given (ECS `Ulimit.name`, compose `ulimits` keys). */
+/** Every resource limit a container's process may be given (ECS `Ulimit.name`, compose `ulimits` keys). */
 export const ULIMIT_NAMES = [
   'core',
   'cpu',
