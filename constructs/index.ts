@@ -127,3 +127,11 @@ export type { FormatParityReportOptions } from './parity/format-report';
 export { STAND_IN_KINDS } from './parity/stand-ins';
 export type { StandInKind } from './parity/stand-ins';
 export { PARITY_CONTEXT_KEY } from './synthesis/parity-on-synth';
+export type {
+  Capability,
+  CapabilityOptions,
+  ContainerSettingsProps,
+  UlimitKind,
+  UlimitOptions,
+} from './values/container-settings';
+export { LINUX_CAPABILITIES, ULIMIT_NAMES } from './model/container-settings';

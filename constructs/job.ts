@@ -10,6 +10,7 @@ import { addConfigFiles } from './aws/config-files';
 import { acknowledgeInlinePolicies } from './aws/nag-findings';
 import { applicationLogGroup } from './aws/log-groups';
 import { containerOptions, ecsSecret } from './aws/container';
+import { containerSettingsOptions } from './aws/container-settings';
 import {
   acknowledgeContainerChoices,
   addWritablePaths,
@@ -102,6 +103,7 @@ export class Job extends Workload {
         containerOptions(this._image, spec, this.logGroup, {
           essential: true,
           ...workloadMemory(task.taskDefinition, this._memoryMiB),
+          ...containerSettingsOptions(task.taskDefinition, this.name, spec),
         }),
       );
       addWritablePaths(task.taskDefinition, this.ownContainer, this._writablePaths, this.logGroup);
@@ -189,6 +191,7 @@ export class Job extends Workload {
         essential: false,
         cpu: this._cpu,
         ...hostedJobMemory(host.taskDefinition, host.memoryMiB, this.name, this._memoryMiB),
+        ...containerSettingsOptions(host.taskDefinition, this.name, spec),
         environment: { ...this._environment },
         secrets: Object.fromEntries(Object.entries(this._secrets).map(([k, r]) => [k, ecsSecret(r)])),
       }),

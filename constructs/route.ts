@@ -2,7 +2,8 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { invalid } from './errors';
+import { invalid, ValidationError } from './errors';
+import { routeToUdpPort } from './model/rules/container-settings';
 import { checkRoutePriority } from './aws/existing-listener';
 import { wholeSeconds } from './values/durations';
 import { checkInteger, checkName } from './model/names';
@@ -139,6 +140,8 @@ export class Route extends Construct {
         `is not a port of service '${serviceSpec.name}'; its ports are ${ports.join(', ')}`,
       );
     }
+    if (props.service._ports.find((p) => p.containerPort === this.port)?.protocol === 'udp')
+      throw new ValidationError(routeToUdpPort(path, this.port, serviceSpec.name));
     if (!props.service.isDeployed) {
       throw invalid(
         path,

@@ -19,6 +19,9 @@ export interface PortOptions {
   readonly hostPort?: number;
   /**
    * Protocol spoken on the port; Service Connect records per-protocol metrics for http, http2 and grpc.
+   * `'udp'`: a UDP port in both twins (ECS port mapping protocol UDP, compose `5353/udp`). Service Connect
+   * carries no UDP, so in the cloud twin other services cannot reach it as `<name>:<port>` (warning
+   * `twinstack:udp-port`, stand-in `udp-port`), and no route may target it.
    * @default 'tcp'
    */
   readonly protocol?: PortProtocol;
@@ -76,7 +79,7 @@ export interface MetricScalingOptions {
   readonly steps?: appscaling.ScalingInterval[];
 }
 
-const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'http', 'http2', 'grpc'];
+const PROTOCOLS: readonly PortProtocol[] = ['tcp', 'http', 'http2', 'grpc', 'udp'];
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/;
 
 /** Checks the metric scaling options of the service at `path` and records them in the model. */

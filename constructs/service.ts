@@ -6,6 +6,7 @@ import { Annotations, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { containerOptions, ecsSecret } from './aws/container';
+import { containerSettingsOptions } from './aws/container-settings';
 import { acknowledgeContainerChoices, addWritablePaths, workloadMemory } from './aws/container-hardening';
 import { ecsHealthCheck } from './aws/health-check';
 import { acknowledgeTaskDefinitionFindings } from './aws/nag-findings';
@@ -14,6 +15,7 @@ import { ServiceTasks, TaskHost } from './aws/task-host';
 import type { Dependency } from './dependency';
 import { invalid, ValidationError } from './errors';
 import { waitsForScheduledJob } from './model/rules/dependencies';
+import { probesUdpPort } from './model/rules/container-settings';
 import { HealthCheck } from './values/health-check';
 import { checkInteger } from './model/names';
 import type {
@@ -118,6 +120,12 @@ export class Service extends Workload {
       );
     }
     this.healthCheckSpec = props.healthCheck?._toSpec(path);
+    const probe = this.healthCheckSpec?.probe;
+    if (
+      (probe?.kind === 'http' || probe?.kind === 'tcp') &&
+      this.ports.some((p) => p.containerPort === probe.port && p.protocol === 'udp')
+    )
+      throw new ValidationError(probesUdpPort(path, probe.port));
     const minHealthyPercent =
       props.minHealthyPercent === undefined
         ? 100
@@ -192,11 +200,12 @@ export class Service extends Workload {
       containerOptions(this._image, spec, logGroup, {
         essential: true,
         ...workloadMemory(taskDefinition, this._memoryMiB),
+        ...containerSettingsOptions(taskDefinition, this.name, spec),
         portMappings: this.ports.map((p) => ({
           name: p.name,
           containerPort: p.containerPort,
-          protocol: ecs.Protocol.TCP,
-          ...(p.protocol !== 'tcp' ? { appProtocol: APP_PROTOCOLS[p.protocol] } : {}),
+          protocol: p.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP,
+          ...(p.protocol !== 'tcp' && p.protocol !== 'udp' ? { appProtocol: APP_PROTOCOLS[p.protocol] } : {}),
         })),
         ...(healthCheck ? { healthCheck } : {}),
       }),
@@ -216,12 +225,15 @@ export class Service extends Workload {
       platformVersion: ecs.FargatePlatformVersion.LATEST,
       serviceConnectConfiguration: {
         namespace: app.namespace.namespaceArn,
-        services: this.ports.map((p) => ({
-          portMappingName: p.name,
-          discoveryName: p.name,
-          dnsName: this.name,
-          port: p.containerPort,
-        })),
+        // Service Connect carries TCP only: a UDP port has no Service Connect name (twinstack:udp-port).
+        services: this.ports
+          .filter((p) => p.protocol !== 'udp')
+          .map((p) => ({
+            portMappingName: p.name,
+            discoveryName: p.name,
+            dnsName: this.name,
+            port: p.containerPort,
+          })),
         logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'service-connect' }),
       },
     });
@@ -496,12 +508,13 @@ export class Service extends Workload {
     return {
       resource: this.fargateService.node.defaultChild as ecs.CfnService,
       connectable: this.fargateService,
-      containerPorts: this.ports.map((p) => p.containerPort),
+      containerPorts: this.ports.filter((p) => p.protocol !== 'udp').map((p) => p.containerPort),
+      udpPorts: this.ports.filter((p) => p.protocol === 'udp').map((p) => p.containerPort),
     };
   }
 }
 
-const APP_PROTOCOLS: Record<Exclude<PortProtocol, 'tcp'>, ecs.AppProtocol> = {
+const APP_PROTOCOLS: Record<Exclude<PortProtocol, 'tcp' | 'udp'>, ecs.AppProtocol> = {
   http: ecs.AppProtocol.http,
   http2: ecs.AppProtocol.http2,
   grpc: ecs.AppProtocol.grpc,

@@ -20,12 +20,14 @@ import { environmentFileSpecs } from './values/environment-file';
 import { StartVariable } from './values/start-variable';
 import { hiddenImagePaths } from './values/dockerfile-paths';
 import { WarningIds } from './model/rules/problems';
+import { checkContainerSettings, ContainerSettingsProps } from './values/container-settings';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
 import type {
   BindMountSpec,
   EnvironmentFileSpec,
   StartVariableSpec,
   ConfigFileSpec,
+  ContainerSettingsSpec,
   ConnectionValue,
   CpuArchitectureName,
   RestartPolicyName,
@@ -75,8 +77,11 @@ export interface ConfigFile {
   readonly content: string;
 }
 
-/** Properties every workload (service or job) has. */
-export interface WorkloadProps {
+/**
+ * Properties every workload (service or job) has; the container settings (`ulimits`, `init`,
+ * `capabilities`, ...) are those of ContainerSettingsProps.
+ */
+export interface WorkloadProps extends ContainerSettingsProps {
   /**
    * Name in both twins: the compose service name and the name other services reach it by.
    * @default - the construct id
@@ -169,14 +174,17 @@ export interface WorkloadProps {
   readonly secrets?: Record<string, SecretReference>;
   /**
    * CPU units; with `memoryMiB` it must be a Fargate size. Cloud: task size (a job: its container's share of
-   * the host task). Local: `deploy.resources.limits.cpus` (units / 1024).
-   * @default 256
+   * the host task). Local: `deploy.resources.limits.cpus` (units / 1024), written only when this prop is given.
+   * @default - Cloud: 256. Local: no CPU limit (reported by the parity check as the stand-in
+   * `default-resources`)
    */
   readonly cpu?: number;
   /**
    * Memory in MiB. Cloud: task size and the container's hard limit (ECS container `Memory`; a job in its
-   * dependents' tasks: its container's hard limit only). Local: `deploy.resources.limits.memory`.
-   * @default 512
+   * dependents' tasks: its container's hard limit only). Local: `deploy.resources.limits.memory`, written
+   * only when this prop is given.
+   * @default - Cloud: 512. Local: no memory limit (reported by the parity check as the stand-in
+   * `default-resources`)
    */
   readonly memoryMiB?: number;
   /**
@@ -278,6 +286,8 @@ export abstract class Workload extends Construct {
   public readonly _writablePaths: readonly string[];
   /** @internal */
   public readonly _hardeningReason?: string;
+  /** The container settings the props declare. @internal */
+  public readonly _containerSettings: ContainerSettingsSpec;
   private readonly props: WorkloadProps;
   private readonly environment: Record<string, string> = {};
   private readonly secretRefs: Record<string, SecretReference> = {};
@@ -365,6 +375,7 @@ export abstract class Workload extends Construct {
     this._readOnlyRootFilesystem = hardening.readOnlyRootFilesystem;
     this._writablePaths = hardening.writablePaths;
     if (hardening.reason !== undefined) this._hardeningReason = hardening.reason;
+    this._containerSettings = checkContainerSettings(path, props);
     this.application._registerWorkload(this);
   }
 
@@ -760,6 +771,8 @@ export abstract class Workload extends Construct {
       ports: extras.ports,
       cpu: this._cpu,
       memoryMiB: this._memoryMiB,
+      resourcesDeclared: { cpu: p.cpu !== undefined, memoryMiB: p.memoryMiB !== undefined },
+      ...this._containerSettings,
       desiredCount: extras.desiredCount,
       cpuArchitecture: this._cpuArchitecture,
       ...(this._cpuArchitectureDeclared

@@ -54,7 +54,10 @@ export interface GrantableResource {
 export interface ServiceTasks {
   readonly resource: CfnResource;
   readonly connectable: ec2.IConnectable;
+  /** The TCP ports. */
   readonly containerPorts: readonly number[];
+  /** The UDP ports, reached by address only (Service Connect carries no UDP). */
+  readonly udpPorts?: readonly number[];
 }
 
 /** Properties of a TaskHost. */
@@ -175,10 +178,13 @@ export class TaskHost {
 
   /** Starts the tasks after `target`'s service has stabilised, and lets them reach its ports. */
   public waitForService(target: ServiceTasks): void {
-    const { resource, connectable, containerPorts } = target;
+    const { resource, connectable, containerPorts, udpPorts = [] } = target;
     this.props.orderAfter(resource);
     for (const port of containerPorts) {
       connectable.connections.allowFrom(this.props.connectable, ec2.Port.tcp(port), `from ${this.name}`);
+    }
+    for (const port of udpPorts) {
+      connectable.connections.allowFrom(this.props.connectable, ec2.Port.udp(port), `from ${this.name}`);
     }
   }
 

@@ -23,6 +23,7 @@ import { bindVolumes, environmentFiles, startVariableValues } from './workload-i
 import { renderAwsStandIns, resourceConnectionEnvironment, standInVolumes } from './aws-stand-ins';
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
+import { renderContainerSettings, renderLocalLimits, withTransport } from './container-settings';
 import type {
   ComposeBuild,
   ComposeDependsOnCondition,
@@ -180,9 +181,14 @@ function renderWorkload(
       ? { tmpfs: w.writablePaths.map((p) => `${escape(p)}:mode=${WRITABLE_PATH_MODE}`) }
       : {}),
     ...(envFiles.length ? { env_file: envFiles } : {}),
+    ...renderContainerSettings(w),
     ...(Object.keys(environment).length ? { environment: sortKeys(environment) } : {}),
-    ...(exposed.length ? { expose: exposed.map((p) => String(p.containerPort)) } : {}),
-    ...(published.length ? { ports: published.map((p) => publish(app, p.hostPort!, p.containerPort)) } : {}),
+    ...(exposed.length
+      ? { expose: exposed.map((p) => withTransport(String(p.containerPort), p.protocol)) }
+      : {}),
+    ...(published.length
+      ? { ports: published.map((p) => withTransport(publish(app, p.hostPort!, p.containerPort), p.protocol)) }
+      : {}),
     ...(w.healthCheck ? { healthcheck: renderHealthcheck(w.healthCheck) } : {}),
     ...(deps.length
       ? {
@@ -203,7 +209,7 @@ function renderWorkload(
       : {}),
     ...(volumes.length ? { volumes } : {}),
     restart: w.restart ?? defaultRestart(w.kind),
-    deploy: { resources: { limits: { cpus: formatCpus(w.cpu), memory: `${w.memoryMiB}M` } } },
+    ...renderLocalLimits(w),
   };
 }
 
@@ -221,6 +227,7 @@ function checkEncodable(app: ApplicationSpec): void {
     (w.entrypoint ?? []).forEach((v, i) => check(w.path, `entrypoint[${i}]`, v));
     check(w.path, 'workingDirectory', w.workingDirectory);
     check(w.path, 'user', w.user);
+    for (const [k, v] of Object.entries(w.labels ?? {})) check(w.path, `labels.${k}`, v);
     (w.configFiles ?? []).forEach((f, i) => check(w.path, `configFiles[${i}].content`, f.content));
     if (w.image.kind === 'directory') {
       for (const [k, v] of Object.entries(w.image.buildArgs)) check(w.path, `image.buildArgs.${k}`, v);
@@ -463,10 +470,6 @@ function describeSecret(app: ApplicationSpec, ref: SecretReferenceSpec): string 
         ? 'generated in Secrets Manager by the cloud twin'
         : `Secrets Manager secret '${secret?.source.kind === 'imported' ? secret.source.secretName : ref.secret}' in the cloud twin`;
   return `${ref.field ? `field '${ref.field}' of ` : ''}${where}`;
-}
-
-function formatCpus(cpu: number): string {
-  return String(cpu / 1024);
 }
 
 /** Literal text in a compose file: `$` starts an interpolation there, so it is doubled. */

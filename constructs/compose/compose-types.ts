@@ -60,6 +60,19 @@ export interface ComposeService {
   readonly read_only?: boolean;
   /** Paths mounted as temporary file systems (empty at each start). */
   readonly tmpfs?: readonly string[];
+  /** Run an init process as PID 1. */
+  readonly init?: boolean;
+  readonly cap_add?: readonly string[];
+  readonly cap_drop?: readonly string[];
+  readonly ulimits?: Readonly<Record<string, { readonly soft: number; readonly hard: number }>>;
+  /** Size of /dev/shm, e.g. `256m`. */
+  readonly shm_size?: string;
+  readonly hostname?: string;
+  /** More /etc/hosts entries, `name:address`. */
+  readonly extra_hosts?: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Time between SIGTERM and SIGKILL, e.g. `30s`. */
+  readonly stop_grace_period?: string;
   readonly environment?: Readonly<Record<string, string>>;
   readonly expose?: readonly string[];
   readonly ports?: readonly string[];
@@ -73,7 +86,8 @@ export interface ComposeService {
   readonly networks?: Readonly<Record<string, { readonly aliases: readonly string[] }>>;
   readonly restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   readonly deploy?: {
-    readonly resources: { readonly limits: { readonly cpus: string; readonly memory: string } };
+    /** Each limit only when the workload declares it. */
+    readonly resources: { readonly limits: { readonly cpus?: string; readonly memory?: string } };
   };
 }
 

@@ -4,11 +4,23 @@
  * its spec, so a renderer never invents a value of its own.
  */
 
+import type { ContainerSettingsSpec } from './container-settings';
+
+export type {
+  ContainerSettingsSpec,
+  LinuxCapabilityName,
+  UlimitName,
+  UlimitSpec,
+} from './container-settings';
+
 /** When a dependent may start, relative to the workload it depends on. */
 export type DependencyConditionName = 'started' | 'healthy' | 'completed-successfully';
 
-/** Protocol spoken on a container port; used for Service Connect metrics and by the local proxy. */
-export type PortProtocol = 'tcp' | 'http' | 'http2' | 'grpc';
+/**
+ * Protocol spoken on a container port; used for Service Connect metrics and by the local proxy. `udp` is
+ * the one datagram transport: an ECS port mapping of protocol UDP, which Service Connect does not carry.
+ */
+export type PortProtocol = 'tcp' | 'http' | 'http2' | 'grpc' | 'udp';
 
 /**
  * How the local twin restarts a workload's container (compose `restart`). ECS has its own rule: a
@@ -166,7 +178,7 @@ export interface MetricScalingSpec {
   readonly steps?: readonly { readonly lower?: number; readonly upper?: number; readonly change: number }[];
 }
 
-export interface WorkloadSpec {
+export interface WorkloadSpec extends ContainerSettingsSpec {
   readonly kind: WorkloadKind;
   /** Name in both twins: compose service name and Service Connect DNS name. */
   readonly name: string;
@@ -196,6 +208,12 @@ export interface WorkloadSpec {
   readonly cpu: number;
   /** Memory in MiB: the task size (a hosted job: its share) and the container's hard limit, in both twins. */
   readonly memoryMiB: number;
+  /**
+   * Which of `cpu` and `memoryMiB` the workload declares: the local twin limits only those
+   * (`deploy.resources.limits`), the cloud twin always has a Fargate size. Absent (a model written before
+   * it existed): both, as the local twin limited both then.
+   */
+  readonly resourcesDeclared?: { readonly cpu: boolean; readonly memoryMiB: boolean };
   readonly desiredCount: number;
   readonly cpuArchitecture: CpuArchitectureName;
   /**

@@ -1,6 +1,7 @@
 import type { ApplicationSpec, WorkloadSpec } from './spec';
 import { checkAwsResources } from './rules/aws-resources';
 import { checkConnections } from './rules/data-services';
+import { checkContainerSettings } from './rules/container-settings';
 import { checkDependencies, checkDependencyCycles } from './rules/dependencies';
 import { checkLoadBalancers } from './rules/load-balancers';
 import { checkLocalVariables } from './rules/local-variables';
@@ -34,6 +35,7 @@ const RULES: readonly ((ctx: RuleContext) => void)[] = [
   checkLoadBalancers,
   checkDependencyCycles,
   checkRegistryCredentials,
+  checkContainerSettings,
 ];
 
 /**

@@ -22,7 +22,11 @@ export interface CloudContainer {
   /** `EnvironmentFiles`: each file's S3 object, rendered (`${...}` for intrinsic functions). */
   readonly environmentFiles?: readonly string[];
   readonly ports: readonly number[];
+  /** Protocol of each port mapping (`tcp`, `udp`), by container port. */
+  readonly portProtocols?: Readonly<Record<number, string>>;
   readonly healthCheck?: CloudHealthCheck;
+  /** The container settings the definition has (see ContainerSettingsSpec); each only when set. */
+  readonly settings?: CloudContainerSettings;
   readonly dependsOn: readonly { readonly container: string; readonly condition: string }[];
   readonly mounts: readonly { readonly volume: string; readonly path: string; readonly readOnly: boolean }[];
   /** Container-level CPU units (jobs) and memory hard limit (MiB), when set. */
@@ -39,6 +43,25 @@ export interface CloudContainer {
   readonly opens?: readonly { readonly mode: string; readonly path: string }[];
   /** Config files the helper writes: path inside the helper to the environment variable holding it. */
   readonly writes?: readonly { readonly path: string; readonly variable: string }[];
+}
+
+/** The container settings of a container definition, read as written. */
+export interface CloudContainerSettings {
+  /** `Ulimits`, by name. */
+  readonly ulimits: Readonly<Record<string, { readonly soft: number; readonly hard: number }>>;
+  /** `LinuxParameters.InitProcessEnabled`. */
+  readonly init: boolean;
+  /** `LinuxParameters.Capabilities.Add` and `.Drop`. */
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  /** `StopTimeout`, in seconds. */
+  readonly stopTimeoutSeconds?: number;
+  /** `DockerLabels`, less the library's own `twinstack.role`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** `Hostname`, `ExtraHosts` and `LinuxParameters.SharedMemorySize`: Fargate refuses them; read to report. */
+  readonly hostname?: string;
+  readonly extraHosts: readonly string[];
+  readonly sharedMemoryMiB?: number;
 }
 
 export interface CloudHealthCheck {
@@ -328,6 +351,13 @@ function readContainer(c: any): CloudContainer {
     secrets: (c.Secrets ?? []).map((s: any) => s.Name),
     ...(c.EnvironmentFiles ? { environmentFiles: c.EnvironmentFiles.map((f: any) => render(f.Value)) } : {}),
     ports: (c.PortMappings ?? []).map((m: any) => Number(m.ContainerPort)),
+    portProtocols: Object.fromEntries(
+      (c.PortMappings ?? []).map((m: any) => [
+        Number(m.ContainerPort),
+        String(m.Protocol ?? 'tcp').toLowerCase(),
+      ]),
+    ),
+    settings: readSettings(c),
     ...(hc
       ? {
           healthCheck: {
@@ -364,6 +394,27 @@ function readContainer(c: any): CloudContainer {
           ].map((m) => ({ variable: m[1], path: m[2] })),
         }
       : {}),
+  };
+}
+
+function readSettings(c: any): CloudContainerSettings {
+  const linux = c.LinuxParameters ?? {};
+  const labels = Object.entries(c.DockerLabels ?? {}).filter(([k]) => k !== 'twinstack.role');
+  return {
+    ulimits: Object.fromEntries(
+      (c.Ulimits ?? []).map((u: any) => [
+        String(u.Name),
+        { soft: Number(u.SoftLimit), hard: Number(u.HardLimit) },
+      ]),
+    ),
+    init: linux.InitProcessEnabled === true,
+    capAdd: (linux.Capabilities?.Add ?? []).map(String),
+    capDrop: (linux.Capabilities?.Drop ?? []).map(String),
+    ...(c.StopTimeout !== undefined ? { stopTimeoutSeconds: Number(c.StopTimeout) } : {}),
+    labels: Object.fromEntries(labels.map(([k, v]) => [k, render(v)])),
+    ...(c.Hostname !== undefined ? { hostname: render(c.Hostname) } : {}),
+    extraHosts: (c.ExtraHosts ?? []).map((h: any) => `${render(h.Hostname)}:${render(h.IpAddress)}`),
+    ...(linux.SharedMemorySize !== undefined ? { sharedMemoryMiB: Number(linux.SharedMemorySize) } : {}),
   };
 }
 

@@ -74,6 +74,10 @@ export interface ComposeService {
   }[];
   /** Ports exposed to other services only. */
   readonly exposed: readonly number[];
+  /** The transport of each exposed or published container port (`tcp` unless written `/udp`). */
+  readonly portProtocols: Readonly<Record<number, string>>;
+  /** The container settings (see ContainerSettingsSpec), as written. */
+  readonly settings: ComposeContainerSettings;
   readonly healthCheck?: ComposeHealthCheck;
   /** Dependencies by service name, in document order. */
   readonly dependsOn: ReadonlyMap<string, ComposeDependency>;
@@ -87,6 +91,23 @@ export interface ComposeService {
   readonly replicas: number;
   /** `deploy.resources.limits`: CPUs and memory in MiB, when set. */
   readonly limits: { readonly cpus?: number; readonly memoryMiB?: number };
+}
+
+/** The container settings of a compose service. */
+export interface ComposeContainerSettings {
+  readonly ulimits: Readonly<Record<string, { readonly soft: number; readonly hard: number }>>;
+  readonly init: boolean;
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  /** `stop_grace_period` in seconds. */
+  readonly stopGracePeriodSeconds?: number;
+  /** Labels, values as written. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly hostname?: string;
+  /** `extra_hosts` as `name:address`. */
+  readonly extraHosts: readonly string[];
+  /** `shm_size` in MiB. */
+  readonly sharedMemoryMiB?: number;
 }
 
 /** What a compose document holds for one application. */
@@ -166,6 +187,8 @@ function _service(s: RawRecord): ComposeService {
       : {}),
     published: _published(s.ports),
     exposed: (_list(s.expose) ?? []).map((p) => Number(String(p).split('/')[0])),
+    portProtocols: _portProtocols(s.expose, s.ports),
+    settings: _settings(s),
     ...(healthCheck ? { healthCheck } : {}),
     dependsOn: _dependsOn(s.depends_on),
     mounts: _mounts(s.volumes),
@@ -181,6 +204,51 @@ function _service(s: RawRecord): ComposeService {
       ...(limits.cpus !== undefined ? { cpus: Number(limits.cpus) } : {}),
       ...(limits.memory !== undefined ? { memoryMiB: _megabytes(String(limits.memory)) } : {}),
     },
+  };
+}
+
+/** The transport of each port (`/udp` or `/tcp` after the short syntax, `protocol` in the long one). */
+function _portProtocols(expose: unknown, ports: unknown): Record<number, string> {
+  const out: Record<number, string> = {};
+  for (const p of [...(_list(expose) ?? []), ...(_list(ports) ?? [])]) {
+    if (typeof p === 'object' && p !== null) {
+      const port = p as RawRecord;
+      out[Number(port.target)] = String(port.protocol ?? 'tcp').toLowerCase();
+      continue;
+    }
+    const [address, protocol = 'tcp'] = String(p).split('/');
+    const container = Number(address.split(':').pop());
+    out[container] = protocol.toLowerCase();
+  }
+  return out;
+}
+
+function _settings(s: RawRecord): ComposeContainerSettings {
+  const ulimits: Record<string, { soft: number; hard: number }> = {};
+  for (const [name, v] of Object.entries(_record(s.ulimits))) {
+    ulimits[name] =
+      typeof v === 'object' && v !== null
+        ? { soft: Number((v as RawRecord).soft), hard: Number((v as RawRecord).hard) }
+        : { soft: Number(v), hard: Number(v) };
+  }
+  const extraHosts = Array.isArray(s.extra_hosts)
+    ? s.extra_hosts.map((h) => String(h).replace('=', ':'))
+    : Object.entries(_record(s.extra_hosts)).map(([k, v]) => `${k}:${String(v)}`);
+  const stop = s.stop_grace_period;
+  const shm = s.shm_size;
+  const hostname = _text(s.hostname);
+  return {
+    ulimits,
+    init: s.init === true,
+    capAdd: (_list(s.cap_add) ?? []).map(String),
+    capDrop: (_list(s.cap_drop) ?? []).map(String),
+    ...(stop !== undefined && stop !== null ? { stopGracePeriodSeconds: _seconds(stop, 0) } : {}),
+    labels: Object.fromEntries(_entries(s.labels).map(([k, v]) => [k, v === undefined ? '' : String(v)])),
+    ...(hostname !== undefined ? { hostname } : {}),
+    extraHosts,
+    ...(shm !== undefined && shm !== null
+      ? { sharedMemoryMiB: typeof shm === 'number' ? shm / (1024 * 1024) : _megabytes(String(shm)) }
+      : {}),
   };
 }
 

@@ -108,6 +108,28 @@ export const STAND_IN_KINDS = {
     local:
       'a bucket or queue of the same model name on an S3- or SQS-compatible stand-in, created by an init job, reached through AWS_ENDPOINT_URL_<SERVICE> with stand-in credentials from .env (no IAM, no encryption, no versioning)',
   },
+  'default-resources': {
+    cloud: 'the default Fargate size (256 CPU units, 512 MiB) and container memory limit',
+    local:
+      'no deploy.resources.limits: the workload declares no cpu or memoryMiB, so Docker does not limit it',
+  },
+  'shared-memory': {
+    cloud: 'Fargate’s own /dev/shm (a Fargate task cannot size it)',
+    local: 'compose shm_size: the model’s sharedMemoryMiB',
+  },
+  hostname: {
+    cloud: 'the task’s own host name (awsvpc has no hostname setting)',
+    local: 'compose hostname: the model’s hostname',
+  },
+  'extra-hosts': {
+    cloud: 'no extra /etc/hosts entries (awsvpc has none; warning twinstack:extra-hosts-local-only)',
+    local: 'compose extra_hosts: the model’s extraHosts',
+  },
+  'udp-port': {
+    cloud:
+      'a UDP port mapping without a Service Connect name (Service Connect carries TCP only; warning twinstack:udp-port)',
+    local: 'a UDP port other services reach as <name>:<port> on the compose network',
+  },
   'container-image': {
     cloud: 'an ecs.ContainerImage given to Image.fromContainerImage',
     local: 'the image given as its `local`',

@@ -174,6 +174,24 @@ const workloadMutations: Mutation[] = [
     (w) => isService(w) && w.ports.length === 0,
   ),
   workloadProp(
+    'a capability Fargate cannot add',
+    'capabilities.add[0]',
+    fc.constantFrom('NET_ADMIN', 'SYS_ADMIN', 'NET_RAW'),
+    (w, c) => ({ ...w, settings: { capabilities: { add: [c] } } }),
+  ),
+  workloadProp(
+    'a soft ulimit above its hard one',
+    'ulimits.nofile.soft',
+    fc.integer({ min: 2, max: 1000 }),
+    (w, soft) => ({ ...w, settings: { ulimits: { nofile: { soft, hard: 1 } } } }),
+  ),
+  workloadProp(
+    'an extra host address that is none',
+    'extraHosts.db.example',
+    fc.constantFrom('nowhere', '300.1.1.1', ''),
+    (w, address) => ({ ...w, settings: { extraHosts: { 'db.example': address } } }),
+  ),
+  workloadProp(
     'a restart policy compose does not have',
     'restart',
     fc.constantFrom('sometimes', 'on-failure:3', 'Always', ''),

@@ -174,6 +174,8 @@ export interface WorkloadPlan {
   readonly allowRootUser?: unknown;
   readonly readOnlyRootFilesystem?: unknown;
   readonly writablePaths?: unknown;
+  /** Container settings props (ulimits, init, capabilities, labels, shared memory, hosts), as given. */
+  readonly settings?: unknown;
   readonly hardeningReason?: unknown;
   readonly environment: Record<string, unknown>;
   /** Start-time variables: container variable to its default (the variable has the same name). */
@@ -348,6 +350,21 @@ const rawWorkloadArb = fc.record({
   user: fc.option(fc.oneof(fc.constantFrom('1000', '1000:1000', 'node', 'root')), { nil: undefined }),
   writableRoot: fc.boolean(),
   writablePaths: fc.array(absolutePathArb, { maxLength: 2 }),
+  settings: fc.option(
+    fc.record(
+      {
+        ulimits: fc.constant({ nofile: { soft: 1024, hard: 65536 } }),
+        init: fc.boolean(),
+        capabilities: fc.constantFrom({ drop: ['ALL'] }, { add: ['SYS_PTRACE'], drop: ['NET_RAW'] }),
+        labels: fc.dictionary(fc.stringMatching(/^com\.example\.[a-z]{1,8}$/), textArb, { maxKeys: 2 }),
+        sharedMemoryMiB: fc.integer({ min: 1, max: 1024 }),
+        hostname: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/),
+        extraHosts: fc.constantFrom({ 'host.docker.internal': 'host-gateway' }, { 'db.example': '10.0.0.2' }),
+      },
+      { requiredKeys: [] },
+    ),
+    { nil: undefined },
+  ),
   environment: fc.dictionary(envNameArb, textArb, { maxKeys: 4 }),
   secretKeys: fc.array(envNameArb, { maxLength: 3 }),
   secretPicks: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
@@ -670,6 +687,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       ...(w.writableRoot ? { readOnlyRootFilesystem: false } : {}),
       ...(w.user === 'root' || w.writableRoot ? { hardeningReason: 'generated opt-out' } : {}),
       ...(writablePaths.length ? { writablePaths } : {}),
+      ...(w.settings ? { settings: w.settings } : {}),
       environment: w.environment,
       ...(startVariables(w).length ? { startVariables: Object.fromEntries(startVariables(w)) } : {}),
       ...(w.bindReadOnly.length &&
@@ -977,6 +995,7 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
       ...(w.readOnlyRootFilesystem !== undefined ? { readOnlyRootFilesystem: w.readOnlyRootFilesystem } : {}),
       ...(w.writablePaths !== undefined ? { writablePaths: w.writablePaths } : {}),
       ...(w.hardeningReason !== undefined ? { hardeningReason: w.hardeningReason } : {}),
+      ...(typeof w.settings === 'object' && w.settings !== null ? w.settings : {}),
       environment: {
         ...w.environment,
         ...Object.fromEntries(

@@ -50,11 +50,16 @@ export function synthParityFixture(): ParityFixture {
   const data = new Volume(shop, 'data');
   const migrate = new Job(shop, 'migrate', {
     image: Image.fromRegistry('busybox:1.36'),
+    // Declared, so the local twin limits it too and a differing limit is an error.
+    cpu: 256,
+    memoryMiB: 512,
     command: ['sh', '-c', 'echo migrated > /data/done'],
     mounts: [{ volume: data, path: '/data' }],
   });
   const api = new Service(shop, 'api', {
     image: Image.fromDirectory(buildDirectory, { target: 'production', buildArgs: { VERSION: '1' } }),
+    cpu: 256,
+    memoryMiB: 512,
     entrypoint: ['/bin/sh', '-c'],
     command: ['sh app.sh'],
     workingDirectory: '/srv',
@@ -77,6 +82,8 @@ export function synthParityFixture(): ParityFixture {
   );
   new Service(shop, 'worker', {
     image: Image.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'shop/worker'), 'v1'),
+    cpu: 256,
+    memoryMiB: 512,
     dependsOn: [Dependency.healthy(api)],
   });
   const web = new LoadBalancer(shop, 'web');

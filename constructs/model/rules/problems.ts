@@ -32,6 +32,10 @@ export const WarningIds = {
    * destination): the local twin runs the host's files there, the cloud twin the image's.
    */
   BIND_MOUNT_HIDES_IMAGE_FILES: 'twinstack:bind-mount-hides-image-files',
+  /** Extra hosts (`/etc/hosts` entries) the local twin has and the cloud twin (Fargate, awsvpc) cannot. */
+  EXTRA_HOSTS_LOCAL_ONLY: 'twinstack:extra-hosts-local-only',
+  /** A UDP port: Service Connect carries TCP only, so other services reach it by name only locally. */
+  UDP_PORT: 'twinstack:udp-port',
 } as const;
 
 /** One problem at `path`, with the value described for the message. */

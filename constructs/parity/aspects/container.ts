@@ -2,6 +2,7 @@ import { literal, type ComposeService } from '../compose-twin';
 import type { ParityContext, WorkloadInstance } from '../parity-context';
 import { compareValue, describeList, ParityEntry, problem, same, standIn } from '../parity-report';
 import { compareConfigFiles } from './config-files';
+import { compareContainerSettings, compareLimit, declaredResources } from './container-settings';
 import { compareDependencies } from './dependencies';
 import { compareEnvironment, compareSecrets } from './environment';
 import { compareHardening } from './hardening';
@@ -31,7 +32,7 @@ export function compareInstance(
     ? (ARCHITECTURES[i.host.cpuArchitecture] ?? i.host.cpuArchitecture)
     : undefined;
   out.push(_comparePlatform(ctx, name, platform, local.platform));
-  out.push(_compareResources(name, i, local));
+  out.push(_compareResources(ctx, name, i, local));
   out.push(
     compareValue(
       name,
@@ -49,7 +50,8 @@ export function compareInstance(
     ),
   );
   out.push(compareValue(name, 'workingDirectory', c.workingDirectory, literal(local.workingDir)));
-  out.push(...compareHardening(name, i, local));
+  out.push(...compareHardening(name, i, local, declaredResources(ctx, name).memoryMiB));
+  out.push(...compareContainerSettings(ctx, name, i, local));
   out.push(...compareEnvironment(ctx, name, c, local));
   out.push(...compareSecrets(ctx, name, c, local));
   if (!i.job) out.push(...comparePorts(ctx, name, c, local));
@@ -62,7 +64,16 @@ export function compareInstance(
   return out.filter((e) => !(e.kind === 'same' && e.cloud === undefined && e.local === undefined));
 }
 
-function _compareResources(name: string, i: WorkloadInstance, local: ComposeService): ParityEntry {
+/**
+ * The resources: the Fargate size (a hosted job: its container's share) against the local limits, which
+ * the local twin has only for what the workload declares (otherwise the stand-in `default-resources`).
+ */
+function _compareResources(
+  ctx: ParityContext,
+  name: string,
+  i: WorkloadInstance,
+  local: ComposeService,
+): ParityEntry {
   const cpu = i.job && !i.ownTask ? i.container.cpu : i.host.taskCpu;
   const memory = i.job && !i.ownTask ? i.container.memoryMiB : i.host.taskMemoryMiB;
   const cloud =
@@ -74,7 +85,43 @@ function _compareResources(name: string, i: WorkloadInstance, local: ComposeServ
     cpus !== undefined || memoryMiB !== undefined
       ? `cpus ${cpus ?? '-'}, memory ${memoryMiB ?? '-'}M`
       : undefined;
+  const declared = declaredResources(ctx, name);
+  const parts = [
+    compareLimit(
+      name,
+      'resources',
+      cpu === undefined ? undefined : String(cpu / 1024),
+      cpus === undefined ? undefined : String(cpus),
+      declared.cpu,
+      'cpu',
+    ),
+    compareLimit(
+      name,
+      'resources',
+      memory === undefined ? undefined : `${memory}M`,
+      memoryMiB === undefined ? undefined : `${memoryMiB}M`,
+      declared.memoryMiB,
+      'memoryMiB',
+    ),
+  ];
+  const error = parts.find((p) => p.kind === 'error');
+  const stand = parts.filter((p) => p.kind === 'stand-in');
+  if (error) return { ...error, ...compared(cloud, localText) };
+  if (stand.length)
+    return {
+      ...stand[0],
+      ...compared(cloud, localText),
+      reason:
+        stand.length === 2
+          ? "the workload declares no cpu or memoryMiB: the cloud twin has Fargate's default size, the local twin no limit"
+          : stand[0].reason,
+    };
   return compareValue(name, 'resources', cloud, localText);
+}
+
+/** The two values of an entry, each only when present. */
+function compared(cloud: string | undefined, local: string | undefined): { cloud?: string; local?: string } {
+  return { ...(cloud !== undefined ? { cloud } : {}), ...(local !== undefined ? { local } : {}) };
 }
 
 function _compareTaskCount(name: string, i: WorkloadInstance, local: ComposeService): ParityEntry {

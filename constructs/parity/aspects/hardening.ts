@@ -3,6 +3,7 @@ import { writableMounts } from '../cloud-twin';
 import { literal, type ComposeService } from '../compose-twin';
 import type { WorkloadInstance } from '../parity-context';
 import { compareValue, ParityEntry, problem, standIn } from '../parity-report';
+import { compareLimit } from './container-settings';
 
 /** Mode of a Fargate task storage volume as ECS creates it (owned by root). */
 const FARGATE_VOLUME_MODE = '0755';
@@ -12,9 +13,15 @@ const DOCKER_TMPFS_MODE = '1777';
 /**
  * The hardening of one container: the user it runs as, whether its root filesystem is read-only, the paths
  * it may write although it is (Fargate task storage volumes in the cloud, `tmpfs` locally) and its memory
- * hard limit (container `Memory` in the cloud, `deploy.resources.limits.memory` locally).
+ * hard limit (container `Memory` in the cloud, `deploy.resources.limits.memory` locally, which it has
+ * only when `memoryDeclared`: otherwise the stand-in `default-resources`).
  */
-export function compareHardening(name: string, i: WorkloadInstance, local: ComposeService): ParityEntry[] {
+export function compareHardening(
+  name: string,
+  i: WorkloadInstance,
+  local: ComposeService,
+  memoryDeclared = true,
+): ParityEntry[] {
   const c = i.container;
   const out: ParityEntry[] = [];
   out.push(compareValue(name, 'user', c.user, literal(local.user)));
@@ -62,11 +69,13 @@ export function compareHardening(name: string, i: WorkloadInstance, local: Compo
   }
   const memory = local.limits.memoryMiB;
   out.push(
-    compareValue(
+    compareLimit(
       name,
       'memoryLimit',
       c.memoryMiB === undefined ? undefined : `${c.memoryMiB} MiB`,
       memory === undefined ? undefined : `${memory} MiB`,
+      memoryDeclared,
+      'memoryMiB',
     ),
   );
   return out;

@@ -73,12 +73,18 @@ test('every new difference is a declared stand-in', () => {
     'api dependsOn.mq.restart dependency-restart',
     'api healthCheck.timing health-check-adjustment',
     'api image.platforms build-platforms',
+    'api memoryLimit default-resources',
     'api platform default-platform',
+    'api resources default-resources',
+    'migrate memoryLimit default-resources',
     'migrate platform default-platform',
     'migrate presence deployment-job',
+    'migrate resources default-resources',
     'mq presence profile',
+    'nightly memoryLimit default-resources',
     'nightly platform default-platform',
     'nightly presence scheduled-job',
+    'nightly resources default-resources',
   ]);
   const timing = report.differences.find((d) => d.field === 'healthCheck.timing')!;
   expect(timing.local).toBe('interval 30s, timeout 5s, retries 3, start period 60s, start interval 5s');

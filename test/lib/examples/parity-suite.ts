@@ -128,9 +128,14 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
       'dozer-build volumes[/usr/local/bin/.dozer] volume',
     ]);
     expect(standIns('GoalsHosted')).toEqual([
+      // The goals app declares no cpu or memoryMiB: no local limits (the stand-in default-resources).
+      'backend memoryLimit default-resources',
+      'backend resources default-resources',
       'backend secrets secret',
       'backend taskCount task-count',
       'backend writablePaths[/tmp] writable-path',
+      'frontend memoryLimit default-resources',
+      'frontend resources default-resources',
       'frontend taskCount task-count',
       'frontend writablePaths[/tmp] writable-path',
       'frontend writablePaths[/var/cache/nginx] writable-path',
@@ -161,6 +166,8 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
       'echo_example_with_python_and_pika dependsOn.mq optional-dependency',
       'echo_example_with_python_and_pika healthCheck.timing health-check-adjustment',
       'echo_example_with_python_and_pika image.platforms build-platforms',
+      'echo_example_with_python_and_pika memoryLimit default-resources',
+      'echo_example_with_python_and_pika resources default-resources',
       'echo_example_with_python_and_pika secrets secret',
       'echo_example_with_python_and_pika writablePaths[/app/logs] writable-path',
       'echo_example_with_python_and_pika writablePaths[/tmp] writable-path',
