@@ -1,9 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { AirflowStack } from './airflow/airflow-stack';
 import { BrownfieldStack } from './brownfield/brownfield-stack';
 import { PlatformStack } from './brownfield/platform-stack';
 import { DozerStack } from './dozer/dozer-stack';
 import { EcosellerStack } from './ecoseller/ecoseller-stack';
 import { GoalsStack } from './goals/goals-stack';
+import { LangfuseStack } from './langfuse/langfuse-stack';
 import { ValawaiStack } from './valawai/valawai-stack';
 import { WorkflowsStack } from './workflows/workflows-stack';
 import { WORKFLOWS_STAGES } from './workflows/workflows-stages';
@@ -22,6 +24,8 @@ export function addExamples(app: App): Stack[] {
     new GoalsStack(app, 'Goals', { database: 'container' }),
     new GoalsStack(app, 'GoalsHosted', { database: 'hosted' }),
     new EcosellerStack(app, 'Ecoseller'),
+    new AirflowStack(app, 'Airflow'),
+    new LangfuseStack(app, 'Langfuse'),
     new ValawaiStack(app, 'Valawai', { mov: true }),
     new ValawaiStack(app, 'ValawaiComponent', { mov: false, brokerHost: 'mq.valawai.example.org' }),
     ...WORKFLOWS_STAGES.createStacks(

@@ -1,0 +1,123 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { parse } from 'yaml';
+import { AirflowStack } from '../../../lib/examples';
+import { composeSchemaErrors } from '../../support/compose-schema';
+import { PROJECT_ROOT, testApp } from '../../support/test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+// One synthesis (the validator, cdk-nag, Control Tower and parity run in all-examples.test.ts).
+let stack: AirflowStack;
+let assembly: CloudAssembly;
+let template: Template;
+let composeText: string;
+let compose: any;
+
+beforeAll(() => {
+  const app = testApp();
+  stack = new AirflowStack(app, 'Airflow');
+  assembly = app.synth();
+  template = Template.fromJSON(assembly.getStackByName('Airflow').template);
+  composeText = stack.application.renderLocalTwinFiles(PROJECT_ROOT).compose;
+  compose = parse(composeText);
+});
+
+const containers = (): Record<string, any> =>
+  Object.fromEntries(
+    Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap((td) =>
+      td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c]),
+    ),
+  );
+const envOf = (c: any): Record<string, unknown> =>
+  Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, e.Value]));
+const COMPONENTS = [
+  'airflow-apiserver',
+  'airflow-dag-processor',
+  'airflow-scheduler',
+  'airflow-triggerer',
+  'airflow-worker',
+  'flower',
+];
+
+describe('Airflow local twin', () => {
+  test('matches the snapshot', () => {
+    expect(composeText).toMatchSnapshot();
+  });
+
+  test('passes the Compose Specification schema', () => {
+    expect(composeSchemaErrors(composeText)).toEqual([]);
+  });
+
+  test("has the original's services; Flower only with its profile", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [...COMPONENTS, 'airflow-init', 'postgres', 'public', 'redis'].sort(),
+    );
+    expect(compose.services.flower.profiles).toEqual(['flower']);
+    expect(compose.services['airflow-worker'].profiles).toBeUndefined();
+  });
+
+  test('the DAGs and plugins are bind-mounted from the project, so an edited DAG needs no rebuild', () => {
+    for (const name of [...COMPONENTS, 'airflow-init']) {
+      const binds = compose.services[name].volumes.filter((v: any) => v.type === 'bind');
+      expect(binds.map((v: any) => [v.source, v.target])).toEqual([
+        ['./lib/examples/airflow/image/dags', '/opt/airflow/dags'],
+        ['./lib/examples/airflow/image/plugins', '/opt/airflow/plugins'],
+      ]);
+    }
+  });
+
+  test('every component waits for the migration, and the components for the API server', () => {
+    for (const name of COMPONENTS) {
+      expect(compose.services[name].depends_on['airflow-init']).toEqual({
+        condition: 'service_completed_successfully',
+      });
+    }
+    for (const name of COMPONENTS.filter((n) => n !== 'airflow-apiserver')) {
+      expect(compose.services[name].depends_on['airflow-apiserver']).toEqual({
+        condition: 'service_healthy',
+      });
+    }
+  });
+
+  test("start-time variables keep the original's defaults; restart always", () => {
+    const env = compose.services['airflow-scheduler'].environment;
+    expect(env._PIP_ADDITIONAL_REQUIREMENTS).toBe('${_PIP_ADDITIONAL_REQUIREMENTS:-}');
+    expect(env.AIRFLOW__CORE__LOAD_EXAMPLES).toBe('${AIRFLOW__CORE__LOAD_EXAMPLES:-false}');
+    expect(compose.services['airflow-scheduler'].restart).toBe('always');
+    expect(compose.services['airflow-init'].restart).toBe('no');
+  });
+
+  test('the worker has time for a warm shutdown', () => {
+    expect(compose.services['airflow-worker'].stop_grace_period).toBe('120s');
+  });
+});
+
+describe('Airflow cloud twin', () => {
+  test('matches the snapshot', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('runs the image with the DAGs baked in, mounting nothing at the bind-mounted paths', () => {
+    const c = containers();
+    for (const name of COMPONENTS.filter((n) => n !== 'flower')) {
+      const paths = (c[name].MountPoints ?? []).map((m: any) => m.ContainerPath);
+      expect(paths).not.toContain('/opt/airflow/dags');
+      expect(paths).not.toContain('/opt/airflow/plugins');
+    }
+  });
+
+  test('the migration runs once per deployment as its own task, and the worker stops in 120 s', () => {
+    const c = containers();
+    expect(envOf(c['airflow-init'])).toMatchObject({
+      _AIRFLOW_DB_MIGRATE: 'true',
+      _AIRFLOW_WWW_USER_USERNAME: 'airflow',
+    });
+    expect(c['airflow-worker'].StopTimeout).toBe(120);
+    expect(envOf(c['airflow-scheduler'])._PIP_ADDITIONAL_REQUIREMENTS).toBe('');
+  });
+
+  test('Flower is not in the cloud twin: its profile is not enabled', () => {
+    expect(containers().flower).toBeUndefined();
+  });
+});
