@@ -30,7 +30,7 @@ test('prints a table per service and exits 0 when the twins agree', async () => 
   expect(await main(['parity', '--assembly', dir], run.io)).toBe(0);
   expect(run.err()).toBe('');
   const out = run.out();
-  expect(out).toContain("stack Shop: parity of application 'shop': 0 errors, 3 declared stand-ins,");
+  expect(out).toContain("stack Shop: parity of application 'shop': 0 errors, 7 declared stand-ins,");
   expect(out).toMatch(/\napi\n {2}field +\| cloud +\| local +\| verdict\n/);
   expect(out).toMatch(/ {2}environment +\| MODE=production +\| MODE=production +\| same/);
   expect(out).toMatch(/ {2}platform +\| linux\/amd64 +\| - +\| stand-in \(default-platform\)/);

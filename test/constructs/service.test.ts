@@ -450,8 +450,8 @@ describe('Service: validation', () => {
     ['host port 0', { ports: [{ containerPort: 80, hostPort: 0 }] }, ['ports[0].hostPort', ' 0 ']],
     [
       'an unknown protocol',
-      { ports: [{ containerPort: 80, protocol: 'udp' as never }] },
-      ['ports[0].protocol', '"udp"'],
+      { ports: [{ containerPort: 80, protocol: 'sctp' as never }] },
+      ['ports[0].protocol', '"sctp"'],
     ],
     ['an invalid port name', { ports: [{ containerPort: 80, name: 'Web' }] }, ['ports[0].name', '"Web"']],
     ['the invalid name "My Service"', { name: 'My Service' }, ['name', '"My Service"']],

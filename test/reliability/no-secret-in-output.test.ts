@@ -58,7 +58,15 @@ beforeAll(async () => {
   const probed = addExamples(probe).flatMap((s) => s.node.findAll().filter(Application.isApplication));
   const context: Record<string, string> = {};
   for (const application of probed) {
-    for (const v of application.renderLocalTwin(workDir).variables) context[v.name] = plant(v.name);
+    // Start-time variables are settings, not secrets: the cloud twin takes them from the CDK context on
+    // purpose, so they are not planted.
+    const settings = new Set(
+      application
+        .toSpec()
+        .workloads.flatMap((w) => Object.values(w.startVariables ?? {}).map((v) => v.variable)),
+    );
+    for (const v of application.renderLocalTwin(workDir).variables)
+      if (!settings.has(v.name)) context[v.name] = plant(v.name);
     for (const s of application.node.findAll().filter((c): c is Secret => c instanceof Secret)) {
       const source = s.toSpec().source;
       if (source.kind === 'imported') context[source.secretName] = plant(`secret ${source.secretName}`);

@@ -106,6 +106,8 @@ describe('Image.fromContainerImage', () => {
     expect(report.differences.map((d) => `${d.service} ${d.field} ${d.standIn}`)).toEqual([
       'api image container-image',
       'api platform default-platform',
+      'api resources default-resources',
+      'api memoryLimit default-resources',
     ]);
   });
 
