@@ -1,4 +1,4 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { CfnElement, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -225,6 +225,12 @@ export class Table extends AwsResource {
     if (access === 'read') this.table.grantReadData(role);
     else if (access === 'write') this.table.grantWriteData(role);
     else this.table.grantReadWriteData(role);
+    // The grants name the table's indexes by `<table ARN>/index/*`: the indexes of this table only.
+    const logicalId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
+      reason: `Querying the global secondary indexes of table ${this.name} only; DynamoDB names an index by its table's ARN and the index name, and the grant covers this table's indexes, no other table's.`,
+    });
   }
 }
 
