@@ -17,7 +17,7 @@ const SQS_PORT = 9324;
  * The DynamoDB stand-in: DynamoDB Local, AWS's own emulator (free to use under the DynamoDB Local license
  * agreement; not open source), tables in memory.
  */
-export const DYNAMODB_STAND_IN_IMAGE = 'amazon/dynamodb-local:3.1.0';
+export const DYNAMODB_STAND_IN_IMAGE = 'amazon/dynamodb-local:3.3.2';
 const DYNAMODB_PORT = 8000;
 /** The init job's client: the AWS CLI (Apache-2.0), the same API calls as in the cloud. */
 export const AWS_CLI_IMAGE = 'amazon/aws-cli:2.27.9';
