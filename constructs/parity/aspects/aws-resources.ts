@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { compareStrings } from '../../model/order';
 import { AWS_INIT_JOB, S3_STAND_IN, SQS_STAND_IN } from '../../model/rules/aws-resources';
 import type { AwsResourceSpec, ResourceAccess } from '../../model/spec';
