@@ -7,7 +7,7 @@ export type GraphFormat = 'mermaid' | 'dot';
 interface Node {
   readonly id: string;
   readonly label: string;
-  readonly shape: 'service' | 'job' | 'volume' | 'secret' | 'load-balancer' | 'data-service';
+  readonly shape: 'service' | 'job' | 'volume' | 'secret' | 'load-balancer' | 'data-service' | 'aws-resource';
 }
 
 interface Edge {
@@ -25,7 +25,8 @@ interface DataServiceLike {
 }
 
 /**
- * A diagram of an application: its services, jobs, data services, volumes, secrets and load balancers,
+ * A diagram of an application: its services, jobs, data services, buckets, queues, tables, volumes, secrets
+ * and load balancers, with access edges labelled with the declared access,
  * with the routes (by condition), dependencies (by condition), mounts (by path), secret variables and
  * data-service connections between them. Deterministic: nodes and edges sorted.
  */
@@ -92,6 +93,15 @@ export function renderGraph(app: ApplicationSpec, format: GraphFormat): string {
     const connections =
       (w as { connections?: readonly { target: string; variables: Record<string, string> }[] }).connections ??
       [];
+    for (const c of w.resourceConnections ?? []) {
+      const r = (app.awsResources ?? []).find((x) => x.name === c.target);
+      edges.push({
+        from: id('w', w.name),
+        to: id(r?.kind ?? 'aws', c.target),
+        label: `${c.access}: ${Object.keys(c.variables).sort(compareStrings).join(', ')}`,
+        style: 'solid',
+      });
+    }
     for (const c of connections) {
       edges.push({
         from: id('w', w.name),
@@ -110,6 +120,12 @@ export function renderGraph(app: ApplicationSpec, format: GraphFormat): string {
       shape: 'data-service',
     });
   }
+  for (const r of app.awsResources ?? [])
+    nodes.push({
+      id: id(r.kind, r.name),
+      label: `${r.name}\n${r.kind}: ${r.cloud}\nlocally: ${r.localName} on a stand-in`,
+      shape: 'aws-resource',
+    });
   for (const v of app.volumes)
     nodes.push({ id: id('vol', v.name), label: `${v.name}\nvolume: EFS / named volume`, shape: 'volume' });
   for (const s of app.secrets) {
@@ -139,6 +155,7 @@ const MERMAID_SHAPES: Record<Node['shape'], [string, string]> = {
   job: ['[/', '/]'],
   volume: ['[(', ')]'],
   'data-service': ['[(', ')]'],
+  'aws-resource': ['[[', ']]'],
   secret: ['>', ']'],
   'load-balancer': ['{{', '}}'],
 };
@@ -158,6 +175,7 @@ const DOT_SHAPES: Record<Node['shape'], string> = {
   job: 'shape=parallelogram',
   volume: 'shape=cylinder',
   'data-service': 'shape=cylinder, style=bold',
+  'aws-resource': 'shape=component',
   secret: 'shape=note',
   'load-balancer': 'shape=hexagon',
 };

@@ -50,6 +50,14 @@ export { Bucket } from './bucket';
 export type { BucketAccess, BucketConnectionOptions, BucketProps } from './bucket';
 export { Queue } from './queue';
 export type { DeadLetterQueueOptions, QueueAccess, QueueConnectionOptions, QueueProps } from './queue';
+export { Table } from './table';
+export type {
+  GlobalSecondaryIndexOptions,
+  TableAccess,
+  TableAttribute,
+  TableConnectionOptions,
+  TableProps,
+} from './table';
 export { DeploymentStage, Stages } from './stages';
 export type {
   SettingsOf,

@@ -44,6 +44,7 @@ import { ConnectionOptions, DataService } from './data-service';
 import { AwsResource } from './aws-resource';
 import type { Bucket, BucketConnectionOptions } from './bucket';
 import type { Queue, QueueConnectionOptions } from './queue';
+import type { Table, TableConnectionOptions } from './table';
 import type { Job } from './job';
 import { SecretReference } from './secret';
 import { Volume } from './volume';
@@ -526,6 +527,13 @@ export abstract class Workload extends Construct {
    */
   public connectTo(queue: Queue, options: QueueConnectionOptions): void;
   /**
+   * Connects to a DynamoDB table of the same application: the workload may do exactly `options.access`
+   * with its items (IAM grants to its task role in the cloud) and receives the values named in `options`
+   * under those variable names in both twins; locally also the stand-in's `AWS_ENDPOINT_URL_DYNAMODB`,
+   * `AWS_REGION` and credentials, and it starts after the table is created.
+   */
+  public connectTo(table: Table, options: TableConnectionOptions): void;
+  /**
    * Connects to a data service of the same application: the workload receives the values named in
    * `options` under those variable names in both twins (secrets stay secrets), may reach the service's port
    * in the cloud, and starts after it is healthy locally (after it exists in the cloud).
@@ -533,7 +541,7 @@ export abstract class Workload extends Construct {
   public connectTo(dataService: DataService, options: ConnectionOptions): void;
   public connectTo(
     target: DataService | AwsResource,
-    options: ConnectionOptions | BucketConnectionOptions | QueueConnectionOptions,
+    options: ConnectionOptions | BucketConnectionOptions | QueueConnectionOptions | TableConnectionOptions,
   ): void {
     if (target instanceof AwsResource) {
       this.connectToResource(target, options);
@@ -547,7 +555,7 @@ export abstract class Workload extends Construct {
         path,
         'connectTo',
         dataService,
-        'must be a data service (Database, Cache, SearchDomain, MessageBroker, DocumentDatabase), a Bucket or a Queue',
+        'must be a data service (Database, Cache, SearchDomain, MessageBroker, DocumentDatabase), a Bucket, a Queue or a Table',
       );
     }
     if (dataService.application !== this.application) {

@@ -1,6 +1,7 @@
 import type { ApplicationSpec, AwsResourceSpec, ResourceValue, WorkloadSpec } from '../model/spec';
 import { byName } from '../model/order';
 import { AWS_INIT_JOB, S3_STAND_IN, S3_STAND_IN_VOLUME, SQS_STAND_IN } from '../model/rules/aws-resources';
+import { DYNAMODB_STAND_IN } from '../model/rules/tables';
 import type { ComposeService } from './compose-types';
 
 /**
@@ -12,6 +13,12 @@ const S3_PORT = 7070;
 /** The SQS stand-in: ElasticMQ (Apache-2.0), its native image; queues live in memory. */
 export const SQS_STAND_IN_IMAGE = 'softwaremill/elasticmq-native:1.6.15';
 const SQS_PORT = 9324;
+/**
+ * The DynamoDB stand-in: DynamoDB Local, AWS's own emulator (free to use under the DynamoDB Local license
+ * agreement; not open source), tables in memory.
+ */
+export const DYNAMODB_STAND_IN_IMAGE = 'amazon/dynamodb-local:3.3.2';
+const DYNAMODB_PORT = 8000;
 /** The init job's client: the AWS CLI (Apache-2.0), the same API calls as in the cloud. */
 export const AWS_CLI_IMAGE = 'amazon/aws-cli:2.27.9';
 /** The account id and region ElasticMQ puts in its queue ARNs. */
@@ -53,13 +60,19 @@ function sdkEnvironment(variables: Map<string, string>): Record<string, string> 
 
 const S3_ENDPOINT = `http://${S3_STAND_IN}:${S3_PORT}`;
 const SQS_ENDPOINT = `http://${SQS_STAND_IN}:${SQS_PORT}`;
+const DYNAMODB_ENDPOINT = `http://${DYNAMODB_STAND_IN}:${DYNAMODB_PORT}`;
+/** The account id and region DynamoDB Local puts in its table ARNs. */
+const DYNAMODB_STAND_IN_ARN = 'arn:aws:dynamodb:ddblocal:000000000000';
 
 /** The local value of one of a resource's values. */
 export function localResourceValue(r: AwsResourceSpec, value: ResourceValue): string {
   switch (value) {
     case 'bucketName':
     case 'queueName':
+    case 'tableName':
       return r.localName;
+    case 'tableArn':
+      return `${DYNAMODB_STAND_IN_ARN}:table/${r.localName}`;
     case 'bucketArn':
       return `arn:aws:s3:::${r.localName}`;
     case 'queueArn':
@@ -91,6 +104,7 @@ export function resourceConnectionEnvironment(
   }
   if (kinds.has('bucket')) environment.AWS_ENDPOINT_URL_S3 = S3_ENDPOINT;
   if (kinds.has('queue')) environment.AWS_ENDPOINT_URL_SQS = SQS_ENDPOINT;
+  if (kinds.has('table')) environment.AWS_ENDPOINT_URL_DYNAMODB = DYNAMODB_ENDPOINT;
   return { environment: { ...environment, ...sdkEnvironment(variables) }, initJob: AWS_INIT_JOB };
 }
 
@@ -114,6 +128,7 @@ export function renderAwsStandIns(
   if (resources.length === 0) return {};
   const buckets = resources.filter((r) => r.kind === 'bucket');
   const queues = resources.filter((r) => r.kind === 'queue');
+  const tables = resources.filter((r) => r.kind === 'table');
   const services: Record<string, ComposeService> = {};
   const credentials = sdkEnvironment(variables);
   if (buckets.length > 0) {
@@ -147,7 +162,15 @@ export function renderAwsStandIns(
       restart: 'unless-stopped',
     };
   }
-  const script = initScript(buckets, queues);
+  if (tables.length > 0) {
+    services[DYNAMODB_STAND_IN] = {
+      image: DYNAMODB_STAND_IN_IMAGE,
+      command: ['-jar', 'DynamoDBLocal.jar', '-inMemory', '-sharedDb', '-port', String(DYNAMODB_PORT)],
+      expose: [String(DYNAMODB_PORT)],
+      restart: 'unless-stopped',
+    };
+  }
+  const script = initScript(buckets, queues, tables);
   services[AWS_INIT_JOB] = {
     image: AWS_CLI_IMAGE,
     entrypoint: ['/bin/sh', '-c'],
@@ -156,12 +179,14 @@ export function renderAwsStandIns(
       ...credentials,
       ...(buckets.length ? { AWS_ENDPOINT_URL_S3: S3_ENDPOINT } : {}),
       ...(queues.length ? { AWS_ENDPOINT_URL_SQS: SQS_ENDPOINT } : {}),
+      ...(tables.length ? { AWS_ENDPOINT_URL_DYNAMODB: DYNAMODB_ENDPOINT } : {}),
     },
     depends_on: Object.fromEntries(
-      [...(buckets.length ? [S3_STAND_IN] : []), ...(queues.length ? [SQS_STAND_IN] : [])].map((s) => [
-        s,
-        { condition: 'service_started' as const },
-      ]),
+      [
+        ...(buckets.length ? [S3_STAND_IN] : []),
+        ...(queues.length ? [SQS_STAND_IN] : []),
+        ...(tables.length ? [DYNAMODB_STAND_IN] : []),
+      ].map((s) => [s, { condition: 'service_started' as const }]),
     ),
     restart: 'no',
   };
@@ -175,12 +200,17 @@ const STAND_IN_WAIT_SECONDS = 60;
  * The init job's shell script: wait for each stand-in, then create each bucket and queue. Creating an
  * existing bucket or an identical queue again is accepted, so the job can run on every `up`.
  */
-export function initScript(buckets: readonly AwsResourceSpec[], queues: readonly AwsResourceSpec[]): string {
+export function initScript(
+  buckets: readonly AwsResourceSpec[],
+  queues: readonly AwsResourceSpec[],
+  tables: readonly AwsResourceSpec[] = [],
+): string {
   const lines = ['set -e'];
   const wait = (probe: string, what: string) =>
     `i=0; until ${probe} >/dev/null 2>&1; do i=$((i+1)); if [ "$i" -ge ${STAND_IN_WAIT_SECONDS} ]; then echo "${what} did not answer" >&2; exit 1; fi; sleep 1; done`;
   if (buckets.length) lines.push(wait('aws s3api list-buckets', `S3 stand-in ${S3_STAND_IN}`));
   if (queues.length) lines.push(wait('aws sqs list-queues', `SQS stand-in ${SQS_STAND_IN}`));
+  if (tables.length) lines.push(wait('aws dynamodb list-tables', `DynamoDB stand-in ${DYNAMODB_STAND_IN}`));
   for (const b of buckets) {
     lines.push(
       `aws s3api head-bucket --bucket ${b.localName} >/dev/null 2>&1 || aws s3api create-bucket --bucket ${b.localName}`,
@@ -217,5 +247,45 @@ export function initScript(buckets: readonly AwsResourceSpec[], queues: readonly
       `aws sqs create-queue --queue-name ${q.localName} --attributes '${JSON.stringify(attributes)}'`,
     );
   }
+  for (const t of tables) lines.push(...createTable(t));
   return lines.join('\n');
+}
+
+const DYNAMODB_TYPES = { string: 'S', number: 'N', binary: 'B' } as const;
+
+/** The init job's lines creating `t` with its keys and indexes (when missing), then setting its TTL. */
+function createTable(t: AwsResourceSpec): string[] {
+  const spec = t.table!;
+  const attributes = new Map<string, string>();
+  const keys = (pk: { name: string; type: keyof typeof DYNAMODB_TYPES }, sk?: typeof pk) => {
+    for (const a of [pk, ...(sk ? [sk] : [])]) attributes.set(a.name, DYNAMODB_TYPES[a.type]);
+    return [
+      { AttributeName: pk.name, KeyType: 'HASH' },
+      ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' }] : []),
+    ];
+  };
+  const keySchema = keys(spec.partitionKey, spec.sortKey);
+  const indexes = spec.globalSecondaryIndexes.map((g) => ({
+    IndexName: g.indexName,
+    KeySchema: keys(g.partitionKey, g.sortKey),
+    Projection: { ProjectionType: 'ALL' },
+  }));
+  const definitions = [...attributes].map(([AttributeName, AttributeType]) => ({
+    AttributeName,
+    AttributeType,
+  }));
+  const create = [
+    `aws dynamodb create-table --table-name ${t.localName}`,
+    `--billing-mode PAY_PER_REQUEST`,
+    `--attribute-definitions '${JSON.stringify(definitions)}'`,
+    `--key-schema '${JSON.stringify(keySchema)}'`,
+    ...(indexes.length ? [`--global-secondary-indexes '${JSON.stringify(indexes)}'`] : []),
+    ...(spec.stream ? ['--stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES'] : []),
+  ].join(' ');
+  const lines = [`aws dynamodb describe-table --table-name ${t.localName} >/dev/null 2>&1 || ${create}`];
+  if (spec.timeToLiveAttribute)
+    lines.push(
+      `aws dynamodb describe-time-to-live --table-name ${t.localName} --query TimeToLiveDescription.TimeToLiveStatus --output text | grep -q ENABLED || aws dynamodb update-time-to-live --table-name ${t.localName} --time-to-live-specification Enabled=true,AttributeName=${spec.timeToLiveAttribute}`,
+    );
+  return lines;
 }

@@ -470,13 +470,23 @@ export interface ConnectionSpec {
 }
 
 /** Kinds of application AWS resources: called through an AWS SDK, a stand-in behind the same API locally. */
-export type AwsResourceKind = 'bucket' | 'queue';
+export type AwsResourceKind = 'bucket' | 'queue' | 'table';
 
 /** What a workload may do with a bucket (`read`, `write`, `readWrite`) or a queue (`send`, `consume`, `sendAndConsume`). */
 export type ResourceAccess = 'read' | 'write' | 'readWrite' | 'send' | 'consume' | 'sendAndConsume';
 
 /** A value an AWS resource hands to the workloads that connect to it. */
-export type ResourceValue = 'bucketName' | 'bucketArn' | 'queueUrl' | 'queueArn' | 'queueName';
+export type ResourceValue =
+  'bucketName' | 'bucketArn' | 'queueUrl' | 'queueArn' | 'queueName' | 'tableName' | 'tableArn';
+
+/** Type of a DynamoDB key attribute. */
+export type TableAttributeType = 'string' | 'number' | 'binary';
+
+/** A DynamoDB key attribute. */
+export interface TableAttributeSpec {
+  readonly name: string;
+  readonly type: TableAttributeType;
+}
 
 export interface AwsResourceSpec {
   /** Name in the model; locally also the bucket's or queue's name on the stand-in (a FIFO queue's plus `.fifo`). */
@@ -506,6 +516,18 @@ export interface AwsResourceSpec {
       readonly maxReceiveCount: number;
       readonly retentionSeconds: number;
     };
+  };
+  /** A table's settings, the same in both twins. */
+  readonly table?: {
+    readonly partitionKey: TableAttributeSpec;
+    readonly sortKey?: TableAttributeSpec;
+    readonly globalSecondaryIndexes: readonly {
+      readonly indexName: string;
+      readonly partitionKey: TableAttributeSpec;
+      readonly sortKey?: TableAttributeSpec;
+    }[];
+    readonly timeToLiveAttribute?: string;
+    readonly stream: boolean;
   };
 }
 

@@ -1,8 +1,14 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { compareStrings } from '../model/order';
 import { AWS_INIT_JOB, AWS_SDK_VARIABLES, S3_STAND_IN, SQS_STAND_IN } from '../model/rules/aws-resources';
-import type { ApplicationSpec, AwsResourceSpec, ResourceAccess } from '../model/spec';
-import { AWS_CLI_IMAGE, S3_STAND_IN_IMAGE, SQS_STAND_IN_IMAGE } from '../compose/aws-stand-ins';
+import type { ApplicationSpec, AwsResourceKind, AwsResourceSpec, ResourceAccess } from '../model/spec';
+import {
+  AWS_CLI_IMAGE,
+  DYNAMODB_STAND_IN_IMAGE,
+  S3_STAND_IN_IMAGE,
+  SQS_STAND_IN_IMAGE,
+} from '../compose/aws-stand-ins';
+import { DYNAMODB_STAND_IN } from '../model/rules/tables';
 import type { ManagedStandIn } from './stand-ins';
 
 /**
@@ -43,9 +49,16 @@ export function awsStandIns(spec: unknown): ManagedStandIn[] {
       local: `container ${SQS_STAND_IN_IMAGE}`,
       kind: 'aws-resource',
     });
+  if (names('table').length)
+    out.push({
+      name: DYNAMODB_STAND_IN,
+      cloud: `Amazon DynamoDB (tables ${names('table').join(', ')})`,
+      local: `container ${DYNAMODB_STAND_IN_IMAGE}`,
+      kind: 'aws-resource',
+    });
   out.push({
     name: AWS_INIT_JOB,
-    cloud: 'CloudFormation creates the buckets and queues',
+    cloud: 'CloudFormation creates the buckets, queues and tables',
     local: `job ${AWS_CLI_IMAGE} creating them on the stand-ins`,
     kind: 'aws-resource',
   });
@@ -83,7 +96,7 @@ export function awsResourceVariables(
 /** A bucket or queue of the cloud twin, found by the tag naming its model name. */
 export interface CloudAwsResource {
   readonly logicalId: string;
-  readonly kind: 'bucket' | 'queue';
+  readonly kind: AwsResourceKind;
   readonly name: string;
   readonly fifo?: boolean;
   /** The logical id of the dead-letter queue its redrive policy names. */
@@ -100,14 +113,28 @@ export interface CloudTaskAccess {
   readonly access: ReadonlyMap<string, ResourceAccess>;
 }
 
-const TAGS: Record<string, 'bucket' | 'queue'> = { 'twinstack:bucket': 'bucket', 'twinstack:queue': 'queue' };
+const TAGS: Record<string, AwsResourceKind> = {
+  'twinstack:bucket': 'bucket',
+  'twinstack:queue': 'queue',
+  'twinstack:table': 'table',
+};
 
 /** The buckets and queues of the template that carry a model name. */
 export function readCloudAwsResources(template: any): CloudAwsResource[] {
   const out: CloudAwsResource[] = [];
   for (const [id, r] of Object.entries<any>(template?.Resources ?? {})) {
-    if (r?.Type !== 'AWS::S3::Bucket' && r?.Type !== 'AWS::SQS::Queue') continue;
-    const tag = list(r.Properties?.Tags).find((t: any) => Object.hasOwn(TAGS, t?.Key));
+    if (
+      r?.Type !== 'AWS::S3::Bucket' &&
+      r?.Type !== 'AWS::SQS::Queue' &&
+      r?.Type !== 'AWS::DynamoDB::GlobalTable'
+    )
+      continue;
+    // A TableV2's tags are its replicas'.
+    const tags =
+      r.Type === 'AWS::DynamoDB::GlobalTable'
+        ? list(r.Properties?.Replicas).flatMap((x: any) => list(x?.Tags))
+        : list(r.Properties?.Tags);
+    const tag = tags.find((t: any) => Object.hasOwn(TAGS, t?.Key));
     if (!tag) continue;
     const p = r.Properties ?? {};
     const dlq = p.RedrivePolicy?.deadLetterTargetArn;
@@ -162,8 +189,25 @@ export function readCloudTaskAccess(
 }
 
 /** The access level a set of IAM actions amounts to on a bucket or queue, if any. */
-export function accessOf(kind: 'bucket' | 'queue', actions: ReadonlySet<string>): ResourceAccess | undefined {
+export function accessOf(kind: AwsResourceKind, actions: ReadonlySet<string>): ResourceAccess | undefined {
   const has = (...prefixes: string[]) => [...actions].some((a) => prefixes.some((p) => a.startsWith(p)));
+  if (kind === 'table') {
+    const read = has(
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:BatchGetItem',
+      'dynamodb:*',
+    );
+    const write = has(
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:*',
+    );
+    return read && write ? 'readWrite' : read ? 'read' : write ? 'write' : undefined;
+  }
   if (kind === 'bucket') {
     const read = has('s3:GetObject', 's3:List', 's3:*');
     const write = has('s3:PutObject', 's3:DeleteObject', 's3:*');

@@ -104,9 +104,9 @@ export const STAND_IN_KINDS = {
   },
   'aws-resource': {
     cloud:
-      'an S3 bucket or SQS queue created by CloudFormation (physical name generated), reached through the SDK’s own endpoints with the task role’s grants',
+      'an S3 bucket, SQS queue or DynamoDB table created by CloudFormation (physical name generated), reached through the SDK’s own endpoints with the task role’s grants',
     local:
-      'a bucket or queue of the same model name on an S3- or SQS-compatible stand-in, created by an init job, reached through AWS_ENDPOINT_URL_<SERVICE> with stand-in credentials from .env (no IAM, no encryption, no versioning)',
+      'a bucket, queue or table of the same model name on an S3-, SQS- or DynamoDB-compatible stand-in, created by an init job, reached through AWS_ENDPOINT_URL_<SERVICE> with stand-in credentials from .env (no IAM, no encryption, no versioning)',
   },
   'default-resources': {
     cloud: 'the default Fargate size (256 CPU units, 512 MiB) and container memory limit',

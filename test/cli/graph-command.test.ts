@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../cli/main';
+import { Application, Bucket, Image, Queue, Service, Table } from '../../constructs';
 import { renderGraph } from '../../cli/graph';
 import { GoalsStack } from '../../lib/examples';
 import { recordingIo } from '../support/cli-io';
-import { testApp } from '../support/test-app';
+import { testApp, testStack } from '../support/test-app';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-graph-'));
 const app = testApp({ outdir });
@@ -87,4 +88,26 @@ test('jobs show how they run, optional parts their profile, optional dependencie
   expect(text).toContain('  w_nightly[/"nightly<br/>job, cron(0 3 * * ? *)"/]');
   expect(text).toContain('profile db (not deployed)")');
   expect(text).toContain('  w_backend -.->|"healthy, optional, restart"| w_mongodb');
+});
+
+test('buckets, queues and tables are nodes; connections to them are edges labelled with the access', () => {
+  const application = new Application(testStack(), 'shop');
+  const image = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
+  const uploads = new Bucket(application, 'uploads');
+  const jobs = new Queue(application, 'jobs');
+  const orders = new Table(application, 'orders', { partitionKey: { name: 'id', type: 'string' } });
+  const api = new Service(application, 'api', { image });
+  api.connectTo(uploads, { access: 'readWrite', bucketName: 'UPLOADS_BUCKET' });
+  api.connectTo(jobs, { access: 'send', queueUrl: 'JOBS_URL' });
+  api.connectTo(orders, { access: 'read', tableName: 'ORDERS_TABLE' });
+  const text = renderGraph(application.toSpec(), 'mermaid');
+  expect(text).toContain('  bucket_uploads[["uploads<br/>bucket: ');
+  expect(text).toContain('  queue_jobs[["jobs<br/>queue: ');
+  expect(text).toContain('  table_orders[["orders<br/>table: DynamoDB table');
+  expect(text).toContain('  w_api -->|"readWrite: UPLOADS_BUCKET"| bucket_uploads');
+  expect(text).toContain('  w_api -->|"send: JOBS_URL"| queue_jobs');
+  expect(text).toContain('  w_api -->|"read: ORDERS_TABLE"| table_orders');
+  expect(renderGraph(application.toSpec(), 'dot')).toContain(
+    'w_api -> table_orders [label="read: ORDERS_TABLE"];',
+  );
 });

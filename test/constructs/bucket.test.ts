@@ -447,7 +447,7 @@ describe('Bucket: validation', () => {
     expect(a.validate().errors).toEqual([
       expect.objectContaining({
         prop: 'name',
-        message: expect.stringContaining('aws-s3, aws-sqs, aws-init'),
+        message: expect.stringContaining('aws-s3, aws-sqs, aws-dynamodb, aws-init'),
       }),
     ]);
   });

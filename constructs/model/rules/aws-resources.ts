@@ -2,6 +2,7 @@ import type { ValidationProblem } from '../../errors';
 import type { AwsResourceSpec, ResourceAccess, WorkloadSpec } from '../spec';
 import type { RuleContext } from './context';
 import { problem } from './problems';
+import { DYNAMODB_STAND_IN, tableNameProblem } from './tables';
 
 /** Names of the local twin's services that stand in for S3 and SQS and create their buckets and queues. */
 export const S3_STAND_IN = 'aws-s3';
@@ -17,12 +18,14 @@ export const AWS_SDK_VARIABLES = [
   'AWS_REGION',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_DYNAMODB',
 ] as const;
 
 /** Access levels of each kind of resource. */
 export const ACCESS_LEVELS: Readonly<Record<AwsResourceSpec['kind'], readonly ResourceAccess[]>> = {
   bucket: ['read', 'write', 'readWrite'],
   queue: ['send', 'consume', 'sendAndConsume'],
+  table: ['read', 'write', 'readWrite'],
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -114,11 +117,13 @@ export function checkAwsResources(ctx: RuleContext): void {
     const bad =
       r.kind === 'bucket'
         ? bucketNameProblem(r.path, r.name)
-        : queueNameProblem(r.path, r.name, r.queue?.fifo ?? false, r.queue?.deadLetter !== undefined);
+        : r.kind === 'table'
+          ? tableNameProblem(r.path, 'name', r.name)
+          : queueNameProblem(r.path, r.name, r.queue?.fifo ?? false, r.queue?.deadLetter !== undefined);
     if (bad) ctx.errors.push(bad);
   }
   if (resources.length > 0) {
-    const reserved = [S3_STAND_IN, SQS_STAND_IN, AWS_INIT_JOB];
+    const reserved = [S3_STAND_IN, SQS_STAND_IN, DYNAMODB_STAND_IN, AWS_INIT_JOB];
     for (const owner of [...app.workloads, ...(app.dataServices ?? []), ...app.loadBalancers]) {
       if (reserved.includes(owner.name))
         ctx.errors.push(

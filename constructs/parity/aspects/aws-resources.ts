@@ -1,7 +1,9 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { compareStrings } from '../../model/order';
 import { AWS_INIT_JOB, S3_STAND_IN, SQS_STAND_IN } from '../../model/rules/aws-resources';
 import type { AwsResourceSpec, ResourceAccess } from '../../model/spec';
 import { CloudAwsResource, CloudTaskAccess, unionAccess } from '../aws-resources';
+import { DYNAMODB_STAND_IN } from '../../model/rules/tables';
 import type { ParityContext } from '../parity-context';
 import { ParityEntry, problem, same, standIn } from '../parity-report';
 
@@ -22,13 +24,16 @@ export function compareAwsResources(
   for (const r of resources) {
     const found = cloud.find((c) => c.kind === r.kind && c.name === r.name);
     const field = r.kind;
-    const stand = r.kind === 'bucket' ? S3_STAND_IN : SQS_STAND_IN;
-    const created = r.kind === 'bucket' ? `--bucket ${r.localName}` : `--queue-name ${r.localName}`;
+    const stand = r.kind === 'bucket' ? S3_STAND_IN : r.kind === 'table' ? DYNAMODB_STAND_IN : SQS_STAND_IN;
+    const created =
+      r.kind === 'bucket'
+        ? `--bucket ${r.localName}`
+        : r.kind === 'table'
+          ? `create-table --table-name ${r.localName} `
+          : `--queue-name ${r.localName}`;
     const localText =
       ctx.local.services.has(stand) && script.includes(created) ? `${r.localName} on ${stand}` : undefined;
-    const cloudText = found
-      ? `${r.kind === 'bucket' ? 'S3 bucket' : 'SQS queue'} ${found.logicalId}`
-      : undefined;
+    const cloudText = found ? `${CLOUD_KINDS[r.kind]} ${found.logicalId}` : undefined;
     if (!cloudText || !localText) {
       out.push(
         problem(
@@ -45,6 +50,7 @@ export function compareAwsResources(
     }
     out.push(standIn(r.name, field, cloudText, localText, 'aws-resource', r.cloud));
     if (r.kind === 'queue') out.push(...compareQueue(r, found!, script));
+    if (r.kind === 'table') out.push(...compareTable(r, found!, script));
   }
   for (const c of cloud) {
     if (!resources.some((r) => r.kind === c.kind && r.name === c.name))
@@ -60,6 +66,53 @@ export function compareAwsResources(
   }
   out.push(...compareAccess(ctx, resources, cloud, tasks));
   return out;
+}
+
+const CLOUD_KINDS = { bucket: 'S3 bucket', queue: 'SQS queue', table: 'DynamoDB table' } as const;
+
+/** A table's keys and indexes: the template's against the init job's create-table. */
+function compareTable(r: AwsResourceSpec, found: CloudAwsResource, script: string): ParityEntry[] {
+  const t = r.table!;
+  const line = script.split('\n').find((l) => l.includes(`create-table --table-name ${r.localName} `)) ?? '';
+  const keyText = (schema: any): string =>
+    (Array.isArray(schema) ? schema : []).map((k: any) => `${k?.AttributeName}:${k?.KeyType}`).join(',');
+  const schema = [
+    { AttributeName: t.partitionKey.name, KeyType: 'HASH' },
+    ...(t.sortKey ? [{ AttributeName: t.sortKey.name, KeyType: 'RANGE' }] : []),
+  ];
+  const want = keyText(schema);
+  const cloudKeys = keyText(found.properties.KeySchema);
+  const localKeys = line.includes(`--key-schema '${JSON.stringify(schema)}'`) ? want : 'other';
+  const indexes = (x: any): string =>
+    (Array.isArray(x) ? x : [])
+      .map((g: any) => String(g?.IndexName))
+      .sort(compareStrings)
+      .join(',') || 'none';
+  const wantIndexes =
+    t.globalSecondaryIndexes
+      .map((g) => g.indexName)
+      .sort(compareStrings)
+      .join(',') || 'none';
+  const cloudIndexes = indexes(found.properties.GlobalSecondaryIndexes);
+  const localIndexes =
+    t.globalSecondaryIndexes.every((g) => line.includes(`"IndexName":"${g.indexName}"`)) &&
+    t.globalSecondaryIndexes.length > 0 === line.includes('--global-secondary-indexes')
+      ? wantIndexes
+      : 'other';
+  return [
+    cloudKeys === want && localKeys === want
+      ? same(r.name, 'table.keys', cloudKeys, localKeys)
+      : problem(r.name, 'table.keys', cloudKeys, localKeys, `the model declares keys ${want}`),
+    cloudIndexes === wantIndexes && localIndexes === wantIndexes
+      ? same(r.name, 'table.indexes', cloudIndexes, localIndexes)
+      : problem(
+          r.name,
+          'table.indexes',
+          cloudIndexes,
+          localIndexes,
+          `the model declares global secondary indexes ${wantIndexes}`,
+        ),
+  ];
 }
 
 function compareQueue(r: AwsResourceSpec, found: CloudAwsResource, script: string): ParityEntry[] {
