@@ -18,6 +18,7 @@ import { Image } from './values/image';
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
 import type {
   ConfigFileSpec,
+  ConnectionTlsSpec,
   ConnectionValue,
   CpuArchitectureName,
   RestartPolicyName,
@@ -255,6 +256,7 @@ export abstract class Workload extends Construct {
   private readonly connectionList: {
     dataService: DataService;
     variables: Record<string, ConnectionValue>;
+    tls?: ConnectionTlsSpec;
   }[] = [];
   private readonly resourceList: {
     resource: AwsResource;
@@ -442,13 +444,20 @@ export abstract class Workload extends Construct {
       );
     }
     const variables = dataService._connectionVariables(path, options ?? {});
+    const tls = dataService._connectionTls(path, options ?? {});
     for (const variable of Object.keys(variables)) {
       checkEnvName(path, 'connectTo', variable);
       if (this.hasVariable(variable))
         throw invalid(path, 'connectTo', variable, 'is already set on this workload');
     }
-    this.connectionList.push({ dataService, variables });
+    if (tls) {
+      checkEnvName(path, 'connectTo.tls', tls.variable);
+      if (this.hasVariable(tls.variable) || Object.hasOwn(variables, tls.variable))
+        throw invalid(path, 'connectTo.tls', tls.variable, 'is already set on this workload');
+    }
+    this.connectionList.push({ dataService, variables, ...(tls ? { tls } : {}) });
     this.onConnection(dataService, variables);
+    if (tls) this.onEnvironment(tls.variable, tls.cloud);
     const initJob = dataService._initJob;
     if (initJob && initJob !== this && !this.dependencies.some((d) => d.target === initJob)) {
       this.addDependency(Dependency.completedSuccessfully(initJob as Job));
@@ -496,6 +505,8 @@ export abstract class Workload extends Construct {
   public get connections(): readonly {
     readonly dataService: DataService;
     readonly variables: Readonly<Record<string, ConnectionValue>>;
+    /** The TLS flag the connection gives, with each twin's value. */
+    readonly tls?: ConnectionTlsSpec;
   }[] {
     return this.connectionList.map((c) => ({ ...c }));
   }
@@ -504,7 +515,7 @@ export abstract class Workload extends Construct {
     return (
       Object.hasOwn(this.environment, key) ||
       Object.hasOwn(this.secretRefs, key) ||
-      this.connectionList.some((c) => Object.hasOwn(c.variables, key)) ||
+      this.connectionList.some((c) => Object.hasOwn(c.variables, key) || c.tls?.variable === key) ||
       this.resourceList.some((c) => Object.hasOwn(c.variables, key))
     );
   }
@@ -666,6 +677,7 @@ export abstract class Workload extends Construct {
             connections: this.connectionList.map((c) => ({
               target: c.dataService.name,
               variables: { ...c.variables },
+              ...(c.tls ? { tls: { ...c.tls } } : {}),
             })),
           }
         : {}),

@@ -3,6 +3,7 @@ import type { CloudContainer } from '../cloud-twin';
 import { isInterpolation, literal, type ComposeService } from '../compose-twin';
 import type { ParityContext } from '../parity-context';
 import { ParityEntry, problem, same, standIn } from '../parity-report';
+import { compareDeclaredValue, declaredConnectionValues } from './connection-values';
 
 /**
  * Compares the environment variables with literal values: the cloud container's plain variables with the
@@ -18,15 +19,21 @@ export function compareEnvironment(
   const literals: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (!isInterpolation(v ?? '')) literals[k] = literal(v ?? '');
   const connections = ctx.connections.get(name) ?? new Map<string, string>();
+  const declared = declaredConnectionValues(ctx, name);
   const out: ParityEntry[] = [];
-  const keys = [...new Set([...Object.keys(c.environment), ...Object.keys(literals)])].sort(compareStrings);
+  const keys = [
+    ...new Set([...Object.keys(c.environment), ...Object.keys(literals), ...declared.keys()]),
+  ].sort(compareStrings);
   const agreed: string[] = [];
   for (const k of keys) {
     const cloud = c.environment[k];
     const here = literals[k];
     const target = connections.get(k);
     const aws = ctx.awsVariables.get(name)?.get(k);
-    if (aws !== undefined) {
+    const declaredValue = declared.get(k);
+    if (declaredValue !== undefined) {
+      out.push(compareDeclaredValue(name, k, declaredValue, cloud, here));
+    } else if (aws !== undefined) {
       const cloudText = cloud ?? (c.secrets.includes(k) ? '(secret)' : undefined);
       const localText = here ?? (k in env ? '(from .env)' : undefined);
       const missing =
