@@ -8,7 +8,7 @@ import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { invalid, ValidationError } from './errors';
 import { checkLocalVolumeName, dataVolumeWithoutData, localDataVolume } from './model/rules/naming';
 import { checkInteger, checkName } from './model/names';
-import type { ConnectionValue, DataServiceKind, DataServiceSpec } from './model/spec';
+import type { ConnectionTlsSpec, ConnectionValue, DataServiceKind, DataServiceSpec } from './model/spec';
 import type { Secret } from './secret';
 
 /** Variable names a workload receives a data service's connection values under. */
@@ -25,6 +25,30 @@ export interface ConnectionOptions {
   readonly password?: string;
   /** Variable for a full connection URL with the credentials in it, passed as a secret. */
   readonly url?: string;
+  /**
+   * Variable telling whether the connection is TLS: `true` in the cloud, where the managed service speaks
+   * only TLS (Cache, SearchDomain, MessageBroker, DocumentDatabase), and `false` locally, where the stand-in
+   * is plain. A name, or the name with each twin's spelling (e.g. `{ variable: 'REDIS_SSL', cloud: '1',
+   * local: '0' }`). Not for a Database: its connections are TLS only when the client asks for it.
+   * @default - no TLS flag
+   */
+  readonly tls?: string | TlsFlag;
+}
+
+/** A TLS flag with each twin's spelling of its value. */
+export interface TlsFlag {
+  /** The environment variable. */
+  readonly variable: string;
+  /**
+   * Value in the cloud twin, where the connection is TLS.
+   * @default 'true'
+   */
+  readonly cloud?: string;
+  /**
+   * Value in the local twin, where the connection to the stand-in is plain.
+   * @default 'false'
+   */
+  readonly local?: string;
 }
 
 /** What a connected container receives in the cloud for one value. */
@@ -157,7 +181,7 @@ export abstract class DataService extends Construct {
   public _connectionVariables(path: string, options: ConnectionOptions): Record<string, ConnectionValue> {
     const variables: Record<string, ConnectionValue> = {};
     for (const [value, variable] of Object.entries(options) as [ConnectionValue, string | undefined][]) {
-      if (variable === undefined) continue;
+      if (variable === undefined || (value as string) === 'tls') continue;
       if (!this.supportedValues.includes(value)) {
         throw invalid(
           path,
@@ -176,7 +200,7 @@ export abstract class DataService extends Construct {
       }
       variables[variable] = value;
     }
-    if (Object.keys(variables).length === 0) {
+    if (Object.keys(variables).length === 0 && options.tls === undefined) {
       throw invalid(
         path,
         'connectTo',
@@ -185,6 +209,59 @@ export abstract class DataService extends Construct {
       );
     }
     return variables;
+  }
+
+  /**
+   * Whether connections to the managed service in the cloud are always TLS (the local stand-in is plain).
+   * @internal
+   */
+  protected get _tlsInCloud(): boolean {
+    return true;
+  }
+
+  /**
+   * Validates the `tls` option of connection options for `path`: the flag's variable and each twin's value.
+   * @internal
+   */
+  public _connectionTls(path: string, options: ConnectionOptions): ConnectionTlsSpec | undefined {
+    const tls = options.tls;
+    if (tls === undefined) return undefined;
+    if (!this._tlsInCloud) {
+      throw invalid(
+        path,
+        'connectTo.tls',
+        tls,
+        `${this.kind} service '${this.name}' is not TLS-only in the cloud, so no flag can say its connection is TLS; a TLS flag is for a Cache, SearchDomain, MessageBroker or DocumentDatabase`,
+      );
+    }
+    const flag: TlsFlag = typeof tls === 'string' ? { variable: tls } : tls;
+    if (typeof flag !== 'object' || flag === null || typeof flag.variable !== 'string') {
+      throw invalid(path, 'connectTo.tls', tls, 'must be a variable name or { variable, cloud?, local? }');
+    }
+    const cloud = flag.cloud ?? 'true';
+    const local = flag.local ?? 'false';
+    for (const [prop, value] of [
+      ['cloud', cloud],
+      ['local', local],
+    ] as const) {
+      if (typeof value !== 'string' || value.length === 0 || /\p{Cc}/u.test(value)) {
+        throw invalid(
+          path,
+          `connectTo.tls.${prop}`,
+          value,
+          'must be a non-empty string without control characters',
+        );
+      }
+    }
+    if (cloud === local) {
+      throw invalid(
+        path,
+        'connectTo.tls',
+        tls,
+        `gives both twins the value '${cloud}'; the flag is for telling the TLS cloud connection from the plain local one`,
+      );
+    }
+    return { variable: flag.variable, cloud, local };
   }
 
   /**

@@ -455,6 +455,11 @@ export class Database extends DataService {
     return this.spec;
   }
 
+  /** The instance or cluster accepts plain connections as well as TLS: the client chooses. @internal */
+  protected get _tlsInCloud(): boolean {
+    return false;
+  }
+
   /** @internal */
   public _cloudValue(value: ConnectionValue): CloudConnectionValue {
     if (value === 'url') return { secret: ecs.Secret.fromSecretsManager(this.urlSecret()) };

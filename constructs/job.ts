@@ -201,7 +201,10 @@ export class Job extends Workload {
     acknowledgeContainerChoices(host.taskDefinition, spec, this._hardeningReason);
     addConfigFiles(host.taskDefinition, container, this._configFiles, this.logGroup);
     for (const m of this.mounts) host.mount(container, m);
-    for (const c of this.connections) host.connect(container, c.dataService, c.variables);
+    for (const c of this.connections) {
+      host.connect(container, c.dataService, c.variables);
+      if (c.tls) container.addEnvironment(c.tls.variable, c.tls.cloud);
+    }
     for (const c of this.resourceConnections)
       host.connectResource(container, c.resource, c.access, c.variables);
     for (const d of this.dependsOn) this.wire(host, container, d);

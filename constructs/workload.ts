@@ -28,6 +28,7 @@ import type {
   StartVariableSpec,
   ConfigFileSpec,
   ContainerSettingsSpec,
+  ConnectionTlsSpec,
   ConnectionValue,
   CpuArchitectureName,
   RestartPolicyName,
@@ -301,6 +302,7 @@ export abstract class Workload extends Construct {
   private readonly connectionList: {
     dataService: DataService;
     variables: Record<string, ConnectionValue>;
+    tls?: ConnectionTlsSpec;
   }[] = [];
   private readonly resourceList: {
     resource: AwsResource;
@@ -575,13 +577,20 @@ export abstract class Workload extends Construct {
       );
     }
     const variables = dataService._connectionVariables(path, options ?? {});
+    const tls = dataService._connectionTls(path, options ?? {});
     for (const variable of Object.keys(variables)) {
       checkEnvName(path, 'connectTo', variable);
       if (this.hasVariable(variable))
         throw invalid(path, 'connectTo', variable, 'is already set on this workload');
     }
-    this.connectionList.push({ dataService, variables });
+    if (tls) {
+      checkEnvName(path, 'connectTo.tls', tls.variable);
+      if (this.hasVariable(tls.variable) || Object.hasOwn(variables, tls.variable))
+        throw invalid(path, 'connectTo.tls', tls.variable, 'is already set on this workload');
+    }
+    this.connectionList.push({ dataService, variables, ...(tls ? { tls } : {}) });
     this.onConnection(dataService, variables);
+    if (tls) this.onEnvironment(tls.variable, tls.cloud);
     const initJob = dataService._initJob;
     if (initJob && initJob !== this && !this.dependencies.some((d) => d.target === initJob)) {
       this.addDependency(Dependency.completedSuccessfully(initJob as Job));
@@ -629,6 +638,8 @@ export abstract class Workload extends Construct {
   public get connections(): readonly {
     readonly dataService: DataService;
     readonly variables: Readonly<Record<string, ConnectionValue>>;
+    /** The TLS flag the connection gives, with each twin's value. */
+    readonly tls?: ConnectionTlsSpec;
   }[] {
     return this.connectionList.map((c) => ({ ...c }));
   }
@@ -639,7 +650,7 @@ export abstract class Workload extends Construct {
       Object.hasOwn(this.secretRefs, key) ||
       Object.hasOwn(this.startVariableList, key) ||
       this._environmentFiles.some((f) => f.variables.includes(key)) ||
-      this.connectionList.some((c) => Object.hasOwn(c.variables, key)) ||
+      this.connectionList.some((c) => Object.hasOwn(c.variables, key) || c.tls?.variable === key) ||
       this.resourceList.some((c) => Object.hasOwn(c.variables, key))
     );
   }
@@ -806,6 +817,7 @@ export abstract class Workload extends Construct {
             connections: this.connectionList.map((c) => ({
               target: c.dataService.name,
               variables: { ...c.variables },
+              ...(c.tls ? { tls: { ...c.tls } } : {}),
             })),
           }
         : {}),

@@ -156,6 +156,7 @@ function renderWorkload(
     for (const [variable, value] of Object.entries(c.variables)) {
       environment[variable] = connectionValue(app, ds, value, variables);
     }
+    if (c.tls) environment[c.tls.variable] = escape(c.tls.local);
     dependsOn[ds.name] = 'service_healthy';
   }
   const resources = resourceConnectionEnvironment(app, w, variables);

@@ -467,6 +467,15 @@ export interface ConnectionSpec {
   readonly target: string;
   /** Environment variable name to the value it receives. */
   readonly variables: Readonly<Record<string, ConnectionValue>>;
+  /** A variable telling whether the connection is TLS, with its value in each twin (`connectTo`'s `tls`). */
+  readonly tls?: ConnectionTlsSpec;
+}
+
+/** A TLS flag: a variable that is `cloud` where the connection is TLS (the cloud) and `local` where it is plain. */
+export interface ConnectionTlsSpec {
+  readonly variable: string;
+  readonly cloud: string;
+  readonly local: string;
 }
 
 /** Kinds of application AWS resources: called through an AWS SDK, a stand-in behind the same API locally. */

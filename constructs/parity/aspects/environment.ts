@@ -3,6 +3,7 @@ import type { CloudContainer } from '../cloud-twin';
 import { isInterpolation, literal, type ComposeService } from '../compose-twin';
 import type { ParityContext } from '../parity-context';
 import { ParityEntry, problem, same, standIn } from '../parity-report';
+import { compareDeclaredValue, declaredConnectionValues } from './connection-values';
 
 /**
  * Compares the environment variables with literal values: the cloud container's plain variables with the
@@ -19,8 +20,9 @@ export function compareEnvironment(
   const literals: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (!isInterpolation(v ?? '')) literals[k] = literal(v ?? '');
   const connections = ctx.connections.get(name) ?? new Map<string, string>();
+  const declared = declaredConnectionValues(ctx, name);
   const out: ParityEntry[] = [];
-  const keys = [...new Set([...Object.keys(c.environment), ...Object.keys(literals)])]
+  const keys = [...new Set([...Object.keys(c.environment), ...Object.keys(literals), ...declared.keys()])]
     .filter((k) => !start.has(k))
     .sort(compareStrings);
   const agreed: string[] = [];
@@ -29,7 +31,10 @@ export function compareEnvironment(
     const here = literals[k];
     const target = connections.get(k);
     const aws = ctx.awsVariables.get(name)?.get(k);
-    if (aws !== undefined) {
+    const declaredValue = declared.get(k);
+    if (declaredValue !== undefined) {
+      out.push(compareDeclaredValue(name, k, declaredValue, cloud, here));
+    } else if (aws !== undefined) {
       const cloudText = cloud ?? (c.secrets.includes(k) ? '(secret)' : undefined);
       const localText = here ?? (k in env ? '(from .env)' : undefined);
       const missing =
