@@ -131,7 +131,13 @@ export class LangfuseStack extends Stack {
     };
     const connect = (service: Service) => {
       service.connectTo(postgres, { url: 'DATABASE_URL' });
-      service.connectTo(redis, { host: 'REDIS_HOST', port: 'REDIS_PORT', password: 'REDIS_AUTH' });
+      // ElastiCache speaks only TLS; the local stand-in plain Redis: the flag follows the twin.
+      service.connectTo(redis, {
+        host: 'REDIS_HOST',
+        port: 'REDIS_PORT',
+        password: 'REDIS_AUTH',
+        tls: 'REDIS_TLS_ENABLED',
+      });
       service.connectTo(this.uploads, {
         access: 'readWrite',
         bucketName: 'LANGFUSE_S3_EVENT_UPLOAD_BUCKET',

@@ -74,6 +74,10 @@ describe('Langfuse local twin', () => {
     expect(compose.services['langfuse-worker'].environment.NEXTAUTH_URL).toBeUndefined();
   });
 
+  test('the Redis TLS flag is false against the plain local stand-in', () => {
+    expect(compose.services['langfuse-web'].environment.REDIS_TLS_ENABLED).toBe('false');
+  });
+
   test('secrets come from .env, never as values', () => {
     const web = compose.services['langfuse-web'].environment;
     expect(web.SALT).toBe('${SALT:?set SALT in .env}');
@@ -116,6 +120,12 @@ describe('Langfuse cloud twin', () => {
     expect(containers().clickhouse.Ulimits).toEqual([
       { Name: 'nofile', SoftLimit: 262144, HardLimit: 262144 },
     ]);
+  });
+
+  test('the Redis TLS flag is true against ElastiCache, which speaks only TLS', () => {
+    for (const name of ['langfuse-web', 'langfuse-worker']) {
+      expect(envOf(containers()[name]).REDIS_TLS_ENABLED).toBe('true');
+    }
   });
 
   test('start-time variables take their defaults, and secrets come from Secrets Manager', () => {
