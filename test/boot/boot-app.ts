@@ -110,6 +110,8 @@ export function addBootApplication(stack: Stack, name: string, options: BootAppO
     secrets: { API_TOKEN: token.value() },
     mounts: [{ volume: marks, path: '/marks' }],
     writablePaths: ['/scratch'],
+    // A declared size: the local twin limits the container's memory to it, as the cloud twin does.
+    memoryMiB: 512,
     dependsOn: [Dependency.healthy(web)],
   });
 
