@@ -214,7 +214,7 @@ const workloadMutations: Mutation[] = [
   workloadProp(
     'an unknown port protocol',
     'ports[0].protocol',
-    fc.constantFrom('', 'https', 'HTTP', 'udp', 'grpс'),
+    fc.constantFrom('', 'https', 'HTTP', 'sctp', 'grpс'),
     (w, protocol) => ({ ...w, ports: [{ containerPort: 8080, protocol }] }),
     (w) => isService(w) && w.ports.length === 0,
   ),
