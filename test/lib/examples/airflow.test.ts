@@ -1,36 +1,20 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { parse } from 'yaml';
 import { AirflowStack } from '../../../lib/examples';
+import { environmentOf, synthesizeExample, taskContainers } from './example-twins';
 import { composeSchemaErrors } from '../../support/compose-schema';
-import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 // One synthesis (the validator, cdk-nag, Control Tower and parity run in all-examples.test.ts).
-let stack: AirflowStack;
-let assembly: CloudAssembly;
 let template: Template;
 let composeText: string;
 let compose: any;
 
 beforeAll(() => {
-  const app = testApp();
-  stack = new AirflowStack(app, 'Airflow');
-  assembly = app.synth();
-  template = Template.fromJSON(assembly.getStackByName('Airflow').template);
-  composeText = stack.application.renderLocalTwinFiles(PROJECT_ROOT).compose;
-  compose = parse(composeText);
+  ({ template, composeText, compose } = synthesizeExample((app) => new AirflowStack(app, 'Airflow')));
 });
 
-const containers = (): Record<string, any> =>
-  Object.fromEntries(
-    Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap((td) =>
-      td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c]),
-    ),
-  );
-const envOf = (c: any): Record<string, unknown> =>
-  Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, e.Value]));
+const containers = (): Record<string, any> => taskContainers(template);
 const COMPONENTS = [
   'airflow-apiserver',
   'airflow-dag-processor',
@@ -109,12 +93,12 @@ describe('Airflow cloud twin', () => {
 
   test('the migration runs once per deployment as its own task, and the worker stops in 120 s', () => {
     const c = containers();
-    expect(envOf(c['airflow-init'])).toMatchObject({
+    expect(environmentOf(c['airflow-init'])).toMatchObject({
       _AIRFLOW_DB_MIGRATE: 'true',
       _AIRFLOW_WWW_USER_USERNAME: 'airflow',
     });
     expect(c['airflow-worker'].StopTimeout).toBe(120);
-    expect(envOf(c['airflow-scheduler'])._PIP_ADDITIONAL_REQUIREMENTS).toBe('');
+    expect(environmentOf(c['airflow-scheduler'])._PIP_ADDITIONAL_REQUIREMENTS).toBe('');
   });
 
   test('Flower is not in the cloud twin: its profile is not enabled', () => {

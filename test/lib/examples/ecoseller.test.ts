@@ -4,10 +4,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { parse } from 'yaml';
 import { EcosellerStack } from '../../../lib/examples';
+import { synthesizeExample, taskContainers } from './example-twins';
 import { composeSchemaErrors } from '../../support/compose-schema';
 import { comparable } from '../../support/compose-equivalence';
 import { cloudRouteTables } from '../../support/route-tables';
-import { PROJECT_ROOT, testApp } from '../../support/test-app';
+import { PROJECT_ROOT } from '../../support/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -20,27 +21,18 @@ const SEED = parse(
 );
 
 // One synthesis (the validator, cdk-nag and parity run in all-examples.test.ts).
-let stack: EcosellerStack;
 let assembly: CloudAssembly;
 let template: Template;
 let composeText: string;
 let compose: any;
 
 beforeAll(() => {
-  const app = testApp();
-  stack = new EcosellerStack(app, 'Ecoseller');
-  assembly = app.synth();
-  template = Template.fromJSON(assembly.getStackByName('Ecoseller').template);
-  composeText = stack.application.renderLocalTwinFiles(PROJECT_ROOT).compose;
-  compose = parse(composeText);
+  ({ assembly, template, composeText, compose } = synthesizeExample(
+    (app) => new EcosellerStack(app, 'Ecoseller'),
+  ));
 });
 
-const containers = (): Record<string, any> =>
-  Object.fromEntries(
-    Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap((td) =>
-      td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c]),
-    ),
-  );
+const containers = (): Record<string, any> => taskContainers(template);
 
 const LOCAL_SDK_VARIABLE = /^AWS_(ENDPOINT_URL_[A-Z0-9_]+|REGION|ACCESS_KEY_ID|SECRET_ACCESS_KEY)$/;
 

@@ -1,36 +1,20 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { parse } from 'yaml';
 import { LangfuseStack } from '../../../lib/examples';
+import { environmentOf, synthesizeExample, taskContainers } from './example-twins';
 import { composeSchemaErrors } from '../../support/compose-schema';
-import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 // One synthesis (the validator, cdk-nag, Control Tower and parity run in all-examples.test.ts).
-let stack: LangfuseStack;
-let assembly: CloudAssembly;
 let template: Template;
 let composeText: string;
 let compose: any;
 
 beforeAll(() => {
-  const app = testApp();
-  stack = new LangfuseStack(app, 'Langfuse');
-  assembly = app.synth();
-  template = Template.fromJSON(assembly.getStackByName('Langfuse').template);
-  composeText = stack.application.renderLocalTwinFiles(PROJECT_ROOT).compose;
-  compose = parse(composeText);
+  ({ template, composeText, compose } = synthesizeExample((app) => new LangfuseStack(app, 'Langfuse')));
 });
 
-const containers = (): Record<string, any> =>
-  Object.fromEntries(
-    Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap((td) =>
-      td.Properties.ContainerDefinitions.map((c: any) => [c.Name, c]),
-    ),
-  );
-const envOf = (c: any): Record<string, unknown> =>
-  Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, e.Value]));
+const containers = (): Record<string, any> => taskContainers(template);
 
 describe('Langfuse local twin', () => {
   test('matches the snapshot', () => {
@@ -124,13 +108,16 @@ describe('Langfuse cloud twin', () => {
 
   test('the Redis TLS flag is true against ElastiCache, which speaks only TLS', () => {
     for (const name of ['langfuse-web', 'langfuse-worker']) {
-      expect(envOf(containers()[name]).REDIS_TLS_ENABLED).toBe('true');
+      expect(environmentOf(containers()[name]).REDIS_TLS_ENABLED).toBe('true');
     }
   });
 
   test('start-time variables take their defaults, and secrets come from Secrets Manager', () => {
     const web = containers()['langfuse-web'];
-    expect(envOf(web)).toMatchObject({ TELEMETRY_ENABLED: 'true', NEXTAUTH_URL: 'http://localhost:3000' });
+    expect(environmentOf(web)).toMatchObject({
+      TELEMETRY_ENABLED: 'true',
+      NEXTAUTH_URL: 'http://localhost:3000',
+    });
     const secretNames = (web.Secrets ?? []).map((s: any) => s.Name).sort();
     expect(secretNames).toEqual(
       expect.arrayContaining([
@@ -151,8 +138,8 @@ describe('Langfuse cloud twin', () => {
     expect(Object.keys(buckets)).toHaveLength(1);
     const [bucketId] = Object.keys(buckets);
     for (const name of ['langfuse-web', 'langfuse-worker']) {
-      expect(envOf(containers()[name]).LANGFUSE_S3_EVENT_UPLOAD_BUCKET).toEqual({ Ref: bucketId });
+      expect(environmentOf(containers()[name]).LANGFUSE_S3_EVENT_UPLOAD_BUCKET).toEqual({ Ref: bucketId });
     }
-    expect(envOf(containers().clickhouse).LANGFUSE_S3_EVENT_UPLOAD_BUCKET).toBeUndefined();
+    expect(environmentOf(containers().clickhouse).LANGFUSE_S3_EVENT_UPLOAD_BUCKET).toBeUndefined();
   });
 });
