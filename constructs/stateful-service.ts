@@ -1,8 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { invalid } from './errors';
+import { invalid, ValidationError } from './errors';
 import { mountPathProblem } from './model/rules/workloads';
-import { ValidationError } from './errors';
 import { Service, ServiceProps } from './service';
 import type { AutoScalingOptions } from './service-options';
 import type { WorkloadExtras } from './workload';
