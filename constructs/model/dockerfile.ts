@@ -69,11 +69,6 @@ function instructions(text: string): string[] {
   return result;
 }
 
-/** The logical instructions of a Dockerfile's text, as BuildKit reads them (see `instructions`). */
-export function dockerfileInstructions(text: string): string[] {
-  return instructions(text);
-}
-
 /** The heredocs (`<<EOF`, `<<-"EOF"`) a RUN, COPY or ADD instruction opens, in order. */
 function heredocs(instruction: string): { name: string; chomp: boolean }[] {
   const all = words(instruction);
@@ -122,10 +117,30 @@ function words(instruction: string): string[] {
  * reject (a `FROM` with two arguments, say) are read as leniently as possible; the build reports them.
  */
 export function dockerfileStages(text: string): DockerfileStage[] {
-  const stages: DockerfileStage[] = [];
+  return readStages(text).map((s) => s.stage);
+}
+
+/**
+ * The instructions of one build stage, after its `FROM`, trimmed: the stage named `name` (compared in lower
+ * case), or the last stage when no name is given. Empty when the Dockerfile has no such stage.
+ */
+export function dockerfileStageInstructions(text: string, name?: string): string[] {
+  const stages = readStages(text);
+  const wanted = name?.toLowerCase();
+  const found =
+    wanted === undefined ? stages[stages.length - 1] : stages.find((s) => s.stage.name === wanted);
+  return found ? [...found.instructions] : [];
+}
+
+/** Each stage of the Dockerfile with the instructions that follow its `FROM`. */
+function readStages(text: string): { stage: DockerfileStage; instructions: string[] }[] {
+  const stages: { stage: DockerfileStage; instructions: string[] }[] = [];
   for (const instruction of instructions(text)) {
     const [keyword, ...rest] = instruction.trim().split(/[ \t]+/);
-    if (keyword.toUpperCase() !== 'FROM') continue;
+    if (keyword.toUpperCase() !== 'FROM') {
+      stages[stages.length - 1]?.instructions.push(instruction.trim());
+      continue;
+    }
     let platform: string | undefined;
     while (rest.length > 0 && rest[0].startsWith('--')) {
       const flag = rest.shift()!;
@@ -135,10 +150,13 @@ export function dockerfileStages(text: string): DockerfileStage[] {
     }
     const named = rest.length === 3 && rest[1].toLowerCase() === 'as';
     stages.push({
-      index: stages.length,
-      from: rest[0] ?? '',
-      ...(named ? { name: rest[2].toLowerCase() } : {}),
-      ...(platform !== undefined ? { platform } : {}),
+      stage: {
+        index: stages.length,
+        from: rest[0] ?? '',
+        ...(named ? { name: rest[2].toLowerCase() } : {}),
+        ...(platform !== undefined ? { platform } : {}),
+      },
+      instructions: [],
     });
   }
   return stages;

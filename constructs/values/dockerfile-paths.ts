@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { dockerfileInstructions } from '../model/dockerfile';
+import { dockerfileStageInstructions } from '../model/dockerfile';
 import type { ImageSpec } from '../model/spec';
 
 /**
@@ -18,19 +18,7 @@ export function hiddenImagePaths(
   } catch {
     return [];
   }
-  const stages: string[][] = [];
-  const names: (string | undefined)[] = [];
-  for (const instruction of dockerfileInstructions(text)) {
-    const [keyword, ...rest] = instruction.trim().split(/[ \t]+/);
-    if (keyword.toUpperCase() === 'FROM') {
-      stages.push([]);
-      const words = rest.filter((w) => !w.startsWith('--'));
-      names.push(words.length === 3 && words[1].toLowerCase() === 'as' ? words[2].toLowerCase() : undefined);
-    } else stages[stages.length - 1]?.push(instruction.trim());
-  }
-  const wanted = (image.localTarget ?? image.target)?.toLowerCase();
-  const index = wanted !== undefined ? names.indexOf(wanted) : stages.length - 1;
-  const stage = stages[index] ?? [];
+  const stage = dockerfileStageInstructions(text, image.localTarget ?? image.target);
   const found: string[] = [];
   let workdir = '/';
   for (const instruction of stage) {
