@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { acknowledgeInlinePolicies } from './aws/nag-findings';
 import { applicationLogGroup } from './aws/log-groups';
-import { containerOptions, ecsSecret } from './aws/container';
+import { containerOptions, ecsSecret, environmentFileOptions } from './aws/container';
 import { containerSettingsOptions } from './aws/container-settings';
 import {
   acknowledgeContainerChoices,
@@ -104,6 +104,7 @@ export class Job extends Workload {
           essential: true,
           ...workloadMemory(task.taskDefinition, this._memoryMiB),
           ...containerSettingsOptions(task.taskDefinition, this.name, spec),
+          ...environmentFileOptions(task.taskDefinition, spec),
         }),
       );
       addWritablePaths(task.taskDefinition, this.ownContainer, this._writablePaths, this.logGroup);
@@ -192,6 +193,7 @@ export class Job extends Workload {
         cpu: this._cpu,
         ...hostedJobMemory(host.taskDefinition, host.memoryMiB, this.name, this._memoryMiB),
         ...containerSettingsOptions(host.taskDefinition, this.name, spec),
+        ...environmentFileOptions(host.taskDefinition, spec),
         environment: { ...this._environment },
         secrets: Object.fromEntries(Object.entries(this._secrets).map(([k, r]) => [k, ecsSecret(r)])),
       }),

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Annotations, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
-import { containerOptions, ecsSecret } from './aws/container';
+import { containerOptions, ecsSecret, environmentFileOptions } from './aws/container';
 import { containerSettingsOptions } from './aws/container-settings';
 import { acknowledgeContainerChoices, addWritablePaths, workloadMemory } from './aws/container-hardening';
 import { ecsHealthCheck } from './aws/health-check';
@@ -201,6 +201,7 @@ export class Service extends Workload {
         essential: true,
         ...workloadMemory(taskDefinition, this._memoryMiB),
         ...containerSettingsOptions(taskDefinition, this.name, spec),
+        ...environmentFileOptions(taskDefinition, spec),
         portMappings: this.ports.map((p) => ({
           name: p.name,
           containerPort: p.containerPort,

@@ -1,6 +1,8 @@
 import { AspectPriority, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { EcrImage, Image } from '../values/image';
 import type { CpuArchitectureName, ImageSpec, WorkloadSpec } from '../model/spec';
@@ -62,11 +64,37 @@ export function containerOptions(
     ...(spec.user ? { user: spec.user } : {}),
     readonlyRootFilesystem: spec.readOnlyRootFilesystem === true,
     logging: ecs.LogDriver.awsLogs({ logGroup, streamPrefix: spec.name }),
-    // dotenv files as S3 assets: the values stay in the file, never in the template.
-    ...(spec.environmentFiles?.length
-      ? { environmentFiles: spec.environmentFiles.map((f) => ecs.EnvironmentFile.fromAsset(f.file)) }
-      : {}),
     ...extra,
+  };
+}
+
+/**
+ * A container's dotenv files as S3 assets (the values stay in the file, never in the template), each an
+ * asset of its own in the task definition, and the execution role's permission to fetch exactly those
+ * objects, which ECS needs to start the task. aws-cdk-lib's `EnvironmentFile.fromAsset` does neither: it
+ * names every asset of a container alike (two files collide) and grants nothing.
+ */
+export function environmentFileOptions(
+  taskDefinition: ecs.TaskDefinition,
+  spec: WorkloadSpec,
+): Pick<ecs.ContainerDefinitionOptions, 'environmentFiles'> {
+  const files = spec.environmentFiles ?? [];
+  if (files.length === 0) return {};
+  const role = taskDefinition.obtainExecutionRole();
+  return {
+    environmentFiles: files.map((f, i) => {
+      const asset = new s3assets.Asset(taskDefinition, `EnvironmentFile-${spec.name}-${i}`, { path: f.file });
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+        }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [asset.bucket.bucketArn] }),
+      );
+      return ecs.EnvironmentFile.fromBucket(asset.bucket, asset.s3ObjectKey);
+    }),
   };
 }
 

@@ -28,7 +28,7 @@ function synth(context: Record<string, unknown> = {}) {
       LOG_LEVEL: StartVariable.named('LOG_LEVEL', { default: 'in$fo' }),
       REGION_NAME: StartVariable.named('REGION_NAME'),
     },
-    environmentFiles: [`${FIXTURE}/app.env`],
+    environmentFiles: [`${FIXTURE}/app.env`, `${FIXTURE}/more.env`],
     bindMounts: [
       { source: `${FIXTURE}/app/src`, path: '/app/src', selinux: 'shared' },
       { source: `${FIXTURE}/nginx.conf`, path: '/etc/nginx/nginx.conf', readOnly: true },
@@ -91,10 +91,32 @@ test('in the cloud: the synth-time values, an S3 environment file, no host mount
       { Name: 'PLAIN', Value: 'a$b' },
     ]),
   );
-  expect(main.EnvironmentFiles).toHaveLength(1);
-  expect(main.EnvironmentFiles[0].Type).toBe('s3');
+  expect(main.EnvironmentFiles).toHaveLength(2);
+  expect(main.EnvironmentFiles.map((f: any) => f.Type)).toEqual(['s3', 's3']);
   expect(main.MountPoints ?? []).toEqual([]);
   expect(JSON.stringify(twins.template.toJSON())).not.toContain('FEATURE_X');
+  expect(JSON.stringify(twins.template.toJSON())).not.toContain('MORE_ITEMS');
+});
+
+test('in the cloud: the execution role may fetch exactly the environment files, which ECS needs to start', () => {
+  const [task] = Object.values(twins.template.findResources('AWS::ECS::TaskDefinition')) as any[];
+  const main = task.Properties.ContainerDefinitions.find((c: any) => c.Name === 'api');
+  const executionRole = task.Properties.ExecutionRoleArn['Fn::GetAtt'][0];
+  const policies = Object.values(twins.template.findResources('AWS::IAM::Policy')) as any[];
+  const statements = policies
+    .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === executionRole))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  const objectKeys = (value: any) =>
+    [...JSON.stringify(value).matchAll(/[0-9a-f]{64}\.env/g)].map((m) => m[0]);
+  const fetched = statements
+    .filter((s: any) => s.Action === 's3:GetObject')
+    .flatMap((s: any) => objectKeys(s.Resource));
+  expect(fetched.sort()).toEqual(main.EnvironmentFiles.flatMap((f: any) => objectKeys(f.Value)).sort());
+  expect(new Set(fetched).size).toBe(2);
+  expect(statements.filter((s: any) => s.Action === 's3:GetBucketLocation')).not.toHaveLength(0);
+  // Nothing broader than those objects.
+  for (const s of statements.filter((s: any) => String(s.Action).startsWith('s3:')))
+    expect(JSON.stringify(s.Resource)).not.toContain('/*');
 });
 
 test('a directory bind mount over the WORKDIR or a COPY destination is a warning', () => {
