@@ -341,4 +341,17 @@ describe('Queue: validation', () => {
     expect(() => new Bucket(a, 'bucket', { name: 'files' })).not.toThrow();
     expectValidationError(() => new Queue(a, 'again', { name: 'files' }), 'queue names must be unique');
   });
+
+  test("a queue named like another's dead-letter queue is refused: the stand-in would make one queue of both", () => {
+    const a = app();
+    new Queue(a, 'orders');
+    new Queue(a, 'late', { name: 'orders-dlq' });
+    new Queue(a, 'jobs', { fifo: true });
+    // A FIFO queue's names end in .fifo: `jobs-dlq.fifo` is not the standard `jobs-dlq`.
+    new Queue(a, 'standard', { name: 'jobs-dlq' });
+    const errors = a.validate().errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ path: 'Test/shop/late', prop: 'name', value: '"orders-dlq"' });
+    expect(errors[0].message).toContain('already a name of queue Test/shop/orders');
+  });
 });

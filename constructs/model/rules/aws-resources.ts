@@ -96,10 +96,16 @@ export function queueNameProblem(
  * The model's buckets and queues: names unique per kind and valid, connections naming one of them with an
  * access level of its kind, local service names and variables the stand-ins need left free.
  */
+/** The names a queue has on SQS: its own and its dead-letter queue's. */
+function queueLocalNames(r: AwsResourceSpec): string[] {
+  return [r.localName, ...(r.queue?.deadLetter ? [r.queue.deadLetter.localName] : [])];
+}
+
 export function checkAwsResources(ctx: RuleContext): void {
   const { app } = ctx;
   const resources = app.awsResources ?? [];
   const byName = new Map<string, AwsResourceSpec>();
+  const queueNames = new Map<string, AwsResourceSpec>();
   for (const r of resources) {
     const key = `${r.kind}:${r.name}`;
     if (byName.has(key)) {
@@ -114,6 +120,25 @@ export function checkAwsResources(ctx: RuleContext): void {
       continue;
     }
     byName.set(key, r);
+    if (r.kind === 'queue') {
+      // A queue's dead-letter queue is a queue too: `orders-dlq` is taken by `orders` with its dead-letter
+      // queue, and the stand-in would create one queue for both.
+      for (const local of queueLocalNames(r)) {
+        const owner = queueNames.get(local);
+        if (owner) {
+          ctx.errors.push(
+            problem(
+              r.path,
+              'name',
+              r.name,
+              `makes a queue named '${local}', which is already a name of queue ${owner.path} (a queue with a dead-letter queue takes '<name>${DEAD_LETTER_SUFFIX}' too); choose another name`,
+            ),
+          );
+          break;
+        }
+      }
+      for (const local of queueLocalNames(r)) if (!queueNames.has(local)) queueNames.set(local, r);
+    }
     const bad =
       r.kind === 'bucket'
         ? bucketNameProblem(r.path, r.name)
