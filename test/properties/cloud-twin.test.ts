@@ -59,17 +59,32 @@ function checkCloudTwin(plan: AppPlan): void {
         // Connection values arrive as environment values (host, port, ...) or secrets (password, url).
         const connected = (w.connections ?? []).flatMap((x) => Object.values(x.variables) as string[]);
         for (const [key, value] of Object.entries(w.environment)) expect(environment[key]).toEqual(value);
-        // Start-time variables: the default, as no stage setting or context value is given.
+        // Start-time variables: the default, as no stage setting or context value is given; a required
+        // one the context value.
         for (const [key, value] of Object.entries(w.startVariables ?? {}))
           expect(environment[key]).toEqual(value);
+        for (const key of w.requiredStartVariables ?? [])
+          expect(environment[key]).toEqual(plan.context![key]);
+        // A TLS flag is true against the cloud's services.
+        const tls = (w.connections ?? []).flatMap((x) => (x.tls !== undefined ? [x.tls as string] : []));
+        for (const key of tls) expect(environment[key]).toBe('true');
+        // Buckets, queues and tables: the variables named, and none of the SDK's own (the SDK finds the
+        // endpoints, region and the task role's credentials itself).
+        const reached = (w.resourceConnections ?? []).flatMap((x) => Object.values(x.variables) as string[]);
+        expect(Object.keys(environment).filter((k) => k.startsWith('AWS_'))).toEqual([]);
         expect([...Object.keys(environment), ...secrets].sort()).toEqual(
           [
             ...Object.keys(w.environment),
             ...Object.keys(w.startVariables ?? {}),
+            ...(w.requiredStartVariables ?? []),
             ...w.secrets.map((s) => s.key as string),
             ...connected,
+            ...tls,
+            ...reached,
           ].sort(),
         );
+        expect((c.EnvironmentFiles ?? []).length).toBe((w.environmentFiles ?? []).length);
+        expect(c.StopTimeout).toBe(w.stopGracePeriodSeconds);
         // Fargate cannot mount host paths: no bind mount reaches the cloud twin.
         for (const m of c.MountPoints ?? []) expect(m.ContainerPath).not.toMatch(/^\/twinstack-bind/);
         for (const s of w.secrets) expect(secrets).toContain(s.key);
@@ -77,12 +92,43 @@ function checkCloudTwin(plan: AppPlan): void {
     });
     const conditional = plan.loadBalancers.flatMap((l) => l.routes).filter((r) => r.id !== 'fallback');
     expect(ofType('AWS::ElasticLoadBalancingV2::ListenerRule')).toHaveLength(conditional.length);
-    expect(ofType('AWS::EFS::FileSystem')).toHaveLength(plan.volumes.length);
+    const statefulServices = plan.workloads.filter((w) => w.stateful).length;
+    expect(ofType('AWS::EFS::FileSystem')).toHaveLength(plan.volumes.length + statefulServices);
+    // A stateful service: one task, and a deployment that stops it before starting the next.
+    plan.workloads.forEach((w, i) => {
+      if (!w.stateful) return;
+      const [taskId] = ofType('AWS::ECS::TaskDefinition').find(([, r]) =>
+        r.Properties.ContainerDefinitions.some((c: any) => c.Name === workloads[i].name && c.Essential),
+      )!;
+      const [, service] = ofType('AWS::ECS::Service').find(
+        ([, r]) => r.Properties.TaskDefinition.Ref === taskId,
+      )!;
+      expect(service.Properties.DesiredCount).toBe(1);
+      expect(service.Properties.DeploymentConfiguration).toMatchObject({
+        MinimumHealthyPercent: 0,
+        MaximumPercent: 100,
+      });
+    });
+    const resourcesOf = (kind: string) => (plan.resources ?? []).filter((r) => r.kind === kind);
+    const tagged = (type: string, tag: string) =>
+      ofType(type).filter(([, r]) => (r.Properties.Tags ?? []).some((t: any) => t.Key === tag));
+    expect(tagged('AWS::S3::Bucket', 'twinstack:bucket')).toHaveLength(resourcesOf('bucket').length);
+    expect(ofType('AWS::SQS::Queue')).toHaveLength(
+      resourcesOf('queue').reduce(
+        (n, q) => n + (q.kind === 'queue' && q.deadLetterQueue === false ? 1 : 2),
+        0,
+      ),
+    );
+    expect(ofType('AWS::DynamoDB::GlobalTable')).toHaveLength(resourcesOf('table').length);
 
     const compose = fs.readFileSync(path.join(outdir, application.localTwinFiles.composeFile), 'utf8');
     expect(composeSchemaErrors(compose)).toEqual([]);
+    const kinds = new Set((plan.resources ?? []).map((r) => r.kind));
     expect(Object.keys(parse(compose).services)).toHaveLength(
-      plan.workloads.length + plan.loadBalancers.length + (plan.dataServices ?? []).length,
+      plan.workloads.length +
+        plan.loadBalancers.length +
+        (plan.dataServices ?? []).length +
+        (kinds.size ? 1 + kinds.size : 0),
     );
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

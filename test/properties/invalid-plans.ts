@@ -10,7 +10,14 @@ import type {
   VolumePlan,
   WorkloadPlan,
 } from './model-plan';
-import { nameArb, validPlanArb } from './model-plan';
+import type { ResourcePlan } from './model-plan';
+import {
+  AWS_STAND_IN_NAMES,
+  ENVIRONMENT_FILES,
+  ENVIRONMENT_FILE_VARIABLES,
+  nameArb,
+  validPlanArb,
+} from './model-plan';
 
 /**
  * Invalid plans: a valid plan with one rule broken, and the construct and prop the library's
@@ -118,6 +125,8 @@ function workloadProp(
 }
 
 const isService = (w: WorkloadPlan) => w.kind === 'service';
+/** A service whose task count and deployments are its own to set: not a StatefulService. */
+const isScalable = (w: WorkloadPlan) => isService(w) && w.stateful === undefined;
 const health = (w: WorkloadPlan, h: Partial<HealthCheckPlan>): WorkloadPlan => ({
   ...w,
   healthCheck: { kind: 'http', port: 8080, path: '/health', ...w.healthCheck, ...h } as HealthCheckPlan,
@@ -164,7 +173,7 @@ const workloadMutations: Mutation[] = [
       desiredCount,
       autoScale: undefined,
     }),
-    isService,
+    isScalable,
   ),
   workloadProp(
     'containerPort out of range',
@@ -364,7 +373,7 @@ const workloadMutations: Mutation[] = [
       ...w,
       minHealthyPercent: v,
     }),
-    isService,
+    isScalable,
   ),
   workloadProp(
     'maxHealthyPercent out of range',
@@ -374,14 +383,14 @@ const workloadMutations: Mutation[] = [
       ...w,
       maxHealthyPercent: v,
     }),
-    isService,
+    isScalable,
   ),
   workloadProp(
     'a deployment with no room to replace a task',
     'maxHealthyPercent',
     fc.constant(100),
     (w) => ({ ...w, minHealthyPercent: 100, maxHealthyPercent: 100 }),
-    isService,
+    isScalable,
   ),
   workloadProp(
     'autoscaling with a maximum below the minimum',
@@ -392,14 +401,14 @@ const workloadMutations: Mutation[] = [
       desiredCount: min,
       autoScale: { minCapacity: min, maxCapacity: (min as number) - 1, cpuUtilizationPercent: 50 },
     }),
-    isService,
+    isScalable,
   ),
   workloadProp(
     'autoscaling without a target',
     'autoScale',
     fc.constant(undefined),
     (w) => ({ ...w, desiredCount: 1, autoScale: { minCapacity: 1, maxCapacity: 2 } }),
-    isService,
+    isScalable,
   ),
   workloadProp(
     'an autoscaling CPU target out of range',
@@ -410,7 +419,7 @@ const workloadMutations: Mutation[] = [
       desiredCount: 1,
       autoScale: { minCapacity: 1, maxCapacity: 2, cpuUtilizationPercent },
     }),
-    isService,
+    isScalable,
   ),
   workloadProp(
     'a desired count outside the scaling range',
@@ -421,7 +430,7 @@ const workloadMutations: Mutation[] = [
       desiredCount,
       autoScale: { minCapacity: 1, maxCapacity: 10, cpuUtilizationPercent: 50 },
     }),
-    isService,
+    isScalable,
   ),
   // References to parts of another application.
   workloadProp(
@@ -676,7 +685,9 @@ function partMutations(): Mutation[] {
       prop,
     };
   };
-  const service = (plan: AppPlan) => plan.workloads.findIndex((w) => isService(w) && w.ports.length > 0);
+  // A service whose first port a route without `port` targets: not a UDP one.
+  const service = (plan: AppPlan) =>
+    plan.workloads.findIndex((w) => isService(w) && w.ports.length > 0 && w.ports[0].protocol !== 'udp');
   const withRoute = (
     plan: AppPlan,
     route: Partial<RoutePlan>,
@@ -902,7 +913,11 @@ function partMutations(): Mutation[] {
       ),
     (plan) => {
       const s = plan.workloads.findIndex(
-        (w) => isService(w) && w.ports.length > 0 && w.healthCheck?.kind !== 'http',
+        (w) =>
+          isService(w) &&
+          w.ports.length > 0 &&
+          w.ports[0].protocol !== 'udp' &&
+          w.healthCheck?.kind !== 'http',
       );
       return s < 0
         ? undefined
@@ -1164,6 +1179,49 @@ function dataServiceMutations(): Mutation[] {
       badEnvNameArb.map((variable) =>
         connect(plan, { host: variable }, 'a connection variable that is not a variable name', /^connectTo/),
       ),
+    (plan) =>
+      fc.constantFrom('postgres' as const, 'mysql' as const, 'mariadb' as const).map((kind) => {
+        const c = connect(
+          plan,
+          { host: 'BAD_DB_HOST' },
+          'a TLS flag on a database connection',
+          'connectTo.tls',
+        );
+        return {
+          ...c,
+          plan: {
+            ...c.plan,
+            workloads: c.plan.workloads.map((w, i) =>
+              i === 0 ? { ...w, connections: w.connections!.map((x) => ({ ...x, tls: 'BAD_DB_TLS' })) } : w,
+            ),
+            dataServices: c.plan.dataServices!.map((d) =>
+              d.id === 'dbad'
+                ? { ...d, kind, version: kind === 'postgres' ? '16' : kind === 'mysql' ? '8.0' : '11.4' }
+                : d,
+            ),
+          },
+        };
+      }),
+    (plan) =>
+      fc.constantFrom('CACHE_TLS', 'CACHE_HOST').map((tls) => {
+        const c = connect(
+          plan,
+          { host: 'CACHE_HOST' },
+          'a TLS flag variable already set on the workload',
+          'connectTo.tls',
+          undefined,
+          { ...plan.workloads[0].environment, ...(tls === 'CACHE_TLS' ? { CACHE_TLS: 'yes' } : {}) },
+        );
+        return {
+          ...c,
+          plan: {
+            ...c.plan,
+            workloads: c.plan.workloads.map((w, i) =>
+              i === 0 ? { ...w, connections: w.connections!.map((x) => ({ ...x, tls })) } : w,
+            ),
+          },
+        };
+      }),
   ];
 }
 
@@ -1243,8 +1301,297 @@ const sameAsReadMutations: Mutation[] = [
           }),
 ];
 
+/** A service made a StatefulService, without what a stateful service may not have. */
+const stateful = (w: WorkloadPlan, data: WorkloadPlan['stateful']): WorkloadPlan => ({
+  ...w,
+  stateful: data,
+  desiredCount: undefined,
+  minHealthyPercent: undefined,
+  maxHealthyPercent: undefined,
+  healthCheckGracePeriodMs: undefined,
+  autoScale: undefined,
+});
+
+/** Mutations of what real compose files use: stop grace periods, bind mounts, files, variables, UDP. */
+const containerFeatureMutations: Mutation[] = [
+  workloadProp(
+    'a stop grace period longer than Fargate allows',
+    'stopGracePeriod',
+    fc.integer({ min: 121, max: 100000 }),
+    (w, seconds) => ({ ...w, stopGracePeriodSeconds: seconds as number }),
+  ),
+  workloadProp(
+    'a bind mount SELinux label that is none',
+    'bindMounts[0].selinux',
+    fc.constantFrom('z', 'Z', 'rw', '', 'Shared', ' private'),
+    (w, selinux) => ({ ...w, bindMounts: [{ readOnly: false, selinux }] }),
+  ),
+  workloadProp(
+    'an environment file that does not exist',
+    'environmentFiles[0]',
+    fc.constantFrom('test/fixtures/properties/missing.env', 'test/fixtures/properties'),
+    (w, file) => ({ ...w, environmentFiles: [file] }),
+  ),
+  workloadProp(
+    'an environment file given twice',
+    'environmentFiles[1]',
+    fc.constantFrom(...ENVIRONMENT_FILES),
+    (w, file) => ({ ...w, environmentFiles: [file, file] }),
+    (w) =>
+      !ENVIRONMENT_FILE_VARIABLES.some(
+        (v) => Object.hasOwn(w.environment, v) || w.secrets.some((u) => u.key === v),
+      ),
+  ),
+  workloadProp(
+    'a variable set in the environment and in an environment file',
+    /^environment/,
+    fc.constantFrom('PROPERTY_FILE_ONE', 'PROPERTY_FILE_TWO'),
+    (w, variable) => ({
+      ...w,
+      environment: { ...w.environment, [variable as string]: 'twice' },
+      environmentFiles: [ENVIRONMENT_FILES[0]],
+    }),
+    (w) => !w.secrets.some((u) => ENVIRONMENT_FILE_VARIABLES.includes(u.key as string)),
+  ),
+  workloadProp(
+    'a required start-time variable the cloud twin has no value for',
+    'environment.REQUIRED_WITHOUT_VALUE',
+    fc.constant(undefined),
+    (w) => ({
+      ...w,
+      requiredStartVariables: [...(w.requiredStartVariables ?? []), 'REQUIRED_WITHOUT_VALUE'],
+    }),
+    (w) => !Object.hasOwn(w.environment, 'REQUIRED_WITHOUT_VALUE'),
+  ),
+  (plan) => {
+    // A service no route targets, so only the probe meets the UDP port.
+    const routed = new Set(plan.loadBalancers.flatMap((l) => l.routes.map((r) => r.service)));
+    return pick(plan, (w, i) => isService(w) && !routed.has(i))?.chain((i) =>
+      fc.integer({ min: 1, max: 65535 }).map((port) => ({
+        rule: 'a health check probing a UDP port',
+        plan: withWorkload(plan, i, {
+          ...health(plan.workloads[i], { kind: 'tcp', port }),
+          ports: [{ containerPort: port, protocol: 'udp' }],
+        }),
+        paths: [at(plan.workloads[i].id)],
+        prop: 'healthCheck.port',
+      })),
+    );
+  },
+  workloadProp(
+    'a stateful data path that is no absolute container path',
+    'data.path',
+    fc.constantFrom('var/lib/data', '', '/data/../etc', 'C:\\data'),
+    (w, path) => stateful(w, { path }),
+    isService,
+  ),
+  workloadProp(
+    'a stateful service of more than one task',
+    'desiredCount',
+    fc.integer({ min: 2, max: 1000 }),
+    (w, desiredCount) => ({ ...stateful(w, { path: '/twinstack-data' }), desiredCount }),
+    isService,
+  ),
+  workloadProp(
+    'a stateful service that scales',
+    'autoScale',
+    fc.integer({ min: 2, max: 10 }),
+    (w, maxCapacity) => ({
+      ...stateful(w, { path: '/twinstack-data' }),
+      autoScale: { minCapacity: 1, maxCapacity, cpuUtilizationPercent: 50 },
+    }),
+    isService,
+  ),
+];
+
+/** Bucket, queue and table mutations; none where a workload takes a name of their stand-ins. */
+function resourceMutations(): Mutation[] {
+  const eligible = (plan: AppPlan) =>
+    ![...plan.workloads, ...plan.loadBalancers, ...(plan.dataServices ?? [])].some((x) =>
+      AWS_STAND_IN_NAMES.includes(x.name as string),
+    ) && !plan.volumes.some((v) => v.name === 'aws-s3-data');
+  const withResource = (
+    plan: AppPlan,
+    r: ResourcePlan,
+    rule: string,
+    prop: string | RegExp,
+    extra: ResourcePlan[] = [],
+  ): InvalidCase => ({
+    rule,
+    plan: { ...plan, resources: [...(plan.resources ?? []), ...extra, r] },
+    paths: [at(r.id)],
+    prop,
+  });
+  /** Workload 0 connected to a new resource with `access` and `variables` (no other connection of its). */
+  const connect = (
+    plan: AppPlan,
+    r: ResourcePlan,
+    access: unknown,
+    variables: Record<string, unknown>,
+    rule: string,
+    prop: string | RegExp,
+  ): InvalidCase | undefined => {
+    const w = plan.workloads[0];
+    if (
+      [...Object.keys(w.environment), ...w.secrets.map((u) => u.key as string)].some((k) =>
+        k.startsWith('AWS_'),
+      )
+    )
+      return undefined;
+    const resources = [...(plan.resources ?? []), r];
+    return {
+      rule,
+      plan: {
+        ...withWorkload(plan, 0, {
+          ...w,
+          resourceConnections: [{ resource: resources.length - 1, access, variables }],
+        }),
+        resources,
+      },
+      paths: [at(w.id)],
+      prop,
+    };
+  };
+  const bucket: ResourcePlan = { kind: 'bucket', id: 'resbad', name: 'twinstack-bad-bucket' };
+  const queue: ResourcePlan = { kind: 'queue', id: 'resbad', name: 'twinstack-bad-queue' };
+  const table: ResourcePlan = {
+    kind: 'table',
+    id: 'resbad',
+    name: 'twinstack-bad-table',
+    partitionKey: { name: 'id', type: 'string' },
+  };
+  const only =
+    (m: Mutation): Mutation =>
+    (plan) =>
+      eligible(plan) ? m(plan) : undefined;
+  return [
+    (plan) =>
+      fc
+        .constantFrom(
+          'A-bucket',
+          'ab',
+          'a.b.c',
+          'xn--bucket',
+          'files-s3alias',
+          '-files',
+          'files_1',
+          'b'.repeat(64),
+        )
+        .map((name) => withResource(plan, { ...bucket, name }, 'a bucket name S3 rejects', 'name')),
+    (plan) =>
+      fc
+        .tuple(fc.constantFrom('jobs.fifo', 'jobs queue', 'jobs/1', 'q'.repeat(81)), fc.boolean())
+        .map(([name, fifo]) =>
+          withResource(
+            plan,
+            { ...queue, name, ...(fifo ? { fifo } : {}) },
+            'a queue name SQS rejects',
+            'name',
+          ),
+        ),
+    (plan) =>
+      fc.constant(
+        withResource(
+          plan,
+          { ...queue, contentBasedDeduplication: true },
+          'content-based deduplication on a standard queue',
+          'contentBasedDeduplication',
+        ),
+      ),
+    only((plan) =>
+      fc.constant(
+        withResource(
+          plan,
+          { ...queue, id: 'resbad', name: 'twinstack-q-dlq' },
+          "a queue named like another queue's dead-letter queue",
+          'name',
+          [{ ...queue, id: 'resfirst', name: 'twinstack-q' }],
+        ),
+      ),
+    ),
+    (plan) =>
+      fc
+        .constantFrom('S', 'int', 'bool', '', 'String')
+        .map((type) =>
+          withResource(
+            plan,
+            { ...table, partitionKey: { name: 'id', type } },
+            'a table key type DynamoDB does not have',
+            /^partitionKey/,
+          ),
+        ),
+    (plan) =>
+      fc.constant(
+        withResource(
+          plan,
+          { ...table, timeToLiveAttribute: 'id' },
+          'a table whose TTL attribute is its key',
+          'timeToLiveAttribute',
+        ),
+      ),
+    (plan) =>
+      fc
+        .constantFrom('a', 'a b', 't'.repeat(256), 'tablé')
+        .map((name) => withResource(plan, { ...table, name }, 'a table name DynamoDB rejects', 'name')),
+    only((plan) =>
+      fc
+        .constantFrom<[ResourcePlan, string]>(
+          [bucket, 'send'],
+          [queue, 'read'],
+          [table, 'publish'],
+          [bucket, 'admin'],
+        )
+        .map(([r, access]) =>
+          connect(
+            plan,
+            r,
+            access,
+            { [r.kind === 'queue' ? 'queueUrl' : `${r.kind}Name`]: 'RESOURCE_BAD' },
+            'an access level the resource does not have',
+            /^connectTo/,
+          ),
+        )
+        .filter((c): c is InvalidCase => c !== undefined),
+    ),
+    only((plan) => {
+      const c = connect(
+        plan,
+        bucket,
+        'read',
+        {},
+        'access without a variable to find the resource by',
+        /^connectTo/,
+      );
+      return c ? fc.constant(c) : undefined;
+    }),
+    only((plan) => {
+      const c = connect(
+        plan,
+        queue,
+        'send',
+        { bucketName: 'RESOURCE_BAD' },
+        'a value the resource does not provide',
+        /^connectTo/,
+      );
+      return c ? fc.constant(c) : undefined;
+    }),
+    (plan) =>
+      fc.constantFrom(...AWS_STAND_IN_NAMES).map((name) => ({
+        ...withResource(
+          withWorkload(plan, 0, { ...plan.workloads[0], name }),
+          bucket,
+          "a workload named like a bucket's stand-in",
+          'name',
+        ),
+        paths: [at(plan.workloads[0].id)],
+      })),
+  ];
+}
+
 const mutations: Mutation[] = [
   ...workloadMutations,
+  ...containerFeatureMutations,
+  ...resourceMutations(),
   ...sameAsReadMutations,
   ...planMutations,
   ...partMutations(),

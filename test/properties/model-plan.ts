@@ -5,7 +5,9 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import fc from 'fast-check';
 import {
   Application,
+  AwsResource,
   BrokerEngine,
+  Bucket,
   Cache,
   CacheEngine,
   CpuArchitecture,
@@ -23,16 +25,20 @@ import {
   Image,
   Job,
   LoadBalancer,
+  Queue,
   Secret,
   SecretReference,
   Service,
   StartVariable,
+  StatefulService,
+  Table,
   Volume,
   WarningIds,
   Workload,
 } from '../../constructs';
 import { upperSnake } from '../../constructs/model/names';
 import { RESTART_POLICIES } from '../../constructs/model/restart';
+import { AWS_SDK_VARIABLES } from '../../constructs/model/rules/aws-resources';
 import { isReservedLocalVariable } from '../../constructs/model/rules/local-variables';
 import { normalMountPath } from '../../constructs/model/rules/workloads';
 import { examplePath } from '../../lib/project-root';
@@ -53,6 +59,39 @@ export interface AppPlan {
   readonly loadBalancers: LoadBalancerPlan[];
   /** Managed data services with local stand-ins. */
   readonly dataServices?: DataServicePlan[];
+  /** Buckets, queues and tables, which workloads reach through an AWS SDK. */
+  readonly resources?: ResourcePlan[];
+  /** CDK context values given to the stack (the cloud value of required start-time variables). */
+  readonly context?: Record<string, string>;
+}
+
+/** A bucket, a queue or a table. */
+export type ResourcePlan =
+  | { readonly kind: 'bucket'; readonly id: string; readonly name?: unknown; readonly accessLogs?: boolean }
+  | {
+      readonly kind: 'queue';
+      readonly id: string;
+      readonly name?: unknown;
+      readonly fifo?: unknown;
+      readonly contentBasedDeduplication?: unknown;
+      readonly deadLetterQueue?: boolean;
+    }
+  | {
+      readonly kind: 'table';
+      readonly id: string;
+      readonly name?: unknown;
+      readonly partitionKey: { readonly name: unknown; readonly type: unknown };
+      readonly sortKey?: { readonly name: unknown; readonly type: unknown };
+      readonly timeToLiveAttribute?: unknown;
+    };
+
+/** A workload's connection to a bucket, queue or table: the access it declares and the variables. */
+export interface ResourceConnectionPlan {
+  /** Index into AppPlan.resources. */
+  readonly resource: number;
+  readonly access: unknown;
+  /** Resource value (bucketName, queueUrl, ...) -> variable name. */
+  readonly variables: Record<string, unknown>;
 }
 
 /** Kinds of data services, by the engine each runs. */
@@ -78,6 +117,8 @@ export interface ConnectionPlan {
   readonly dataService: number | 'foreign';
   /** Connection value (host, port, ...) -> variable name. */
   readonly variables: Record<string, unknown>;
+  /** The variable of the connection's TLS flag (`true` in the cloud, `false` locally). */
+  readonly tls?: unknown;
 }
 
 export interface VolumePlan {
@@ -180,8 +221,17 @@ export interface WorkloadPlan {
   readonly environment: Record<string, unknown>;
   /** Start-time variables: container variable to its default (the variable has the same name). */
   readonly startVariables?: Record<string, string>;
+  /** Required start-time variables (no default): the cloud twin's value comes from AppPlan.context. */
+  readonly requiredStartVariables?: string[];
   /** Bind mounts of the fixture's source directory, at `/twinstack-bind-<n>`. */
-  readonly bindMounts?: { readonly readOnly: boolean }[];
+  readonly bindMounts?: { readonly readOnly: boolean; readonly selinux?: unknown }[];
+  /** Dotenv files of the fixtures, relative to the project. */
+  readonly environmentFiles?: unknown[];
+  /** `stopGracePeriod`, in seconds. */
+  readonly stopGracePeriodSeconds?: number;
+  /** Services only: a StatefulService keeping its data at `path`. */
+  readonly stateful?: { readonly path: unknown; readonly volumeName?: unknown };
+  readonly resourceConnections?: ResourceConnectionPlan[];
   readonly secrets: SecretUsePlan[];
   readonly cpu?: unknown;
   readonly memoryMiB?: unknown;
@@ -340,6 +390,13 @@ function startVariables(w: {
     .filter(([k]) => !Object.hasOwn(w.environment, k));
 }
 
+/** Dotenv files a workload may read (fixtures, relative to the project), and the variables they define. */
+export const ENVIRONMENT_FILES = [
+  'test/fixtures/properties/first.env',
+  'test/fixtures/properties/second.env',
+];
+export const ENVIRONMENT_FILE_VARIABLES = ['PROPERTY_FILE_ONE', 'PROPERTY_FILE_TWO', 'PROPERTY_FILE_THREE'];
+
 /** Raw material of one workload; `validPlan` makes it consistent with the rest of the application. */
 const rawWorkloadArb = fc.record({
   kind: fc.constantFrom('service' as const, 'service' as const, 'job' as const),
@@ -379,12 +436,30 @@ const rawWorkloadArb = fc.record({
   dependencies: fc.array(fc.tuple(fc.nat(), fc.boolean()), { maxLength: 3 }),
   mounts: fc.array(fc.tuple(fc.nat(), absolutePathArb, fc.boolean()), { maxLength: 3 }),
   startDefaults: fc.array(fc.stringMatching(/^[a-z0-9 $.:-]{0,8}$/), { maxLength: 2 }),
-  bindReadOnly: fc.array(fc.boolean(), { maxLength: 2 }),
+  requiredStart: fc.array(fc.stringMatching(/^[a-z0-9 $.:-]{0,8}$/), { maxLength: 1 }),
+  bindReadOnly: fc.array(
+    fc.tuple(fc.boolean(), fc.option(fc.constantFrom('shared', 'private'), { nil: undefined })),
+    { maxLength: 2 },
+  ),
+  environmentFiles: fc.subarray(ENVIRONMENT_FILES),
+  stopGracePeriodSeconds: fc.option(fc.integer({ min: 0, max: 120 }), { nil: undefined }),
+  stateful: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.boolean() },
+  ),
+  resourceConnections: fc.array(
+    fc.record({
+      pick: fc.nat(),
+      accessPick: fc.nat(),
+      values: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    }),
+    { maxLength: 2 },
+  ),
   ports: fc.uniqueArray(
     fc.record({
       containerPort: fc.integer({ min: 1, max: 65535 }),
       hostPort: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
-      protocol: fc.option(fc.constantFrom('tcp', 'http', 'http2', 'grpc'), { nil: undefined }),
+      protocol: fc.option(fc.constantFrom('tcp', 'http', 'http2', 'grpc', 'udp'), { nil: undefined }),
     }),
     { selector: (p) => p.containerPort, maxLength: 3 },
   ),
@@ -400,6 +475,7 @@ const rawWorkloadArb = fc.record({
       values: fc.subarray(['host', 'port', 'database', 'username', 'password', 'url'] as const, {
         minLength: 1,
       }),
+      tls: fc.boolean(),
     }),
     { maxLength: 2 },
   ),
@@ -514,7 +590,48 @@ const rawAppArb = fc.record({
     }),
     { maxLength: 2 },
   ),
+  resources: fc.array(
+    fc.oneof(
+      fc.record({
+        kind: fc.constant('bucket' as const),
+        name: fc
+          .stringMatching(/^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/)
+          .filter((n) => !/^(xn--|sthree-|amzn-s3-demo-)|(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(n)),
+        accessLogs: fc.boolean(),
+      }),
+      fc.record({
+        kind: fc.constant('queue' as const),
+        name: fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/),
+        fifo: fc.boolean(),
+        contentBasedDeduplication: fc.boolean(),
+        deadLetterQueue: fc.boolean(),
+      }),
+      fc.record({
+        kind: fc.constant('table' as const),
+        name: fc.stringMatching(/^[A-Za-z0-9_.-]{3,30}$/),
+        keys: fc.uniqueArray(fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,8}$/), { minLength: 3, maxLength: 3 }),
+        types: fc.array(fc.constantFrom('string', 'number', 'binary'), { minLength: 2, maxLength: 2 }),
+        sortKey: fc.boolean(),
+        ttl: fc.boolean(),
+      }),
+    ),
+    { maxLength: 3 },
+  ),
 });
+
+/** The values each kind of AWS resource hands to connected workloads, in the order ResourceConnectionPlan picks. */
+export const RESOURCE_VALUES = {
+  bucket: ['bucketName', 'bucketArn'],
+  queue: ['queueUrl', 'queueArn', 'queueName'],
+  table: ['tableName', 'tableArn'],
+} as const;
+export const RESOURCE_ACCESS = {
+  bucket: ['read', 'write', 'readWrite'],
+  queue: ['send', 'consume', 'sendAndConsume'],
+  table: ['read', 'write', 'readWrite'],
+} as const;
+/** Services the local twin runs for buckets, queues and tables, and the S3 stand-in's volume. */
+export const AWS_STAND_IN_NAMES = ['aws-s3', 'aws-sqs', 'aws-dynamodb', 'aws-init'];
 
 /** Engine versions each kind of data service runs in both twins (a sample of those the constructs accept). */
 export const DATA_SERVICE_VERSIONS: Record<DataServiceKindPlan, readonly string[]> = {
@@ -595,6 +712,8 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       ...(!cache && d.keepVolume ? { localVolumeName: `Kept.${i}_data` } : {}),
     };
   });
+  const resources = validResources(raw, names, dataServices);
+  const context: Record<string, string> = {};
   const workloads: WorkloadPlan[] = [];
   const fieldsByVariable: Map<string, string>[] = [];
   /** Local variable -> the secret it is read for. */
@@ -658,22 +777,43 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       taken.add(normalMountPath(p));
       writablePaths.push(p);
     }
+    const healthCheck = service ? w.healthCheck : undefined;
+    // A health check of the container's port over HTTP or TCP cannot probe a UDP port.
+    const probed =
+      healthCheck && (healthCheck.kind === 'http' || healthCheck.kind === 'tcp')
+        ? healthCheck.port
+        : undefined;
     const ports: PortPlan[] = service
       ? w.ports.map((p) => {
           const hostPort =
             p.hostPort !== undefined && !usedHostPorts.has(p.hostPort) ? p.hostPort : undefined;
           if (hostPort !== undefined) usedHostPorts.add(hostPort);
+          const protocol = p.protocol === 'udp' && p.containerPort === probed ? undefined : p.protocol;
           return {
             containerPort: p.containerPort,
             ...(hostPort !== undefined ? { hostPort } : {}),
-            ...(p.protocol !== undefined ? { protocol: p.protocol } : {}),
+            ...(protocol !== undefined ? { protocol } : {}),
           };
         })
       : [];
-    const healthCheck = service ? w.healthCheck : undefined;
+    // A stateful service runs one task, never two at once, and does not scale.
+    const stateful = service && w.stateful !== undefined;
     // Jobs stay small enough that any service can host all of them (see the sizes below).
     const [cpu, memoryMiB] = fargateSizes[service ? w.size : w.size % 5];
-    const desiredCount = service ? w.desiredCount : undefined;
+    const desiredCount = service && !stateful ? w.desiredCount : undefined;
+    // Required start-time variables take their cloud value from the CDK context.
+    const required = w.requiredStart
+      .map((value, j): [string, string] => [`REQUIRED_VAR_${i}_${j}`, value])
+      .filter(([k]) => !Object.hasOwn(w.environment, k));
+    for (const [k, value] of required) context[k] = value;
+    // Environment files define their own variables, which nothing else may set.
+    const environmentFiles =
+      w.environmentFiles.length &&
+      !ENVIRONMENT_FILE_VARIABLES.some(
+        (v) => Object.hasOwn(w.environment, v) || secretUses.some((u) => u.key === v),
+      )
+        ? w.environmentFiles
+        : [];
     const plan: WorkloadPlan = {
       kind,
       id: `w${i}`,
@@ -690,9 +830,25 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       ...(w.settings ? { settings: w.settings } : {}),
       environment: w.environment,
       ...(startVariables(w).length ? { startVariables: Object.fromEntries(startVariables(w)) } : {}),
+      ...(required.length ? { requiredStartVariables: required.map(([k]) => k) } : {}),
       ...(w.bindReadOnly.length &&
       ![...writablePaths, ...mounts.map((m) => String(m.path))].some((p) => p.startsWith('/twinstack-bind'))
-        ? { bindMounts: w.bindReadOnly.map((readOnly) => ({ readOnly })) }
+        ? {
+            bindMounts: w.bindReadOnly.map(([readOnly, selinux]) => ({
+              readOnly,
+              ...(selinux !== undefined ? { selinux } : {}),
+            })),
+          }
+        : {}),
+      ...(environmentFiles.length ? { environmentFiles } : {}),
+      ...(w.stopGracePeriodSeconds !== undefined ? { stopGracePeriodSeconds: w.stopGracePeriodSeconds } : {}),
+      ...(stateful
+        ? {
+            stateful: {
+              path: '/twinstack-data',
+              ...(w.stateful ? { volumeName: `stateful-${i}-data` } : {}),
+            },
+          }
         : {}),
       secrets: secretUses,
       cpu,
@@ -707,7 +863,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       ports,
       ...(desiredCount !== undefined ? { desiredCount } : {}),
       ...(healthCheck ? { healthCheck } : {}),
-      ...(service && w.deployment
+      ...(service && !stateful && w.deployment
         ? {
             minHealthyPercent: w.deployment[0],
             // 100 and 100 leave a deployment no room to replace a task.
@@ -715,7 +871,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
             healthCheckGracePeriodMs: Math.max(w.deployment[2], healthCheck?.startPeriodMs ?? 0),
           }
         : {}),
-      ...(service && w.autoScale
+      ...(service && !stateful && w.autoScale
         ? {
             autoScale: {
               minCapacity: Math.min(desiredCount ?? 1, w.autoScale.extra),
@@ -742,9 +898,41 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       const taken = (variable: string) =>
         Object.hasOwn(plan.environment, variable) || plan.secrets.some((u) => u.key === variable);
       if (values.length === 0 || Object.values(connected).some(taken)) continue;
-      connections.push({ dataService: index, variables: connected });
+      // A TLS flag where the cloud's service speaks TLS (not a database: RDS's TLS is the client's choice).
+      const tls = `${upperSnake(ds.name as string)}_TLS`;
+      const withTls = c.tls && ds.kind !== 'postgres' && ds.kind !== 'mysql' && ds.kind !== 'mariadb';
+      connections.push({
+        dataService: index,
+        variables: connected,
+        ...(withTls && !taken(tls) && !Object.values(connected).includes(tls) ? { tls } : {}),
+      });
     }
-    workloads.push(connections.length ? { ...plan, connections } : plan);
+    // Connections to buckets, queues and tables: each once, with the access of its kind, under variables
+    // nothing else sets, by a workload that sets none of the AWS SDK's own variables.
+    const resourceConnections: ResourceConnectionPlan[] = [];
+    const sdkVariableSet = [
+      ...Object.keys(plan.environment),
+      ...plan.secrets.map((u) => u.key as string),
+    ].some((k) => (AWS_SDK_VARIABLES as readonly string[]).includes(k));
+    for (const c of resources.length && !sdkVariableSet ? w.resourceConnections : []) {
+      const index = c.pick % resources.length;
+      if (resourceConnections.some((x) => x.resource === index)) continue;
+      const kind = resources[index].kind;
+      const values = RESOURCE_VALUES[kind].filter((_, k) => c.values[k]);
+      const chosen = values.length ? values : [RESOURCE_VALUES[kind][0]];
+      const variables = Object.fromEntries(chosen.map((v) => [v, `RESOURCE_${index}_${upperSnake(v)}`]));
+      if (Object.values(variables).some((v) => Object.hasOwn(plan.environment, v))) continue;
+      resourceConnections.push({
+        resource: index,
+        access: RESOURCE_ACCESS[kind][c.accessPick % RESOURCE_ACCESS[kind].length],
+        variables,
+      });
+    }
+    workloads.push({
+      ...plan,
+      ...(connections.length ? { connections } : {}),
+      ...(resourceConnections.length ? { resourceConnections } : {}),
+    });
   });
   // In the cloud a service's tasks also run the jobs it waits for: make room for them.
   const hosted = (w: WorkloadPlan, found = new Set<number>()): Set<number> => {
@@ -773,9 +961,17 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
   });
 
   const loadBalancers: LoadBalancerPlan[] = [];
+  // No route targets a UDP port (the load balancer speaks HTTP); one without `port` targets the first.
+  const routePorts = (w: WorkloadPlan) => w.ports.filter((p) => p.protocol !== 'udp');
   const routable = workloads
     .map((w, i) => ({ w, i }))
-    .filter(({ w }) => w.kind === 'service' && w.ports.length);
+    .filter(({ w }) => w.kind === 'service' && routePorts(w).length);
+  const routePort = (w: WorkloadPlan, pick: number | undefined) =>
+    pick !== undefined
+      ? { port: routePorts(w)[pick % routePorts(w).length].containerPort }
+      : w.ports[0].protocol === 'udp'
+        ? { port: routePorts(w)[0].containerPort }
+        : {};
   raw.loadBalancers.slice(0, maxLoadBalancers).forEach((lb, l) => {
     const name = names.length + l < raw.names.length ? raw.names[names.length + l] : `lb${l}`;
     let localPort = lb.localPort ?? lb.httpPort ?? 80;
@@ -806,7 +1002,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
         routes.push({
           id: `r${k}`,
           service: i,
-          ...(r.portPick !== undefined ? { port: w.ports[r.portPick % w.ports.length].containerPort } : {}),
+          ...routePort(w, r.portPick),
           ...r.conditions,
           ...(priority !== undefined ? { priority } : {}),
           ...(w.healthCheck?.kind === 'http' ? {} : { healthCheckPath: '/health' }),
@@ -817,6 +1013,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
         routes.push({
           id: 'fallback',
           service: i,
+          ...routePort(w, undefined),
           ...(w.healthCheck?.kind === 'http' ? {} : { healthCheckPath: '/' }),
         });
       }
@@ -853,7 +1050,59 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
     workloads,
     loadBalancers,
     dataServices,
+    ...(resources.length ? { resources } : {}),
+    ...(Object.keys(context).length ? { context } : {}),
   };
+}
+
+/**
+ * Buckets, queues and tables with names AWS accepts and no two alike (a queue's dead-letter queue takes
+ * `<name>-dlq` too), in an application where no service or volume has a name their stand-ins take.
+ */
+function validResources(
+  raw: ValueOf<typeof rawAppArb>,
+  names: readonly string[],
+  dataServices: readonly DataServicePlan[],
+): ResourcePlan[] {
+  const owners = [...names, ...raw.names.slice(names.length), ...dataServices.map((d) => d.name as string)];
+  if (owners.some((n) => AWS_STAND_IN_NAMES.includes(n)) || raw.volumes.some((v) => v.name === 'aws-s3-data'))
+    return [];
+  const taken = new Set<string>();
+  const resources: ResourcePlan[] = [];
+  raw.resources.forEach((r, i) => {
+    const id = `res${i}`;
+    if (r.kind === 'bucket') {
+      if (taken.has(`bucket:${r.name}`)) return;
+      taken.add(`bucket:${r.name}`);
+      resources.push({ kind: 'bucket', id, name: r.name, ...(r.accessLogs ? {} : { accessLogs: false }) });
+    } else if (r.kind === 'queue') {
+      const suffix = r.fifo ? '.fifo' : '';
+      const queueNames = [`${r.name}${suffix}`, ...(r.deadLetterQueue ? [`${r.name}-dlq${suffix}`] : [])];
+      if (queueNames.some((n) => taken.has(`queue:${n}`))) return;
+      for (const n of queueNames) taken.add(`queue:${n}`);
+      resources.push({
+        kind: 'queue',
+        id,
+        name: r.name,
+        ...(r.fifo
+          ? { fifo: true, ...(r.contentBasedDeduplication ? { contentBasedDeduplication: true } : {}) }
+          : {}),
+        ...(r.deadLetterQueue ? {} : { deadLetterQueue: false }),
+      });
+    } else {
+      if (taken.has(`table:${r.name}`)) return;
+      taken.add(`table:${r.name}`);
+      resources.push({
+        kind: 'table',
+        id,
+        name: r.name,
+        partitionKey: { name: r.keys[0], type: r.types[0] },
+        ...(r.sortKey ? { sortKey: { name: r.keys[1], type: r.types[1] } } : {}),
+        ...(r.ttl ? { timeToLiveAttribute: r.keys[2] } : {}),
+      });
+    }
+  });
+  return resources;
 }
 
 /** What makes two routes' conditions the same for the load balancer (case-insensitive where ALB is). */
@@ -916,6 +1165,7 @@ function healthCheckOf(h: HealthCheckPlan): HealthCheck {
  * would write it. 'foreign' references point at parts of a second application in the same stack.
  */
 export function buildApplication(stack: Stack, plan: AppPlan): Built {
+  for (const [key, value] of Object.entries(plan.context ?? {})) stack.node.setContext(key, value);
   const vpc = plan.importedVpc
     ? ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
         vpcId: 'vpc-0123456789abcdef0',
@@ -974,6 +1224,7 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
         });
   });
   const dataServices = (plan.dataServices ?? []).map((d) => dataServiceOf(application, d));
+  const resources = (plan.resources ?? []).map((r) => resourceOf(application, r));
   const workloads: Workload[] = [];
   for (const w of plan.workloads) {
     const image = imageOf(stack, w);
@@ -1001,6 +1252,7 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
         ...Object.fromEntries(
           Object.entries(w.startVariables ?? {}).map(([k, d]) => [k, StartVariable.named(k, { default: d })]),
         ),
+        ...Object.fromEntries((w.requiredStartVariables ?? []).map((k) => [k, StartVariable.named(k)])),
       },
       ...(w.bindMounts
         ? {
@@ -1008,8 +1260,13 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
               source: 'test/fixtures/mounts-variables/app/src',
               path: `/twinstack-bind-${j}`,
               readOnly: b.readOnly,
+              ...(b.selinux !== undefined ? { selinux: b.selinux } : {}),
             })),
           }
+        : {}),
+      ...(w.environmentFiles !== undefined ? { environmentFiles: w.environmentFiles } : {}),
+      ...(w.stopGracePeriodSeconds !== undefined
+        ? { stopGracePeriod: Duration.seconds(w.stopGracePeriodSeconds) }
         : {}),
       secrets: secretRefs,
       ...(w.cpu !== undefined ? { cpu: w.cpu } : {}),
@@ -1041,7 +1298,7 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
       workloads.push(new Job(application, w.id, props));
       continue;
     }
-    const service = new Service(application, w.id, {
+    const serviceProps = {
       ...props,
       ports: w.ports,
       ...(w.desiredCount !== undefined ? { desiredCount: w.desiredCount } : {}),
@@ -1051,14 +1308,23 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
       ...(w.healthCheckGracePeriodMs !== undefined
         ? { healthCheckGracePeriod: duration(w.healthCheckGracePeriodMs) }
         : {}),
-    });
+    };
+    const service = w.stateful
+      ? new StatefulService(application, w.id, { ...serviceProps, data: w.stateful })
+      : new Service(application, w.id, serviceProps);
     if (w.autoScale) service.autoScale(w.autoScale as any);
     workloads.push(service);
   }
   plan.workloads.forEach((w, i) => {
     for (const c of w.connections ?? []) {
       const dataService = c.dataService === 'foreign' ? other().dataService : dataServices[c.dataService];
-      workloads[i].connectTo(dataService, c.variables as any);
+      workloads[i].connectTo(dataService, {
+        ...c.variables,
+        ...(c.tls !== undefined ? { tls: c.tls } : {}),
+      } as any);
+    }
+    for (const c of w.resourceConnections ?? []) {
+      workloads[i].connectTo(resources[c.resource] as any, { access: c.access, ...c.variables } as any);
     }
   });
   // Dependencies on itself or on workloads declared later are added once those exist, with addDependency.
@@ -1139,6 +1405,37 @@ function dataServiceOf(application: Application, d: DataServicePlan): DataServic
       return new MessageBroker(application, d.id, { ...common, engine: BrokerEngine.rabbitMq(version) });
     case 'mongodb':
       return new DocumentDatabase(application, d.id, { ...common, engine: DocumentEngine.mongo(version) });
+  }
+}
+
+function resourceOf(application: Application, r: ResourcePlan): AwsResource {
+  const name = r.name !== undefined ? { name: r.name } : {};
+  switch (r.kind) {
+    case 'bucket':
+      return new Bucket(application, r.id, {
+        ...name,
+        ...(r.accessLogs !== undefined
+          ? { accessLogs: r.accessLogs, accessLogsReason: 'random models of the property tests' }
+          : {}),
+      } as any);
+    case 'queue':
+      return new Queue(application, r.id, {
+        ...name,
+        ...(r.fifo !== undefined ? { fifo: r.fifo } : {}),
+        ...(r.contentBasedDeduplication !== undefined
+          ? { contentBasedDeduplication: r.contentBasedDeduplication }
+          : {}),
+        ...(r.deadLetterQueue === false
+          ? { deadLetterQueue: false, deadLetterQueueReason: 'random models of the property tests' }
+          : {}),
+      } as any);
+    case 'table':
+      return new Table(application, r.id, {
+        ...name,
+        partitionKey: r.partitionKey,
+        ...(r.sortKey !== undefined ? { sortKey: r.sortKey } : {}),
+        ...(r.timeToLiveAttribute !== undefined ? { timeToLiveAttribute: r.timeToLiveAttribute } : {}),
+      } as any);
   }
 }
 

@@ -36,8 +36,16 @@ function checkLocalTwin(plan: AppPlan): void {
 
   const lbNames = plan.loadBalancers.map((l) => l.name as string);
   const dataNames = (plan.dataServices ?? []).map((d) => d.name as string);
+  const resources = plan.resources ?? [];
+  const kinds = new Set(resources.map((r) => r.kind));
+  const standIns = [
+    ...(kinds.size ? ['aws-init'] : []),
+    ...(kinds.has('bucket') ? ['aws-s3'] : []),
+    ...(kinds.has('queue') ? ['aws-sqs'] : []),
+    ...(kinds.has('table') ? ['aws-dynamodb'] : []),
+  ];
   expect(Object.keys(doc.services).sort()).toEqual(
-    [...workloads.map((w) => w.name), ...lbNames, ...dataNames].sort(),
+    [...workloads.map((w) => w.name), ...lbNames, ...dataNames, ...standIns].sort(),
   );
   const variables = new Set(twin.variables.map((v) => v.name));
   plan.workloads.forEach((w, i) => {
@@ -52,14 +60,63 @@ function checkLocalTwin(plan: AppPlan): void {
     // Each connection's variables, a data service's secrets read from .env like any other.
     const connected = (w.connections ?? []).flatMap((c) => Object.values(c.variables) as string[]);
     for (const variable of connected) expect(environment).toHaveProperty([variable]);
+    // A TLS flag is false against the local stand-ins (true in the cloud).
+    const tls = (w.connections ?? []).flatMap((c) => (c.tls !== undefined ? [c.tls as string] : []));
+    for (const variable of tls) expect(environment[variable]).toBe('false');
+    // Buckets, queues and tables: the variables named, the model names locally, and the SDK's endpoints
+    // and stand-in credentials, never a real key.
+    const reached = w.resourceConnections ?? [];
+    const resourceVariables = reached.flatMap((c) => Object.values(c.variables) as string[]);
+    for (const c of reached) {
+      const r = resources[c.resource];
+      const expected = (r.kind === 'queue' && r.fifo ? `${r.name as string}.fifo` : r.name) as string;
+      for (const [value, variable] of Object.entries(c.variables) as [string, string][]) {
+        if (value.endsWith('Name')) expect(environment[variable]).toBe(expected);
+        else expect(environment[variable]).toContain(expected);
+      }
+    }
+    const reachedKinds = new Set(reached.map((c) => resources[c.resource].kind));
+    const endpoints = {
+      bucket: 'AWS_ENDPOINT_URL_S3',
+      queue: 'AWS_ENDPOINT_URL_SQS',
+      table: 'AWS_ENDPOINT_URL_DYNAMODB',
+    };
+    const sdkVariables = reached.length
+      ? [
+          'AWS_ACCESS_KEY_ID',
+          'AWS_SECRET_ACCESS_KEY',
+          'AWS_REGION',
+          ...[...reachedKinds].map((k) => endpoints[k]),
+        ]
+      : [];
+    for (const variable of sdkVariables) expect(environment).toHaveProperty([variable]);
+    expect(environment.AWS_ACCESS_KEY_ID ?? '${LOCAL_AWS_ACCESS_KEY_ID}').toMatch(
+      /^\$\{LOCAL_AWS_ACCESS_KEY_ID/,
+    );
+    // Required start-time variables: compose refuses to start without them, naming the variable.
+    for (const key of w.requiredStartVariables ?? []) {
+      expect(environment[key]).toMatch(new RegExp(`^\\$\\{${key}:\\?[^}]+\\}$`));
+      expect(variables.has(key)).toBe(true);
+    }
     // Start-time variables: interpolated with their default (its `$` doubled), listed in .env.example.
     for (const [key, value] of Object.entries(w.startVariables ?? {})) {
       expect(environment[key]).toBe(`\${${key}:-${value.replace(/\$/g, '$$$$')}}`);
       expect(variables.has(key)).toBe(true);
     }
-    const started = Object.keys(w.startVariables ?? {}).length;
+    const started = Object.keys(w.startVariables ?? {}).length + (w.requiredStartVariables ?? []).length;
     expect(Object.keys(environment).length).toBe(
-      Object.keys(w.environment).length + w.secrets.length + connected.length + started,
+      Object.keys(w.environment).length +
+        w.secrets.length +
+        connected.length +
+        tls.length +
+        started +
+        resourceVariables.length +
+        sdkVariables.length,
+    );
+    // Environment files stay files: compose reads them, the compose file holds none of their values.
+    expect((service.env_file ?? []).length).toBe((w.environmentFiles ?? []).length);
+    expect(service.stop_grace_period).toBe(
+      w.stopGracePeriodSeconds === undefined ? undefined : `${w.stopGracePeriodSeconds}s`,
     );
     if (w.command) expect(service.command!.map(literal)).toEqual(w.command);
     if (w.entrypoint) expect(service.entrypoint!.map(literal)).toEqual(w.entrypoint);
@@ -78,6 +135,7 @@ function checkLocalTwin(plan: AppPlan): void {
           plan.dataServices![c.dataService as number].name,
           { condition: 'service_healthy' },
         ]),
+        ...(reached.length ? [['aws-init', { condition: 'service_completed_successfully' }]] : []),
       ]),
     );
     expect(service.restart).toBe(w.restart ?? (w.kind === 'job' ? 'no' : 'unless-stopped'));
@@ -85,19 +143,30 @@ function checkLocalTwin(plan: AppPlan): void {
     expect(service.platform).toBe(
       w.arm64 ? 'linux/arm64' : w.declareArchitecture ? 'linux/amd64' : undefined,
     );
-    expect((service.volumes ?? []).map((v) => v.target)).toEqual([
-      ...w.mounts.map((m) => m.path),
-      ...(w.bindMounts ?? []).map((_, j) => `/twinstack-bind-${j}`),
-    ]);
+    expect((service.volumes ?? []).map((v) => v.target).sort()).toEqual(
+      [
+        ...w.mounts.map((m) => m.path as string),
+        ...(w.bindMounts ?? []).map((_, j) => `/twinstack-bind-${j}`),
+        ...(w.stateful ? [w.stateful.path as string] : []),
+      ].sort(),
+    );
     for (const v of service.volumes ?? []) {
-      if (v.type === 'bind')
-        expect(v.read_only === true).toBe(w.bindMounts![Number(v.target.slice(16))].readOnly);
-      else expect(doc.volumes).toHaveProperty([v.source]);
+      if (v.type === 'bind') {
+        const bind = w.bindMounts![Number(v.target.slice(16))];
+        expect(v.read_only === true).toBe(bind.readOnly);
+        expect(v.bind?.selinux).toBe(
+          bind.selinux === undefined ? undefined : bind.selinux === 'shared' ? 'z' : 'Z',
+        );
+      } else expect(doc.volumes).toHaveProperty([v.source]);
+    }
+    if (w.stateful) {
+      const data = (service.volumes ?? []).find((v) => v.target === w.stateful!.path);
+      expect(data?.source).toBe(w.stateful.volumeName ?? `${workloads[i].name}-data`);
     }
     expect(service.ports ?? []).toEqual(
       w.ports
         .filter((p) => p.hostPort !== undefined)
-        .map((p) => `127.0.0.1:${p.hostPort}:${p.containerPort}`),
+        .map((p) => `127.0.0.1:${p.hostPort}:${p.containerPort}${p.protocol === 'udp' ? '/udp' : ''}`),
     );
   });
   const envExample = application.renderLocalTwinFiles(OUT).envExample;
