@@ -25,7 +25,7 @@ export interface SdkResult {
   readonly else?: SdkResult;
 }
 
-/** The stand-in a compose service name is, and the SDK client that talks to it. */
+/** The SDK client of each AWS CLI command group the init script uses. */
 const CLIENT_OF_CLI_SERVICE: Record<string, SdkStep['client']> = {
   s3api: 's3',
   sqs: 'sqs',

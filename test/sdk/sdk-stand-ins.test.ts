@@ -15,7 +15,7 @@ import {
 // `npm run test:sdk`: the AWS SDK for JavaScript talks to emulators of S3, SQS and DynamoDB with only the
 // variables the local twin gives a workload. The emulators are npm packages standing in for the local
 // twin's images (versitygw, ElasticMQ, DynamoDB Local), which cannot be pulled here; the README's
-// "SDK clients against emulators" says why these.
+// "The AWS SDK against the stand-ins" says why these.
 
 /** An API that stores uploads, sends orders and keeps carts; a worker that reads, consumes and looks up. */
 function shop(application: Application): void {
@@ -100,7 +100,7 @@ describe('the local twin, read as a workload reads it', () => {
     expect(listed?.sort()).toEqual(Object.keys(DOTENV).sort());
   });
 
-  test('only the stand-ins origins are changed: the endpoints and the queue URL, which names the host', () => {
+  test("only the stand-ins' origins are changed: the endpoints and the queue URL, which names the host", () => {
     const { environment, rewritten } = workloadEnvironment('api');
     expect(rewritten).toEqual([
       'AWS_ENDPOINT_URL_DYNAMODB',
