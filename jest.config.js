@@ -9,12 +9,14 @@ module.exports = {
   testEnvironment: '<rootDir>/test/support/jest-environment.js',
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   roots: ['<rootDir>/test'],
-  // The property-based tests run in `npm run test:properties` (jest.properties.config.js).
+  // The property-based tests run in `npm run test:properties` (jest.properties.config.js), the SDK tests
+  // against emulators in `npm run test:sdk` (jest.sdk.config.js).
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/proxy/',
     '<rootDir>/test/boot/',
     '<rootDir>/test/properties/',
+    '<rootDir>/test/sdk/',
   ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

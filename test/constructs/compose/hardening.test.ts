@@ -2,6 +2,7 @@ import * as path from 'path';
 import {
   Application,
   BrokerEngine,
+  Bucket,
   Cache,
   CacheEngine,
   Database,
@@ -11,9 +12,11 @@ import {
   Image,
   LoadBalancer,
   MessageBroker,
+  Queue,
   SearchDomain,
   SearchEngine,
   Service,
+  Table,
 } from '../../../constructs';
 import { renderLocalTwin, standInUser } from '../../../constructs/compose/compose-renderer';
 import { forDockerCompose129 } from '../../../constructs/compose/compatibility';
@@ -120,4 +123,45 @@ test("the local proxy runs as its image's user (the official nginx master needs 
   });
   expect(compose.services.web.user).toBeUndefined();
   expect(compose.services.web.read_only).toBeUndefined();
+});
+
+describe('the stand-ins of buckets, queues and tables', () => {
+  const compose = twin((application) => {
+    const api = new Service(application, 'api', { image: IMAGE });
+    api.connectTo(new Bucket(application, 'uploads'), { access: 'read', bucketName: 'UPLOADS_BUCKET' });
+    api.connectTo(new Queue(application, 'orders'), { access: 'send', queueUrl: 'ORDERS_URL' });
+    api.connectTo(new Table(application, 'carts', { partitionKey: { name: 'id', type: 'string' } }), {
+      access: 'read',
+      tableName: 'CARTS_TABLE',
+    });
+  });
+  const standIns = { 'aws-s3': '7070', 'aws-sqs': '9324', 'aws-dynamodb': '8000' };
+
+  test('publish no port on the host: they are reached in the compose network only', () => {
+    for (const [name, port] of Object.entries(standIns)) {
+      expect(compose.services[name].ports).toBeUndefined();
+      expect(compose.services[name].expose).toEqual([port]);
+    }
+    expect(compose.services['aws-init'].ports).toBeUndefined();
+    expect(compose.services['aws-init'].expose).toBeUndefined();
+  });
+
+  test('run images pinned to a release, never a moving tag', () => {
+    for (const name of [...Object.keys(standIns), 'aws-init'])
+      expect(compose.services[name].image).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+:v?\d+\.\d+\.\d+$/);
+  });
+
+  test('hold no credential: each key is read from .env', () => {
+    const keys = ['aws-s3', 'aws-init'].flatMap((name) =>
+      Object.entries(compose.services[name].environment!).filter(([variable]) => /KEY/.test(variable)),
+    );
+    expect(keys.map(([variable]) => variable).sort()).toEqual([
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'ROOT_ACCESS_KEY',
+      'ROOT_SECRET_KEY',
+    ]);
+    for (const [, value] of keys)
+      expect(value).toMatch(/^\$\{LOCAL_AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY):\?/);
+  });
 });
