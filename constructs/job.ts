@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
 import { acknowledgeInlinePolicies } from './aws/nag-findings';
 import { applicationLogGroup } from './aws/log-groups';
-import { containerOptions, ecsSecret, environmentFileOptions } from './aws/container';
+import { containerOptions, ecsSecret, environmentFileOptions, parameterSecret } from './aws/container';
 import { containerSettingsOptions } from './aws/container-settings';
 import {
   acknowledgeContainerChoices,
@@ -195,7 +195,12 @@ export class Job extends Workload {
         ...containerSettingsOptions(host.taskDefinition, this.name, spec),
         ...environmentFileOptions(host.taskDefinition, spec),
         environment: { ...this._environment },
-        secrets: Object.fromEntries(Object.entries(this._secrets).map(([k, r]) => [k, ecsSecret(r)])),
+        secrets: {
+          ...Object.fromEntries(Object.entries(this._secrets).map(([k, r]) => [k, ecsSecret(r)])),
+          ...Object.fromEntries(
+            Object.entries(this._parameterVariables).map(([k, p]) => [k, parameterSecret(this, p)]),
+          ),
+        },
       }),
     );
     this.hosts.set(host, container);
@@ -229,6 +234,11 @@ export class Job extends Workload {
   protected onSecret(key: string, reference: SecretReference): void {
     for (const c of this.hosts.values()) c.addSecret(key, ecsSecret(reference));
     this.ownContainer?.addSecret(key, ecsSecret(reference));
+  }
+
+  protected onParameterVariable(key: string, parameterName: string): void {
+    for (const c of this.hosts.values()) c.addSecret(key, parameterSecret(this, parameterName));
+    this.ownContainer?.addSecret(key, parameterSecret(this, parameterName));
   }
 
   protected onMount(mount: Mount): void {

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Annotations, Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { addConfigFiles } from './aws/config-files';
-import { containerOptions, ecsSecret, environmentFileOptions } from './aws/container';
+import { containerOptions, ecsSecret, environmentFileOptions, parameterSecret } from './aws/container';
 import { containerSettingsOptions } from './aws/container-settings';
 import { acknowledgeContainerChoices, addWritablePaths, workloadMemory } from './aws/container-hardening';
 import { ecsHealthCheck } from './aws/health-check';
@@ -454,6 +454,10 @@ export class Service extends Workload {
 
   protected onSecret(key: string, reference: SecretReference): void {
     this.cloud?.container.addSecret(key, ecsSecret(reference));
+  }
+
+  protected onParameterVariable(key: string, parameterName: string): void {
+    this.cloud?.container.addSecret(key, parameterSecret(this, parameterName));
   }
 
   protected onMount(mount: Mount): void {

@@ -296,7 +296,7 @@ export abstract class Workload extends Construct {
   private readonly dependencies: Dependency[] = [];
   private readonly mountList: Mount[] = [];
   private readonly bindMountList: BindMountSpec[] = [];
-  private readonly startVariableList: Record<string, { spec: StartVariableSpec; cloudValue: string }> = {};
+  private readonly startVariableList: Record<string, { spec: StartVariableSpec; cloudValue?: string }> = {};
   /** @internal */
   public readonly _environmentFiles: readonly EnvironmentFileSpec[];
   private readonly connectionList: {
@@ -443,7 +443,8 @@ export abstract class Workload extends Construct {
       context: (name) => this.node.tryGetContext(name),
     });
     this.startVariableList[key] = resolved;
-    this.onEnvironment(key, resolved.cloudValue);
+    if (resolved.cloudValue !== undefined) this.onEnvironment(key, resolved.cloudValue);
+    else this.onParameterVariable(key, resolved.spec.parameterName!);
   }
 
   /**
@@ -760,8 +761,19 @@ export abstract class Workload extends Construct {
 
   /** @internal */
   public get _environment(): Readonly<Record<string, string>> {
-    const start = Object.entries(this.startVariableList).map(([k, v]) => [k, v.cloudValue]);
+    const start = Object.entries(this.startVariableList).flatMap(([k, v]) =>
+      v.cloudValue === undefined ? [] : [[k, v.cloudValue]],
+    );
     return start.length ? { ...this.environment, ...Object.fromEntries(start) } : this.environment;
+  }
+
+  /** Start-time variables the cloud twin reads from SSM parameters when a task starts, by key. @internal */
+  public get _parameterVariables(): Readonly<Record<string, string>> {
+    return Object.fromEntries(
+      Object.entries(this.startVariableList).flatMap(([k, v]) =>
+        v.spec.parameterName !== undefined ? [[k, v.spec.parameterName]] : [],
+      ),
+    );
   }
 
   /** @internal */
@@ -861,6 +873,8 @@ export abstract class Workload extends Construct {
   protected abstract extras(): WorkloadExtras;
   protected abstract onEnvironment(key: string, value: string): void;
   protected abstract onSecret(key: string, reference: SecretReference): void;
+  /** A start-time variable the cloud twin reads from the SSM parameter `parameterName`. */
+  protected abstract onParameterVariable(key: string, parameterName: string): void;
   protected abstract onMount(mount: Mount): void;
   protected abstract onDependency(dependency: Dependency): void;
   protected abstract onConnection(

@@ -3,11 +3,12 @@ import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { EcrImage, Image } from '../values/image';
 import type { CpuArchitectureName, ImageSpec, WorkloadSpec } from '../model/spec';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 /** Files of a build context that hold local secrets (`.env`, `.env.local`, ...), left out of image assets. */
 export const LOCAL_SECRET_FILES: readonly string[] = ['.env', '.env.*', '!.env.example'];
@@ -37,6 +38,19 @@ export function containerImage(image: Image, spec: ImageSpec, arch: CpuArchitect
 export interface SecretSource {
   readonly secret: { readonly secret: secretsmanager.ISecret };
   readonly field: string | undefined;
+}
+
+/**
+ * The ECS secret of a start-time variable read from an SSM parameter: the parameter imported once per
+ * workload (`scope`) and name; ECS grants the task's execution role the reading of it.
+ */
+export function parameterSecret(scope: Construct, parameterName: string): ecs.Secret {
+  // Construct ids hold no '/': the name is encoded, so that '/a-b' and '/a/b' stay two parameters.
+  const id = `StartParameter:${encodeURIComponent(parameterName)}`;
+  const parameter =
+    (scope.node.tryFindChild(id) as ssm.IStringParameter | undefined) ??
+    ssm.StringParameter.fromStringParameterName(scope, id, parameterName);
+  return ecs.Secret.fromSsmParameter(parameter);
 }
 
 /** The ECS secret of a twinstack secret reference. */

@@ -280,8 +280,13 @@ export interface StartVariableSpec {
   readonly variable: string;
   /** The value when none is given; absent: the variable is required. */
   readonly default?: string;
-  /** Where the cloud twin's value came from. */
-  readonly cloudSource: 'stage-setting' | 'context' | 'default';
+  /**
+   * Where the cloud twin's value comes from: found at synth time (a stage setting, the CDK context, the
+   * default), or read by ECS from an SSM parameter when each task starts.
+   */
+  readonly cloudSource: 'stage-setting' | 'context' | 'default' | 'ssm-parameter';
+  /** The SSM Parameter Store parameter the cloud twin reads, with `cloudSource: 'ssm-parameter'`. */
+  readonly parameterName?: string;
 }
 
 /** A dotenv file a container's environment is read from, in both twins. */

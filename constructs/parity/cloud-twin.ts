@@ -19,6 +19,8 @@ export interface CloudContainer {
   /** Plain variables; values that are intrinsic functions become `${...}` placeholders. */
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
+  /** Each secret's `ValueFrom`, rendered (`${...}` for intrinsic functions), by name. */
+  readonly secretSources: Readonly<Record<string, string>>;
   /** `EnvironmentFiles`: each file's S3 object, rendered (`${...}` for intrinsic functions). */
   readonly environmentFiles?: readonly string[];
   readonly ports: readonly number[];
@@ -349,6 +351,7 @@ function readContainer(c: any): CloudContainer {
     readOnlyRootFilesystem: c.ReadonlyRootFilesystem === true,
     environment: Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, render(e.Value)])),
     secrets: (c.Secrets ?? []).map((s: any) => s.Name),
+    secretSources: Object.fromEntries((c.Secrets ?? []).map((s: any) => [s.Name, render(s.ValueFrom)])),
     ...(c.EnvironmentFiles ? { environmentFiles: c.EnvironmentFiles.map((f: any) => render(f.Value)) } : {}),
     ports: (c.PortMappings ?? []).map((m: any) => Number(m.ContainerPort)),
     portProtocols: Object.fromEntries(

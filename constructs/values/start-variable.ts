@@ -14,6 +14,29 @@ export interface StartVariableOptions {
    * @default - none: the variable is required
    */
   readonly default?: string;
+  /**
+   * An SSM Parameter Store parameter the cloud twin reads the value from each time a task starts (an ECS
+   * container secret whose `valueFrom` is the parameter; the task's execution role may read that parameter
+   * only). String and SecureString parameters encrypted with the AWS managed key work as they are. The
+   * parameter must exist before a task starts: ECS does not start a task whose parameter it cannot read.
+   * With it, stage settings and the CDK context are not consulted, and `default` applies locally only.
+   * @default - none: the cloud twin's value is found at synth time (stage setting, context, default)
+   */
+  readonly parameterName?: string;
+}
+
+/** SSM parameter names: letters, digits and `_.-/`; hierarchical ones start with `/`. */
+const PARAMETER_NAME = /^(?:\/?[A-Za-z0-9_.-]+)+$/;
+
+/** Why `name` is no SSM parameter name ECS can read, if it is not. */
+function parameterNameProblem(name: unknown): string | undefined {
+  const allowed =
+    "must be an SSM parameter name: 1 to 1011 letters, digits, '_', '.', '-' and '/', hierarchical ones starting with '/', e.g. /shop/log-level";
+  if (typeof name !== 'string' || Token.isUnresolved(name)) return `${allowed}, known at synth time`;
+  if (name.length === 0 || name.length > 1011 || !PARAMETER_NAME.test(name)) return allowed;
+  if (name.includes('/') && !name.startsWith('/')) return `${allowed} (a name with '/' starts with '/')`;
+  if (/^\/?(aws|ssm)/i.test(name)) return "must not start with 'aws' or 'ssm', which SSM reserves";
+  return undefined;
 }
 
 /**
@@ -22,7 +45,8 @@ export interface StartVariableOptions {
  *
  * Local twin: compose interpolates it when `docker compose up` runs, from the shell or `.env`
  * (`${LOG_LEVEL:-info}`, or `${LOG_LEVEL:?...}` when required); `.env.example` lists it.
- * Cloud twin: the value found at synth time, in this order: the application's stage setting of that name,
+ * Cloud twin: with `parameterName`, the value of that SSM parameter, read by ECS each time a task starts;
+ * otherwise the value found at synth time, in this order: the application's stage setting of that name,
  * the CDK context value of that name (`cdk synth -c LOG_LEVEL=debug`), the default. A required variable
  * with none of these is a ValidationError at synth naming the variable and these ways to give it.
  */
@@ -54,7 +78,7 @@ export class StartVariable {
       readonly stageSetting: (name: string) => unknown;
       readonly context: (name: string) => unknown;
     },
-  ): { spec: StartVariableSpec; cloudValue: string } {
+  ): { spec: StartVariableSpec; cloudValue?: string } {
     if (typeof this.variable !== 'string' || !VARIABLE_NAME.test(this.variable)) {
       throw invalid(
         at,
@@ -74,6 +98,19 @@ export class StartVariable {
         def,
         'must not hold "}" or a line break: compose ends `${VAR:-default}` at the first "}"',
       );
+    }
+    const parameterName = this.options.parameterName;
+    if (parameterName !== undefined) {
+      const bad = parameterNameProblem(parameterName);
+      if (bad) throw invalid(at, `${prop}.parameterName`, parameterName, bad);
+      return {
+        spec: {
+          variable: this.variable,
+          ...(def !== undefined ? { default: def } : {}),
+          cloudSource: 'ssm-parameter',
+          parameterName,
+        },
+      };
     }
     const fromStage = lookups.stageSetting(this.variable);
     const fromContext = lookups.context(this.variable);

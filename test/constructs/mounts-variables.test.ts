@@ -27,6 +27,10 @@ function synth(context: Record<string, unknown> = {}) {
       PLAIN: 'a$b',
       LOG_LEVEL: StartVariable.named('LOG_LEVEL', { default: 'in$fo' }),
       REGION_NAME: StartVariable.named('REGION_NAME'),
+      FEATURE_FLAGS: StartVariable.named('FEATURE_FLAGS', {
+        default: 'none',
+        parameterName: '/mv/feature-flags',
+      }),
     },
     environmentFiles: [`${FIXTURE}/app.env`, `${FIXTURE}/more.env`],
     bindMounts: [
@@ -126,6 +130,38 @@ test('a directory bind mount over the WORKDIR or a COPY destination is a warning
   );
 });
 
+test('an SSM parameter: read by ECS when a task starts in the cloud, interpolated with its default locally', () => {
+  expect(twins.compose.services.api.environment.FEATURE_FLAGS).toBe('${FEATURE_FLAGS:-none}');
+  const [task] = Object.values(twins.template.findResources('AWS::ECS::TaskDefinition')) as any[];
+  const main = task.Properties.ContainerDefinitions.find((c: any) => c.Name === 'api');
+  expect(main.Environment.map((e: any) => e.Name)).not.toContain('FEATURE_FLAGS');
+  const secret = main.Secrets.find((s: any) => s.Name === 'FEATURE_FLAGS');
+  expect(JSON.stringify(secret.ValueFrom)).toMatch(/:parameter\/mv\/feature-flags"/);
+  // The execution role may read that parameter, and no other.
+  const executionRole = task.Properties.ExecutionRoleArn['Fn::GetAtt'][0];
+  const statements = (Object.values(twins.template.findResources('AWS::IAM::Policy')) as any[])
+    .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === executionRole))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+  const ssm = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('ssm:')));
+  expect(ssm).toHaveLength(1);
+  expect([ssm[0].Action].flat()).toContain('ssm:GetParameters');
+  expect(JSON.stringify(ssm[0].Resource)).toMatch(/:parameter\/mv\/feature-flags"/);
+  expect(twins.api.toSpec().startVariables?.FEATURE_FLAGS).toEqual({
+    variable: 'FEATURE_FLAGS',
+    default: 'none',
+    cloudSource: 'ssm-parameter',
+    parameterName: '/mv/feature-flags',
+  });
+});
+
+test('an SSM parameter wins over a stage setting and the context: the cloud reads it when a task starts', () => {
+  const fromContext = synth({ REGION_NAME: 'x', FEATURE_FLAGS: 'all' });
+  const main = (Object.values(fromContext.template.findResources('AWS::ECS::TaskDefinition'))[0] as any)
+    .Properties.ContainerDefinitions[0];
+  expect(main.Environment.map((e: any) => e.Name)).not.toContain('FEATURE_FLAGS');
+  expect(main.Secrets.map((s: any) => s.Name)).toContain('FEATURE_FLAGS');
+});
+
 test('a stage setting wins over the context, and the context over the default', () => {
   const fromContext = synth({ REGION_NAME: 'x', LOG_LEVEL: 'debug' });
   const main = (Object.values(fromContext.template.findResources('AWS::ECS::TaskDefinition'))[0] as any)
@@ -165,6 +201,24 @@ test('bad variable names, defaults, sources, paths and overlaps are ValidationEr
     service({ environment: { A: StartVariable.named('A', { default: 'a}b' }) } }),
     'environment.A.default',
   );
+  for (const [name, why] of [
+    ['shop/level', "starts with '/'"],
+    ['/shop level', 'SSM parameter name'],
+    ['', 'SSM parameter name'],
+    ['/aws/reserved', 'reserves'],
+    ['ssm-level', 'reserves'],
+    ['/shop//level', 'SSM parameter name'],
+    [`/${'p'.repeat(1011)}`, 'SSM parameter name'],
+  ])
+    expectValidationError(
+      service({ environment: { A: StartVariable.named('A', { parameterName: name }) } }),
+      'environment.A.parameterName',
+      why,
+    );
+  // A required variable read from SSM needs no value at synth: ECS reads it when a task starts.
+  expect(
+    service({ environment: { A: StartVariable.named('A', { parameterName: '/shop/a' }) } }),
+  ).not.toThrow();
   expectValidationError(service({ bindMounts: [{ source: './missing-dir', path: '/x' }] }), 'does not exist');
   expectValidationError(service({ bindMounts: [{ source: '/etc', path: '/x' }] }), 'relative');
   expectValidationError(service({ bindMounts: [{ source: FIXTURE, path: 'x/../y' }] }), 'bindMounts[0].path');
@@ -259,9 +313,51 @@ describe('parity', () => {
       'environment.REGION_NAME',
     ],
     ['env_file dropped', (api: any) => delete api.env_file, 'environmentFiles'],
+    [
+      'an SSM-backed variable made a literal',
+      (api: any) => (api.environment.FEATURE_FLAGS = 'none'),
+      'environment.FEATURE_FLAGS',
+    ],
   ])('broken local twin: %s', (_what, f, field) => {
     const report = check(edit(f));
     expect(report.errors.map((d: any) => d.field)).toContain(field);
+  });
+
+  test('the SSM-backed variable is the start-variable stand-in, read from its parameter', () => {
+    expect(entries(check(twins.compose), 'environment.FEATURE_FLAGS')[0]).toMatchObject({
+      kind: 'stand-in',
+      standIn: 'start-variable',
+      cloud: 'SSM parameter /mv/feature-flags (when a task starts)',
+    });
+  });
+
+  test.each([
+    [
+      'the parameter secret dropped',
+      (c: any) => (c.Secrets = c.Secrets.filter((s: any) => s.Name !== 'FEATURE_FLAGS')),
+    ],
+    [
+      'another parameter',
+      (c: any) => {
+        const s = c.Secrets.find((x: any) => x.Name === 'FEATURE_FLAGS');
+        s.ValueFrom = JSON.parse(JSON.stringify(s.ValueFrom).replace('/mv/feature-flags', '/mv/other'));
+      },
+    ],
+    [
+      'a synth-time value instead',
+      (c: any) => {
+        c.Secrets = c.Secrets.filter((s: any) => s.Name !== 'FEATURE_FLAGS');
+        c.Environment.push({ Name: 'FEATURE_FLAGS', Value: 'none' });
+      },
+    ],
+  ])('broken cloud twin: %s', (_what, f) => {
+    const template = structuredClone(twins.template.toJSON());
+    for (const r of Object.values(template.Resources) as any[])
+      if (r.Type === 'AWS::ECS::TaskDefinition')
+        for (const c of r.Properties.ContainerDefinitions) if (c.Name === 'api') f(c);
+    expect(check(twins.compose, template).errors.map((d: any) => d.field)).toContain(
+      'environment.FEATURE_FLAGS',
+    );
   });
 
   test('broken cloud twin: the environment file dropped', () => {
@@ -293,7 +389,10 @@ test('a job in its dependents’ tasks gets the start-time value and the file th
   const application = new Application(stack, 'j');
   const migrate = new Job(application, 'migrate', {
     image: Image.fromRegistry('busybox:1.37'),
-    environment: { MODE: StartVariable.named('MODE', { default: 'up' }) },
+    environment: {
+      MODE: StartVariable.named('MODE', { default: 'up' }),
+      BATCH: StartVariable.named('BATCH', { parameterName: 'migrate-batch' }),
+    },
     environmentFiles: [`${FIXTURE}/app.env`],
     bindMounts: [{ source: `${FIXTURE}/app/src`, path: '/src', readOnly: true }],
   });
@@ -306,4 +405,6 @@ test('a job in its dependents’ tasks gets the start-time value and the file th
   const job = task.Properties.ContainerDefinitions.find((c: any) => c.Name === 'migrate');
   expect(job.Environment).toContainEqual({ Name: 'MODE', Value: 'up' });
   expect(job.EnvironmentFiles).toHaveLength(1);
+  const batch = job.Secrets.find((s: any) => s.Name === 'BATCH');
+  expect(JSON.stringify(batch.ValueFrom)).toMatch(/:parameter\/migrate-batch"/);
 });

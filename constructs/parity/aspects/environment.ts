@@ -118,6 +118,8 @@ export function compareSecrets(
   const out: ParityEntry[] = [];
   const agreed: string[] = [];
   for (const k of [...new Set([...c.secrets, ...fromEnvFile])].sort(compareStrings)) {
+    // A start-time variable read from an SSM parameter is an ECS secret: compared with the start variables.
+    if (start.has(k)) continue;
     const cloud = c.secrets.includes(k);
     const here = fromEnvFile.includes(k);
     if (cloud && here) agreed.push(k);

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import type { WorkloadSpec } from '../../model/spec';
+import type { StartVariableSpec, WorkloadSpec } from '../../model/spec';
 import { literal, type ComposeService } from '../compose-twin';
 import type { ParityContext, WorkloadInstance } from '../parity-context';
 import { ParityEntry, problem, standIn } from '../parity-report';
@@ -74,6 +74,44 @@ function compareBindMounts(
 /** `${VAR:-default}` or `${VAR:?message}` as the local twin writes it: the variable and its default. */
 const INTERPOLATION = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*)|:\?.*)\}$/s;
 
+/** A start-time variable the cloud twin reads from an SSM parameter: an ECS secret from that parameter. */
+function compareParameterVariable(
+  name: string,
+  field: string,
+  v: StartVariableSpec,
+  i: WorkloadInstance,
+  here: string,
+): ParityEntry {
+  const key = field.slice('environment.'.length);
+  const source = i.container.secretSources[key];
+  const parameter = v.parameterName!;
+  const arnSuffix = `:parameter${parameter.startsWith('/') ? parameter : `/${parameter}`}`;
+  if (i.container.environment[key] !== undefined)
+    return problem(
+      name,
+      field,
+      i.container.environment[key],
+      here,
+      `the cloud twin should read it from the SSM parameter ${parameter} when a task starts, not set it at synth`,
+    );
+  if (source === undefined || !source.endsWith(arnSuffix))
+    return problem(
+      name,
+      field,
+      source,
+      here,
+      `the cloud twin should read it from the SSM parameter ${parameter} when a task starts`,
+    );
+  return standIn(
+    name,
+    field,
+    `SSM parameter ${parameter} (when a task starts)`,
+    here,
+    'start-variable',
+    'given when the application starts',
+  );
+}
+
 function compareStartVariables(
   name: string,
   w: WorkloadSpec,
@@ -95,6 +133,7 @@ function compareStartVariables(
         here,
         `the model reads ${want} when the application starts; the local twin does not`,
       );
+    if (v.cloudSource === 'ssm-parameter') return compareParameterVariable(name, field, v, i, here!);
     if (cloud === undefined) return problem(name, field, undefined, here, 'the cloud twin does not set it');
     if (v.cloudSource === 'default' && cloud !== v.default)
       return problem(
