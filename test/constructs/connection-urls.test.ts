@@ -434,6 +434,12 @@ describe('invalid typed URLs', () => {
       'is already set on this workload',
     ],
     [
+      'a query parameter that carries a credential',
+      { variable: 'U', query: { password: 'hunter2' } },
+      'connectTo.url[U].query.cloud',
+      'looks like a credential',
+    ],
+    [
       'a TLS scheme locally',
       { variable: 'U', scheme: 'https' },
       'connectTo.url[U].scheme.local',

@@ -54,6 +54,9 @@ const PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*)?$/;
 /** RFC 3986 query, as written into the URL: pchar, `/` and `?`, with `&`-separated `name=value` pairs. */
 const QUERY = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
 
+/** Query parameter names that would carry a credential in clear. */
+const CREDENTIAL_PARAMETER = /password|passwd|pwd|secret|token|credential/i;
+
 /**
  * Schemes that ask the client for TLS, with the scheme of the same protocol in plain text. A TLS scheme
  * cannot reach a local stand-in (all are plain); a plain one cannot reach a managed service that is
@@ -131,6 +134,21 @@ export function connectionUrlProblems(
       out.push(
         problem(path, `${at}.query.${twin}`, query, 'is not an encoded URL query string (name=value&...)'),
       );
+    else {
+      const credential = query
+        .split('&')
+        .map((pair) => pair.split('=')[0])
+        .find((name) => CREDENTIAL_PARAMETER.test(name));
+      if (credential !== undefined)
+        out.push(
+          problem(
+            path,
+            `${at}.query.${twin}`,
+            credential,
+            "looks like a credential: the query is written in clear into the URL secret's template and the compose file; the URL's password is the data service's, and another secret belongs in a Secret of its own",
+          ),
+        );
+    }
   }
   return out;
 }
