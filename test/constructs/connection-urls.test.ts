@@ -246,6 +246,19 @@ describe('typed URLs of a connection to a PostgreSQL database', () => {
   });
 });
 
+test('a "$" in a path is escaped for compose and read back by the parity check', () => {
+  const { shop, template, compose } = twins(postgres, {
+    url: { variable: 'DB_URL', path: '/shop$live', query: { options: '-c search_path=$user' } },
+  });
+  expect(cloudUrl(template, 'api', 'DB_URL')).toMatch(
+    /@\{\}:\{\}\/shop\$live\?options=-c%20search_path%3D%24user$/,
+  );
+  expect(compose.services.api.environment.DB_URL).toMatch(
+    /@data:5432\/shop\$\$live\?options=-c%20search_path%3D%24user$/,
+  );
+  expect(checkParity(template, compose, shop.toSpec()).errors).toEqual([]);
+});
+
 describe('the URL of a cache', () => {
   const cache = (app: Application, id: string) => new Cache(app, id, { engine: CacheEngine.redis('7.1') });
 
