@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -10,7 +10,7 @@ import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { isImageReference } from './values/image';
 import { checkInteger, upperSnake } from './model/names';
-import type { ConnectionValue, DataServiceSpec } from './model/spec';
+import type { ConnectionUrlSpec, ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 import { placeData, placedIn } from './aws/data-placement';
 
@@ -253,29 +253,35 @@ export class Cache extends DataService {
   }
 
   /** @internal */
-  public _cloudValue(value: ConnectionValue): CloudConnectionValue {
+  protected _cloudPlainValue(value: Exclude<ConnectionValue, 'url'>): CloudConnectionValue {
     const rg = this.replicationGroup;
     switch (value) {
       case 'host':
         return { environment: rg.attrPrimaryEndPointAddress };
       case 'port':
         return { environment: Token.asString(rg.attrPrimaryEndPointPort) };
-      case 'password':
+      default:
         return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret) };
-      default: {
-        const token = this.credentials.secret.secretValue.unsafeUnwrap();
-        const url = this._connectionUrlSecret([
-          'rediss://:',
-          token,
-          '@',
-          rg.attrPrimaryEndPointAddress,
-          ':',
-          Token.asString(rg.attrPrimaryEndPointPort),
-        ]);
-        (url.node.defaultChild as CfnResource).addResourceDependency(rg);
-        return { secret: ecs.Secret.fromSecretsManager(url) };
-      }
     }
+  }
+
+  /** `rediss` in the cloud, where ElastiCache speaks only TLS, and `redis` for the plain stand-in. @internal */
+  public _ownUrl(): ConnectionUrlSpec {
+    return {
+      cloud: { scheme: 'rediss', path: '', query: '' },
+      local: { scheme: this.spec.values.scheme, path: '', query: '' },
+    };
+  }
+
+  /** The AUTH token as the password, no user name. @internal */
+  protected _cloudUrlEndpoint() {
+    const rg = this.replicationGroup;
+    return {
+      credentials: [':', this.credentials.secret.secretValue.unsafeUnwrap()],
+      host: rg.attrPrimaryEndPointAddress,
+      port: Token.asString(rg.attrPrimaryEndPointPort),
+      after: rg,
+    };
   }
 }
 

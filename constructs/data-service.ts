@@ -1,5 +1,6 @@
+import { createHash } from 'crypto';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CfnResource, Fn, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
@@ -8,7 +9,15 @@ import { acknowledgeSecretFindings } from './aws/nag-findings';
 import { invalid, ValidationError } from './errors';
 import { checkLocalVolumeName, dataVolumeWithoutData, localDataVolume } from './model/rules/naming';
 import { checkInteger, checkName } from './model/names';
-import type { ConnectionTlsSpec, ConnectionValue, DataServiceKind, DataServiceSpec } from './model/spec';
+import { connectionUrlProblems } from './model/rules/data-services';
+import type {
+  ConnectionTlsSpec,
+  ConnectionUrlSpec,
+  ConnectionValue,
+  DataServiceKind,
+  DataServiceSpec,
+  UrlPartsSpec,
+} from './model/spec';
 import type { Secret } from './secret';
 
 /** Variable names a workload receives a data service's connection values under. */
@@ -23,8 +32,16 @@ export interface ConnectionOptions {
   readonly username?: string;
   /** Variable for the password or token, passed as a secret. */
   readonly password?: string;
-  /** Variable for a full connection URL with the credentials in it, passed as a secret. */
-  readonly url?: string;
+  /**
+   * Variable for a full connection URL with the credentials in it, passed as a secret in both twins: a
+   * Secrets Manager secret CloudFormation builds from the endpoint and the password in the cloud; the
+   * password from `.env` locally. A name gives the data service's own URL
+   * (`<scheme>://<user>:<password>@<host>:<port><path>?<query>`: see `ConnectionUrl` for each one's);
+   * a `ConnectionUrl` gives it another scheme, path or query, e.g.
+   * `{ variable: 'SQL_ALCHEMY_CONN', scheme: 'postgresql+psycopg2' }`; a list gives several URLs.
+   * @default - no URL
+   */
+  readonly url?: string | ConnectionUrl | readonly (string | ConnectionUrl)[];
   /**
    * Variable telling whether the connection is TLS: `true` in the cloud, where the managed service speaks
    * only TLS (Cache, SearchDomain, MessageBroker, DocumentDatabase), and `false` locally, where the stand-in
@@ -33,6 +50,64 @@ export interface ConnectionOptions {
    * @default - no TLS flag
    */
   readonly tls?: string | TlsFlag;
+}
+
+/** Each twin's own value of a connection setting. */
+export interface TwinValues {
+  /** Value in the cloud twin, where the managed service answers. */
+  readonly cloud: string;
+  /** Value in the local twin, where the stand-in container answers. */
+  readonly local: string;
+}
+
+/** A connection setting: one value for both twins, or each twin's own (`{ cloud: 'rediss', local: 'redis' }`). */
+export type PerTwin = string | TwinValues;
+
+/** A query parameter of a connection URL that only one twin has, or that has each twin's own value. */
+export interface UrlQueryParameter {
+  /**
+   * Value in the cloud twin.
+   * @default - the cloud twin's URL has no such parameter
+   */
+  readonly cloud?: string;
+  /**
+   * Value in the local twin.
+   * @default - the local twin's URL has no such parameter
+   */
+  readonly local?: string;
+}
+
+/**
+ * A connection URL with the scheme, path or query a client expects, e.g. SQLAlchemy's
+ * `postgresql+psycopg2://`, Celery's `db+postgresql://` or redis-py's `rediss://.../0`. The credentials,
+ * host and port stay the data service's, and the URL stays a secret in both twins.
+ */
+export interface ConnectionUrl {
+  /** The environment variable. */
+  readonly variable: string;
+  /**
+   * Scheme, one for both twins or each twin's own; any RFC 3986 scheme (the client reads it). A scheme
+   * that asks for TLS (`rediss`, `valkeys`, `amqps`, `https`) is refused for the local twin, whose
+   * stand-ins are plain, and its plain form for the cloud twin where the managed service is TLS-only.
+   * @default - the data service's: `postgres` or `mysql` (Database) in both twins; `rediss` in the
+   * cloud and `redis` locally (Cache: ElastiCache is TLS-only); `amqps` in the cloud and `amqp` locally
+   * (MessageBroker); `https` in the cloud and `http` locally (SearchDomain); `mongodb` (DocumentDatabase)
+   */
+  readonly scheme?: PerTwin;
+  /**
+   * Path after the host and port: `/` and the rest, percent-encoded where needed, without `?` or `#`;
+   * e.g. `/0` for Redis database 0.
+   * @default - `/<database>` (Database, DocumentDatabase) in both twins; none for the others
+   */
+  readonly path?: PerTwin;
+  /**
+   * Query parameters, by name: a value for both twins, or a `UrlQueryParameter` with each twin's value
+   * (`sslmode: { cloud: 'require', local: 'disable' }`) or with one twin's only. Names and values are
+   * percent-encoded; they are added after the data service's own (a name given here replaces its value).
+   * @default - the data service's own: DocumentDatabase's `tls=true&replicaSet=rs0&readPreference=secondaryPreferred&retryWrites=false`
+   * in the cloud (what DocumentDB asks of clients) and `authSource=admin` locally; none for the others
+   */
+  readonly query?: Readonly<Record<string, string | UrlQueryParameter>>;
 }
 
 /** A TLS flag with each twin's spelling of its value. */
@@ -155,10 +230,38 @@ export abstract class DataService extends Construct {
   public abstract readonly credentials?: Secret;
 
   /**
-   * The cloud twin's form of one connection value.
+   * The cloud twin's form of one connection value; for `url`, the URL with `url`'s parts (the data
+   * service's own without).
    * @internal
    */
-  public abstract _cloudValue(value: ConnectionValue): CloudConnectionValue;
+  public _cloudValue(value: ConnectionValue, url?: UrlPartsSpec): CloudConnectionValue {
+    if (value === 'url') return { secret: ecs.Secret.fromSecretsManager(this._connectionUrlSecret(url)) };
+    return this._cloudPlainValue(value);
+  }
+
+  /**
+   * The cloud twin's form of a connection value other than `url`.
+   * @internal
+   */
+  protected abstract _cloudPlainValue(value: Exclude<ConnectionValue, 'url'>): CloudConnectionValue;
+
+  /**
+   * The parts of this data service's own connection URL in each twin: scheme, path and query.
+   * @internal
+   */
+  public abstract _ownUrl(): ConnectionUrlSpec;
+
+  /**
+   * What the cloud twin's connection URLs are built from: the credentials (literals and dynamic references,
+   * `user:password`), the endpoint's host and port, and the resource the URL secret is created after.
+   * @internal
+   */
+  protected abstract _cloudUrlEndpoint(): {
+    readonly credentials: readonly string[];
+    readonly host: string;
+    readonly port: string;
+    readonly after?: CfnResource;
+  };
 
   /**
    * A job connected workloads wait for (e.g. a database's init job), besides the service itself.
@@ -180,8 +283,15 @@ export abstract class DataService extends Construct {
    */
   public _connectionVariables(path: string, options: ConnectionOptions): Record<string, ConnectionValue> {
     const variables: Record<string, ConnectionValue> = {};
-    for (const [value, variable] of Object.entries(options) as [ConnectionValue, string | undefined][]) {
-      if (variable === undefined || (value as string) === 'tls') continue;
+    const entries: [ConnectionValue, string | undefined][] = [];
+    for (const [value, variable] of Object.entries(options) as [string, unknown][]) {
+      if (value === 'tls') continue;
+      if (value === 'url') {
+        for (const { variable: name } of urlEntries(path, variable)) entries.push(['url', name]);
+      } else entries.push([value as ConnectionValue, variable as string | undefined]);
+    }
+    for (const [value, variable] of entries) {
+      if (variable === undefined) continue;
       if (!this.supportedValues.includes(value)) {
         throw invalid(
           path,
@@ -265,19 +375,72 @@ export abstract class DataService extends Construct {
   }
 
   /**
-   * A secret holding a full connection URL, built by CloudFormation from `parts` (endpoint attributes and a
-   * dynamic reference to the password): the template holds the reference, never the value. It follows the
-   * password on the next deployment after a change. Created once per data service.
+   * Validates the typed URLs of connection options for `path` (`url` given as a `ConnectionUrl`) and
+   * returns their parts in each twin, by variable; a URL that is the data service's own is left out.
    * @internal
    */
-  protected _connectionUrlSecret(parts: string[]): secretsmanager.ISecret {
-    const existing = this.node.tryFindChild('ConnectionUrl') as secretsmanager.Secret | undefined;
+  public _connectionUrls(path: string, options: ConnectionOptions): Record<string, ConnectionUrlSpec> {
+    const out: Record<string, ConnectionUrlSpec> = {};
+    for (const { variable, url, at } of urlEntries(path, options.url)) {
+      if (url === undefined) continue;
+      const own = this._ownUrl();
+      const scheme = perTwin(path, `${at}.scheme`, url.scheme);
+      const urlPath = perTwin(path, `${at}.path`, url.path);
+      const query = queryStrings(path, `${at}.query`, url.query, own);
+      const spec: ConnectionUrlSpec = {
+        cloud: {
+          scheme: scheme?.cloud ?? own.cloud.scheme,
+          path: urlPath?.cloud ?? own.cloud.path,
+          query: query.cloud,
+        },
+        local: {
+          scheme: scheme?.local ?? own.local.scheme,
+          path: urlPath?.local ?? own.local.path,
+          query: query.local,
+        },
+      };
+      const problems = connectionUrlProblems(path, variable, { kind: this.kind, name: this.name }, spec);
+      if (problems.length) throw new ValidationError(problems[0]);
+      if (sameParts(spec.cloud, own.cloud) && sameParts(spec.local, own.local)) continue;
+      out[variable] = spec;
+    }
+    return out;
+  }
+
+  /**
+   * A secret holding a full connection URL with `parts` (the data service's own without), built by
+   * CloudFormation from the endpoint's attributes and a dynamic reference to the password: the template
+   * holds the reference, never the value. It follows the password on the next deployment after a change.
+   * Created once per data service and URL: `ConnectionUrl` for the data service's own, `ConnectionUrl`
+   * and a digest of the parts for another.
+   * @internal
+   */
+  protected _connectionUrlSecret(parts?: UrlPartsSpec): secretsmanager.ISecret {
+    const own = this._ownUrl().cloud;
+    const p = parts ?? own;
+    const id = sameParts(p, own)
+      ? 'ConnectionUrl'
+      : `ConnectionUrl${createHash('sha256')
+          .update(JSON.stringify([p.scheme, p.path, p.query]))
+          .digest('hex')
+          .slice(0, 8)}`;
+    const existing = this.node.tryFindChild(id) as secretsmanager.Secret | undefined;
     if (existing) return existing;
-    const url = new secretsmanager.Secret(this, 'ConnectionUrl', {
-      description: `Connection URL of ${this.kind} service ${this.name}`,
-      secretStringValue: new SecretValue(Fn.join('', parts)),
+    const endpoint = this._cloudUrlEndpoint();
+    const suffix = `${p.path}${p.query ? `?${p.query}` : ''}`;
+    const url = new secretsmanager.Secret(this, id, {
+      description: `Connection URL of ${this.kind} service ${this.name}${id === 'ConnectionUrl' ? '' : ` (${p.scheme}://...${suffix})`}`,
+      secretStringValue: new SecretValue(
+        Fn.join(
+          '',
+          [`${p.scheme}://`, ...endpoint.credentials, '@', endpoint.host, ':', endpoint.port, suffix].filter(
+            (part) => part !== '',
+          ),
+        ),
+      ),
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    if (endpoint.after) (url.node.defaultChild as CfnResource).addResourceDependency(endpoint.after);
     acknowledgeSecretFindings(
       url,
       'Derived from the service credentials by CloudFormation; it changes with them on the next deployment.',
@@ -307,4 +470,107 @@ export abstract class DataService extends Construct {
     const target = this._resource instanceof CfnResource ? this._resource : this._resource.node.defaultChild;
     if (target instanceof CfnResource) orderAfter(target);
   }
+}
+
+/** Whether two URLs have the same parts. */
+function sameParts(a: UrlPartsSpec, b: UrlPartsSpec): boolean {
+  return a.scheme === b.scheme && a.path === b.path && a.query === b.query;
+}
+
+/** The URLs of a connection's `url` option: each one's variable, its typed form, and where it was given. */
+function urlEntries(path: string, url: unknown): { variable: string; url?: ConnectionUrl; at: string }[] {
+  if (url === undefined) return [];
+  const list = Array.isArray(url);
+  if (list && url.length === 0) {
+    throw invalid(path, 'connectTo.url', url, 'is an empty list; give at least one URL or leave url out');
+  }
+  return (list ? (url as unknown[]) : [url]).map((entry, i) => {
+    const at = list ? `connectTo.url[${i}]` : 'connectTo.url';
+    if (typeof entry === 'string') return { variable: entry, at };
+    const known = ['variable', 'scheme', 'path', 'query'];
+    if (
+      entry === null ||
+      typeof entry !== 'object' ||
+      Array.isArray(entry) ||
+      typeof (entry as ConnectionUrl).variable !== 'string'
+    ) {
+      throw invalid(path, at, entry, 'must be a variable name or { variable, scheme?, path?, query? }');
+    }
+    const unknown = Object.keys(entry).find((k) => !known.includes(k));
+    if (unknown !== undefined) {
+      throw invalid(
+        path,
+        `${at}.${unknown}`,
+        (entry as Record<string, unknown>)[unknown],
+        `is not a part of a connection URL; give ${known.join(', ')}`,
+      );
+    }
+    return { variable: (entry as ConnectionUrl).variable, url: entry as ConnectionUrl, at };
+  });
+}
+
+/** A `PerTwin` value as each twin's, validated as a string for each (the parts' rules check the rest). */
+function perTwin(path: string, prop: string, value: PerTwin | undefined): TwinValues | undefined {
+  if (value === undefined) return undefined;
+  const both = typeof value === 'string' ? { cloud: value, local: value } : value;
+  if (
+    both === null ||
+    typeof both !== 'object' ||
+    typeof both.cloud !== 'string' ||
+    typeof both.local !== 'string'
+  ) {
+    throw invalid(path, prop, value, 'must be a string or { cloud, local } with a string for each twin');
+  }
+  return { cloud: both.cloud, local: both.local };
+}
+
+/**
+ * Each twin's query string: the data service's own parameters, then `query`'s (a name given replacing
+ * the own value), names and values percent-encoded.
+ */
+function queryStrings(
+  path: string,
+  prop: string,
+  query: ConnectionUrl['query'],
+  own: ConnectionUrlSpec,
+): TwinValues {
+  if (query !== undefined && (query === null || typeof query !== 'object' || Array.isArray(query))) {
+    throw invalid(path, prop, query, 'must be an object of parameter name -> value or { cloud?, local? }');
+  }
+  const encode = (at: string, text: unknown): string => {
+    if (typeof text !== 'string') throw invalid(path, at, text, 'must be a string');
+    try {
+      return encodeURIComponent(text);
+    } catch {
+      throw invalid(path, at, text, 'cannot be percent-encoded: it holds a lone surrogate');
+    }
+  };
+  const twin = (which: keyof TwinValues): string => {
+    const pairs = new Map<string, string>();
+    for (const pair of own[which].query.split('&').filter((x) => x !== '')) {
+      const eq = pair.indexOf('=');
+      pairs.set(eq < 0 ? pair : pair.slice(0, eq), eq < 0 ? '' : pair.slice(eq + 1));
+    }
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (name === '') throw invalid(path, prop, name, 'has a parameter without a name');
+      const key = encode(prop, name);
+      let text: unknown = value;
+      if (value !== null && typeof value === 'object') {
+        const extra = Object.keys(value).filter((k) => k !== 'cloud' && k !== 'local');
+        if (extra.length || (value.cloud === undefined && value.local === undefined)) {
+          throw invalid(
+            path,
+            `${prop}.${name}`,
+            value,
+            'must be a string or { cloud?, local? } with at least one twin',
+          );
+        }
+        text = value[which];
+        if (text === undefined) continue;
+      }
+      pairs.set(key, encode(`${prop}.${name}${typeof value === 'object' ? `.${which}` : ''}`, text));
+    }
+    return [...pairs].map(([k, v]) => `${k}=${v}`).join('&');
+  };
+  return { cloud: twin('cloud'), local: twin('local') };
 }

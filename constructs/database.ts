@@ -15,7 +15,7 @@ import { Job } from './job';
 import { HealthCheck } from './values/health-check';
 import { Image } from './values/image';
 import { checkInteger, upperSnake } from './model/names';
-import type { ConnectionValue, DataServiceSpec } from './model/spec';
+import type { ConnectionUrlSpec, ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 import { placeData, placedIn } from './aws/data-placement';
 
@@ -461,8 +461,7 @@ export class Database extends DataService {
   }
 
   /** @internal */
-  public _cloudValue(value: ConnectionValue): CloudConnectionValue {
-    if (value === 'url') return { secret: ecs.Secret.fromSecretsManager(this.urlSecret()) };
+  protected _cloudPlainValue(value: Exclude<ConnectionValue, 'url'>): CloudConnectionValue {
     const field = {
       host: 'host',
       port: 'port',
@@ -473,8 +472,15 @@ export class Database extends DataService {
     return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret, field) };
   }
 
-  private urlSecret(): secretsmanager.ISecret {
+  /** The engine's scheme and the database as the path, in both twins. @internal */
+  public _ownUrl(): ConnectionUrlSpec {
     const v = this.spec.values;
+    const parts = { scheme: v.scheme, path: `/${v.database}`, query: '' };
+    return { cloud: parts, local: parts };
+  }
+
+  /** @internal */
+  protected _cloudUrlEndpoint() {
     const endpoint = this.instance
       ? { host: this.instance.dbInstanceEndpointAddress, port: this.instance.dbInstanceEndpointPort }
       : {
@@ -482,15 +488,7 @@ export class Database extends DataService {
           port: Token.asString(this.cluster!.clusterEndpoint.port),
         };
     const password = this.credentials.secret.secretValueFromJson('password').unsafeUnwrap();
-    return this._connectionUrlSecret([
-      `${v.scheme}://${v.username}:`,
-      password,
-      '@',
-      endpoint.host,
-      ':',
-      endpoint.port,
-      `/${v.database}`,
-    ]);
+    return { credentials: [`${this.spec.values.username}:`, password], ...endpoint };
   }
 
   private acknowledgeNagFindings(

@@ -10,7 +10,7 @@ import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
-import type { ConnectionValue, DataServiceSpec } from './model/spec';
+import type { ConnectionUrlSpec, ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 import { placeData, placedIn } from './aws/data-placement';
 
@@ -269,7 +269,7 @@ export class DocumentDatabase extends DataService {
   }
 
   /** @internal */
-  public _cloudValue(value: ConnectionValue): CloudConnectionValue {
+  protected _cloudPlainValue(value: Exclude<ConnectionValue, 'url'>): CloudConnectionValue {
     switch (value) {
       case 'host':
         return { environment: this.cluster.clusterEndpoint.hostname };
@@ -279,10 +279,8 @@ export class DocumentDatabase extends DataService {
         return { environment: this.databaseName! };
       case 'username':
         return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret, 'username') };
-      case 'password':
-        return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret, 'password') };
       default:
-        return { secret: ecs.Secret.fromSecretsManager(this.urlSecret()) };
+        return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret, 'password') };
     }
   }
 
@@ -298,20 +296,31 @@ export class DocumentDatabase extends DataService {
     }
   }
 
-  private urlSecret(): secretsmanager.ISecret {
-    const v = this.spec.values;
+  /**
+   * `mongodb` with the database as the path in both twins; the query DocumentDB asks of clients in the
+   * cloud, and the local root user's authentication database locally.
+   * @internal
+   */
+  public _ownUrl(): ConnectionUrlSpec {
+    const path = `/${this.spec.values.database ?? ''}`;
+    return {
+      cloud: { scheme: 'mongodb', path, query: CLOUD_URL_OPTIONS },
+      local: { scheme: 'mongodb', path, query: LOCAL_URL_OPTIONS },
+    };
+  }
+
+  /** @internal */
+  protected _cloudUrlEndpoint() {
     const secret = this.credentials.secret;
-    return this._connectionUrlSecret([
-      'mongodb://',
-      secret.secretValueFromJson('username').unsafeUnwrap(),
-      ':',
-      secret.secretValueFromJson('password').unsafeUnwrap(),
-      '@',
-      this.cluster.clusterEndpoint.hostname,
-      ':',
-      Token.asString(this.cluster.clusterEndpoint.port),
-      `/${v.database ?? ''}?${CLOUD_URL_OPTIONS}`,
-    ]);
+    return {
+      credentials: [
+        secret.secretValueFromJson('username').unsafeUnwrap(),
+        ':',
+        secret.secretValueFromJson('password').unsafeUnwrap(),
+      ],
+      host: this.cluster.clusterEndpoint.hostname,
+      port: Token.asString(this.cluster.clusterEndpoint.port),
+    };
   }
 
   private acknowledgeNagFindings(): void {

@@ -32,7 +32,15 @@ export type { RouteOptions, RouteProps, TargetHealthCheckOptions } from './route
 export { MAX_CONDITION_VALUES } from './model/route-conditions';
 export type { RouteConditions } from './model/route-conditions';
 export { DataService } from './data-service';
-export type { ConnectionOptions, DataServiceProps, TlsFlag } from './data-service';
+export type {
+  ConnectionOptions,
+  ConnectionUrl,
+  DataServiceProps,
+  PerTwin,
+  TlsFlag,
+  TwinValues,
+  UrlQueryParameter,
+} from './data-service';
 export { Database, DatabaseEngine } from './database';
 export type { DatabaseEngineKind } from './database';
 export type { DatabaseProps } from './database';

@@ -27,7 +27,13 @@ import { waitsForScheduledJob } from './model/rules/dependencies';
 import type { SecretReference } from './secret';
 import { DataService } from './data-service';
 import { JobRun } from './values/job-run';
-import type { ConnectionValue, JobRunSpec, ResourceAccess, ResourceValue } from './model/spec';
+import type {
+  ConnectionUrlSpec,
+  ConnectionValue,
+  JobRunSpec,
+  ResourceAccess,
+  ResourceValue,
+} from './model/spec';
 import type { AwsResource } from './aws-resource';
 import { Service } from './service';
 import { Mount, Workload, WorkloadExtras, WorkloadProps } from './workload';
@@ -209,7 +215,7 @@ export class Job extends Workload {
     addConfigFiles(host.taskDefinition, container, this._configFiles, this.logGroup);
     for (const m of this.mounts) host.mount(container, m);
     for (const c of this.connections) {
-      host.connect(container, c.dataService, c.variables);
+      host.connect(container, c.dataService, c.variables, c.urls);
       if (c.tls) container.addEnvironment(c.tls.variable, c.tls.cloud);
     }
     for (const c of this.resourceConnections)
@@ -249,9 +255,11 @@ export class Job extends Workload {
   protected onConnection(
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
+    urls: Readonly<Record<string, ConnectionUrlSpec>>,
   ): void {
-    for (const [host, c] of this.hosts) host.connect(c, dataService, variables);
-    if (this.task && this.ownContainer) this.task.host.connect(this.ownContainer, dataService, variables);
+    for (const [host, c] of this.hosts) host.connect(c, dataService, variables, urls);
+    if (this.task && this.ownContainer)
+      this.task.host.connect(this.ownContainer, dataService, variables, urls);
   }
 
   protected onResourceConnection(

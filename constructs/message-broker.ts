@@ -8,7 +8,7 @@ import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { upperSnake } from './model/names';
-import type { ConnectionValue, DataServiceSpec } from './model/spec';
+import type { ConnectionUrlSpec, ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 import { placeData } from './aws/data-placement';
 
@@ -233,7 +233,7 @@ export class MessageBroker extends DataService {
   }
 
   /** @internal */
-  public _cloudValue(value: ConnectionValue): CloudConnectionValue {
+  protected _cloudPlainValue(value: Exclude<ConnectionValue, 'url'>): CloudConnectionValue {
     switch (value) {
       case 'host':
         return { environment: this.endpointHost() };
@@ -241,20 +241,27 @@ export class MessageBroker extends DataService {
         return { environment: String(CLOUD_PORT) };
       case 'username':
         return { environment: this.username };
-      case 'password':
+      default:
         return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret) };
-      default: {
-        const url = this._connectionUrlSecret([
-          `amqps://${this.username}:`,
-          this.credentials.secret.secretValue.unsafeUnwrap(),
-          '@',
-          this.endpointHost(),
-          `:${CLOUD_PORT}`,
-        ]);
-        (url.node.defaultChild as CfnResource).addResourceDependency(this.broker);
-        return { secret: ecs.Secret.fromSecretsManager(url) };
-      }
     }
+  }
+
+  /** `amqps` in the cloud, Amazon MQ's one AMQP endpoint, and `amqp` for the plain stand-in. @internal */
+  public _ownUrl(): ConnectionUrlSpec {
+    return {
+      cloud: { scheme: 'amqps', path: '', query: '' },
+      local: { scheme: this.spec.values.scheme, path: '', query: '' },
+    };
+  }
+
+  /** @internal */
+  protected _cloudUrlEndpoint() {
+    return {
+      credentials: [`${this.username}:`, this.credentials.secret.secretValue.unsafeUnwrap()],
+      host: this.endpointHost(),
+      port: String(CLOUD_PORT),
+      after: this.broker,
+    };
   }
 
   /** @internal */

@@ -18,7 +18,7 @@ import { EngineRelease, checkEngineVersion } from './engine-version';
 import { invalid } from './errors';
 import { HealthCheck } from './values/health-check';
 import { checkInteger, upperSnake } from './model/names';
-import type { ConnectionValue, DataServiceSpec } from './model/spec';
+import type { ConnectionUrlSpec, ConnectionValue, DataServiceSpec } from './model/spec';
 import { Secret } from './secret';
 import { placeData } from './aws/data-placement';
 
@@ -345,7 +345,7 @@ export class SearchDomain extends DataService {
   }
 
   /** @internal */
-  public _cloudValue(value: ConnectionValue): CloudConnectionValue {
+  protected _cloudPlainValue(value: Exclude<ConnectionValue, 'url'>): CloudConnectionValue {
     switch (value) {
       case 'host':
         return { environment: this.domain.domainEndpoint };
@@ -353,23 +353,28 @@ export class SearchDomain extends DataService {
         return { environment: String(CLOUD_PORT) };
       case 'username':
         return { environment: USERNAME };
-      case 'password':
+      default:
         return { secret: ecs.Secret.fromSecretsManager(this.credentials.secret, 'password') };
-      default: {
-        const password = this.credentials.secret.secretValueFromJson('password').unsafeUnwrap();
-        const url = this._connectionUrlSecret([
-          `https://${USERNAME}:`,
-          password,
-          '@',
-          this.domain.domainEndpoint,
-          `:${CLOUD_PORT}`,
-        ]);
-        (url.node.defaultChild as CfnResource).addResourceDependency(
-          this.domain.node.defaultChild as CfnResource,
-        );
-        return { secret: ecs.Secret.fromSecretsManager(url) };
-      }
     }
+  }
+
+  /** `https` in the cloud, where the domain enforces HTTPS, and `http` for the plain stand-in. @internal */
+  public _ownUrl(): ConnectionUrlSpec {
+    return {
+      cloud: { scheme: 'https', path: '', query: '' },
+      local: { scheme: this.spec.values.scheme, path: '', query: '' },
+    };
+  }
+
+  /** @internal */
+  protected _cloudUrlEndpoint() {
+    const password = this.credentials.secret.secretValueFromJson('password').unsafeUnwrap();
+    return {
+      credentials: [`${USERNAME}:`, password],
+      host: this.domain.domainEndpoint,
+      port: String(CLOUD_PORT),
+      after: this.domain.node.defaultChild as CfnResource,
+    };
   }
 
   private acknowledgeNagFindings(dataNodes: number, masterNodes: number): void {

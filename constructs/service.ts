@@ -20,6 +20,7 @@ import { HealthCheck } from './values/health-check';
 import { checkInteger } from './model/names';
 import type {
   AutoScalingSpec,
+  ConnectionUrlSpec,
   ConnectionValue,
   HealthCheckSpec,
   PortProtocol,
@@ -467,8 +468,9 @@ export class Service extends Workload {
   protected onConnection(
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
+    urls: Readonly<Record<string, ConnectionUrlSpec>>,
   ): void {
-    this.cloud?.host.connect(this.cloud.container, dataService, variables);
+    this.cloud?.host.connect(this.cloud.container, dataService, variables, urls);
   }
 
   protected onResourceConnection(

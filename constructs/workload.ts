@@ -29,6 +29,7 @@ import type {
   ConfigFileSpec,
   ContainerSettingsSpec,
   ConnectionTlsSpec,
+  ConnectionUrlSpec,
   ConnectionValue,
   CpuArchitectureName,
   RestartPolicyName,
@@ -303,6 +304,7 @@ export abstract class Workload extends Construct {
     dataService: DataService;
     variables: Record<string, ConnectionValue>;
     tls?: ConnectionTlsSpec;
+    urls?: Record<string, ConnectionUrlSpec>;
   }[] = [];
   private readonly resourceList: {
     resource: AwsResource;
@@ -579,6 +581,8 @@ export abstract class Workload extends Construct {
     }
     const variables = dataService._connectionVariables(path, options ?? {});
     const tls = dataService._connectionTls(path, options ?? {});
+    const urls = dataService._connectionUrls(path, options ?? {});
+    const typed = Object.keys(urls).length > 0;
     for (const variable of Object.keys(variables)) {
       checkEnvName(path, 'connectTo', variable);
       if (this.hasVariable(variable))
@@ -589,8 +593,13 @@ export abstract class Workload extends Construct {
       if (this.hasVariable(tls.variable) || Object.hasOwn(variables, tls.variable))
         throw invalid(path, 'connectTo.tls', tls.variable, 'is already set on this workload');
     }
-    this.connectionList.push({ dataService, variables, ...(tls ? { tls } : {}) });
-    this.onConnection(dataService, variables);
+    this.connectionList.push({
+      dataService,
+      variables,
+      ...(tls ? { tls } : {}),
+      ...(typed ? { urls } : {}),
+    });
+    this.onConnection(dataService, variables, urls);
     if (tls) this.onEnvironment(tls.variable, tls.cloud);
     const initJob = dataService._initJob;
     if (initJob && initJob !== this && !this.dependencies.some((d) => d.target === initJob)) {
@@ -641,6 +650,8 @@ export abstract class Workload extends Construct {
     readonly variables: Readonly<Record<string, ConnectionValue>>;
     /** The TLS flag the connection gives, with each twin's value. */
     readonly tls?: ConnectionTlsSpec;
+    /** The URLs the connection gives with their own scheme, path or query: each twin's parts, by variable. */
+    readonly urls?: Readonly<Record<string, ConnectionUrlSpec>>;
   }[] {
     return this.connectionList.map((c) => ({ ...c }));
   }
@@ -830,6 +841,7 @@ export abstract class Workload extends Construct {
               target: c.dataService.name,
               variables: { ...c.variables },
               ...(c.tls ? { tls: { ...c.tls } } : {}),
+              ...(c.urls ? { urls: structuredClone(c.urls) } : {}),
             })),
           }
         : {}),
@@ -880,6 +892,7 @@ export abstract class Workload extends Construct {
   protected abstract onConnection(
     dataService: DataService,
     variables: Readonly<Record<string, ConnectionValue>>,
+    urls: Readonly<Record<string, ConnectionUrlSpec>>,
   ): void;
   protected abstract onResourceConnection(
     resource: AwsResource,

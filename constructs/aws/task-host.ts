@@ -6,7 +6,13 @@ import type { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
 import { HostSize, JobSize, jobRoom } from '../model/rules/task-hosts';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type { ConnectionValue, ResourceAccess, ResourceValue } from '../model/spec';
+import type {
+  ConnectionUrlSpec,
+  ConnectionValue,
+  ResourceAccess,
+  ResourceValue,
+  UrlPartsSpec,
+} from '../model/spec';
 
 /** A volume as a task mounts it: an EFS file system and the access point the task uses. */
 export interface TaskVolume {
@@ -28,7 +34,7 @@ export type CloudValue = { readonly environment: string } | { readonly secret: e
 /** A data service as the tasks that connect to it reach it. */
 export interface ReachableDataService {
   /** @internal */
-  _cloudValue(value: ConnectionValue): CloudValue;
+  _cloudValue(value: ConnectionValue, url?: UrlPartsSpec): CloudValue;
   /**
    * Admits traffic from `connections` and has `orderAfter` order what starts the tasks after the data
    * service's resources.
@@ -151,9 +157,10 @@ export class TaskHost {
     container: ecs.ContainerDefinition,
     dataService: ReachableDataService,
     variables: Readonly<Record<string, ConnectionValue>>,
+    urls: Readonly<Record<string, ConnectionUrlSpec>> = {},
   ): void {
     for (const [variable, value] of Object.entries(variables)) {
-      const cloud = dataService._cloudValue(value);
+      const cloud = dataService._cloudValue(value, urls[variable]?.cloud);
       if ('secret' in cloud) container.addSecret(variable, cloud.secret);
       else container.addEnvironment(variable, cloud.environment);
     }

@@ -9,6 +9,7 @@ import type {
   ImageSpec,
   LoadBalancerSpec,
   SecretReferenceSpec,
+  UrlPartsSpec,
   WorkloadSpec,
 } from '../model/spec';
 import { validateModel } from '../model/validate';
@@ -154,7 +155,7 @@ function renderWorkload(
   for (const c of w.connections ?? []) {
     const ds = (app.dataServices ?? []).find((d) => d.name === c.target)!;
     for (const [variable, value] of Object.entries(c.variables)) {
-      environment[variable] = connectionValue(app, ds, value, variables);
+      environment[variable] = connectionValue(app, ds, value, variables, c.urls?.[variable]?.local);
     }
     if (c.tls) environment[c.tls.variable] = escape(c.tls.local);
     dependsOn[ds.name] = 'service_healthy';
@@ -251,12 +252,16 @@ function secretVariable(
   return `\${${ref.localVariable}:?set ${ref.localVariable} in .env}`;
 }
 
-/** The local value of one connection value: the stand-in's name, port and credentials. */
+/**
+ * The local value of one connection value: the stand-in's name, port and credentials; a URL with the
+ * declared parts, or the data service's own.
+ */
 function connectionValue(
   app: ApplicationSpec,
   ds: DataServiceSpec,
   value: ConnectionValue,
   variables: Map<string, string>,
+  url?: UrlPartsSpec,
 ): string {
   const v = ds.values;
   switch (value) {
@@ -274,6 +279,10 @@ function connectionValue(
       const credentials = v.password
         ? `${escape(v.username ?? '')}:${secretVariable(app, v.password, variables)}@`
         : '';
+      if (url) {
+        const query = url.query ? `?${url.query}` : '';
+        return `${url.scheme}://${credentials}${v.host}:${v.port}${escape(url.path + query)}`;
+      }
       const query = v.urlQuery ? `${v.database ? '' : '/'}?${escape(v.urlQuery)}` : '';
       return `${v.scheme}://${credentials}${v.host}:${v.port}${v.database ? `/${escape(v.database)}` : ''}${query}`;
     }

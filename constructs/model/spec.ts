@@ -474,6 +474,30 @@ export interface ConnectionSpec {
   readonly variables: Readonly<Record<string, ConnectionValue>>;
   /** A variable telling whether the connection is TLS, with its value in each twin (`connectTo`'s `tls`). */
   readonly tls?: ConnectionTlsSpec;
+  /**
+   * The URLs of `variables` the connection declares the parts of (`connectTo`'s typed `url`), by variable;
+   * a `url` variable not listed has the data service's own URL.
+   */
+  readonly urls?: Readonly<Record<string, ConnectionUrlSpec>>;
+}
+
+/** A connection URL's declared parts in each twin. */
+export interface ConnectionUrlSpec {
+  readonly cloud: UrlPartsSpec;
+  readonly local: UrlPartsSpec;
+}
+
+/**
+ * The parts of a connection URL a connection declares, in one twin: `<scheme>://<credentials>@<host>:<port><path>[?<query>]`.
+ * The credentials, host and port are the data service's.
+ */
+export interface UrlPartsSpec {
+  /** RFC 3986 scheme, e.g. `postgresql+psycopg2`. */
+  readonly scheme: string;
+  /** Empty, or starting with `/`; without `?` or `#`. */
+  readonly path: string;
+  /** The encoded query string without `?`, e.g. `sslmode=require`; empty for none. */
+  readonly query: string;
 }
 
 /** A TLS flag: a variable that is `cloud` where the connection is TLS (the cloud) and `local` where it is plain. */

@@ -21,6 +21,11 @@ export interface CloudContainer {
   readonly secrets: readonly string[];
   /** Each secret's `ValueFrom`, rendered (`${...}` for intrinsic functions), by name. */
   readonly secretSources: Readonly<Record<string, string>>;
+  /**
+   * The secrets whose value the template itself builds (a connection URL: `SecretString` of a secret of
+   * the stack), by variable: the text with each intrinsic function as `\u0000`.
+   */
+  readonly builtSecrets?: Readonly<Record<string, string>>;
   /** `EnvironmentFiles`: each file's S3 object, rendered (`${...}` for intrinsic functions). */
   readonly environmentFiles?: readonly string[];
   readonly ports: readonly number[];
@@ -267,7 +272,9 @@ function readJobTask(
   jobRunNames: ReadonlyMap<string, string>,
 ): CloudService {
   const task = resources[taskId]?.Properties ?? {};
-  const containers: CloudContainer[] = (task.ContainerDefinitions ?? []).map(readContainer);
+  const containers: CloudContainer[] = (task.ContainerDefinitions ?? []).map((c: any) =>
+    readContainer(c, resources),
+  );
   const volumes = new Map<string, { efs: boolean }>();
   for (const v of task.Volumes ?? []) volumes.set(v.Name, { efs: v.EFSVolumeConfiguration !== undefined });
   const essential = containers.find((c) => c.essential && c.role === undefined) ?? containers[0];
@@ -301,7 +308,9 @@ function readService(
   const p = r.Properties ?? {};
   const taskId = refOf(p.TaskDefinition);
   const task = resources[taskId]?.Properties ?? {};
-  const containers: CloudContainer[] = (task.ContainerDefinitions ?? []).map(readContainer);
+  const containers: CloudContainer[] = (task.ContainerDefinitions ?? []).map((c: any) =>
+    readContainer(c, resources),
+  );
   const volumes = new Map<string, { efs: boolean }>();
   for (const v of task.Volumes ?? []) volumes.set(v.Name, { efs: v.EFSVolumeConfiguration !== undefined });
   const essential = containers.find((c) => c.essential && c.role === undefined) ?? containers[0];
@@ -338,8 +347,14 @@ function readService(
   };
 }
 
-function readContainer(c: any): CloudContainer {
+function readContainer(c: any, resources: Record<string, any>): CloudContainer {
   const hc = c.HealthCheck;
+  const builtSecrets: Record<string, string> = {};
+  for (const s of c.Secrets ?? []) {
+    const secret = typeof s.ValueFrom?.Ref === 'string' ? resources[s.ValueFrom.Ref] : undefined;
+    if (secret?.Type === 'AWS::SecretsManager::Secret' && secret.Properties?.SecretString !== undefined)
+      builtSecrets[s.Name] = builtText(secret.Properties.SecretString);
+  }
   return {
     name: c.Name,
     essential: c.Essential !== false,
@@ -352,6 +367,7 @@ function readContainer(c: any): CloudContainer {
     environment: Object.fromEntries((c.Environment ?? []).map((e: any) => [e.Name, render(e.Value)])),
     secrets: (c.Secrets ?? []).map((s: any) => s.Name),
     secretSources: Object.fromEntries((c.Secrets ?? []).map((s: any) => [s.Name, render(s.ValueFrom)])),
+    ...(Object.keys(builtSecrets).length ? { builtSecrets } : {}),
     ...(c.EnvironmentFiles ? { environmentFiles: c.EnvironmentFiles.map((f: any) => render(f.Value)) } : {}),
     ports: (c.PortMappings ?? []).map((m: any) => Number(m.ContainerPort)),
     portProtocols: Object.fromEntries(
@@ -569,6 +585,14 @@ function refOf(x: any): string {
     if (Array.isArray(x['Fn::GetAtt'])) return x['Fn::GetAtt'][0];
   }
   return typeof x === 'string' ? x : JSON.stringify(x);
+}
+
+/** A value the template builds: its literal text, joined, with each other intrinsic function as `\u0000`. */
+function builtText(x: any): string {
+  if (typeof x === 'string' || typeof x === 'number') return String(x);
+  if (x && typeof x === 'object' && Array.isArray(x['Fn::Join']) && Array.isArray(x['Fn::Join'][1]))
+    return (x['Fn::Join'][1] as any[]).map(builtText).join(String(x['Fn::Join'][0]));
+  return '\u0000';
 }
 
 /** A template value as a string; intrinsic functions become `${...}` placeholders. */

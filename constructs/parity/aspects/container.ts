@@ -2,6 +2,7 @@ import { literal, type ComposeService } from '../compose-twin';
 import type { ParityContext, WorkloadInstance } from '../parity-context';
 import { compareValue, describeList, ParityEntry, problem, same, standIn } from '../parity-report';
 import { compareConfigFiles } from './config-files';
+import { compareConnectionUrls } from './connection-urls';
 import { compareContainerSettings, compareLimit, declaredResources } from './container-settings';
 import { compareDependencies } from './dependencies';
 import { compareEnvironment, compareSecrets } from './environment';
@@ -17,7 +18,7 @@ const ARCHITECTURES: Record<string, string> = { X86_64: 'linux/amd64', ARM64: 'l
 /**
  * Compares one container that runs a workload in the cloud with its compose service, field by field:
  * image, platform, resources, process, hardening (user, read-only root filesystem, writable paths, memory
- * limit), environment, secrets, ports, health check, dependencies, volumes, config files and task count. Fields neither twin sets are left out.
+ * limit), environment, secrets, connection URLs, ports, health check, dependencies, volumes, config files and task count. Fields neither twin sets are left out.
  */
 export function compareInstance(
   ctx: ParityContext,
@@ -54,6 +55,7 @@ export function compareInstance(
   out.push(...compareContainerSettings(ctx, name, i, local));
   out.push(...compareEnvironment(ctx, name, c, local));
   out.push(...compareSecrets(ctx, name, c, local));
+  out.push(...compareConnectionUrls(ctx, name, c, local));
   if (!i.job) out.push(...comparePorts(ctx, name, c, local));
   out.push(...compareHealthCheck(name, c.healthCheck, local.healthCheck));
   out.push(...compareDependencies(ctx, name, i, local));

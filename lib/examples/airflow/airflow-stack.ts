@@ -106,9 +106,22 @@ export class AirflowStack extends Stack {
         WarningIds.BIND_MOUNT_HIDES_IMAGE_FILES,
         'On purpose: locally the DAGs and plugins are the project directories, so an edited DAG runs without a rebuild; the cloud twin runs the ones baked into the image from the same directories.',
       );
-      // CONNECTIONS
-      workload.connectTo(postgres, { url: 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN' });
-      workload.connectTo(redis, { url: 'AIRFLOW__CELERY__BROKER_URL' });
+      // CONNECTIONS: the URLs of the original compose file, with SQLAlchemy's and Celery's schemes.
+      workload.connectTo(postgres, {
+        url: [
+          { variable: 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN', scheme: 'postgresql+psycopg2' },
+          { variable: 'AIRFLOW__CELERY__RESULT_BACKEND', scheme: 'db+postgresql' },
+        ],
+      });
+      // Redis database 0; in the cloud rediss:// (ElastiCache is TLS-only), for which Celery wants
+      // ssl_cert_reqs: the server's certificate is checked.
+      workload.connectTo(redis, {
+        url: {
+          variable: 'AIRFLOW__CELERY__BROKER_URL',
+          path: '/0',
+          query: { ssl_cert_reqs: { cloud: 'required' } },
+        },
+      });
     };
 
     // Migrates the metadata database and creates the first user (the image's entrypoint does both before

@@ -163,6 +163,12 @@ export class WorkflowsStack extends Stack {
       command: ['--bind=0.0.0.0', '--listen=8081'],
       ports: [{ containerPort: 8081, hostPort: 8081, protocol: 'http' }],
     });
-    browser.connectTo(this.database, { url: 'PGWEB_DATABASE_URL' });
+    // pgweb's driver asks for TLS unless told otherwise: RDS speaks it, the local stand-in does not.
+    browser.connectTo(this.database, {
+      url: {
+        variable: 'PGWEB_DATABASE_URL',
+        query: { sslmode: { cloud: 'require', local: 'disable' } },
+      },
+    });
   }
 }

@@ -75,6 +75,20 @@ describe('Airflow local twin', () => {
   test('the worker has time for a warm shutdown', () => {
     expect(compose.services['airflow-worker'].stop_grace_period).toBe('120s');
   });
+
+  test("the connection URLs have the original's schemes and Redis database", () => {
+    const password = (v: string) => `\${${v}:?set ${v} in .env}`;
+    for (const name of [...COMPONENTS, 'airflow-init']) {
+      const env = compose.services[name].environment;
+      expect(env.AIRFLOW__DATABASE__SQL_ALCHEMY_CONN).toBe(
+        `postgresql+psycopg2://postgres:${password('POSTGRES_PASSWORD')}@postgres:5432/airflow`,
+      );
+      expect(env.AIRFLOW__CELERY__RESULT_BACKEND).toBe(
+        `db+postgresql://postgres:${password('POSTGRES_PASSWORD')}@postgres:5432/airflow`,
+      );
+      expect(env.AIRFLOW__CELERY__BROKER_URL).toBe(`redis://:${password('REDIS_PASSWORD')}@redis:6379/0`);
+    }
+  });
 });
 
 describe('Airflow cloud twin', () => {
@@ -99,6 +113,35 @@ describe('Airflow cloud twin', () => {
     });
     expect(c['airflow-worker'].StopTimeout).toBe(120);
     expect(environmentOf(c['airflow-scheduler'])._PIP_ADDITIONAL_REQUIREMENTS).toBe('');
+  });
+
+  test('the connection URLs are secrets CloudFormation builds, with TLS to ElastiCache', () => {
+    const secretStrings = Object.fromEntries(
+      Object.values(template.findResources('AWS::SecretsManager::Secret'))
+        .filter((r: any) => r.Properties.SecretString?.['Fn::Join'])
+        .map((r: any) => {
+          const parts = r.Properties.SecretString['Fn::Join'][1] as any[];
+          const text = parts.map((p) => (typeof p === 'string' ? p : '{}')).join('');
+          return [text.slice(0, text.indexOf('://')), text];
+        }),
+    );
+    expect(Object.keys(secretStrings).sort()).toEqual(['db+postgresql', 'postgresql+psycopg2', 'rediss']);
+    expect(secretStrings['postgresql+psycopg2']).toMatch(
+      /^postgresql\+psycopg2:\/\/postgres:\{\{resolve:.*\/airflow$/,
+    );
+    expect(secretStrings['db+postgresql']).toMatch(/\/airflow$/);
+    expect(secretStrings.rediss).toMatch(
+      /^rediss:\/\/:\{\{resolve:.*\}\}@\{\}:\{\}\/0\?ssl_cert_reqs=required$/,
+    );
+    for (const name of COMPONENTS.filter((n) => n !== 'flower')) {
+      expect((containers()[name].Secrets as any[]).map((x) => x.Name)).toEqual(
+        expect.arrayContaining([
+          'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN',
+          'AIRFLOW__CELERY__RESULT_BACKEND',
+          'AIRFLOW__CELERY__BROKER_URL',
+        ]),
+      );
+    }
   });
 
   test('Flower is not in the cloud twin: its profile is not enabled', () => {

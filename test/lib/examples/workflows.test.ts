@@ -87,6 +87,10 @@ describe('Workflows local twin', () => {
     });
     for (const c of [dev, prod]) {
       expect(c.services['db-browser'].profiles).toEqual(['tools']);
+      // pgweb's driver asks for TLS by default; the local stand-in is plain.
+      expect(c.services['db-browser'].environment.PGWEB_DATABASE_URL).toBe(
+        'postgres://postgres:${DB_PASSWORD:?set DB_PASSWORD in .env}@db:5432/workflows?sslmode=disable',
+      );
       expect(c.services.daily.profiles).toEqual(['jobs']);
       expect(c.services.api.depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
     }
@@ -180,6 +184,16 @@ describe('Workflows cloud twin', () => {
     expect(schedules('prod').map((p) => p.ScheduleExpression)).toEqual(['cron(0 3 * * ? *)']);
   });
 
+  test("the database browser's URL asks RDS for TLS", () => {
+    const browser = ofType('dev', 'AWS::ECS::TaskDefinition')
+      .map(([, r]) => r.Properties.ContainerDefinitions[0])
+      .find((c) => c.Name === 'db-browser');
+    const ref = browser.Secrets.find((x: any) => x.Name === 'PGWEB_DATABASE_URL').ValueFrom.Ref;
+    const parts = template('dev').Resources[ref].Properties.SecretString['Fn::Join'][1] as any[];
+    expect(parts[0]).toMatch(/^postgres:\/\/postgres:/);
+    expect(parts[parts.length - 1]).toBe('/workflows?sslmode=require');
+  });
+
   test('the tools part is deployed where the stage enables it: development only', () => {
     const names = (stage: string) =>
       ofType(stage, 'AWS::ECS::TaskDefinition')
@@ -196,7 +210,8 @@ describe('Workflows cloud twin', () => {
       asStage(template('test'), { 'test-Workflows': 'dev-Workflows' }),
     );
     const removed = differences.filter((d) => d.startsWith('- ')).map((d) => d.split(' ')[2]);
-    expect(removed.every((id) => /dbbrowser/.test(id))).toBe(true); // the tools part
+    // The tools part, and the URL with its own query it alone connects with.
+    expect(removed.every((id) => /dbbrowser|dbConnectionUrl[0-9a-f]{8}$/.test(id))).toBe(true);
     const environment = ['api', 'daily', 'migrate', 'worker'].flatMap((n) => {
       const task =
         n === 'api' || n === 'worker' ? `Workflows${n}TaskDefinition` : `Workflows${n}TaskTaskDefinition`;
