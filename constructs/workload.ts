@@ -842,6 +842,7 @@ export abstract class Workload extends Construct {
         ? {
             resourceConnections: this.resourceList.map((c) => ({
               target: c.resource.name,
+              kind: c.resource.kind,
               access: c.access,
               variables: { ...c.variables },
             })),

@@ -2,6 +2,7 @@ import type { ApplicationSpec, AwsResourceSpec, ResourceValue, WorkloadSpec } fr
 import { byName } from '../model/order';
 import {
   AWS_INIT_JOB,
+  connectedResource,
   queueStandIn,
   S3_STAND_IN,
   S3_STAND_IN_VOLUME,
@@ -134,7 +135,7 @@ export function resourceConnectionEnvironment(
   const environment: Record<string, string> = {};
   const kinds = new Set<string>();
   for (const c of connections) {
-    const r = (app.awsResources ?? []).find((x) => x.name === c.target)!;
+    const r = connectedResource(app.awsResources, c)!;
     kinds.add(r.kind);
     for (const [variable, value] of Object.entries(c.variables))
       environment[variable] = localResourceValue(app, r, value, variables);

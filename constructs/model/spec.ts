@@ -571,6 +571,11 @@ export interface TopicSubscriptionSpec {
 export interface ResourceConnectionSpec {
   /** Name of the bucket, queue, topic or table. */
   readonly target: string;
+  /**
+   * Kind of the target: names are unique per kind only (a topic and its queue may share one). Absent in
+   * models written before topics existed, where the target is the resource of that name.
+   */
+  readonly kind?: AwsResourceKind;
   readonly access: ResourceAccess;
   /** Environment variable name to the value it receives. */
   readonly variables: Readonly<Record<string, ResourceValue>>;

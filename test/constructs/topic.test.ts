@@ -206,6 +206,33 @@ describe('Topic: the local twin', () => {
     expect(parityErrors(parityOf(t))).toEqual([]);
   });
 
+  test('a topic and its queue may share a name: each connection reaches the one of its kind', () => {
+    const t = resourceTwins((application) => {
+      const queue = new Queue(application, 'orders');
+      const topic = new Topic(application, 'ordersTopic', { name: 'orders', subscriptions: [{ queue }] });
+      const api = new Service(application, 'api', { image: IMAGE });
+      api.connectTo(topic, { access: 'publish', topicArn: 'ORDERS_TOPIC' });
+      const worker = new Service(application, 'worker', { image: IMAGE });
+      worker.connectTo(queue, { access: 'consume', queueUrl: 'ORDERS_URL' });
+    });
+    expect(t.compose.services.api.environment).toMatchObject({
+      ORDERS_TOPIC: 'arn:aws:sns:${LOCAL_AWS_REGION:?set LOCAL_AWS_REGION in .env}:123456789012:orders',
+    });
+    expect(t.compose.services.worker.environment).toMatchObject({
+      ORDERS_URL: 'http://aws-sns:5000/123456789012/orders',
+    });
+    const report = parityOf(t);
+    expect(parityErrors(report)).toEqual([]);
+    expect(
+      report.entries.filter((e) => e.field === 'access.orders').map((e) => [e.service, e.local]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['api', 'declared publish'],
+        ['worker', 'declared consume'],
+      ]),
+    );
+  });
+
   test('publishers get the same variable names, the SNS endpoint, and start after the init job', () => {
     const api = twins.compose.services.api;
     expect(api.environment).toMatchObject({

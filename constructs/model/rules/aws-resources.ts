@@ -1,5 +1,5 @@
 import type { ValidationProblem } from '../../errors';
-import type { AwsResourceSpec, ResourceAccess, WorkloadSpec } from '../spec';
+import type { AwsResourceSpec, ResourceAccess, ResourceConnectionSpec, WorkloadSpec } from '../spec';
 import type { RuleContext } from './context';
 import { problem } from './problems';
 import { DYNAMODB_STAND_IN, tableNameProblem } from './tables';
@@ -30,6 +30,14 @@ export const ACCESS_LEVELS: Readonly<Record<AwsResourceSpec['kind'], readonly Re
   table: ['read', 'write', 'readWrite'],
   topic: ['publish'],
 };
+
+/** The resource a workload's connection names: of its kind, when the connection says. */
+export function connectedResource<R extends Pick<AwsResourceSpec, 'kind' | 'name'>>(
+  resources: readonly R[] | undefined,
+  c: Pick<ResourceConnectionSpec, 'target' | 'kind'>,
+): R | undefined {
+  return (resources ?? []).find((r) => r.name === c.target && (c.kind === undefined || r.kind === c.kind));
+}
 
 /**
  * The local service that holds the application's queues: the SQS stand-in, or, in an application with
@@ -202,7 +210,7 @@ function checkResourceConnections(
 ): void {
   const connections = w.resourceConnections ?? [];
   for (const c of connections) {
-    const target = resources.find((r) => r.name === c.target);
+    const target = connectedResource(resources, c);
     if (!target) {
       ctx.errors.push(
         problem(

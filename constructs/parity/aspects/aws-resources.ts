@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { compareStrings } from '../../model/order';
-import { AWS_INIT_JOB, queueStandIn, S3_STAND_IN } from '../../model/rules/aws-resources';
+import { AWS_INIT_JOB, connectedResource, queueStandIn, S3_STAND_IN } from '../../model/rules/aws-resources';
 import type { AwsResourceSpec, ResourceAccess } from '../../model/spec';
 import { CloudAwsResource, CloudTaskAccess, sortedJson, unionAccess } from '../aws-resources';
 import { DYNAMODB_STAND_IN } from '../../model/rules/tables';
@@ -280,12 +280,16 @@ function compareAccess(
     const owner = task.containers.find((c) => members.some((m) => m.name === c)) ?? members[0].name;
     const declared = new Map<string, ResourceAccess>();
     for (const m of members)
-      for (const c of m.resourceConnections ?? [])
-        declared.set(c.target, unionAccess(declared.get(c.target), c.access));
+      for (const c of m.resourceConnections ?? []) {
+        const target = connectedResource(resources, c);
+        if (!target) continue;
+        const key = `${target.kind}:${target.name}`;
+        declared.set(key, unionAccess(declared.get(key), c.access));
+      }
     for (const r of resources) {
       const found = cloud.find((c) => c.kind === r.kind && c.name === r.name);
       if (!found) continue;
-      const want = declared.get(r.name);
+      const want = declared.get(`${r.kind}:${r.name}`);
       const granted = task.access.get(found.logicalId);
       if (want === undefined && granted === undefined) continue;
       const field = `access.${r.name}`;
