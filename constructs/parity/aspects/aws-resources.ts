@@ -99,6 +99,16 @@ function subscriptionText(queue: string, raw: boolean, filterPolicy: string | un
   return `${queue}${raw ? ' (raw)' : ''}${filterPolicy !== undefined ? ` filter ${filterPolicy}` : ''}`;
 }
 
+/** A subscription's attributes as the init job gives them; an unreadable text as an attribute of its own. */
+function subscriptionAttributes(json: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : { unreadable: json };
+  } catch {
+    return { unreadable: json };
+  }
+}
+
 /** The single-quoted shell word at the start of `text`, unquoted. */
 function unquote(text: string): string {
   const m = /^'((?:[^']|'\\'')*)'/.exec(text);
@@ -151,12 +161,11 @@ function compareTopic(
         const endpoint = /--notification-endpoint "[^"]*:([^":]+)"/.exec(l)?.[1] ?? '';
         const queue = resources.find((q) => q.kind === 'queue' && q.localName === endpoint);
         const at = l.indexOf('--attributes ');
-        let attributes: Record<string, unknown> = {};
-        try {
-          attributes = at < 0 ? {} : JSON.parse(unquote(l.slice(at + '--attributes '.length)));
-        } catch {
-          attributes = { unreadable: true };
-        }
+        const attributes = subscriptionAttributes(
+          at < 0 ? '{}' : unquote(l.slice(at + '--attributes '.length)),
+        );
+        if (attributes.unreadable !== undefined)
+          return `${queue ? queue.name : endpoint} (unreadable attributes)`;
         return subscriptionText(
           queue ? queue.name : endpoint,
           attributes.RawMessageDelivery === 'true',
