@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { execFileSync } from 'child_process';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NIST80053R5Checks } from 'cdk-nag';
@@ -203,6 +204,23 @@ describe('Topic: the local twin', () => {
     expect(line).toContain(
       `"RedrivePolicy":"{\\"deadLetterTargetArn\\":\\"arn:aws:sqs:'"$$AWS_REGION"':123456789012:jobs-dlq\\",\\"maxReceiveCount\\":\\"5\\"}"`,
     );
+    expect(parityErrors(parityOf(t))).toEqual([]);
+  });
+
+  test('a filter value with a quote reaches the stand-in as one shell word, and parity reads it back', () => {
+    const t = resourceTwins((application) => {
+      const queue = new Queue(application, 'emails');
+      new Topic(application, 'events', {
+        subscriptions: [{ queue, filterPolicy: { note: ["it's $HOME"] } }],
+      });
+    });
+    const line = scriptOf(t)
+      .replace(/\$\$/g, '$')
+      .split('\n')
+      .find((l) => l.startsWith('aws sns subscribe '))!;
+    const word = line.slice(line.indexOf('--attributes ') + '--attributes '.length);
+    const printed = execFileSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' });
+    expect(JSON.parse(JSON.parse(printed).FilterPolicy)).toEqual({ note: ["it's $HOME"] });
     expect(parityErrors(parityOf(t))).toEqual([]);
   });
 
