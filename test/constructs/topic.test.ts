@@ -1,9 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { execFileSync } from 'child_process';
+import * as os from 'os';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { NIST80053R5Checks } from 'cdk-nag';
-import { Application, Queue, Service, Topic } from '../../constructs';
+import { Application, Queue, renderLocalTwin, Service, Topic } from '../../constructs';
 import { validateModel } from '../../constructs/model/validate';
 import { controlTowerFindings } from '../support/control-tower';
 import { nagFindings } from '../support/data-service-twins';
@@ -249,6 +250,12 @@ describe('Topic: the local twin', () => {
         ['worker', 'declared consume'],
       ]),
     );
+  });
+
+  test('a model written before connections named their kind renders the same local twin', () => {
+    const spec: any = structuredClone(twins.spec);
+    for (const w of spec.workloads) for (const c of w.resourceConnections ?? []) delete c.kind;
+    expect(renderLocalTwin(spec, { outputDirectory: os.tmpdir() }).compose).toEqual(twins.compose);
   });
 
   test('publishers get the same variable names, the SNS endpoint, and start after the init job', () => {
