@@ -53,9 +53,9 @@ export const LOCAL_AWS_VARIABLES = {
 
 const DESCRIPTIONS: Record<string, string> = {
   [LOCAL_AWS_VARIABLES.accessKeyId]:
-    "access key of the local S3 and SQS stand-ins (any value, never a real one); the cloud twin's workloads use their task role",
+    "access key of the local AWS stand-ins (S3, SQS, SNS, DynamoDB; any value, never a real one); the cloud twin's workloads use their task role",
   [LOCAL_AWS_VARIABLES.secretAccessKey]:
-    "secret key of the local S3 and SQS stand-ins (any value, never a real one); the cloud twin's workloads use their task role",
+    "secret key of the local AWS stand-ins (S3, SQS, SNS, DynamoDB; any value, never a real one); the cloud twin's workloads use their task role",
   [LOCAL_AWS_VARIABLES.region]:
     'region the SDKs sign requests to the local stand-ins for, e.g. us-east-1; in the cloud twin, the region of the stack',
 };
