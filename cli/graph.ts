@@ -25,8 +25,9 @@ interface DataServiceLike {
 }
 
 /**
- * A diagram of an application: its services, jobs, data services, buckets, queues, tables, volumes, secrets
- * and load balancers, with access edges labelled with the declared access,
+ * A diagram of an application: its services, jobs, data services, buckets, queues, topics, tables, volumes,
+ * secrets and load balancers, with access edges labelled with the declared access, topics' deliveries to
+ * their queues,
  * with the routes (by condition), dependencies (by condition), mounts (by path), secret variables and
  * data-service connections between them. Deterministic: nodes and edges sorted.
  */
@@ -94,7 +95,9 @@ export function renderGraph(app: ApplicationSpec, format: GraphFormat): string {
       (w as { connections?: readonly { target: string; variables: Record<string, string> }[] }).connections ??
       [];
     for (const c of w.resourceConnections ?? []) {
-      const r = (app.awsResources ?? []).find((x) => x.name === c.target);
+      const r = (app.awsResources ?? []).find(
+        (x) => x.name === c.target && (c.kind === undefined || x.kind === c.kind),
+      );
       edges.push({
         from: id('w', w.name),
         to: id(r?.kind ?? 'aws', c.target),
@@ -120,12 +123,20 @@ export function renderGraph(app: ApplicationSpec, format: GraphFormat): string {
       shape: 'data-service',
     });
   }
-  for (const r of app.awsResources ?? [])
+  for (const r of app.awsResources ?? []) {
     nodes.push({
       id: id(r.kind, r.name),
       label: `${r.name}\n${r.kind}: ${r.cloud}\nlocally: ${r.localName} on a stand-in`,
       shape: 'aws-resource',
     });
+    for (const s of r.topic?.subscriptions ?? [])
+      edges.push({
+        from: id('topic', r.name),
+        to: id('queue', s.queue),
+        label: `delivers${s.rawMessageDelivery ? ' raw' : ''}${s.filterPolicy ? `, filtered on ${Object.keys(s.filterPolicy).sort(compareStrings).join(', ')}` : ''}`,
+        style: 'solid',
+      });
+  }
   for (const v of app.volumes)
     nodes.push({ id: id('vol', v.name), label: `${v.name}\nvolume: EFS / named volume`, shape: 'volume' });
   for (const s of app.secrets) {

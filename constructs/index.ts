@@ -58,6 +58,8 @@ export { Bucket } from './bucket';
 export type { BucketAccess, BucketConnectionOptions, BucketProps } from './bucket';
 export { Queue } from './queue';
 export type { DeadLetterQueueOptions, QueueAccess, QueueConnectionOptions, QueueProps } from './queue';
+export { Topic } from './topic';
+export type { TopicAccess, TopicConnectionOptions, TopicProps, TopicSubscription } from './topic';
 export { Table } from './table';
 export type {
   GlobalSecondaryIndexOptions,

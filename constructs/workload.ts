@@ -47,6 +47,7 @@ import { AwsResource } from './aws-resource';
 import type { Bucket, BucketConnectionOptions } from './bucket';
 import type { Queue, QueueConnectionOptions } from './queue';
 import type { Table, TableConnectionOptions } from './table';
+import type { Topic, TopicConnectionOptions } from './topic';
 import type { Job } from './job';
 import { SecretReference } from './secret';
 import { Volume } from './volume';
@@ -539,6 +540,13 @@ export abstract class Workload extends Construct {
    */
   public connectTo(table: Table, options: TableConnectionOptions): void;
   /**
+   * Connects to an SNS topic of the same application: the workload may publish to it (IAM grants to its
+   * task role in the cloud) and receives the values named in `options` under those variable names in both
+   * twins; locally also the stand-in's `AWS_ENDPOINT_URL_SNS`, `AWS_REGION` and credentials, and it starts
+   * after the topic and its subscriptions are created.
+   */
+  public connectTo(topic: Topic, options: TopicConnectionOptions): void;
+  /**
    * Connects to a data service of the same application: the workload receives the values named in
    * `options` under those variable names in both twins (secrets stay secrets), may reach the service's port
    * in the cloud, and starts after it is healthy locally (after it exists in the cloud).
@@ -546,7 +554,12 @@ export abstract class Workload extends Construct {
   public connectTo(dataService: DataService, options: ConnectionOptions): void;
   public connectTo(
     target: DataService | AwsResource,
-    options: ConnectionOptions | BucketConnectionOptions | QueueConnectionOptions | TableConnectionOptions,
+    options:
+      | ConnectionOptions
+      | BucketConnectionOptions
+      | QueueConnectionOptions
+      | TableConnectionOptions
+      | TopicConnectionOptions,
   ): void {
     if (target instanceof AwsResource) {
       this.connectToResource(target, options);
@@ -560,7 +573,7 @@ export abstract class Workload extends Construct {
         path,
         'connectTo',
         dataService,
-        'must be a data service (Database, Cache, SearchDomain, MessageBroker, DocumentDatabase), a Bucket, a Queue or a Table',
+        'must be a data service (Database, Cache, SearchDomain, MessageBroker, DocumentDatabase), a Bucket, a Queue, a Topic or a Table',
       );
     }
     if (dataService.application !== this.application) {
@@ -853,6 +866,7 @@ export abstract class Workload extends Construct {
         ? {
             resourceConnections: this.resourceList.map((c) => ({
               target: c.resource.name,
+              kind: c.resource.kind,
               access: c.access,
               variables: { ...c.variables },
             })),

@@ -1,7 +1,15 @@
 import type { ApplicationSpec, AwsResourceSpec, ResourceValue, WorkloadSpec } from '../model/spec';
 import { byName } from '../model/order';
-import { AWS_INIT_JOB, S3_STAND_IN, S3_STAND_IN_VOLUME, SQS_STAND_IN } from '../model/rules/aws-resources';
+import {
+  AWS_INIT_JOB,
+  connectedResource,
+  queueStandIn,
+  S3_STAND_IN,
+  S3_STAND_IN_VOLUME,
+  SQS_STAND_IN,
+} from '../model/rules/aws-resources';
 import { DYNAMODB_STAND_IN } from '../model/rules/tables';
+import { SNS_STAND_IN } from '../model/rules/topics';
 import type { ComposeService } from './compose-types';
 
 /**
@@ -13,6 +21,14 @@ const S3_PORT = 7070;
 /** The SQS stand-in: ElasticMQ (Apache-2.0), its native image; queues live in memory. */
 export const SQS_STAND_IN_IMAGE = 'softwaremill/elasticmq-native:1.6.15';
 const SQS_PORT = 9324;
+/**
+ * The SNS stand-in: moto's server (Apache-2.0), topics, subscriptions and, in an application with topics, its
+ * queues in memory: moto delivers a topic's messages only to queues it holds itself.
+ */
+export const SNS_STAND_IN_IMAGE = 'motoserver/moto:5.1.22';
+const SNS_PORT = 5000;
+/** The account id moto puts in its ARNs and queue URLs. */
+const MOTO_ACCOUNT = '123456789012';
 /**
  * The DynamoDB stand-in: DynamoDB Local, AWS's own emulator (free to use under the DynamoDB Local license
  * agreement; not open source), tables in memory.
@@ -37,9 +53,9 @@ export const LOCAL_AWS_VARIABLES = {
 
 const DESCRIPTIONS: Record<string, string> = {
   [LOCAL_AWS_VARIABLES.accessKeyId]:
-    "access key of the local S3 and SQS stand-ins (any value, never a real one); the cloud twin's workloads use their task role",
+    "access key of the local AWS stand-ins (S3, SQS, SNS, DynamoDB; any value, never a real one); the cloud twin's workloads use their task role",
   [LOCAL_AWS_VARIABLES.secretAccessKey]:
-    "secret key of the local S3 and SQS stand-ins (any value, never a real one); the cloud twin's workloads use their task role",
+    "secret key of the local AWS stand-ins (S3, SQS, SNS, DynamoDB; any value, never a real one); the cloud twin's workloads use their task role",
   [LOCAL_AWS_VARIABLES.region]:
     'region the SDKs sign requests to the local stand-ins for, e.g. us-east-1; in the cloud twin, the region of the stack',
 };
@@ -60,26 +76,48 @@ function sdkEnvironment(variables: Map<string, string>): Record<string, string> 
 
 const S3_ENDPOINT = `http://${S3_STAND_IN}:${S3_PORT}`;
 const SQS_ENDPOINT = `http://${SQS_STAND_IN}:${SQS_PORT}`;
+const SNS_ENDPOINT = `http://${SNS_STAND_IN}:${SNS_PORT}`;
 const DYNAMODB_ENDPOINT = `http://${DYNAMODB_STAND_IN}:${DYNAMODB_PORT}`;
 /** The account id and region DynamoDB Local puts in its table ARNs. */
 const DYNAMODB_STAND_IN_ARN = 'arn:aws:dynamodb:ddblocal:000000000000';
 
-/** The local value of one of a resource's values. */
-export function localResourceValue(r: AwsResourceSpec, value: ResourceValue): string {
+/**
+ * The local value of one of a resource's values. moto's ARNs carry the region the SDKs sign for, so they
+ * name the `.env` region; ElasticMQ's and DynamoDB Local's carry fixed ones.
+ */
+export function localResourceValue(
+  app: ApplicationSpec,
+  r: AwsResourceSpec,
+  value: ResourceValue,
+  variables: Map<string, string>,
+): string {
+  const onMoto = queueStandIn(app.awsResources) === SNS_STAND_IN;
+  const motoArn = (service: string) =>
+    `arn:aws:${service}:${fromEnvFile(LOCAL_AWS_VARIABLES.region, variables)}:${MOTO_ACCOUNT}:${r.localName}`;
   switch (value) {
     case 'bucketName':
     case 'queueName':
     case 'tableName':
+    case 'topicName':
       return r.localName;
     case 'tableArn':
       return `${DYNAMODB_STAND_IN_ARN}:table/${r.localName}`;
     case 'bucketArn':
       return `arn:aws:s3:::${r.localName}`;
+    case 'topicArn':
+      return motoArn('sns');
     case 'queueArn':
-      return `${SQS_STAND_IN_ARN}:${r.localName}`;
+      return onMoto ? motoArn('sqs') : `${SQS_STAND_IN_ARN}:${r.localName}`;
     case 'queueUrl':
-      return `${SQS_ENDPOINT}/000000000000/${r.localName}`;
+      return onMoto
+        ? `${SNS_ENDPOINT}/${MOTO_ACCOUNT}/${r.localName}`
+        : `${SQS_ENDPOINT}/000000000000/${r.localName}`;
   }
+}
+
+/** The SQS endpoint of the application's queues: ElasticMQ's, or moto's in an application with topics. */
+function sqsEndpoint(app: ApplicationSpec): string {
+  return queueStandIn(app.awsResources) === SNS_STAND_IN ? SNS_ENDPOINT : SQS_ENDPOINT;
 }
 
 /**
@@ -97,13 +135,14 @@ export function resourceConnectionEnvironment(
   const environment: Record<string, string> = {};
   const kinds = new Set<string>();
   for (const c of connections) {
-    const r = (app.awsResources ?? []).find((x) => x.name === c.target)!;
+    const r = connectedResource(app.awsResources, c)!;
     kinds.add(r.kind);
     for (const [variable, value] of Object.entries(c.variables))
-      environment[variable] = localResourceValue(r, value);
+      environment[variable] = localResourceValue(app, r, value, variables);
   }
   if (kinds.has('bucket')) environment.AWS_ENDPOINT_URL_S3 = S3_ENDPOINT;
-  if (kinds.has('queue')) environment.AWS_ENDPOINT_URL_SQS = SQS_ENDPOINT;
+  if (kinds.has('queue')) environment.AWS_ENDPOINT_URL_SQS = sqsEndpoint(app);
+  if (kinds.has('topic')) environment.AWS_ENDPOINT_URL_SNS = SNS_ENDPOINT;
   if (kinds.has('table')) environment.AWS_ENDPOINT_URL_DYNAMODB = DYNAMODB_ENDPOINT;
   return { environment: { ...environment, ...sdkEnvironment(variables) }, initJob: AWS_INIT_JOB };
 }
@@ -129,6 +168,8 @@ export function renderAwsStandIns(
   const buckets = resources.filter((r) => r.kind === 'bucket');
   const queues = resources.filter((r) => r.kind === 'queue');
   const tables = resources.filter((r) => r.kind === 'table');
+  const topics = resources.filter((r) => r.kind === 'topic');
+  const queuesOnMoto = topics.length > 0;
   const services: Record<string, ComposeService> = {};
   const credentials = sdkEnvironment(variables);
   if (buckets.length > 0) {
@@ -155,10 +196,18 @@ export function renderAwsStandIns(
       restart: 'unless-stopped',
     };
   }
-  if (queues.length > 0) {
+  if (queues.length > 0 && !queuesOnMoto) {
     services[SQS_STAND_IN] = {
       image: SQS_STAND_IN_IMAGE,
       expose: [String(SQS_PORT)],
+      restart: 'unless-stopped',
+    };
+  }
+  if (topics.length > 0) {
+    // moto's image runs its server on 0.0.0.0:5000; it accepts any credentials.
+    services[SNS_STAND_IN] = {
+      image: SNS_STAND_IN_IMAGE,
+      expose: [String(SNS_PORT)],
       restart: 'unless-stopped',
     };
   }
@@ -170,7 +219,7 @@ export function renderAwsStandIns(
       restart: 'unless-stopped',
     };
   }
-  const script = initScript(buckets, queues, tables);
+  const script = initScript(buckets, queues, tables, topics);
   services[AWS_INIT_JOB] = {
     image: AWS_CLI_IMAGE,
     entrypoint: ['/bin/sh', '-c'],
@@ -178,13 +227,15 @@ export function renderAwsStandIns(
     environment: {
       ...credentials,
       ...(buckets.length ? { AWS_ENDPOINT_URL_S3: S3_ENDPOINT } : {}),
-      ...(queues.length ? { AWS_ENDPOINT_URL_SQS: SQS_ENDPOINT } : {}),
+      ...(queues.length ? { AWS_ENDPOINT_URL_SQS: sqsEndpoint(app) } : {}),
+      ...(topics.length ? { AWS_ENDPOINT_URL_SNS: SNS_ENDPOINT } : {}),
       ...(tables.length ? { AWS_ENDPOINT_URL_DYNAMODB: DYNAMODB_ENDPOINT } : {}),
     },
     depends_on: Object.fromEntries(
       [
         ...(buckets.length ? [S3_STAND_IN] : []),
-        ...(queues.length ? [SQS_STAND_IN] : []),
+        ...(queues.length && !queuesOnMoto ? [SQS_STAND_IN] : []),
+        ...(topics.length ? [SNS_STAND_IN] : []),
         ...(tables.length ? [DYNAMODB_STAND_IN] : []),
       ].map((s) => [s, { condition: 'service_started' as const }]),
     ),
@@ -197,25 +248,33 @@ export function renderAwsStandIns(
 const STAND_IN_WAIT_SECONDS = 60;
 
 /**
- * The init job's shell script: wait for each stand-in, then create each bucket and queue. Creating an
- * existing bucket or an identical queue again is accepted, so the job can run on every `up`.
+ * The init job's shell script: wait for each stand-in, then create each bucket, queue, table and topic,
+ * then each topic's subscriptions (its queues exist by then). Creating an existing bucket or an identical
+ * queue, topic or subscription again is accepted, so the job can run on every `up`.
  */
 export function initScript(
   buckets: readonly AwsResourceSpec[],
   queues: readonly AwsResourceSpec[],
   tables: readonly AwsResourceSpec[] = [],
+  topics: readonly AwsResourceSpec[] = [],
 ): string {
+  const onMoto = topics.length > 0;
   const lines = ['set -e'];
   const wait = (probe: string, what: string) =>
     `i=0; until ${probe} >/dev/null 2>&1; do i=$((i+1)); if [ "$i" -ge ${STAND_IN_WAIT_SECONDS} ]; then echo "${what} did not answer" >&2; exit 1; fi; sleep 1; done`;
   if (buckets.length) lines.push(wait('aws s3api list-buckets', `S3 stand-in ${S3_STAND_IN}`));
-  if (queues.length) lines.push(wait('aws sqs list-queues', `SQS stand-in ${SQS_STAND_IN}`));
+  if (queues.length)
+    lines.push(wait('aws sqs list-queues', `SQS stand-in ${onMoto ? SNS_STAND_IN : SQS_STAND_IN}`));
+  if (topics.length) lines.push(wait('aws sns list-topics', `SNS stand-in ${SNS_STAND_IN}`));
   if (tables.length) lines.push(wait('aws dynamodb list-tables', `DynamoDB stand-in ${DYNAMODB_STAND_IN}`));
   for (const b of buckets) {
     lines.push(
       `aws s3api head-bucket --bucket ${b.localName} >/dev/null 2>&1 || aws s3api create-bucket --bucket ${b.localName}`,
     );
   }
+  // moto's queue ARNs carry the region of the requests, the job's AWS_REGION, spliced into the quoted JSON.
+  const deadLetterArn = (localName: string) =>
+    onMoto ? `arn:aws:sqs:${REGION_MARK}:${MOTO_ACCOUNT}:${localName}` : `${SQS_STAND_IN_ARN}:${localName}`;
   for (const q of queues) {
     const spec = q.queue!;
     const common: Record<string, string> = {
@@ -223,10 +282,12 @@ export function initScript(
     };
     if (spec.deadLetter) {
       lines.push(
-        `aws sqs create-queue --queue-name ${spec.deadLetter.localName} --attributes '${JSON.stringify({
-          ...common,
-          MessageRetentionPeriod: String(spec.deadLetter.retentionSeconds),
-        })}'`,
+        `aws sqs create-queue --queue-name ${spec.deadLetter.localName} --attributes ${shellQuote(
+          JSON.stringify({
+            ...common,
+            MessageRetentionPeriod: String(spec.deadLetter.retentionSeconds),
+          }),
+        )}`,
       );
     }
     const attributes: Record<string, string> = {
@@ -237,18 +298,56 @@ export function initScript(
       ...(spec.deadLetter
         ? {
             RedrivePolicy: JSON.stringify({
-              deadLetterTargetArn: `${SQS_STAND_IN_ARN}:${spec.deadLetter.localName}`,
+              deadLetterTargetArn: deadLetterArn(spec.deadLetter.localName),
               maxReceiveCount: String(spec.deadLetter.maxReceiveCount),
             }),
           }
         : {}),
     };
     lines.push(
-      `aws sqs create-queue --queue-name ${q.localName} --attributes '${JSON.stringify(attributes)}'`,
+      `aws sqs create-queue --queue-name ${q.localName} --attributes ${shellQuote(JSON.stringify(attributes))}`,
     );
   }
   for (const t of tables) lines.push(...createTable(t));
+  for (const t of topics) lines.push(...createTopic(t, queues));
   return lines.join('\n');
+}
+
+/** Where the init job's AWS_REGION goes in a quoted argument. */
+const REGION_MARK = '@@AWS_REGION@@';
+
+/** `text` as one single-quoted shell word, the job's AWS_REGION spliced in where REGION_MARK is. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`).split(REGION_MARK).join(`'"$AWS_REGION"'`)}'`;
+}
+
+/** The init job's lines creating topic `t` with its attributes, then subscribing its queues. */
+function createTopic(t: AwsResourceSpec, queues: readonly AwsResourceSpec[]): string[] {
+  const spec = t.topic!;
+  const attributes: Record<string, string> = {
+    ...(spec.fifo ? { FifoTopic: 'true' } : {}),
+    ...(spec.contentBasedDeduplication ? { ContentBasedDeduplication: 'true' } : {}),
+  };
+  const lines = [
+    `aws sns create-topic --name ${t.localName}${Object.keys(attributes).length ? ` --attributes ${shellQuote(JSON.stringify(attributes))}` : ''}`,
+  ];
+  for (const s of spec.subscriptions) {
+    const queue = queues.find((q) => q.name === s.queue)!;
+    const subscription: Record<string, string> = {
+      ...(s.rawMessageDelivery ? { RawMessageDelivery: 'true' } : {}),
+      ...(s.filterPolicy ? { FilterPolicy: JSON.stringify(s.filterPolicy) } : {}),
+    };
+    lines.push(
+      [
+        `aws sns subscribe --topic-arn "arn:aws:sns:$AWS_REGION:${MOTO_ACCOUNT}:${t.localName}"`,
+        `--protocol sqs --notification-endpoint "arn:aws:sqs:$AWS_REGION:${MOTO_ACCOUNT}:${queue.localName}"`,
+        ...(Object.keys(subscription).length
+          ? [`--attributes ${shellQuote(JSON.stringify(subscription))}`]
+          : []),
+      ].join(' '),
+    );
+  }
+  return lines;
 }
 
 const DYNAMODB_TYPES = { string: 'S', number: 'N', binary: 'B' } as const;

@@ -243,7 +243,7 @@ export interface WorkloadSpec extends ContainerSettingsSpec {
   readonly run?: JobRunSpec;
   /** Files written into the container from inline content. */
   readonly configFiles?: readonly ConfigFileSpec[];
-  /** Application AWS resources (buckets, queues) this workload may use, and the variables naming them. */
+  /** Application AWS resources (buckets, queues, topics, tables) this workload may use, and the variables naming them. */
   readonly resourceConnections?: readonly ResourceConnectionSpec[];
   /**
    * A self-hosted stateful service (StatefulService): one task whose deployments never overlap, its data
@@ -348,7 +348,7 @@ export interface ApplicationSpec {
    * the application's own and its name is known at synth time.
    */
   readonly namespace?: string;
-  /** Application AWS resources (S3 buckets, SQS queues); absent in models written before they existed. */
+  /** Application AWS resources (S3 buckets, SQS queues, SNS topics, DynamoDB tables); absent in models written before they existed. */
   readonly awsResources?: readonly AwsResourceSpec[];
   /**
    * The address the local twin's published ports listen on; absent means `127.0.0.1` (models written
@@ -508,14 +508,26 @@ export interface ConnectionTlsSpec {
 }
 
 /** Kinds of application AWS resources: called through an AWS SDK, a stand-in behind the same API locally. */
-export type AwsResourceKind = 'bucket' | 'queue' | 'table';
+export type AwsResourceKind = 'bucket' | 'queue' | 'table' | 'topic';
 
-/** What a workload may do with a bucket (`read`, `write`, `readWrite`) or a queue (`send`, `consume`, `sendAndConsume`). */
-export type ResourceAccess = 'read' | 'write' | 'readWrite' | 'send' | 'consume' | 'sendAndConsume';
+/**
+ * What a workload may do with a bucket or table (`read`, `write`, `readWrite`), a queue (`send`, `consume`,
+ * `sendAndConsume`) or a topic (`publish`).
+ */
+export type ResourceAccess =
+  'read' | 'write' | 'readWrite' | 'send' | 'consume' | 'sendAndConsume' | 'publish';
 
 /** A value an AWS resource hands to the workloads that connect to it. */
 export type ResourceValue =
-  'bucketName' | 'bucketArn' | 'queueUrl' | 'queueArn' | 'queueName' | 'tableName' | 'tableArn';
+  | 'bucketName'
+  | 'bucketArn'
+  | 'queueUrl'
+  | 'queueArn'
+  | 'queueName'
+  | 'tableName'
+  | 'tableArn'
+  | 'topicArn'
+  | 'topicName';
 
 /** Type of a DynamoDB key attribute. */
 export type TableAttributeType = 'string' | 'number' | 'binary';
@@ -567,11 +579,32 @@ export interface AwsResourceSpec {
     readonly timeToLiveAttribute?: string;
     readonly stream: boolean;
   };
+  /** A topic's settings and the queues subscribed to it, the same in both twins. */
+  readonly topic?: {
+    readonly fifo: boolean;
+    readonly contentBasedDeduplication: boolean;
+    readonly subscriptions: readonly TopicSubscriptionSpec[];
+  };
+}
+
+/** A queue subscribed to a topic. */
+export interface TopicSubscriptionSpec {
+  /** Model name of the queue. */
+  readonly queue: string;
+  /** The message body as published, without SNS's JSON envelope. */
+  readonly rawMessageDelivery: boolean;
+  /** Message attribute name to the string values a message must have one of to be delivered. */
+  readonly filterPolicy?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ResourceConnectionSpec {
-  /** Name of the bucket or queue. */
+  /** Name of the bucket, queue, topic or table. */
   readonly target: string;
+  /**
+   * Kind of the target: names are unique per kind only (a topic and its queue may share one). Absent in
+   * models written before topics existed, where the target is the resource of that name.
+   */
+  readonly kind?: AwsResourceKind;
   readonly access: ResourceAccess;
   /** Environment variable name to the value it receives. */
   readonly variables: Readonly<Record<string, ResourceValue>>;

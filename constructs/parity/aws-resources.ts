@@ -1,14 +1,22 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { compareStrings } from '../model/order';
-import { AWS_INIT_JOB, AWS_SDK_VARIABLES, S3_STAND_IN, SQS_STAND_IN } from '../model/rules/aws-resources';
+import {
+  AWS_INIT_JOB,
+  AWS_SDK_VARIABLES,
+  queueStandIn,
+  S3_STAND_IN,
+  SQS_STAND_IN,
+} from '../model/rules/aws-resources';
 import type { ApplicationSpec, AwsResourceKind, AwsResourceSpec, ResourceAccess } from '../model/spec';
 import {
   AWS_CLI_IMAGE,
   DYNAMODB_STAND_IN_IMAGE,
   S3_STAND_IN_IMAGE,
+  SNS_STAND_IN_IMAGE,
   SQS_STAND_IN_IMAGE,
 } from '../compose/aws-stand-ins';
 import { DYNAMODB_STAND_IN } from '../model/rules/tables';
+import { SNS_STAND_IN } from '../model/rules/topics';
 import type { ManagedStandIn } from './stand-ins';
 
 /**
@@ -42,7 +50,15 @@ export function awsStandIns(spec: unknown): ManagedStandIn[] {
       local: `container ${S3_STAND_IN_IMAGE}`,
       kind: 'aws-resource',
     });
-  if (names('queue').length)
+  const queuesOnMoto = queueStandIn(resources) === SNS_STAND_IN;
+  if (names('topic').length)
+    out.push({
+      name: SNS_STAND_IN,
+      cloud: `Amazon SNS (topics ${names('topic').join(', ')})${queuesOnMoto && names('queue').length ? ` and Amazon SQS (queues ${names('queue').join(', ')})` : ''}`,
+      local: `container ${SNS_STAND_IN_IMAGE}`,
+      kind: 'aws-resource',
+    });
+  if (names('queue').length && !queuesOnMoto)
     out.push({
       name: SQS_STAND_IN,
       cloud: `Amazon SQS (queues ${names('queue').join(', ')})`,
@@ -58,7 +74,7 @@ export function awsStandIns(spec: unknown): ManagedStandIn[] {
     });
   out.push({
     name: AWS_INIT_JOB,
-    cloud: 'CloudFormation creates the buckets, queues and tables',
+    cloud: 'CloudFormation creates the buckets, queues, topics and tables',
     local: `job ${AWS_CLI_IMAGE} creating them on the stand-ins`,
     kind: 'aws-resource',
   });
@@ -101,6 +117,8 @@ export interface CloudAwsResource {
   readonly fifo?: boolean;
   /** The logical id of the dead-letter queue its redrive policy names. */
   readonly deadLetterQueue?: string;
+  /** A topic's SQS subscriptions. */
+  readonly subscriptions?: readonly CloudSubscription[];
   /** Properties, for the settings comparers. */
   readonly properties: Record<string, any>;
 }
@@ -113,22 +131,29 @@ export interface CloudTaskAccess {
   readonly access: ReadonlyMap<string, ResourceAccess>;
 }
 
+/** An SQS subscription of a topic in the template. */
+export interface CloudSubscription {
+  /** Logical id of the subscribed queue. */
+  readonly queue: string;
+  readonly rawMessageDelivery: boolean;
+  /** The filter policy, as JSON with sorted keys; absent without one. */
+  readonly filterPolicy?: string;
+}
+
 const TAGS: Record<string, AwsResourceKind> = {
   'twinstack:bucket': 'bucket',
   'twinstack:queue': 'queue',
   'twinstack:table': 'table',
+  'twinstack:topic': 'topic',
 };
+
+const TYPES = ['AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::DynamoDB::GlobalTable', 'AWS::SNS::Topic'];
 
 /** The buckets and queues of the template that carry a model name. */
 export function readCloudAwsResources(template: any): CloudAwsResource[] {
   const out: CloudAwsResource[] = [];
   for (const [id, r] of Object.entries<any>(template?.Resources ?? {})) {
-    if (
-      r?.Type !== 'AWS::S3::Bucket' &&
-      r?.Type !== 'AWS::SQS::Queue' &&
-      r?.Type !== 'AWS::DynamoDB::GlobalTable'
-    )
-      continue;
+    if (!TYPES.includes(r?.Type)) continue;
     // A TableV2's tags are its replicas'.
     const tags =
       r.Type === 'AWS::DynamoDB::GlobalTable'
@@ -143,11 +168,59 @@ export function readCloudAwsResources(template: any): CloudAwsResource[] {
       kind: TAGS[tag.Key],
       name: String(tag.Value),
       ...(r.Type === 'AWS::SQS::Queue' ? { fifo: p.FifoQueue === true || p.FifoQueue === 'true' } : {}),
+      ...(r.Type === 'AWS::SNS::Topic'
+        ? {
+            fifo: p.FifoTopic === true || p.FifoTopic === 'true',
+            subscriptions: subscriptionsOf(template, id),
+          }
+        : {}),
       ...(dlq ? { deadLetterQueue: refOf(dlq) } : {}),
       properties: p,
     });
   }
   return out;
+}
+
+/** The SQS subscriptions of topic `topicId`. */
+function subscriptionsOf(template: any, topicId: string): CloudSubscription[] {
+  return Object.values<any>(template?.Resources ?? {})
+    .filter(
+      (r) =>
+        r?.Type === 'AWS::SNS::Subscription' &&
+        r.Properties?.Protocol === 'sqs' &&
+        refOf(r.Properties?.TopicArn) === topicId,
+    )
+    .map((r) => {
+      const p = r.Properties;
+      return {
+        queue: refOf(p.Endpoint),
+        rawMessageDelivery: p.RawMessageDelivery === true || p.RawMessageDelivery === 'true',
+        ...(p.FilterPolicy !== undefined ? { filterPolicy: sortedJson(p.FilterPolicy) } : {}),
+      };
+    });
+}
+
+/** JSON of `x` with object keys sorted, so that two equal policies have one text. */
+export function sortedJson(x: unknown): string {
+  const sort = (v: any): any =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort(compareStrings)
+              .map((k) => [k, sort(v[k])]),
+          )
+        : v;
+  return JSON.stringify(sort(typeof x === 'string' ? safeParse(x) : x));
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The access each task definition's task role has to `resources`, by the actions of its policies. */
@@ -208,6 +281,7 @@ export function accessOf(kind: AwsResourceKind, actions: ReadonlySet<string>): R
     );
     return read && write ? 'readWrite' : read ? 'read' : write ? 'write' : undefined;
   }
+  if (kind === 'topic') return has('sns:Publish', 'sns:*') ? 'publish' : undefined;
   if (kind === 'bucket') {
     const read = has('s3:GetObject', 's3:List', 's3:*');
     const write = has('s3:PutObject', 's3:DeleteObject', 's3:*');

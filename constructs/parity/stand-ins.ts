@@ -104,9 +104,9 @@ export const STAND_IN_KINDS = {
   },
   'aws-resource': {
     cloud:
-      'an S3 bucket, SQS queue or DynamoDB table created by CloudFormation (physical name generated), reached through the SDK’s own endpoints with the task role’s grants',
+      'an S3 bucket, SQS queue, SNS topic (with its queue subscriptions) or DynamoDB table created by CloudFormation (physical name generated), reached through the SDK’s own endpoints with the task role’s grants',
     local:
-      'a bucket, queue or table of the same model name on an S3-, SQS- or DynamoDB-compatible stand-in, created by an init job, reached through AWS_ENDPOINT_URL_<SERVICE> with stand-in credentials from .env (no IAM, no encryption, no versioning)',
+      'a bucket, queue, topic (with its subscriptions) or table of the same model name on an S3-, SQS-, SNS- or DynamoDB-compatible stand-in, created by an init job, reached through AWS_ENDPOINT_URL_<SERVICE> with stand-in credentials from .env (no IAM, no encryption, no versioning)',
   },
   'default-resources': {
     cloud: 'the default Fargate size (256 CPU units, 512 MiB) and container memory limit',

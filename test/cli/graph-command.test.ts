@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../cli/main';
-import { Application, Bucket, Image, Queue, Service, Table } from '../../constructs';
+import { Application, Bucket, Image, Queue, Service, Table, Topic } from '../../constructs';
 import { renderGraph } from '../../cli/graph';
 import { GoalsStack } from '../../lib/examples';
 import { recordingIo } from '../support/cli-io';
@@ -110,4 +110,29 @@ test('buckets, queues and tables are nodes; connections to them are edges labell
   expect(renderGraph(application.toSpec(), 'dot')).toContain(
     'w_api -> table_orders [label="read: ORDERS_TABLE"];',
   );
+});
+
+test('topics are nodes with their deliveries to queues; a topic and a queue may share a name', () => {
+  const application = new Application(testStack(), 'shop');
+  const image = Image.fromRegistry('public.ecr.aws/docker/library/busybox:1.37');
+  const orders = new Queue(application, 'orders');
+  const audit = new Queue(application, 'audit');
+  const events = new Topic(application, 'ordersTopic', {
+    name: 'orders',
+    subscriptions: [
+      { queue: orders, filterPolicy: { kind: ['placed'] } },
+      { queue: audit, rawMessageDelivery: true },
+    ],
+  });
+  const api = new Service(application, 'api', { image });
+  api.connectTo(events, { access: 'publish', topicArn: 'ORDERS_TOPIC' });
+  api.connectTo(orders, { access: 'consume', queueUrl: 'ORDERS_URL' });
+  const text = renderGraph(application.toSpec(), 'mermaid');
+  expect(text).toContain(
+    '  topic_orders[["orders<br/>topic: SNS standard topic (SSE-KMS, 2 queues subscribed)',
+  );
+  expect(text).toContain('  topic_orders -->|"delivers, filtered on kind"| queue_orders');
+  expect(text).toContain('  topic_orders -->|"delivers raw"| queue_audit');
+  expect(text).toContain('  w_api -->|"publish: ORDERS_TOPIC"| topic_orders');
+  expect(text).toContain('  w_api -->|"consume: ORDERS_URL"| queue_orders');
 });

@@ -447,7 +447,7 @@ describe('Bucket: validation', () => {
     expect(a.validate().errors).toEqual([
       expect.objectContaining({
         prop: 'name',
-        message: expect.stringContaining('aws-s3, aws-sqs, aws-dynamodb, aws-init'),
+        message: expect.stringContaining('aws-s3, aws-sqs, aws-sns, aws-dynamodb, aws-init'),
       }),
     ]);
   });
@@ -471,7 +471,7 @@ describe('Bucket: the model', () => {
     spec.volumes = [{ name: 'aws-s3-data', path: 'Test/shop/v', permissions: '755' }];
     expect(validateModel(spec).errors.map((e) => `${e.prop}: ${e.message}`)).toEqual([
       expect.stringContaining("name: is the volume the local twin's S3 stand-in keeps its objects in"),
-      "connectTo: is not a bucket or queue of application 'shop'",
+      "connectTo: is not a bucket, queue, topic or table of application 'shop'",
       "connectTo.access: is not an access level of bucket 'uploads'; use read, write, readWrite",
       "connectTo: grants 'send' access but names no variable to find bucket 'uploads' by",
     ]);

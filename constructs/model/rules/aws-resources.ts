@@ -1,8 +1,9 @@
 import type { ValidationProblem } from '../../errors';
-import type { AwsResourceSpec, ResourceAccess, WorkloadSpec } from '../spec';
+import type { AwsResourceSpec, ResourceAccess, ResourceConnectionSpec, WorkloadSpec } from '../spec';
 import type { RuleContext } from './context';
 import { problem } from './problems';
 import { DYNAMODB_STAND_IN, tableNameProblem } from './tables';
+import { filterPolicyProblem, SNS_STAND_IN, subscriptionTypeProblem, topicNameProblem } from './topics';
 
 /** Names of the local twin's services that stand in for S3 and SQS and create their buckets and queues. */
 export const S3_STAND_IN = 'aws-s3';
@@ -18,6 +19,7 @@ export const AWS_SDK_VARIABLES = [
   'AWS_REGION',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_SNS',
   'AWS_ENDPOINT_URL_DYNAMODB',
 ] as const;
 
@@ -26,7 +28,24 @@ export const ACCESS_LEVELS: Readonly<Record<AwsResourceSpec['kind'], readonly Re
   bucket: ['read', 'write', 'readWrite'],
   queue: ['send', 'consume', 'sendAndConsume'],
   table: ['read', 'write', 'readWrite'],
+  topic: ['publish'],
 };
+
+/** The resource a workload's connection names: of its kind, when the connection says. */
+export function connectedResource<R extends Pick<AwsResourceSpec, 'kind' | 'name'>>(
+  resources: readonly R[] | undefined,
+  c: Pick<ResourceConnectionSpec, 'target' | 'kind'>,
+): R | undefined {
+  return (resources ?? []).find((r) => r.name === c.target && (c.kind === undefined || r.kind === c.kind));
+}
+
+/**
+ * The local service that holds the application's queues: the SQS stand-in, or, in an application with
+ * topics, the SNS stand-in, which delivers a topic's messages only to queues it holds itself.
+ */
+export function queueStandIn(resources: readonly Pick<AwsResourceSpec, 'kind'>[] | undefined): string {
+  return (resources ?? []).some((r) => r?.kind === 'topic') ? SNS_STAND_IN : SQS_STAND_IN;
+}
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
@@ -93,8 +112,9 @@ export function queueNameProblem(
 }
 
 /**
- * The model's buckets and queues: names unique per kind and valid, connections naming one of them with an
- * access level of its kind, local service names and variables the stand-ins need left free.
+ * The model's buckets, queues, topics and tables: names unique per kind and valid, topics subscribing queues
+ * of their type, connections naming one of them with an access level of its kind, local service names and
+ * variables the stand-ins need left free.
  */
 /** The names a queue has on SQS: its own and its dead-letter queue's. */
 function queueLocalNames(r: AwsResourceSpec): string[] {
@@ -144,11 +164,14 @@ export function checkAwsResources(ctx: RuleContext): void {
         ? bucketNameProblem(r.path, r.name)
         : r.kind === 'table'
           ? tableNameProblem(r.path, 'name', r.name)
-          : queueNameProblem(r.path, r.name, r.queue?.fifo ?? false, r.queue?.deadLetter !== undefined);
+          : r.kind === 'topic'
+            ? topicNameProblem(r.path, r.name, r.topic?.fifo ?? false)
+            : queueNameProblem(r.path, r.name, r.queue?.fifo ?? false, r.queue?.deadLetter !== undefined);
     if (bad) ctx.errors.push(bad);
   }
+  for (const t of resources) if (t.kind === 'topic') checkSubscriptions(ctx, t, resources);
   if (resources.length > 0) {
-    const reserved = [S3_STAND_IN, SQS_STAND_IN, DYNAMODB_STAND_IN, AWS_INIT_JOB];
+    const reserved = [S3_STAND_IN, SQS_STAND_IN, SNS_STAND_IN, DYNAMODB_STAND_IN, AWS_INIT_JOB];
     for (const owner of [...app.workloads, ...(app.dataServices ?? []), ...app.loadBalancers]) {
       if (reserved.includes(owner.name))
         ctx.errors.push(
@@ -156,7 +179,7 @@ export function checkAwsResources(ctx: RuleContext): void {
             owner.path,
             'name',
             owner.name,
-            `is the name of a service the local twin runs for the application's buckets and queues (${reserved.join(', ')}); choose another name`,
+            `is the name of a service the local twin runs for the application's buckets, queues, topics and tables (${reserved.join(', ')}); choose another name`,
           ),
         );
     }
@@ -175,6 +198,36 @@ export function checkAwsResources(ctx: RuleContext): void {
   for (const w of app.workloads) checkResourceConnections(ctx, w, resources);
 }
 
+/** A topic's subscriptions: each names a queue of the application, once, of the topic's type. */
+function checkSubscriptions(
+  ctx: RuleContext,
+  t: AwsResourceSpec,
+  resources: readonly AwsResourceSpec[],
+): void {
+  const seen = new Set<string>();
+  (t.topic?.subscriptions ?? []).forEach((s, i) => {
+    const prop = `subscriptions[${i}].queue`;
+    const queue = resources.find((r) => r.kind === 'queue' && r.name === s.queue);
+    if (!queue) {
+      ctx.errors.push(problem(t.path, prop, s.queue, `is not a queue of application '${ctx.app.name}'`));
+      return;
+    }
+    if (seen.has(s.queue)) {
+      ctx.errors.push(
+        problem(t.path, prop, s.queue, 'is already subscribed to this topic; subscribe a queue once'),
+      );
+      return;
+    }
+    seen.add(s.queue);
+    const wrongType = subscriptionTypeProblem(t.path, prop, t.topic?.fifo ?? false, queue);
+    if (wrongType) ctx.errors.push(wrongType);
+    if (s.filterPolicy !== undefined) {
+      const bad = filterPolicyProblem(t.path, `subscriptions[${i}].filterPolicy`, s.filterPolicy);
+      if (bad) ctx.errors.push(bad);
+    }
+  });
+}
+
 function checkResourceConnections(
   ctx: RuleContext,
   w: WorkloadSpec,
@@ -182,10 +235,15 @@ function checkResourceConnections(
 ): void {
   const connections = w.resourceConnections ?? [];
   for (const c of connections) {
-    const target = resources.find((r) => r.name === c.target);
+    const target = connectedResource(resources, c);
     if (!target) {
       ctx.errors.push(
-        problem(w.path, 'connectTo', c.target, `is not a bucket or queue of application '${ctx.app.name}'`),
+        problem(
+          w.path,
+          'connectTo',
+          c.target,
+          `is not a bucket, queue, topic or table of application '${ctx.app.name}'`,
+        ),
       );
       continue;
     }
@@ -222,7 +280,7 @@ function checkResourceConnections(
           w.path,
           prop,
           variable,
-          'is set by the twins on a workload connected to a bucket or queue (the task role and region in the cloud, the stand-ins locally); use another name',
+          'is set by the twins on a workload connected to a bucket, queue, topic or table (the task role and region in the cloud, the stand-ins locally); use another name',
         ),
       );
   }

@@ -1,16 +1,18 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { compareStrings } from '../../model/order';
-import { AWS_INIT_JOB, S3_STAND_IN, SQS_STAND_IN } from '../../model/rules/aws-resources';
+import { AWS_INIT_JOB, connectedResource, queueStandIn, S3_STAND_IN } from '../../model/rules/aws-resources';
 import type { AwsResourceSpec, ResourceAccess } from '../../model/spec';
-import { CloudAwsResource, CloudTaskAccess, unionAccess } from '../aws-resources';
+import { CloudAwsResource, CloudTaskAccess, sortedJson, unionAccess } from '../aws-resources';
 import { DYNAMODB_STAND_IN } from '../../model/rules/tables';
+import { SNS_STAND_IN } from '../../model/rules/topics';
 import type { ParityContext } from '../parity-context';
 import { ParityEntry, problem, same, standIn } from '../parity-report';
 
 /**
- * Compares the application's buckets and queues: each model resource is a tagged bucket or queue of the
- * template (FIFO and dead-letter queue as declared) and is created by the local twin's init job on its
- * stand-in; and each task role is granted exactly the access its workloads declare, no more, no less.
+ * Compares the application's buckets, queues, topics and tables: each model resource is a tagged resource
+ * of the template (FIFO, dead-letter queue, keys and subscriptions as declared) and is created by the local
+ * twin's init job on its stand-in; and each task role is granted exactly the access its workloads declare,
+ * no more, no less.
  */
 export function compareAwsResources(
   ctx: ParityContext,
@@ -20,19 +22,29 @@ export function compareAwsResources(
   const resources = [...(ctx.spec?.awsResources ?? [])].sort((a, b) => compareStrings(a.name, b.name));
   const out: ParityEntry[] = [];
   const init = ctx.local.services.get(AWS_INIT_JOB);
-  const script = [...(init?.entrypoint ?? []), ...(init?.command ?? [])].join(' ');
+  // The script as the shell runs it: compose turns each `$$` into `$`.
+  const script = [...(init?.entrypoint ?? []), ...(init?.command ?? [])].join(' ').replace(/\$\$/g, '$');
+  const queues = queueStandIn(resources);
   for (const r of resources) {
     const found = cloud.find((c) => c.kind === r.kind && c.name === r.name);
     const field = r.kind;
-    const stand = r.kind === 'bucket' ? S3_STAND_IN : r.kind === 'table' ? DYNAMODB_STAND_IN : SQS_STAND_IN;
+    const stand =
+      r.kind === 'bucket'
+        ? S3_STAND_IN
+        : r.kind === 'table'
+          ? DYNAMODB_STAND_IN
+          : r.kind === 'topic'
+            ? SNS_STAND_IN
+            : queues;
     const created =
       r.kind === 'bucket'
-        ? `--bucket ${r.localName}`
+        ? script.includes(`--bucket ${r.localName}`)
         : r.kind === 'table'
-          ? `create-table --table-name ${r.localName} `
-          : `--queue-name ${r.localName}`;
-    const localText =
-      ctx.local.services.has(stand) && script.includes(created) ? `${r.localName} on ${stand}` : undefined;
+          ? script.includes(`create-table --table-name ${r.localName} `)
+          : r.kind === 'topic'
+            ? topicLine(script, r.localName) !== undefined
+            : script.includes(`--queue-name ${r.localName}`);
+    const localText = ctx.local.services.has(stand) && created ? `${r.localName} on ${stand}` : undefined;
     const cloudText = found ? `${CLOUD_KINDS[r.kind]} ${found.logicalId}` : undefined;
     if (!cloudText || !localText) {
       out.push(
@@ -51,6 +63,7 @@ export function compareAwsResources(
     out.push(standIn(r.name, field, cloudText, localText, 'aws-resource', r.cloud));
     if (r.kind === 'queue') out.push(...compareQueue(r, found!, script));
     if (r.kind === 'table') out.push(...compareTable(r, found!, script));
+    if (r.kind === 'topic') out.push(...compareTopic(r, found!, script, resources, cloud));
   }
   for (const c of cloud) {
     if (!resources.some((r) => r.kind === c.kind && r.name === c.name))
@@ -68,7 +81,111 @@ export function compareAwsResources(
   return out;
 }
 
-const CLOUD_KINDS = { bucket: 'S3 bucket', queue: 'SQS queue', table: 'DynamoDB table' } as const;
+const CLOUD_KINDS = {
+  bucket: 'S3 bucket',
+  queue: 'SQS queue',
+  table: 'DynamoDB table',
+  topic: 'SNS topic',
+} as const;
+
+/** The init job's line creating topic `localName`, if any. */
+function topicLine(script: string, localName: string): string | undefined {
+  const create = `aws sns create-topic --name ${localName}`;
+  return script.split('\n').find((l) => l === create || l.startsWith(`${create} `));
+}
+
+/** The text of a subscription in the report: the queue's model name, raw delivery, the filter policy. */
+function subscriptionText(queue: string, raw: boolean, filterPolicy: string | undefined): string {
+  return `${queue}${raw ? ' (raw)' : ''}${filterPolicy !== undefined ? ` filter ${filterPolicy}` : ''}`;
+}
+
+/** A subscription's attributes as the init job gives them; an unreadable text as an attribute of its own. */
+function subscriptionAttributes(json: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : { unreadable: json };
+  } catch {
+    return { unreadable: json };
+  }
+}
+
+/** The single-quoted shell word at the start of `text`, unquoted. */
+function unquote(text: string): string {
+  const m = /^'((?:[^']|'\\'')*)'/.exec(text);
+  return m ? m[1].replace(/'\\''/g, "'") : '';
+}
+
+/** A topic's type and subscriptions: the template's against the init job's create-topic and subscribe. */
+function compareTopic(
+  r: AwsResourceSpec,
+  found: CloudAwsResource,
+  script: string,
+  resources: readonly AwsResourceSpec[],
+  cloud: readonly CloudAwsResource[],
+): ParityEntry[] {
+  const t = r.topic!;
+  const localFifo = (topicLine(script, r.localName) ?? '').includes('"FifoTopic":"true"');
+  const out: ParityEntry[] = [
+    found.fifo === t.fifo && localFifo === t.fifo
+      ? same(r.name, 'topic.fifo', String(found.fifo), String(localFifo))
+      : problem(
+          r.name,
+          'topic.fifo',
+          String(found.fifo),
+          String(localFifo),
+          `the model declares fifo: ${t.fifo}`,
+        ),
+  ];
+  const list = (texts: string[]) => texts.sort(compareStrings).join(', ') || 'none';
+  const want = list(
+    t.subscriptions.map((s) =>
+      subscriptionText(
+        s.queue,
+        s.rawMessageDelivery,
+        s.filterPolicy ? sortedJson(s.filterPolicy) : undefined,
+      ),
+    ),
+  );
+  const cloudText = list(
+    (found.subscriptions ?? []).map((s) => {
+      const queue = cloud.find((c) => c.kind === 'queue' && c.logicalId === s.queue);
+      return subscriptionText(queue ? queue.name : s.queue, s.rawMessageDelivery, s.filterPolicy);
+    }),
+  );
+  const subscribe = `aws sns subscribe --topic-arn "arn:aws:sns:$AWS_REGION:`;
+  const localText = list(
+    script
+      .split('\n')
+      .filter((l) => l.startsWith(subscribe) && l.includes(`:${r.localName}" --protocol sqs `))
+      .map((l) => {
+        const endpoint = /--notification-endpoint "[^"]*:([^":]+)"/.exec(l)?.[1] ?? '';
+        const queue = resources.find((q) => q.kind === 'queue' && q.localName === endpoint);
+        const at = l.indexOf('--attributes ');
+        const attributes = subscriptionAttributes(
+          at < 0 ? '{}' : unquote(l.slice(at + '--attributes '.length)),
+        );
+        if (attributes.unreadable !== undefined)
+          return `${queue ? queue.name : endpoint} (unreadable attributes)`;
+        return subscriptionText(
+          queue ? queue.name : endpoint,
+          attributes.RawMessageDelivery === 'true',
+          attributes.FilterPolicy !== undefined ? sortedJson(attributes.FilterPolicy) : undefined,
+        );
+      }),
+  );
+  out.push(
+    cloudText === want && localText === want
+      ? same(r.name, 'topic.subscriptions', cloudText, localText)
+      : problem(
+          r.name,
+          'topic.subscriptions',
+          cloudText,
+          localText,
+          `the model subscribes ${want === 'none' ? 'no queue' : want}`,
+        ),
+  );
+  return out;
+}
 
 /** A table's keys and indexes: the template's against the init job's create-table. */
 function compareTable(r: AwsResourceSpec, found: CloudAwsResource, script: string): ParityEntry[] {
@@ -172,12 +289,16 @@ function compareAccess(
     const owner = task.containers.find((c) => members.some((m) => m.name === c)) ?? members[0].name;
     const declared = new Map<string, ResourceAccess>();
     for (const m of members)
-      for (const c of m.resourceConnections ?? [])
-        declared.set(c.target, unionAccess(declared.get(c.target), c.access));
+      for (const c of m.resourceConnections ?? []) {
+        const target = connectedResource(resources, c);
+        if (!target) continue;
+        const key = `${target.kind}:${target.name}`;
+        declared.set(key, unionAccess(declared.get(key), c.access));
+      }
     for (const r of resources) {
       const found = cloud.find((c) => c.kind === r.kind && c.name === r.name);
       if (!found) continue;
-      const want = declared.get(r.name);
+      const want = declared.get(`${r.kind}:${r.name}`);
       const granted = task.access.get(found.logicalId);
       if (want === undefined && granted === undefined) continue;
       const field = `access.${r.name}`;

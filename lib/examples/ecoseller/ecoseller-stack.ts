@@ -18,6 +18,7 @@ import {
   SearchEngine,
   Secret,
   Service,
+  Topic,
   Volume,
   WarningIds,
 } from '../../../constructs';
@@ -27,7 +28,7 @@ import { acknowledgeHttpOnly } from '../http-only';
 /**
  * Ecoseller, an e-commerce platform: a Django backend with an RQ worker, two Next.js front ends (dashboard
  * and storefront), a Flask recommender system with a one-shot trainer sharing its data volume, two
- * PostgreSQL databases, Redis, a search engine, a bucket for product images and a queue of e-mails. Its nginx reverse proxy becomes one load balancer:
+ * PostgreSQL databases, Redis, a search engine, a bucket for product images, a queue of e-mails and a topic of order events feeding it. Its nginx reverse proxy becomes one load balancer:
  * the API paths to the backend, `dashboard.*` to the dashboard, everything else to the storefront.
  * Each component builds its `development` stage locally and `production` in the cloud.
  */
@@ -120,6 +121,12 @@ export class EcosellerStack extends Stack {
     const emails = new Queue(application, 'emails', { visibilityTimeout: Duration.minutes(2) });
     this.backend.connectTo(emails, { access: 'send', queueUrl: 'EMAIL_QUEUE_URL' });
     worker.connectTo(emails, { access: 'consume', queueUrl: 'EMAIL_QUEUE_URL' });
+    // Order events the backend publishes once per change of an order; the e-mail queue subscribes to those
+    // that need a confirmation, and another consumer subscribes a queue of its own without a backend change.
+    const orders = new Topic(application, 'orders', {
+      subscriptions: [{ queue: emails, filterPolicy: { event: ['placed', 'shipped'] } }],
+    });
+    this.backend.connectTo(orders, { access: 'publish', topicArn: 'ORDER_EVENTS_TOPIC_ARN' });
 
     const frontEnd = (name: string, directory: string) =>
       new Service(application, name, {

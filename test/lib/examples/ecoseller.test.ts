@@ -45,10 +45,11 @@ describe('Ecoseller local twin', () => {
     expect(composeSchemaErrors(composeText)).toEqual([]);
   });
 
-  test('has every service of the production compose file, plus the init job of the recommender database and the S3 and SQS stand-ins with their init job', () => {
+  test('has every service of the production compose file, plus the init job of the recommender database and the S3 and SNS stand-ins with their init job', () => {
     const ours = Object.keys(compose.services).sort();
+    // With a topic, the SNS stand-in holds the e-mail queue too, so that the topic's events reach it.
     expect(ours).toEqual(
-      [...Object.keys(SEED.services), 'postgres_rs-init', 'aws-init', 'aws-s3', 'aws-sqs'].sort(),
+      [...Object.keys(SEED.services), 'postgres_rs-init', 'aws-init', 'aws-s3', 'aws-sns'].sort(),
     );
   });
 
@@ -189,6 +190,41 @@ describe('Ecoseller cloud twin', () => {
     expect(compose.services['rq-worker'].depends_on['aws-init']).toEqual({
       condition: 'service_completed_successfully',
     });
+  });
+
+  test('the backend publishes order events to a topic whose e-mail queue takes the placed and shipped ones', () => {
+    const topics = template.findResources('AWS::SNS::Topic', {
+      Properties: { Tags: [{ Key: 'twinstack:topic', Value: 'orders' }] },
+    });
+    const [topicId] = Object.keys(topics);
+    expect(topicId).toBeDefined();
+    const [queueId] = Object.keys(
+      template.findResources('AWS::SQS::Queue', {
+        Properties: { Tags: [{ Key: 'twinstack:queue', Value: 'emails' }] },
+      }),
+    );
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: topicId },
+      Protocol: 'sqs',
+      Endpoint: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FilterPolicy: { event: ['placed', 'shipped'] },
+    });
+    expect(containers().backend.Environment).toContainEqual({
+      Name: 'ORDER_EVENTS_TOPIC_ARN',
+      Value: { Ref: topicId },
+    });
+    expect(containers()['rq-worker'].Environment ?? []).not.toContainEqual(
+      expect.objectContaining({ Name: 'ORDER_EVENTS_TOPIC_ARN' }),
+    );
+    expect(compose.services.backend.environment).toMatchObject({
+      ORDER_EVENTS_TOPIC_ARN:
+        'arn:aws:sns:${LOCAL_AWS_REGION:?set LOCAL_AWS_REGION in .env}:123456789012:orders',
+      AWS_ENDPOINT_URL_SNS: 'http://aws-sns:5000',
+      EMAIL_QUEUE_URL: 'http://aws-sns:5000/123456789012/emails',
+    });
+    expect(compose.services['aws-init'].command[0]).toContain(
+      `aws sns subscribe --topic-arn "arn:aws:sns:$$AWS_REGION:123456789012:orders" --protocol sqs --notification-endpoint "arn:aws:sqs:$$AWS_REGION:123456789012:emails"`,
+    );
   });
 
   test('the reverse proxy is one load balancer: API paths, the dashboard host, the storefront otherwise', () => {
