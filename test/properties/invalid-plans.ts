@@ -1454,6 +1454,7 @@ function resourceMutations(): Mutation[] {
   };
   const bucket: ResourcePlan = { kind: 'bucket', id: 'resbad', name: 'twinstack-bad-bucket' };
   const queue: ResourcePlan = { kind: 'queue', id: 'resbad', name: 'twinstack-bad-queue' };
+  const topic: ResourcePlan = { kind: 'topic', id: 'resbad', name: 'twinstack-bad-topic' };
   const table: ResourcePlan = {
     kind: 'table',
     id: 'resbad',
@@ -1511,6 +1512,50 @@ function resourceMutations(): Mutation[] {
     ),
     (plan) =>
       fc
+        .constantFrom('events.fifo', 'events queue', 'events/1', 't'.repeat(257))
+        .map((name) => withResource(plan, { ...topic, name }, 'a topic name SNS rejects', 'name')),
+    (plan) =>
+      fc.constant(
+        withResource(
+          plan,
+          { ...topic, contentBasedDeduplication: true },
+          'content-based deduplication on a standard topic',
+          'contentBasedDeduplication',
+        ),
+      ),
+    (plan) =>
+      fc.boolean().map((fifoQueue) => {
+        const queueIndex = (plan.resources ?? []).length;
+        return withResource(
+          plan,
+          { ...topic, ...(fifoQueue ? {} : { fifo: true }), subscriptions: [{ queue: queueIndex }] },
+          fifoQueue
+            ? 'a FIFO queue subscribed to a standard topic'
+            : 'a standard queue subscribed to a FIFO topic',
+          /^subscriptions\[0\]/,
+          [{ ...queue, id: 'resqueue', ...(fifoQueue ? { fifo: true } : {}) }],
+        );
+      }),
+    (plan) =>
+      fc
+        .constantFrom<unknown>(
+          {},
+          { kind: [] },
+          { 'aws.kind': ['x'] },
+          { a: ['1'], b: ['1'], c: ['1'], d: ['1'], e: ['1'], f: ['1'] },
+        )
+        .map((filterPolicy) => {
+          const queueIndex = (plan.resources ?? []).length;
+          return withResource(
+            plan,
+            { ...topic, subscriptions: [{ queue: queueIndex, filterPolicy }] },
+            'a filter policy SNS rejects',
+            /^subscriptions\[0\]\.filterPolicy/,
+            [{ ...queue, id: 'resqueue' }],
+          );
+        }),
+    (plan) =>
+      fc
         .constantFrom('S', 'int', 'bool', '', 'String')
         .map((type) =>
           withResource(
@@ -1540,6 +1585,7 @@ function resourceMutations(): Mutation[] {
           [queue, 'read'],
           [table, 'publish'],
           [bucket, 'admin'],
+          [topic, 'send'],
         )
         .map(([r, access]) =>
           connect(

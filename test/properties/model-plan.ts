@@ -32,6 +32,7 @@ import {
   StartVariable,
   StatefulService,
   Table,
+  Topic,
   Volume,
   WarningIds,
   Workload,
@@ -75,6 +76,19 @@ export type ResourcePlan =
       readonly fifo?: unknown;
       readonly contentBasedDeduplication?: unknown;
       readonly deadLetterQueue?: boolean;
+    }
+  | {
+      readonly kind: 'topic';
+      readonly id: string;
+      readonly name?: unknown;
+      readonly fifo?: unknown;
+      readonly contentBasedDeduplication?: unknown;
+      /** Queues (indices into AppPlan.resources) the topic delivers to. */
+      readonly subscriptions?: {
+        readonly queue: number;
+        readonly rawMessageDelivery?: unknown;
+        readonly filterPolicy?: unknown;
+      }[];
     }
   | {
       readonly kind: 'table';
@@ -607,6 +621,32 @@ const rawAppArb = fc.record({
         deadLetterQueue: fc.boolean(),
       }),
       fc.record({
+        kind: fc.constant('topic' as const),
+        name: fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/),
+        fifo: fc.boolean(),
+        contentBasedDeduplication: fc.boolean(),
+        subscriptions: fc.array(
+          fc.record({
+            pick: fc.nat(),
+            raw: fc.boolean(),
+            filter: fc.option(
+              fc.dictionary(
+                fc.stringMatching(/^[a-z][a-z0-9_.-]{0,10}$/),
+                // SNS takes filter values without control characters.
+                fc.array(
+                  // eslint-disable-next-line no-control-regex
+                  textArb.filter((t) => t.length > 0 && !/[\u0000-\u001f\u007f]/.test(t)),
+                  { minLength: 1, maxLength: 3 },
+                ),
+                { minKeys: 1, maxKeys: 3 },
+              ),
+              { nil: undefined },
+            ),
+          }),
+          { maxLength: 2 },
+        ),
+      }),
+      fc.record({
         kind: fc.constant('table' as const),
         name: fc.stringMatching(/^[A-Za-z0-9_.-]{3,30}$/),
         keys: fc.uniqueArray(fc.stringMatching(/^[a-z][a-zA-Z0-9_]{0,8}$/), { minLength: 3, maxLength: 3 }),
@@ -623,15 +663,17 @@ const rawAppArb = fc.record({
 export const RESOURCE_VALUES = {
   bucket: ['bucketName', 'bucketArn'],
   queue: ['queueUrl', 'queueArn', 'queueName'],
+  topic: ['topicArn', 'topicName', 'topicArn'],
   table: ['tableName', 'tableArn'],
 } as const;
 export const RESOURCE_ACCESS = {
   bucket: ['read', 'write', 'readWrite'],
   queue: ['send', 'consume', 'sendAndConsume'],
+  topic: ['publish'],
   table: ['read', 'write', 'readWrite'],
 } as const;
-/** Services the local twin runs for buckets, queues and tables, and the S3 stand-in's volume. */
-export const AWS_STAND_IN_NAMES = ['aws-s3', 'aws-sqs', 'aws-dynamodb', 'aws-init'];
+/** Services the local twin runs for buckets, queues, topics and tables. */
+export const AWS_STAND_IN_NAMES = ['aws-s3', 'aws-sqs', 'aws-sns', 'aws-dynamodb', 'aws-init'];
 
 /** Engine versions each kind of data service runs in both twins (a sample of those the constructs accept). */
 export const DATA_SERVICE_VERSIONS: Record<DataServiceKindPlan, readonly string[]> = {
@@ -918,7 +960,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
       const index = c.pick % resources.length;
       if (resourceConnections.some((x) => x.resource === index)) continue;
       const kind = resources[index].kind;
-      const values = RESOURCE_VALUES[kind].filter((_, k) => c.values[k]);
+      const values = [...new Set(RESOURCE_VALUES[kind].filter((_, k) => c.values[k]))];
       const chosen = values.length ? values : [RESOURCE_VALUES[kind][0]];
       const variables = Object.fromEntries(chosen.map((v) => [v, `RESOURCE_${index}_${upperSnake(v)}`]));
       if (Object.values(variables).some((v) => Object.hasOwn(plan.environment, v))) continue;
@@ -1089,6 +1131,32 @@ function validResources(
           : {}),
         ...(r.deadLetterQueue ? {} : { deadLetterQueue: false }),
       });
+    } else if (r.kind === 'topic') {
+      if (taken.has(`topic:${r.name}`)) return;
+      taken.add(`topic:${r.name}`);
+      // Queues declared before it, of its type, each once.
+      const queues = resources
+        .map((q, k) => ({ q, k }))
+        .filter(({ q }) => q.kind === 'queue' && (q.fifo === true) === r.fifo);
+      const subscriptions: NonNullable<Extract<ResourcePlan, { kind: 'topic' }>['subscriptions']> = [];
+      for (const s of queues.length ? r.subscriptions : []) {
+        const queue = queues[s.pick % queues.length].k;
+        if (subscriptions.some((x) => x.queue === queue)) continue;
+        subscriptions.push({
+          queue,
+          ...(s.raw ? { rawMessageDelivery: true } : {}),
+          ...(s.filter ? { filterPolicy: s.filter } : {}),
+        });
+      }
+      resources.push({
+        kind: 'topic',
+        id,
+        name: r.name,
+        ...(r.fifo
+          ? { fifo: true, ...(r.contentBasedDeduplication ? { contentBasedDeduplication: true } : {}) }
+          : {}),
+        ...(subscriptions.length ? { subscriptions } : {}),
+      });
     } else {
       if (taken.has(`table:${r.name}`)) return;
       taken.add(`table:${r.name}`);
@@ -1224,7 +1292,8 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
         });
   });
   const dataServices = (plan.dataServices ?? []).map((d) => dataServiceOf(application, d));
-  const resources = (plan.resources ?? []).map((r) => resourceOf(application, r));
+  const resources: AwsResource[] = [];
+  for (const r of plan.resources ?? []) resources.push(resourceOf(application, r, resources));
   const workloads: Workload[] = [];
   for (const w of plan.workloads) {
     const image = imageOf(stack, w);
@@ -1408,7 +1477,7 @@ function dataServiceOf(application: Application, d: DataServicePlan): DataServic
   }
 }
 
-function resourceOf(application: Application, r: ResourcePlan): AwsResource {
+function resourceOf(application: Application, r: ResourcePlan, built: readonly AwsResource[]): AwsResource {
   const name = r.name !== undefined ? { name: r.name } : {};
   switch (r.kind) {
     case 'bucket':
@@ -1427,6 +1496,23 @@ function resourceOf(application: Application, r: ResourcePlan): AwsResource {
           : {}),
         ...(r.deadLetterQueue === false
           ? { deadLetterQueue: false, deadLetterQueueReason: 'random models of the property tests' }
+          : {}),
+      } as any);
+    case 'topic':
+      return new Topic(application, r.id, {
+        ...name,
+        ...(r.fifo !== undefined ? { fifo: r.fifo } : {}),
+        ...(r.contentBasedDeduplication !== undefined
+          ? { contentBasedDeduplication: r.contentBasedDeduplication }
+          : {}),
+        ...(r.subscriptions
+          ? {
+              subscriptions: r.subscriptions.map((s) => ({
+                queue: built[s.queue],
+                ...(s.rawMessageDelivery !== undefined ? { rawMessageDelivery: s.rawMessageDelivery } : {}),
+                ...(s.filterPolicy !== undefined ? { filterPolicy: s.filterPolicy } : {}),
+              })),
+            }
           : {}),
       } as any);
     case 'table':

@@ -41,7 +41,8 @@ function checkLocalTwin(plan: AppPlan): void {
   const standIns = [
     ...(kinds.size ? ['aws-init'] : []),
     ...(kinds.has('bucket') ? ['aws-s3'] : []),
-    ...(kinds.has('queue') ? ['aws-sqs'] : []),
+    // With a topic, moto holds the topics and the queues they deliver to; otherwise ElasticMQ the queues.
+    ...(kinds.has('topic') ? ['aws-sns'] : kinds.has('queue') ? ['aws-sqs'] : []),
     ...(kinds.has('table') ? ['aws-dynamodb'] : []),
   ];
   expect(Object.keys(doc.services).sort()).toEqual(
@@ -69,7 +70,9 @@ function checkLocalTwin(plan: AppPlan): void {
     const resourceVariables = reached.flatMap((c) => Object.values(c.variables) as string[]);
     for (const c of reached) {
       const r = resources[c.resource];
-      const expected = (r.kind === 'queue' && r.fifo ? `${r.name as string}.fifo` : r.name) as string;
+      const expected = (
+        (r.kind === 'queue' || r.kind === 'topic') && r.fifo ? `${r.name as string}.fifo` : r.name
+      ) as string;
       for (const [value, variable] of Object.entries(c.variables) as [string, string][]) {
         if (value.endsWith('Name')) expect(environment[variable]).toBe(expected);
         else expect(environment[variable]).toContain(expected);
@@ -79,6 +82,7 @@ function checkLocalTwin(plan: AppPlan): void {
     const endpoints = {
       bucket: 'AWS_ENDPOINT_URL_S3',
       queue: 'AWS_ENDPOINT_URL_SQS',
+      topic: 'AWS_ENDPOINT_URL_SNS',
       table: 'AWS_ENDPOINT_URL_DYNAMODB',
     };
     const sdkVariables = reached.length
