@@ -16,6 +16,7 @@ import {
 import { checkFargateSize } from './model/fargate';
 import { Image } from './values/image';
 import { BindMount, bindMountSpec } from './values/bind-mount';
+import { configSource } from './values/config-source';
 import { environmentFileSpecs } from './values/environment-file';
 import { StartVariable } from './values/start-variable';
 import { hiddenImagePaths } from './values/dockerfile-paths';
@@ -73,12 +74,27 @@ export interface Mount {
   readonly readOnly?: boolean;
 }
 
-/** A file given inline and written into the container, e.g. an init script. */
+/**
+ * A file written into the container, e.g. an init script or a server's configuration: given inline
+ * (`content`) or read from a file of the developer's machine (`source`). Exactly one of the two.
+ */
 export interface ConfigFile {
   /** Absolute path of the file inside the container, e.g. `/docker-entrypoint-initdb.d/init-mongo.js`. */
   readonly path: string;
-  /** The file's text (at most 16 KiB). */
-  readonly content: string;
+  /**
+   * The file's text (at most 16 KiB).
+   * @default - none: `source` gives the file
+   */
+  readonly content?: string;
+  /**
+   * A text file of the developer's machine, relative to the CDK app's directory, e.g. `./nginx.conf`
+   * (at most 16 KiB of UTF-8). Local twin: a compose config with `file:`, so compose reads the file as it
+   * is when the containers are created (docker-compose 1.29: the file mounted read-only). Cloud twin: its
+   * text as read at synth, written like inline content. This is how a compose bind mount of a single
+   * configuration file comes across in both twins.
+   * @default - none: `content` gives the file
+   */
+  readonly source?: string;
 }
 
 /**
@@ -979,18 +995,28 @@ function checkConfigFiles(path: string, files: unknown): ConfigFileSpec[] {
     if (seen.has(file.path))
       throw invalid(path, `${prop}.path`, file.path, 'is given twice; give each file once');
     seen.add(file.path);
-    if (typeof file.content !== 'string' || Token.isUnresolved(file.content)) {
-      throw invalid(path, `${prop}.content`, file.content, 'must be a plain string known at synth time');
-    }
-    if (Buffer.byteLength(file.content) > 16384) {
+    if ((file.content === undefined) === (file.source === undefined)) {
       throw invalid(
         path,
-        `${prop}.content`,
-        `${Buffer.byteLength(file.content)} bytes`,
+        prop,
+        file.content === undefined ? 'neither content nor source' : 'both content and source',
+        "must give exactly one of content (the text) and source (a file relative to the CDK app, e.g. './nginx.conf')",
+      );
+    }
+    const source = file.source === undefined ? undefined : configSource(path, `${prop}.source`, file.source);
+    const content = source?.content ?? file.content;
+    if (typeof content !== 'string' || Token.isUnresolved(content)) {
+      throw invalid(path, `${prop}.content`, content, 'must be a plain string known at synth time');
+    }
+    if (Buffer.byteLength(content) > 16384) {
+      throw invalid(
+        path,
+        source ? `${prop}.source` : `${prop}.content`,
+        `${Buffer.byteLength(content)} bytes`,
         'is larger than 16 KiB; the cloud twin carries it in the task definition',
       );
     }
-    return { path: file.path, content: file.content };
+    return { path: file.path, content, ...(source ? { source: source.file } : {}) };
   });
 }
 

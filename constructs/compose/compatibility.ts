@@ -81,6 +81,11 @@ export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin 
   const files: Record<string, string> = {};
   const configFiles = new Map<string, string>();
   for (const [name, config] of Object.entries(doc.configs ?? {}).sort(byKey)) {
+    if ('file' in config) {
+      // A config of a file is the file itself, mounted where the config was.
+      configFiles.set(name, config.file);
+      continue;
+    }
     const file = configFileName(name);
     files[file] = unescapeDollars(config.content);
     configFiles.set(name, `./${file}`);

@@ -20,7 +20,7 @@ import { defaultRestart } from '../model/restart';
 import { ENV_NAME_PATTERN } from '../model/names';
 import { localDataVolume } from '../model/rules/naming';
 import { renderNginxConfig } from './proxy-config';
-import { bindVolumes, environmentFiles, startVariableValues } from './workload-inputs';
+import { bindVolumes, environmentFiles, relativeToCompose, startVariableValues } from './workload-inputs';
 import { renderAwsStandIns, resourceConnectionEnvironment, standInVolumes } from './aws-stand-ins';
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
@@ -94,11 +94,17 @@ export function renderValidatedLocalTwin(app: ApplicationSpec, options: ComposeR
     services[ds.name] = renderDataService(app, ds, variables);
   }
   Object.assign(services, renderAwsStandIns(app, variables, escape));
-  const configs: Record<string, { content: string }> = {};
+  const configs: Record<string, { content: string } | { file: string }> = {};
   for (const w of [...app.workloads].sort(byName)) {
     const files = configFileNames(w);
     if (files.length === 0) continue;
-    files.forEach(({ config, file }) => (configs[config] = { content: escape(file.content) }));
+    // A file of the developer's machine stays a file: compose reads it as it is when it creates the container.
+    files.forEach(
+      ({ config, file }) =>
+        (configs[config] = file.source
+          ? { file: escape(relativeToCompose(options.outputDirectory, file.source)) }
+          : { content: escape(file.content) }),
+    );
     services[w.name] = {
       ...services[w.name],
       configs: files.map(({ config, file }) => ({ source: config, target: file.path })),

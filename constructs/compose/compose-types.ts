@@ -95,5 +95,6 @@ export interface ComposeDocument {
   readonly name: string;
   readonly services: Readonly<Record<string, ComposeService>>;
   readonly volumes?: Readonly<Record<string, Record<string, never>>>;
-  readonly configs?: Readonly<Record<string, { readonly content: string }>>;
+  /** Top-level configs: inline `content`, or a `file` relative to the compose file. */
+  readonly configs?: Readonly<Record<string, { readonly content: string } | { readonly file: string }>>;
 }

@@ -165,7 +165,10 @@ export type JobRunSpec =
 export interface ConfigFileSpec {
   /** Absolute path of the file inside the container. */
   readonly path: string;
+  /** The text, as given or as read from `source` at synth. */
   readonly content: string;
+  /** Absolute path of the developer's file the text was read from, when it was given as a file. */
+  readonly source?: string;
 }
 
 /** Scaling on a metric the user gives (e.g. the depth of the queue a worker reads). */

@@ -120,6 +120,8 @@ export interface ComposeTwin {
   readonly namedVolumes: ReadonlySet<string>;
   /** Contents of the top-level configs that are inline, by name, as written. */
   readonly inlineConfigs: ReadonlyMap<string, string>;
+  /** The top-level configs that are files, by name: the path as written (relative to the compose file). */
+  readonly fileConfigs: ReadonlyMap<string, string>;
 }
 
 type RawRecord = Readonly<Record<string, unknown>>;
@@ -128,9 +130,11 @@ type RawRecord = Readonly<Record<string, unknown>>;
 export function readComposeTwin(compose: unknown): ComposeTwin {
   const doc = _record(compose);
   const inlineConfigs = new Map<string, string>();
+  const fileConfigs = new Map<string, string>();
   for (const [name, config] of Object.entries(_record(doc.configs))) {
-    const content = _record(config).content;
+    const { content, file } = _record(config);
     if (typeof content === 'string') inlineConfigs.set(name, content);
+    else if (typeof file === 'string') fileConfigs.set(name, file);
   }
   return {
     ...(doc.name !== undefined && doc.name !== null ? { name: String(doc.name) } : {}),
@@ -139,6 +143,7 @@ export function readComposeTwin(compose: unknown): ComposeTwin {
     ),
     namedVolumes: new Set(Object.keys(_record(doc.volumes))),
     inlineConfigs,
+    fileConfigs,
   };
 }
 

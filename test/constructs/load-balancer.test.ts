@@ -574,7 +574,7 @@ describe('LoadBalancer: local twin', () => {
   test('the nginx configuration is inline, with every $ doubled for compose', () => {
     const { application, web } = shopWithWeb({ localPort: 8080 });
     const compose = application.renderLocalTwin(DIR).compose;
-    const content = compose.configs?.['web-nginx-conf'].content;
+    const content = (compose.configs?.['web-nginx-conf'] as { content: string } | undefined)?.content;
     expect(content).toBeDefined();
     expect(content).toContain('$$');
     // No lone "$" is left for compose to interpolate.

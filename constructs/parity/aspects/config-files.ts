@@ -1,5 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { compareStrings } from '../../model/order';
-import { literal, PROXY_CONFIG_TARGET, type ComposeService } from '../compose-twin';
+import { literal, type ComposeService } from '../compose-twin';
 import type { ParityContext, WorkloadInstance } from '../parity-context';
 import { ParityEntry, problem, standIn } from '../parity-report';
 
@@ -15,10 +17,19 @@ export function compareConfigFiles(
 ): ParityEntry[] {
   const out: ParityEntry[] = [];
   const localFiles = new Map<string, string>();
+  const kinds = new Map<string, string>();
   for (const c of local.configs) {
-    if (c.target === PROXY_CONFIG_TARGET) continue;
     const content = ctx.local.inlineConfigs.get(c.source);
-    localFiles.set(c.target, content !== undefined ? literal(content) : '(not inline)');
+    const file = ctx.local.fileConfigs.get(c.source);
+    if (file !== undefined) kinds.set(c.target, `config of the file ${literal(file)}`);
+    localFiles.set(
+      c.target,
+      content !== undefined
+        ? literal(content)
+        : file !== undefined
+          ? readLocalFile(path.resolve(ctx.options.composeDirectory ?? process.cwd(), literal(file)))
+          : '(not inline)',
+    );
   }
   const cloudFiles = new Map<string, string>();
   const writer = i.host.containers.find((c) => c.role === 'config-files' && c.name === `${name}-files`);
@@ -40,7 +51,7 @@ export function compareConfigFiles(
           name,
           field,
           c === undefined ? undefined : `written by ${name}-files`,
-          l === undefined ? undefined : 'inline config',
+          l === undefined ? undefined : (kinds.get(p) ?? 'inline config'),
           'the file exists in one twin only',
         ),
       );
@@ -52,11 +63,20 @@ export function compareConfigFiles(
           name,
           field,
           `written by ${name}-files into a task volume (${bytes(c)})`,
-          `inline config (${bytes(l)})`,
+          `${kinds.get(p) ?? 'inline config'} (${bytes(l)})`,
           'config-file',
           'ECS cannot mount a file from the template; a helper container writes the same content',
         ),
       );
   }
   return out;
+}
+
+/** A config file's text as compose would read it now, or a marker the cloud's text never equals. */
+function readLocalFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return `(${file} cannot be read)`;
+  }
 }

@@ -71,7 +71,7 @@ describe('forDockerCompose129', () => {
   });
 
   test("the file holds the configuration's exact text: the compose file's $$ escapes are undone", () => {
-    const inline = twin.compose.configs!['web-nginx-conf'].content;
+    const inline = (twin.compose.configs!['web-nginx-conf'] as { content: string }).content;
     const file = compat.files['web-nginx-conf'];
     expect(inline).toContain('$$request_uri');
     expect(file).toContain('map $request_uri ');
