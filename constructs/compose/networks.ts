@@ -46,5 +46,5 @@ export function joinNetworks(
       networks: Object.fromEntries(Object.entries(nets).sort(byKey)),
     };
   }
-  return { services: out, networks };
+  return { services: out, ...(Object.keys(networks).length ? { networks } : {}) };
 }
