@@ -275,3 +275,45 @@ describe('parity of the networks', () => {
     expect(errors(check((_t, c) => (c.networks.db = {})))).toEqual(['db networks.egress']);
   });
 });
+
+describe('an endpoint of a service the workload does not depend on', () => {
+  function calling(dependsOn: boolean) {
+    const application = new Application(testStack(), 'shop');
+    const api = new Service(application, 'api', { image: IMAGE, ports: [{ containerPort: 8080 }] });
+    new Service(application, 'client', {
+      image: IMAGE,
+      environment: { API_URL: `http://${api.endpoint()}/v1`, OTHER: 'xapi:8080' },
+      dependsOn: dependsOn ? [Dependency.started(api)] : [],
+    });
+    return application;
+  }
+
+  test('is a warning naming the variable, the service and the dependency that opens the way', () => {
+    const warnings = validateModel(calling(false).toSpec()).warnings;
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        id: 'twinstack:endpoint-without-dependency',
+        path: 'Test/shop/client',
+        message: expect.stringContaining(
+          "environment API_URL of 'client' names an endpoint of 'api', which 'client' does not depend on",
+        ),
+      }),
+    ]);
+    expect(warnings[0].message).toContain('add Dependency.started(api)');
+  });
+
+  test('is reachable, and no warning, once the workload depends on the service', () => {
+    const application = calling(true);
+    expect(validateModel(application.toSpec()).warnings).toEqual([]);
+    expect(application.renderLocalTwin(DIR).compose.services.client.networks).toEqual({
+      api: {},
+      client: {},
+    });
+  });
+
+  test('without the dependency, the two share no network locally', () => {
+    const compose = calling(false).renderLocalTwin(DIR).compose;
+    expect(compose.services.client.networks).toEqual({ client: {} });
+    expect(compose.services.api.networks).toEqual({ api: {} });
+  });
+});
