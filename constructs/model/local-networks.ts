@@ -58,7 +58,8 @@ const STAND_INS: Readonly<Record<AwsResourceKind, string>> = {
  * The reachability the cloud twin gives the model, one entry per compose service of the local twin:
  *
  * - a service: reached by the workloads that depend on it (the cloud admits a dependent's security group
- *   on its ports) and by the proxy of each load balancer that routes to it;
+ *   on its ports; none for a service without ports) and by the proxy of each load balancer that routes to
+ *   it;
  * - a job and a load balancer's proxy: reached by nothing (their network is their way out);
  * - a data service: reached by the workloads connected to it (`connectTo`), internal;
  * - the stand-in of buckets, queues or tables: reached by the workloads connected to one of them and by
@@ -75,7 +76,10 @@ export function reachTargets(app: ApplicationSpec): ReachTarget[] {
     set.add(client);
     clients.set(target, set);
   };
-  const services = new Set(app.workloads.filter((w) => w.kind === 'service').map((w) => w.name));
+  // A service without ports has no way in: the cloud opens none of its ports to a dependent.
+  const services = new Set(
+    app.workloads.filter((w) => w.kind === 'service' && w.ports.length > 0).map((w) => w.name),
+  );
   for (const w of app.workloads) {
     for (const d of w.dependsOn) if (services.has(d.target)) add(d.target, w.name);
     for (const c of w.connections ?? []) add(c.target, w.name);

@@ -34,7 +34,8 @@ const DIR = os.tmpdir();
 
 /**
  * api (routed by web, connected to db, with a job in its tasks that is connected to db too), worker
- * (depends on api, connected to the cache and a bucket), admin (reaches nothing, reached by nothing).
+ * (depends on api, connected to the cache and a bucket), admin (depends on the worker, which has no
+ * ports, so it reaches nothing, and nothing reaches it).
  */
 function shop(stack: Stack = testStack(), localNetworks?: LocalNetworksMode) {
   const application = new Application(stack, 'shop', localNetworks ? { localNetworks } : {});
@@ -52,7 +53,12 @@ function shop(stack: Stack = testStack(), localNetworks?: LocalNetworksMode) {
   const worker = new Service(application, 'worker', { image: IMAGE, dependsOn: [Dependency.started(api)] });
   worker.connectTo(cache, { host: 'CACHE_HOST' });
   worker.connectTo(uploads, { access: 'read', bucketName: 'UPLOADS' });
-  new Service(application, 'admin', { image: IMAGE, ports: [{ containerPort: 9000 }] });
+  // Depending on the worker, which has no ports, opens no way in either twin.
+  new Service(application, 'admin', {
+    image: IMAGE,
+    ports: [{ containerPort: 9000 }],
+    dependsOn: [Dependency.started(worker)],
+  });
   const web = new LoadBalancer(application, 'web', { localPort: 8000 });
   web.addRoute('api', { service: api, healthCheck: { path: '/health' } });
   return { application, stack };
