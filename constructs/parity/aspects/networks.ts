@@ -23,7 +23,9 @@ interface Reach {
  *   a routed service), or both must be clients of a third member of that network (a declared
  *   `shared-network`), or the model declares the reach of a part the cloud twin has no security group for
  *   (a stand-in of buckets, queues or tables; a job in its dependents' tasks; an optional part the stage
- *   leaves out). Anything else is an error: locally a container could reach what the cloud refuses.
+ *   leaves out). Anything else is an error: locally a container could reach what the cloud refuses. A
+ *   pair is reported under the part the report compares (the cloud runs it, or it stands in for one); two
+ *   parts the cloud twin runs neither of have nothing to be compared with.
  * - Every ingress rule of the cloud twin must have its two parts share a network locally, or the local
  *   twin refuses what the cloud admits.
  * - A workload whose security group lets it out to the internet has a network with a route out (not
@@ -42,6 +44,8 @@ export function compareNetworks(ctx: ParityContext, cloud: CloudReachability): P
   const proxies = proxyNames(ctx);
   const inCloud = (name: string) =>
     cloud.owners.has(name) || ctx.cloud.hostedJobs.has(name) || proxies.has(name);
+  /** Whether the report compares the part under its own name: the cloud runs it, or it stands in for it. */
+  const compared = (name: string) => inCloud(name) || ctx.managed.has(name);
   const hostsOf = (name: string) => (ctx.cloud.hostedJobs.get(name) ?? []).map((h) => h.host.name);
 
   /** Whether `client` may reach `target`: what admits it in the cloud, or what the model declares. */
@@ -94,8 +98,11 @@ export function compareNetworks(ctx: ParityContext, cloud: CloudReachability): P
   const out: ParityEntry[] = [];
   for (const [network, names] of [...members].sort((x, y) => compareStrings(x[0], y[0]))) {
     const sorted = [...names].sort(compareStrings);
-    for (const [i, a] of sorted.entries()) {
-      for (const b of sorted.slice(i + 1)) {
+    for (const [i, first] of sorted.entries()) {
+      for (const second of sorted.slice(i + 1)) {
+        // A part the cloud twin does not run is compared only through what it shares a network with.
+        if (!compared(first) && !compared(second)) continue;
+        const [a, b] = compared(first) ? [first, second] : [second, first];
         const field = `networks.${network}.${b}`;
         const localText = `shares network ${network} with ${b}`;
         const direct = reaches(a, b) ?? reaches(b, a);

@@ -74,7 +74,6 @@ test('every new difference is a declared stand-in', () => {
     'api healthCheck.timing health-check-adjustment',
     'api image.platforms build-platforms',
     'api memoryLimit default-resources',
-    'api networks.mq.mq profile',
     'api platform default-platform',
     'api resources default-resources',
     'migrate memoryLimit default-resources',
