@@ -16,6 +16,12 @@ import { compareStrings } from './model/order';
 import type { DeploymentStage } from './stages';
 import { DEFAULT_LOCAL_HOST_IP } from './model/spec';
 import { LOCAL_HOST_IP_RULE } from './model/rules/workloads';
+import {
+  DEFAULT_LOCAL_NETWORKS,
+  isLocalNetworksMode,
+  LOCAL_NETWORKS_RULE,
+  LocalNetworksMode,
+} from './model/local-networks';
 import type { ApplicationSpec, PortSpec } from './model/spec';
 import { ModelReport, validateModel } from './model/validate';
 import { COMPOSE_SERVICE_NAME, dataVolumeTaken, nameTaken, WORKLOAD_NAME } from './model/rules/naming';
@@ -75,6 +81,19 @@ export interface ApplicationProps {
    * @default '127.0.0.1': reachable from this machine only
    */
   readonly localHostIp?: string;
+  /**
+   * Which services of the local twin can reach each other. `'mirror-cloud'`: as in the cloud twin, where a
+   * security group admits only what the model declares, every compose service gets a network of its own
+   * that exactly the services that may reach it join (the dependents of a service and the proxy of a load
+   * balancer routing to it, the workloads connected to a data service or to a bucket, queue or table's
+   * stand-in); a data service's and a stand-in's network has no route out of the engine (`internal`), a
+   * workload's and a proxy's has one, as tasks reach the internet through the NAT gateway. So a workload
+   * that calls a service it does not depend on fails in both twins. `'single'`: every service on compose's
+   * default network, each reaching every other (for an engine without DNS on internal networks, such as
+   * podman with CNI networking). The cloud twin is the same either way.
+   * @default 'mirror-cloud'
+   */
+  readonly localNetworks?: LocalNetworksMode;
   /**
    * An existing ECS cluster to run the services and jobs in (e.g. a platform team's), instead of one the
    * application creates. It must be in the application's VPC; without `vpc`, the application runs in the
@@ -162,6 +181,8 @@ export class Application extends Construct {
   public readonly logRetention: logs.RetentionDays;
   /** The address the local twin's published ports listen on. */
   public readonly localHostIp: string;
+  /** Which services of the local twin can reach each other (see `ApplicationProps.localNetworks`). */
+  public readonly localNetworks: LocalNetworksMode;
   /** The KMS key of the application's log groups; undefined with `LogEncryption.serviceManaged()`. */
   public readonly logEncryptionKey?: kms.IKey;
   /** The files of the local twin inside the cloud assembly. */
@@ -183,6 +204,7 @@ export class Application extends Construct {
     Object.defineProperty(this, APPLICATION, { value: true });
     this.name = checkName(this.node.path, 'name', props.name ?? id);
     this.localHostIp = checkLocalHostIp(this.node.path, props.localHostIp);
+    this.localNetworks = checkLocalNetworks(this.node.path, props.localNetworks);
     this.logRetention = checkLogRetention(this.node.path, props.logRetention);
     this.logEncryptionKey = logEncryptionKey(this, props.logEncryption);
     if (props.stage !== undefined) {
@@ -267,6 +289,7 @@ export class Application extends Construct {
       ...(this.profiles.length ? { profiles: [...this.profiles] } : {}),
       ...(this.existingNamespace !== undefined ? { namespace: this.existingNamespace } : {}),
       localHostIp: this.localHostIp,
+      localNetworks: this.localNetworks,
     };
   }
 
@@ -518,6 +541,12 @@ function checkLocalHostIp(at: string, ip: unknown): string {
   if (ip === undefined) return DEFAULT_LOCAL_HOST_IP;
   if (typeof ip !== 'string' || net.isIP(ip) === 0) throw invalid(at, 'localHostIp', ip, LOCAL_HOST_IP_RULE);
   return ip;
+}
+
+function checkLocalNetworks(at: string, mode: unknown): LocalNetworksMode {
+  if (mode === undefined) return DEFAULT_LOCAL_NETWORKS;
+  if (!isLocalNetworksMode(mode)) throw invalid(at, 'localNetworks', mode, LOCAL_NETWORKS_RULE);
+  return mode;
 }
 
 function checkLogRetention(at: string, retention: unknown): logs.RetentionDays {

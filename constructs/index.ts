@@ -105,6 +105,8 @@ export type * from './model/spec';
 export { validateModel, WarningIds } from './model/validate';
 export type { ModelReport, ModelWarning } from './model/validate';
 export { modelFromJson, modelToJson, MODEL_FILE_VERSION } from './model/model-file';
+export { LOCAL_NETWORKS_MODES } from './model/local-networks';
+export type { LocalNetworksMode } from './model/local-networks';
 
 // The local twin's renderer.
 export type * from './compose/compose-types';

@@ -14,7 +14,7 @@ import type { ComposeService } from './compose-types';
 
 /**
  * The S3 stand-in: Versity S3 Gateway (Apache-2.0) over a POSIX directory on a named volume, answering
- * path-style and virtual-hosted-style requests (`<bucket>.aws-s3`, network aliases below).
+ * path-style and virtual-hosted-style requests (`<bucket>.aws-s3`, network aliases: see joinNetworks).
  */
 export const S3_STAND_IN_IMAGE = 'versity/versitygw:v1.8.0';
 const S3_PORT = 7070;
@@ -191,7 +191,6 @@ export function renderAwsStandIns(
         ROOT_SECRET_KEY: credentials.AWS_SECRET_ACCESS_KEY,
       },
       expose: [String(S3_PORT)],
-      networks: { default: { aliases: buckets.map((b) => `${b.localName}.${S3_STAND_IN}`) } },
       volumes: [{ type: 'volume', source: S3_STAND_IN_VOLUME, target: '/data' }],
       restart: 'unless-stopped',
     };

@@ -36,6 +36,7 @@ export interface DockerCompose129Service extends Omit<ComposeService, 'configs' 
 /** A compose document docker-compose 1.29 accepts: no top-level `name`, no inline `configs`. */
 export interface DockerCompose129Document {
   readonly services: Readonly<Record<string, DockerCompose129Service>>;
+  readonly networks?: ComposeDocument['networks'];
   readonly volumes?: ComposeDocument['volumes'];
 }
 
@@ -74,7 +75,8 @@ export interface DockerCompose129Twin {
  *
  * Everything else twinstack writes means the same to 1.29: long-form `depends_on` with
  * `service_started`, `service_healthy` and `service_completed_successfully`, `profiles`, `platform`, health
- * checks with `start_period`, and `deploy.resources.limits` (applied as container limits). A pure function:
+ * checks with `start_period`, `deploy.resources.limits` (applied as container limits), and networks with
+ * `internal` and aliases. A pure function:
  * the default output is unchanged, and the same twin always gives the same result.
  */
 export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin {
@@ -168,7 +170,11 @@ export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin 
     ...dropped,
   ];
   return {
-    compose: { services, ...(doc.volumes ? { volumes: doc.volumes } : {}) },
+    compose: {
+      services,
+      ...(doc.networks ? { networks: doc.networks } : {}),
+      ...(doc.volumes ? { volumes: doc.volumes } : {}),
+    },
     files,
     projectName: doc.name,
     notes,

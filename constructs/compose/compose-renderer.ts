@@ -25,6 +25,7 @@ import { renderAwsStandIns, resourceConnectionEnvironment, standInVolumes } from
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
 import { renderContainerSettings, renderLocalLimits, withTransport } from './container-settings';
+import { joinNetworks } from './networks';
 import type {
   ComposeBuild,
   ComposeDependsOnCondition,
@@ -122,9 +123,11 @@ export function renderValidatedLocalTwin(app: ApplicationSpec, options: ComposeR
       ...standInVolumes(app),
     ]),
   ].sort(compareStrings);
+  const layout = joinNetworks(app, services);
   const compose: ComposeDocument = {
     name: projectName(app),
-    services: sortKeys(services),
+    services: sortKeys(layout.services),
+    ...(layout.networks ? { networks: layout.networks } : {}),
     ...(usedVolumes.length ? { volumes: Object.fromEntries(usedVolumes.map((v) => [v, {}])) } : {}),
     ...(Object.keys(configs).length ? { configs: sortKeys(configs) } : {}),
   };

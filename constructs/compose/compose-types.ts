@@ -83,7 +83,7 @@ export interface ComposeService {
   readonly env_file?: readonly string[];
   readonly configs?: readonly { readonly source: string; readonly target: string }[];
   /** Networks the service joins, with more host names it answers to there. */
-  readonly networks?: Readonly<Record<string, { readonly aliases: readonly string[] }>>;
+  readonly networks?: Readonly<Record<string, { readonly aliases?: readonly string[] }>>;
   readonly restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   readonly deploy?: {
     /** Each limit only when the workload declares it. */
@@ -91,9 +91,16 @@ export interface ComposeService {
   };
 }
 
+/** A network of the project. */
+export interface ComposeNetwork {
+  /** No route out of the engine: its members reach each other only. */
+  readonly internal?: boolean;
+}
+
 export interface ComposeDocument {
   readonly name: string;
   readonly services: Readonly<Record<string, ComposeService>>;
+  readonly networks?: Readonly<Record<string, ComposeNetwork>>;
   readonly volumes?: Readonly<Record<string, Record<string, never>>>;
   /** Top-level configs: inline `content`, or a `file` relative to the compose file. */
   readonly configs?: Readonly<Record<string, { readonly content: string } | { readonly file: string }>>;

@@ -5,6 +5,7 @@
  */
 
 import type { ContainerSettingsSpec } from './container-settings';
+import type { LocalNetworksMode } from './local-networks';
 
 export type {
   ContainerSettingsSpec,
@@ -358,6 +359,10 @@ export interface ApplicationSpec {
    * before it existed published on every interface).
    */
   readonly localHostIp?: string;
+  /**
+   * How the local twin lays out its networks (see LocalNetworksMode); absent means `mirror-cloud`.
+   */
+  readonly localNetworks?: LocalNetworksMode;
 }
 
 /** The address published ports listen on locally unless the application chooses another. */

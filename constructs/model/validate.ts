@@ -13,6 +13,7 @@ import { checkServiceConnect } from './rules/service-connect';
 import { checkTaskHosts } from './rules/task-hosts';
 import { checkHostPorts, checkWorkloads } from './rules/workloads';
 import { checkRegistryCredentials } from './rules/images';
+import { checkEndpointReach } from './rules/reachability';
 import type { RuleContext } from './rules/context';
 
 export type { ModelReport, ModelWarning } from './rules/problems';
@@ -36,6 +37,7 @@ const RULES: readonly ((ctx: RuleContext) => void)[] = [
   checkDependencyCycles,
   checkRegistryCredentials,
   checkContainerSettings,
+  checkEndpointReach,
 ];
 
 /**

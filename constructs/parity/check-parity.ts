@@ -5,6 +5,9 @@ import { compareLoadBalancers, proxyNames } from './aspects/load-balancers';
 import { missingStandIns } from './aspects/presence';
 import { readCloudAwsResources, readCloudTaskAccess } from './aws-resources';
 import { compareWorkload } from './aspects/workload';
+import { dataServiceOf } from './aspects/dependencies';
+import { compareNetworks } from './aspects/networks';
+import { readCloudReachability } from './security-groups';
 import { readCloudTwin } from './cloud-twin';
 import { readComposeTwin } from './compose-twin';
 import { parityContext, ParityOptions } from './parity-context';
@@ -18,7 +21,8 @@ export type { ParityDifference, ParityEntry, ParityKind, ParityReport } from './
  * compose document (parsed YAML), never the model with itself. For each service and job: presence, image
  * (registry reference, or asset vs build context, Dockerfile, target, arguments), platform, resources,
  * command, entrypoint, working directory, user, environment names and literal values, secret names, ports,
- * health check, dependencies and their conditions, volumes and mount paths, task count; for each load
+ * health check, dependencies and their conditions, volumes and mount paths, task count, who may reach it
+ * (compose networks against security-group rules) and its way out; for each load
  * balancer: the proxy service, its published port, its configuration and the listener rules.
  *
  * `spec` (the model both were rendered from) declares what may differ: load balancers and their routes
@@ -62,5 +66,9 @@ export function checkParity(
   entries.push(...compareLoadBalancers(ctx, proxies));
   const resources = readCloudAwsResources(template);
   entries.push(...compareAwsResources(ctx, resources, readCloudTaskAccess(template, resources)));
+  const reachability = readCloudReachability(template, ctx.cloud.twin, (id) =>
+    spec ? dataServiceOf(spec, id) : undefined,
+  );
+  entries.push(...compareNetworks(ctx, reachability));
   return parityReport(application, entries, ctx.notes);
 }

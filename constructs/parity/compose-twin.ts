@@ -1,4 +1,5 @@
 import type { HealthCheckTiming } from '../model/health-check-timing';
+import { compareStrings } from '../model/order';
 
 /**
  * Reads the local twin of one application back from a compose document (parsed YAML): typed views of its
@@ -86,6 +87,11 @@ export interface ComposeService {
   /** Configs mounted in long syntax (name of the top-level config and path in the container). */
   readonly configs: readonly { readonly source: string; readonly target: string }[];
   readonly profiles: readonly string[];
+  /**
+   * The networks the service joins (list or map form), sorted; compose's `default` for a service that
+   * names none; none with a `network_mode`.
+   */
+  readonly networks: readonly string[];
   readonly restart?: string;
   /** `deploy.replicas`, 1 when unset. */
   readonly replicas: number;
@@ -122,6 +128,11 @@ export interface ComposeTwin {
   readonly inlineConfigs: ReadonlyMap<string, string>;
   /** The top-level configs that are files, by name: the path as written (relative to the compose file). */
   readonly fileConfigs: ReadonlyMap<string, string>;
+  /**
+   * The top-level networks by name: whether each is `internal` (no route out of the engine). Compose's
+   * `default` is listed only when the document declares it.
+   */
+  readonly networks: ReadonlyMap<string, { readonly internal: boolean }>;
 }
 
 type RawRecord = Readonly<Record<string, unknown>>;
@@ -144,6 +155,12 @@ export function readComposeTwin(compose: unknown): ComposeTwin {
     namedVolumes: new Set(Object.keys(_record(doc.volumes))),
     inlineConfigs,
     fileConfigs,
+    networks: new Map(
+      Object.entries(_record(doc.networks)).map(([name, n]) => [
+        name,
+        { internal: _record(n).internal === true },
+      ]),
+    ),
   };
 }
 
@@ -203,6 +220,7 @@ function _service(s: RawRecord): ComposeService {
         : [],
     ),
     profiles: (_list(s.profiles) ?? []).map(String),
+    networks: _networks(s),
     ...(s.restart !== undefined ? { restart: String(s.restart) } : {}),
     replicas: Number(deploy.replicas ?? 1),
     limits: {
@@ -210,6 +228,14 @@ function _service(s: RawRecord): ComposeService {
       ...(limits.memory !== undefined ? { memoryMiB: _megabytes(String(limits.memory)) } : {}),
     },
   };
+}
+
+/** The networks a service joins (see ComposeService.networks). */
+function _networks(s: RawRecord): string[] {
+  if (s.network_mode !== undefined && s.network_mode !== null) return [];
+  if (s.networks === undefined || s.networks === null) return ['default'];
+  const names = Array.isArray(s.networks) ? s.networks.map(String) : Object.keys(_record(s.networks));
+  return [...new Set(names)].sort(compareStrings);
 }
 
 /** The transport of each port (`/udp` or `/tcp` after the short syntax, `protocol` in the long one). */

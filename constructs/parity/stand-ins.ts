@@ -134,6 +134,12 @@ export const STAND_IN_KINDS = {
     cloud: 'an ecs.ContainerImage given to Image.fromContainerImage',
     local: 'the image given as its `local`',
   },
+  'shared-network': {
+    cloud:
+      'a security-group rule per declared connection: each client reaches its target, never another client',
+    local:
+      'one network per target, which its clients share (a client could reach another’s ports there); with localNetworks single, one network for all',
+  },
 } as const;
 
 /** A kind of declared stand-in. */

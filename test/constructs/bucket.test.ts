@@ -172,7 +172,9 @@ describe('Bucket: the local twin', () => {
       '/data',
     ]);
     expect(s3.volumes).toEqual([{ type: 'volume', source: 'aws-s3-data', target: '/data' }]);
-    expect(s3.networks).toEqual({ default: { aliases: ['uploads.aws-s3'] } });
+    // On its own network, which only what is connected to a bucket joins: the aliases are set there.
+    expect(s3.networks).toEqual({ 'aws-s3': { aliases: ['uploads.aws-s3'] } });
+    expect(twins.compose.networks?.['aws-s3']).toEqual({ internal: true });
     expect(s3.environment).toEqual({
       ROOT_ACCESS_KEY: '${LOCAL_AWS_ACCESS_KEY_ID:?set LOCAL_AWS_ACCESS_KEY_ID in .env}',
       ROOT_SECRET_KEY: '${LOCAL_AWS_SECRET_ACCESS_KEY:?set LOCAL_AWS_SECRET_ACCESS_KEY in .env}',

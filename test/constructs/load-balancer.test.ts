@@ -555,6 +555,8 @@ describe('LoadBalancer: local twin', () => {
       configs: [{ source: 'web-nginx-conf', target: '/etc/nginx/conf.d/default.conf' }],
       depends_on: { api: { condition: 'service_started' }, site: { condition: 'service_started' } },
       restart: 'unless-stopped',
+      // The networks of the routed services (the cloud admits the load balancer into them), and its own.
+      networks: { api: {}, site: {}, web: {} },
     });
   });
 

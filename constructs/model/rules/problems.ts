@@ -36,6 +36,11 @@ export const WarningIds = {
   EXTRA_HOSTS_LOCAL_ONLY: 'twinstack:extra-hosts-local-only',
   /** A UDP port: Service Connect carries TCP only, so other services reach it by name only locally. */
   UDP_PORT: 'twinstack:udp-port',
+  /**
+   * An environment value names another service's endpoint (`<service>:<port>`) the workload does not
+   * depend on: neither twin lets it connect.
+   */
+  ENDPOINT_WITHOUT_DEPENDENCY: 'twinstack:endpoint-without-dependency',
 } as const;
 
 /** One problem at `path`, with the value described for the message. */

@@ -3,6 +3,7 @@ import type { ValidationProblem } from '../../errors';
 import type { RuleContext } from './context';
 import { RESTART_POLICIES, restartRule } from '../restart';
 import { problem, WarningIds } from './problems';
+import { isLocalNetworksMode, LOCAL_NETWORKS_RULE } from '../local-networks';
 
 const SECRET_KEY = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
 
@@ -225,11 +226,17 @@ export function checkWorkloads(ctx: RuleContext): void {
 export const LOCAL_HOST_IP_RULE =
   "must be an IPv4 or IPv6 address literal, e.g. '127.0.0.1' (this machine only) or '0.0.0.0' (every interface)";
 
-/** Each host port is published once locally, by a workload, a data service's stand-in or a load balancer. */
+/**
+ * Each host port is published once locally, by a workload, a data service's stand-in or a load balancer,
+ * on an address the local twin can publish on; its network layout is one it knows.
+ */
 export function checkHostPorts(ctx: RuleContext): void {
   const ip = ctx.app.localHostIp;
   if (ip !== undefined && (typeof ip !== 'string' || isIP(ip) === 0))
     ctx.errors.push(problem(ctx.app.path, 'localHostIp', ip, LOCAL_HOST_IP_RULE));
+  const networks = ctx.app.localNetworks;
+  if (networks !== undefined && !isLocalNetworksMode(networks))
+    ctx.errors.push(problem(ctx.app.path, 'localNetworks', networks, LOCAL_NETWORKS_RULE));
   const owners = new Map<number, string>();
   const publish = (port: number, path: string, prop: string, value: unknown) => {
     const owner = owners.get(port);

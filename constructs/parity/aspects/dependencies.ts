@@ -46,7 +46,7 @@ export function compareDependencies(
     jobRuns: new Set(i.host.jobRuns ?? []),
     dataServices: new Set(
       (i.host.dataServiceResources ?? []).flatMap((id) => {
-        const owner = ctx.spec && _dataServiceOf(ctx.spec, id);
+        const owner = ctx.spec && dataServiceOf(ctx.spec, id);
         return owner ? [owner] : [];
       }),
     ),
@@ -248,7 +248,7 @@ function _cloudOnlyTaskDependencies(
  * `Default` and `Resource` left out and a component that ends the one before dropped). The longest match
  * wins, so `db` does not claim the resources of `db2`.
  */
-function _dataServiceOf(spec: ApplicationSpec, logicalId: string): string | undefined {
+export function dataServiceOf(spec: ApplicationSpec, logicalId: string): string | undefined {
   let best: { name: string; length: number } | undefined;
   for (const ds of spec.dataServices ?? []) {
     const parts = ds.path.split('/').filter((p) => p !== 'Default');

@@ -93,7 +93,7 @@ describe('forDockerCompose129', () => {
     const plain = renderLocalTwin(application.toSpec(), { outputDirectory: OUT }).compose;
     const result = forDockerCompose129(plain);
     expect(result.files).toEqual({});
-    expect(result.compose).toEqual({ services: plain.services });
+    expect(result.compose).toEqual({ services: plain.services, networks: plain.networks });
     expect(result.notes).toHaveLength(1);
   });
 

@@ -129,7 +129,7 @@ describe('renderLocalTwin', () => {
       expect(Object.keys(twin.compose.services)).toEqual(['api', 'db', 'migrate', 'web']);
       expect(twin.compose.name).toBe('shop');
       expect(twin.compose).not.toHaveProperty('version');
-      expect(Object.keys(twin.compose)).toEqual(['name', 'services', 'volumes']);
+      expect(Object.keys(twin.compose)).toEqual(['name', 'services', 'networks', 'volumes']);
     });
 
     test('an application without workloads renders an empty services map', () => {

@@ -44,6 +44,7 @@ test('the fixture’s twins agree, every difference a declared stand-in', () => 
     'migrate platform default-platform',
     'migrate presence job-placement',
     'migrate volumes[/data] volume',
+    'web networks.api.worker shared-network',
     'web presence load-balancer',
     'worker platform default-platform',
   ]);
@@ -367,6 +368,35 @@ const cases: [string, [string, string], (t: any, c: any, s: any) => void, string
     ['migrate', 'memoryLimit'],
     (t) => (templateContainer(t, 'migrate').Memory = 1024),
     'migrate memoryLimit',
+  ],
+  [
+    'network membership (local side): the worker joins the proxy’s network',
+    ['api', 'networks.api.web'],
+    (_t, c) => (c.services.worker.networks.web = {}),
+    'web networks.web.worker',
+  ],
+  [
+    'reachability (cloud side): the api no longer admits the worker',
+    ['api', 'networks.api.worker'],
+    (t) => {
+      for (const [id, r] of Object.entries<any>(t.Resources)) {
+        if (r.Type === 'AWS::EC2::SecurityGroupIngress' && r.Properties.Description === 'from worker')
+          delete t.Resources[id];
+      }
+    },
+    'api networks.api.worker',
+  ],
+  [
+    'reachability (local side): the worker leaves the api’s network',
+    ['api', 'networks.api.worker'],
+    (_t, c) => delete c.services.worker.networks.api,
+    'api networks.reachedBy.worker',
+  ],
+  [
+    'way out (local side): the worker’s networks are internal',
+    ['worker', 'networks.egress'],
+    (_t, c) => (c.networks.worker = c.networks.api = { internal: true }),
+    'worker networks.egress',
   ],
 ];
 

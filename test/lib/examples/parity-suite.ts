@@ -167,6 +167,10 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
       'echo_example_with_python_and_pika healthCheck.timing health-check-adjustment',
       'echo_example_with_python_and_pika image.platforms build-platforms',
       'echo_example_with_python_and_pika memoryLimit default-resources',
+      // The component reaches the optional parts on their networks, where it also meets the mov.
+      'echo_example_with_python_and_pika networks.mov.mov profile',
+      'echo_example_with_python_and_pika networks.mq.mov profile',
+      'echo_example_with_python_and_pika networks.mq.mq profile',
       'echo_example_with_python_and_pika resources default-resources',
       'echo_example_with_python_and_pika secrets secret',
       'echo_example_with_python_and_pika writablePaths[/app/logs] writable-path',
@@ -185,6 +189,8 @@ export function parityTests({ applications, assembly }: SynthesizedExamples): vo
     ]);
     expect(standIns('prod-Workflows').filter(jobsAndParts)).toEqual([
       'daily presence scheduled-job',
+      // Locally the left-out browser still reaches the database it connects to.
+      'db networks.db.db-browser profile',
       'db-browser presence profile',
       'migrate presence deployment-job',
     ]);
