@@ -1634,7 +1634,17 @@ function resourceMutations(): Mutation[] {
   ];
 }
 
+/** A network layout the local twin does not have. */
+const networkMutation: Mutation = (plan) =>
+  fc.constantFrom('mirror', 'Single', '', 'none', true).map((localNetworks) => ({
+    rule: 'a local network layout that is none',
+    plan: { ...plan, localNetworks },
+    paths: [APP],
+    prop: 'localNetworks',
+  }));
+
 const mutations: Mutation[] = [
+  networkMutation,
   ...workloadMutations,
   ...containerFeatureMutations,
   ...resourceMutations(),

@@ -62,6 +62,8 @@ export interface AppPlan {
   readonly dataServices?: DataServicePlan[];
   /** Buckets, queues and tables, which workloads reach through an AWS SDK. */
   readonly resources?: ResourcePlan[];
+  /** The local twin's network layout, when not the default (networks that mirror the cloud's reachability). */
+  readonly localNetworks?: unknown;
   /** CDK context values given to the stack (the cloud value of required start-time variables). */
   readonly context?: Record<string, string>;
 }
@@ -557,6 +559,10 @@ const rawAppArb = fc.record({
   importedVpc: fc.oneof(
     { weight: 3, arbitrary: fc.constant(true) },
     { weight: 1, arbitrary: fc.constant(false) },
+  ),
+  singleNetwork: fc.oneof(
+    { weight: 5, arbitrary: fc.constant(false) },
+    { weight: 1, arbitrary: fc.constant(true) },
   ),
   // Unique also as Service Connect reads the default port names: `my-api` and `my_api` share `my-api-<port>`.
   names: fc.uniqueArray(workloadNameArb, {
@@ -1094,6 +1100,7 @@ function validPlan(raw: ValueOf<typeof rawAppArb>, maxLoadBalancers: number): Ap
     dataServices,
     ...(resources.length ? { resources } : {}),
     ...(Object.keys(context).length ? { context } : {}),
+    ...(raw.singleNetwork ? { localNetworks: 'single' } : {}),
   };
 }
 
@@ -1245,7 +1252,11 @@ export function buildApplication(stack: Stack, plan: AppPlan): Built {
         privateSubnetRouteTableIds: ['rtb-1a', 'rtb-1b'],
       })
     : undefined;
-  const application = new Application(stack, 'App', { name: plan.name as string, ...(vpc ? { vpc } : {}) });
+  const application = new Application(stack, 'App', {
+    name: plan.name as string,
+    ...(vpc ? { vpc } : {}),
+    ...(plan.localNetworks !== undefined ? { localNetworks: plan.localNetworks } : {}),
+  } as any);
   // Random models earn every warning there is; they are documented behaviour, not what is checked here.
   for (const id of Object.values(WarningIds)) {
     Annotations.of(stack).acknowledgeWarning(id, 'random models of the property tests');

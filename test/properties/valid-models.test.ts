@@ -143,6 +143,26 @@ function checkLocalTwin(plan: AppPlan): void {
       ]),
     );
     expect(service.restart).toBe(w.restart ?? (w.kind === 'job' ? 'no' : 'unless-stopped'));
+    // Networks mirror the cloud's reachability: a workload joins the network of each data service it is
+    // connected to (internal unless the service publishes a port) and of each stand-in it reaches.
+    const joined = Object.keys(service.networks ?? {});
+    if (plan.localNetworks === 'single') expect(service.networks).toBeUndefined();
+    else
+      for (const c of w.connections ?? []) {
+        const ds = plan.dataServices![c.dataService as number];
+        expect(joined).toContain(ds.name);
+        expect(doc.networks?.[ds.name as string]?.internal === true).toBe(ds.hostPort === undefined);
+      }
+    for (const kind of plan.localNetworks === 'single' ? [] : reachedKinds) {
+      const standIn = {
+        bucket: 'aws-s3',
+        queue: kinds.has('topic') ? 'aws-sns' : 'aws-sqs',
+        topic: 'aws-sns',
+        table: 'aws-dynamodb',
+      }[kind];
+      expect(joined).toContain(standIn);
+      expect(doc.networks?.[standIn]?.internal).toBe(true);
+    }
     // The platform only where the workload declares its architecture.
     expect(service.platform).toBe(
       w.arm64 ? 'linux/arm64' : w.declareArchitecture ? 'linux/amd64' : undefined,
