@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { composeSchemaErrors } from '../support/compose-schema';
 import { PROJECT_ROOT } from '../support/test-app';
-import { composeKeyCoverage, corpusEntries, parseComposeFile } from './corpus';
+import { composeKeyCoverage, corpusEntries, parseComposeFile, variablesWithoutDefault } from './corpus';
 
 // The licenses a corpus file may be under: each lets a test fixture carry the file with its origin.
 const LICENSES = [
@@ -40,6 +40,21 @@ describe('the import corpus', () => {
       for (const files of entry.origin.composeWith ?? []) {
         for (const f of files) expect(fs.existsSync(path.join(entry.dir, f))).toBe(true);
       }
+    }
+  });
+
+  test('a .env beside compose files sets every variable they interpolate without a default', () => {
+    const withDotEnv = entries.filter((e) => fs.existsSync(path.join(e.dir, '.env')));
+    expect(withDotEnv.length).toBeGreaterThanOrEqual(1);
+    for (const entry of withDotEnv) {
+      const set = fs
+        .readFileSync(path.join(entry.dir, '.env'), 'utf8')
+        .split('\n')
+        .map((line) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1])
+        .filter((name): name is string => name !== undefined);
+      const used = entry.composeFiles.flatMap((f) => variablesWithoutDefault(fs.readFileSync(f, 'utf8')));
+      expect(used.length).toBeGreaterThanOrEqual(1);
+      expect(used.filter((name) => !set.includes(name))).toEqual([]);
     }
   });
 

@@ -103,6 +103,7 @@ export const FEATURES = [
   'interpolation with default `${VAR-default}`',
   'required variable `${VAR:?error}` / `${VAR?error}`',
   '`$$` escape',
+  '`.env` beside the file',
   'override file (`-f base -f override`)',
 ] as const;
 
@@ -193,11 +194,33 @@ function serviceKeyPaths(service: Record<string, unknown>, keys: Set<string>): v
 const BRACED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])([^}]*))?\}/g;
 const UNBRACED = /\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** The features of `FEATURES` a compose file's text uses (the override feature excepted). */
+/** Every string scalar (key or value) of a compose file, comments left out. */
+function scalarStrings(doc: ReturnType<typeof parseDocument>): string[] {
+  const strings: string[] = [];
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string') strings.push(node.value);
+    },
+  });
+  return strings;
+}
+
+/** The variables a compose file interpolates with neither a default nor an error message (`${VAR}`, `$VAR`). */
+export function variablesWithoutDefault(text: string): string[] {
+  const names = new Set<string>();
+  for (const s of scalarStrings(parseDocument(text, { merge: true }))) {
+    const unescaped = s.replace(/\$\$/g, '');
+    for (const m of unescaped.matchAll(BRACED)) if (!m[3]) names.add(m[1]);
+    for (const m of unescaped.replace(BRACED, '').matchAll(UNBRACED)) names.add(m[1]);
+  }
+  return [...names].sort();
+}
+
+/** The features of `FEATURES` a compose file's text uses (the `.env` and override features excepted). */
 function textFeatures(text: string): Set<string> {
   const features = new Set<string>();
   const doc = parseDocument(text, { merge: true });
-  const strings: string[] = [];
+  const strings = scalarStrings(doc);
   visit(doc, {
     Alias() {
       features.add('YAML anchors and aliases');
@@ -210,7 +233,6 @@ function textFeatures(text: string): Set<string> {
     },
     Node(_, node) {
       if (!isAlias(node) && node.anchor) features.add('YAML anchors and aliases');
-      if (isScalar(node) && typeof node.value === 'string') strings.push(node.value);
     },
   });
   for (const s of strings) {
@@ -250,10 +272,12 @@ export function composeKeyCoverage(): { readonly total: number; readonly rows: r
   let total = 0;
   for (const entry of corpusEntries()) {
     const overrides = new Set(entry.origin.files.filter((f) => f.overrides).map((f) => f.file));
+    const dotEnv = fs.existsSync(path.join(entry.dir, '.env'));
     for (const file of entry.composeFiles) {
       total++;
       const text = fs.readFileSync(file, 'utf8');
       const features = textFeatures(text);
+      if (dotEnv) features.add('`.env` beside the file');
       if (overrides.has(path.basename(file))) features.add('override file (`-f base -f override`)');
       for (const f of features) add(f);
       for (const k of keyPaths(parseComposeFile(text))) add(k);
