@@ -151,6 +151,7 @@ class Loader {
   readonly ctx: InterpolationContext;
   readonly warnings: ComposeWarning[] = [];
   private readonly extendsCache = new Map<string, FileModel>();
+  private readonly warn = (w: ComposeWarning) => this.warnings.push(w);
 
   constructor(readonly options: LoadComposeOptions) {
     if (options.files.length === 0) throw new ComposeImportError('no compose file given');
@@ -283,7 +284,11 @@ class Loader {
   load(): LoadedCompose {
     let model: MapNode | undefined;
     for (const file of this.options.files) {
-      const { root } = this.readFile(file, { projectDir: this.projectDir, fileDir: this.projectDir });
+      const { root } = this.readFile(file, {
+        projectDir: this.projectDir,
+        fileDir: this.projectDir,
+        warn: this.warn,
+      });
       model = model === undefined ? (clearResets(root) as MapNode) : mergeTop(model, root);
     }
     const root = model!;

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { ComposeImportError, Location } from './compose-import-error';
+import type { ComposeWarning } from './interpolation';
 import {
   parseDuration,
   parseShortPort,
@@ -17,6 +18,10 @@ export interface PathBase {
   readonly projectDir: string;
   /** The directory of the file being read (differs for `extends.file`). */
   readonly fileDir: string;
+  /** Where warnings go. */
+  readonly warn?: (warning: ComposeWarning) => void;
+  /** `services.NAME` of the service being normalized, for messages. */
+  readonly service?: string;
 }
 
 type Normalizer = (node: LocatedNode, base: PathBase, key: string) => LocatedNode;
@@ -83,16 +88,22 @@ function stringList(node: LocatedNode, what: string): SeqNode {
   );
 }
 
-function commandLike(node: LocatedNode, what: string): LocatedNode {
+function commandLike(node: LocatedNode, what: string, base: PathBase): LocatedNode {
   if (node.kind === 'scalar') {
     if (node.value === null) return node;
     const s = String(node.value);
-    const words = shellWords(s);
-    if (!words) fail(node, `${what}: "${s}" has an unclosed quote or a trailing backslash`);
+    const split = shellWords(s);
+    if (!split) fail(node, `${what}: "${s}" has an unclosed quote or a trailing backslash`);
+    if (split.truncated) {
+      base.warn?.({
+        message: `${what}: Compose runs only ${JSON.stringify(split.words)} of "${s}": it splits the string into words and stops at an unquoted ;, &, |, < or > (run it with sh -c to keep it whole)`,
+        location: node.loc,
+      });
+    }
     return {
       ...sequence(
         node.loc,
-        words.map((w) => scalar(w, node.loc)),
+        split.words.map((w) => scalar(w, node.loc)),
       ),
       shell: s,
     };
@@ -217,16 +228,14 @@ function mountRef(what: string): Normalizer {
 }
 
 const HEALTHCHECK: Readonly<Record<string, Normalizer>> = {
-  test: (n) => {
-    const c = commandLike(n, 'healthcheck.test');
-    if (n.kind === 'scalar' && c.kind === 'seq') {
-      return {
-        ...sequence(n.loc, [scalar('CMD-SHELL', n.loc), scalar(String(n.value), n.loc)]),
-        shell: String(n.value),
-      };
-    }
-    return c;
-  },
+  // A string runs in the container's shell, as it is: `["CMD-SHELL", string]`.
+  test: (n) =>
+    n.kind === 'scalar' && n.value !== null
+      ? {
+          ...sequence(n.loc, [scalar('CMD-SHELL', n.loc), scalar(String(n.value), n.loc)]),
+          shell: String(n.value),
+        }
+      : stringList(n, 'healthcheck.test'),
   interval: duration('healthcheck.interval'),
   timeout: duration('healthcheck.timeout'),
   start_period: duration('healthcheck.start_period'),
@@ -279,7 +288,7 @@ const SERVICE: Readonly<Record<string, Normalizer>> = {
   },
   cap_add: (n) => stringList(n, 'cap_add'),
   cap_drop: (n) => stringList(n, 'cap_drop'),
-  command: (n) => commandLike(n, 'command'),
+  command: (n, base) => commandLike(n, `${base.service}.command`, base),
   configs: mountRef('configs'),
   cpus: num('cpus'),
   cpu_shares: num('cpu_shares'),
@@ -357,7 +366,7 @@ const SERVICE: Readonly<Record<string, Normalizer>> = {
   dns: (n) => stringList(n, 'dns'),
   dns_opt: (n) => stringList(n, 'dns_opt'),
   dns_search: (n) => stringList(n, 'dns_search'),
-  entrypoint: (n) => commandLike(n, 'entrypoint'),
+  entrypoint: (n, base) => commandLike(n, `${base.service}.entrypoint`, base),
   env_file: (n, base) => {
     const items = n.kind === 'seq' ? n.items : [n];
     return sequence(
@@ -505,7 +514,7 @@ function extraHosts(n: LocatedNode): MapNode {
 export function normalizeService(node: LocatedNode, name: string, base: PathBase): MapNode {
   if (node.kind === 'scalar' && node.value === null) return mapping(node.loc);
   if (node.kind !== 'map') fail(node, `services.${name} must be a mapping`);
-  return mapKeys(node, `services.${name}`, SERVICE, base);
+  return mapKeys(node, `services.${name}`, SERVICE, { ...base, service: `services.${name}` });
 }
 
 /** A top-level volume, network, secret or config in the long syntax: null as `{}`, labels as a mapping. */

@@ -9,13 +9,14 @@
  * variables and return operators or treat a backslash inside double quotes differently: the command a
  * service runs must be the one Compose would run.
  */
-export function shellWords(line: string): string[] | undefined {
+export function shellWords(line: string): { words: string[]; truncated: boolean } | undefined {
   const words: string[] = [];
   let word = '';
   let got = false;
   let escaped = false;
   let single = false;
   let double = false;
+  let truncated = false;
   for (const ch of line) {
     if (escaped) {
       word += ch;
@@ -49,6 +50,7 @@ export function shellWords(line: string): string[] | undefined {
     }
     if (';&|<>'.includes(ch) && !single && !double) {
       if (ch === '>' && word.length > 0 && /^[0-9]/.test(word)) got = false;
+      truncated = true;
       break;
     }
     got = true;
@@ -56,5 +58,5 @@ export function shellWords(line: string): string[] | undefined {
   }
   if (escaped || single || double) return undefined;
   if (got) words.push(word);
-  return words;
+  return { words, truncated };
 }

@@ -353,6 +353,17 @@ describe('long syntax', () => {
     expect(loadError({ 'compose.yaml': one(`image: a\ncommand: echo 'open`) }).line).toBe(4);
   });
 
+  test('a command string is cut at an unquoted ; & | < or >, as Compose cuts it, with a warning', () => {
+    const l = load({ 'compose.yaml': one('image: a\ncommand: echo a; echo b\nentrypoint: run 2>&1 x') });
+    expect(l.services.app.command).toEqual(['echo', 'a']);
+    expect(l.services.app.entrypoint).toEqual(['run']);
+    expect(l.warnings.map((w) => [w.message.split(':')[0], w.location.line])).toEqual([
+      ['services.app.command', 4],
+      ['services.app.entrypoint', 5],
+    ]);
+    expect(l.warnings[0].message).toMatch(/Compose runs only \["echo","a"\] of "echo a; echo b"/);
+  });
+
   test('labels, ulimits, build, extra_hosts, networks, secrets, configs, tmpfs, sysctls, deploy', () => {
     const l = load({
       'compose.yaml':
