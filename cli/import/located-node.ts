@@ -1,13 +1,15 @@
 import {
+  Alias,
   isAlias,
   isMap,
+  isNode,
   isPair,
   isScalar,
   isSeq,
   LineCounter,
   Node as YamlNode,
   parseDocument,
-  Document,
+  visit,
 } from 'yaml';
 import { ComposeImportError, Location } from './compose-import-error';
 
@@ -110,7 +112,22 @@ export function readYaml(source: string, file: string): LocatedNode {
   if (doc.contents === null) {
     throw new ComposeImportError('not a compose file: the file is empty', where(0));
   }
-  return convert(doc, doc.contents as YamlNode, where, new Set());
+  // Anchors found once: yaml's Alias.resolve searches the whole document on each call, which costs the
+  // square of the size for files that merge an anchor into every service.
+  const anchors = new Map<string, { node: YamlNode; offset: number }[]>();
+  visit(doc, (_key, node) => {
+    if (isNode(node) && node.anchor) {
+      const list = anchors.get(node.anchor) ?? [];
+      list.push({ node, offset: node.range?.[0] ?? 0 });
+      anchors.set(node.anchor, list);
+    }
+  });
+  const resolve = (alias: Alias): YamlNode | undefined => {
+    const offset = alias.range?.[0] ?? 0;
+    const candidates = (anchors.get(alias.source) ?? []).filter((a) => a.offset < offset);
+    return candidates[candidates.length - 1]?.node;
+  };
+  return convert(resolve, doc.contents as YamlNode, where, new Set());
 }
 
 function tagOf(node: YamlNode): MergeTag | undefined {
@@ -119,19 +136,19 @@ function tagOf(node: YamlNode): MergeTag | undefined {
 }
 
 function convert(
-  doc: Document,
+  resolve: (alias: Alias) => YamlNode | undefined,
   node: YamlNode,
   where: (offset: number) => Location,
   resolving: Set<YamlNode>,
 ): LocatedNode {
   const loc = where(node.range?.[0] ?? 0);
   if (isAlias(node)) {
-    const target = node.resolve(doc) as YamlNode | undefined;
+    const target = resolve(node);
     if (!target) throw new ComposeImportError(`alias *${node.source} has no anchor`, loc);
     if (resolving.has(target)) throw new ComposeImportError(`alias *${node.source} refers to itself`, loc);
     resolving.add(target);
     try {
-      return convert(doc, target, where, resolving);
+      return convert(resolve, target, where, resolving);
     } finally {
       resolving.delete(target);
     }
@@ -147,7 +164,7 @@ function convert(
   if (isSeq(node)) {
     return {
       kind: 'seq',
-      items: node.items.map((i) => convert(doc, i as YamlNode, where, resolving)),
+      items: node.items.map((i) => convert(resolve, i as YamlNode, where, resolving)),
       loc,
       ...(tag && { tag }),
     };
@@ -162,7 +179,7 @@ function convert(
       if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const s of sources) {
-          const m = convert(doc, s as YamlNode, where, resolving);
+          const m = convert(resolve, s as YamlNode, where, resolving);
           if (m.kind !== 'map')
             throw new ComposeImportError('a merge key (<<) takes a mapping or a list of mappings', keyLoc);
           merged.push(m.entries);
@@ -174,7 +191,9 @@ function convert(
       const key = keyNode === null || keyNode.value === null ? 'null' : String(keyNode.value);
       const value: YamlNode | null = pair.value as YamlNode | null;
       const valueNode: LocatedNode =
-        value === null ? { kind: 'scalar', value: null, loc: keyLoc } : convert(doc, value, where, resolving);
+        value === null
+          ? { kind: 'scalar', value: null, loc: keyLoc }
+          : convert(resolve, value, where, resolving);
       entries.set(key, { node: valueNode, keyLoc });
     }
     // Explicit keys win over merged ones; of merged mappings, the first listed wins (YAML merge key rules).

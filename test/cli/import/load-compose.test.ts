@@ -133,6 +133,14 @@ describe('YAML', () => {
     expect(l.extensions['x-base']).toEqual({ restart: 'always', environment: { A: '1' } });
   });
 
+  test('an alias refers to the latest anchor of its name before it', () => {
+    const l = load({
+      'compose.yaml':
+        'services:\n  a:\n    image: &img one\n  b:\n    image: *img\n  c:\n    image: &img two\n  d:\n    image: *img\n',
+    });
+    expect(Object.values(l.services).map((s) => s.image)).toEqual(['one', 'one', 'two', 'two']);
+  });
+
   test('not YAML is an error at the position the YAML reader gives', () => {
     expect(loadError({ 'compose.yaml': 'services:\n  app:\n    image: [a\n  other: b\n' })).toMatchObject({
       file: 'compose.yaml',
