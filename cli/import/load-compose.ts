@@ -8,10 +8,6 @@ import { child, Entry, LocatedNode, mapping, MapNode, plain, readYaml, scalar, t
 import { clearResets, enforceUnique, mergeNodes } from './merge';
 import { normalizeResource, normalizeService, PathBase } from './normalize';
 
-export type { ComposeVariable, ComposeWarning } from './interpolation';
-export type { Location } from './compose-import-error';
-export type { PortConfig, VolumeMount } from './compose-values';
-
 /** What to read. */
 export interface LoadComposeOptions {
   /** The compose files, in the order of `-f`: each later one overrides the ones before. */
@@ -80,7 +76,7 @@ export interface ServiceDefinition {
   readonly labels?: Record<string, string>;
   readonly ulimits?: Record<string, { readonly soft: number; readonly hard: number }>;
   readonly extra_hosts?: Record<string, string[]>;
-  readonly networks?: Record<string, { readonly aliases?: string[]; readonly [key: string]: unknown } | null>;
+  readonly networks?: Record<string, { readonly aliases?: string[]; readonly [key: string]: unknown }>;
   readonly secrets?: { readonly source: string; readonly target?: string; readonly [key: string]: unknown }[];
   readonly configs?: { readonly source: string; readonly target?: string; readonly [key: string]: unknown }[];
   readonly tmpfs?: string[];
@@ -151,6 +147,8 @@ class Loader {
   readonly ctx: InterpolationContext;
   readonly warnings: ComposeWarning[] = [];
   private readonly extendsCache = new Map<string, FileModel>();
+  /** The files being read, for a cycle of `extends.file`. */
+  private readonly reading = new Set<string>();
   private readonly warn = (w: ComposeWarning) => this.warnings.push(w);
 
   constructor(readonly options: LoadComposeOptions) {
@@ -170,6 +168,15 @@ class Loader {
 
   /** One file read, checked, interpolated and normalized, its `extends` resolved. */
   readFile(file: string, base: PathBase): FileModel {
+    this.reading.add(path.resolve(file));
+    try {
+      return this.readFileOnce(file, base);
+    } finally {
+      this.reading.delete(path.resolve(file));
+    }
+  }
+
+  private readFileOnce(file: string, base: PathBase): FileModel {
     const raw = readYaml(readText(file), file);
     if (raw.kind !== 'map')
       throw new ComposeImportError('not a compose file: the top level must be a mapping', raw.loc);
@@ -241,12 +248,13 @@ class Loader {
       const otherPath = path.join(path.dirname(file), extFile);
       let other = this.extendsCache.get(otherPath);
       if (!other) {
-        if (stack.includes(`${otherPath}#`))
-          throw new ComposeImportError(`extends: ${otherPath} extends itself`, extLoc);
-        other = this.readFile(otherPath, {
-          projectDir: base.projectDir,
-          fileDir: path.dirname(path.resolve(otherPath)),
-        });
+        if (this.reading.has(path.resolve(otherPath))) {
+          throw new ComposeImportError(
+            `services.${name} extends a service of ${otherPath}, which extends this file: a cycle`,
+            extLoc,
+          );
+        }
+        other = this.readFile(otherPath, { ...base, fileDir: path.dirname(path.resolve(otherPath)) });
         this.extendsCache.set(otherPath, other);
       }
       const b = other.services.get(target);
@@ -300,6 +308,15 @@ class Loader {
       const withUnique = enforceUnique(e.node as MapNode);
       services.entries.set(name, { node: this.readEnvFiles(withUnique, name), keyLoc: e.keyLoc });
     }
+    for (const [name, e] of services.entries) {
+      const s = e.node as MapNode;
+      if (!s.entries.has('image') && !s.entries.has('build')) {
+        throw new ComposeImportError(
+          `service "${name}" has neither an image nor a build context specified`,
+          e.keyLoc,
+        );
+      }
+    }
     checkReferences(root);
     return flatten(root, this);
   }
@@ -317,7 +334,8 @@ class Loader {
         if (required?.kind === 'scalar' && required.value === false) continue;
         throw new ComposeImportError(`services.${name}.env_file: ${p} not found`, item.loc);
       }
-      const shown = path.relative(process.cwd(), file) || file;
+      // Shown as the compose files are: beside the first one as it was given.
+      const shown = path.isAbsolute(p) ? p : path.join(path.dirname(this.options.files[0]), p);
       for (const v of parseEnvFile(readText(file), shown, this.ctx.lookup)) {
         fromFiles.set(v.name, { node: scalar(v.value ?? null, v.location), keyLoc: v.location });
       }

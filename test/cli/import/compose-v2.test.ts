@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { parseDuration } from '../../../cli/import/compose-values';
-import { loadCompose, ServiceDefinition } from '../../../cli/import/load-compose';
+import { loadCompose, ServiceDefinition } from '../../../cli/import';
 import { COMPOSE_V2_HINT, findComposeV2 } from '../../boot/container-engine';
 import { project } from './fixture';
 

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ComposeImportError } from '../../../cli/import/compose-import-error';
-import { loadCompose, LoadComposeOptions, LoadedCompose } from '../../../cli/import/load-compose';
+import { ComposeImportError, loadCompose, LoadComposeOptions, LoadedCompose } from '../../../cli/import';
 
 /** Writes `files` (name → text) into a new temporary directory and returns it. */
 export function project(files: Record<string, string>): string {

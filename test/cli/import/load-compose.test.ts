@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ComposeImportError } from '../../../cli/import/compose-import-error';
-import { loadCompose } from '../../../cli/import/load-compose';
+import { ComposeImportError, loadCompose } from '../../../cli/import';
 import { load, loadError, project } from './fixture';
 
 const one = (service: string) => `services:\n  app:\n${service.replace(/^/gm, '    ')}\n`;
@@ -295,9 +294,10 @@ describe('long syntax', () => {
     expect(l.services.a.environment).toEqual({ A: '1', B: 'own' });
     expect(l.services.a.env_file).toEqual([{ path: 'a.env', required: true }]);
     expect(l.services.b.environment).toEqual({ A: 'multi\nline', B: 'from-file', C: '3' });
-    expect(l.locationOf(['services', 'b', 'environment', 'A'])).toMatchObject({
+    expect(l.locationOf(['services', 'b', 'environment', 'A'])).toEqual({
+      file: path.join(l.dir, 'c.env'),
       line: 3,
-      file: expect.stringMatching(/c\.env$/),
+      column: 1,
     });
     expect(l.locationOf(['services', 'a', 'environment', 'B']).line).toBe(6);
     expect(l.services.c.environment).toEqual({ A: '1', B: 'from-file' });
@@ -448,6 +448,29 @@ describe('references', () => {
       message: 'dependency cycle detected: a -> b -> c -> a',
       file: 'compose.yaml',
       line: 10,
+    });
+  });
+
+  test('a service with neither an image nor a build is an error', () => {
+    expect(
+      loadError({ 'compose.yaml': 'services:\n  a:\n    image: a\n  b:\n    restart: always\n' }),
+    ).toEqual({
+      message: 'service "b" has neither an image nor a build context specified',
+      file: 'compose.yaml',
+      line: 4,
+    });
+  });
+
+  test('a cycle of extends through files is an error', () => {
+    const files = {
+      'compose.yaml': one('image: a\nextends:\n  file: other.yaml\n  service: b'),
+      'other.yaml':
+        'services:\n  b:\n    image: b\n    extends:\n      file: compose.yaml\n      service: app\n',
+    };
+    expect(loadError(files)).toMatchObject({
+      file: 'other.yaml',
+      line: 4,
+      message: expect.stringMatching(/a cycle/),
     });
   });
 
