@@ -6,7 +6,7 @@ import { parseEnvFile } from './env-file';
 import { ComposeVariable, ComposeWarning, interpolate, InterpolationContext } from './interpolation';
 import { child, Entry, LocatedNode, mapping, MapNode, plain, readYaml, scalar, text } from './located-node';
 import { clearResets, enforceUnique, mergeNodes } from './merge';
-import { normalizeResource, normalizeService, PathBase } from './normalize';
+import { normalizeResource, normalizeService, PathBase, serviceDefaults } from './normalize';
 
 /** What to read. */
 export interface LoadComposeOptions {
@@ -305,7 +305,7 @@ class Loader {
       throw new ComposeImportError('not a compose file: it has no services mapping', root.loc);
     }
     for (const [name, e] of services.entries) {
-      const withUnique = enforceUnique(e.node as MapNode);
+      const withUnique = serviceDefaults(enforceUnique(e.node as MapNode));
       services.entries.set(name, { node: this.readEnvFiles(withUnique, name), keyLoc: e.keyLoc });
     }
     for (const [name, e] of services.entries) {

@@ -278,11 +278,6 @@ const SERVICE: Readonly<Record<string, Normalizer>> = {
         node: scalar(rebase(context.value, base), context.loc),
         keyLoc: out.entries.get('context')!.keyLoc,
       });
-    } else if (!context) {
-      out.entries.set('context', { node: scalar('.', out.loc), keyLoc: out.loc });
-    }
-    if (!out.entries.has('dockerfile') && !out.entries.has('dockerfile_inline')) {
-      out.entries.set('dockerfile', { node: scalar('Dockerfile', out.loc), keyLoc: out.loc });
     }
     return out;
   },
@@ -508,6 +503,23 @@ function extraHosts(n: LocatedNode): MapNode {
     else out.entries.set(host, { node: sequence(i.loc, [address]), keyLoc: i.loc });
   }
   return out;
+}
+
+/**
+ * The defaults Compose gives a merged service: a build's context `.` and dockerfile `Dockerfile`. Given
+ * after merging, so that an override's `build` without a context keeps the base's.
+ */
+export function serviceDefaults(service: MapNode): MapNode {
+  const build = child(service, 'build');
+  if (build?.kind !== 'map') return service;
+  const entries = new Map(build.entries);
+  if (!entries.has('context')) entries.set('context', { node: scalar('.', build.loc), keyLoc: build.loc });
+  if (!entries.has('dockerfile') && !entries.has('dockerfile_inline')) {
+    entries.set('dockerfile', { node: scalar('Dockerfile', build.loc), keyLoc: build.loc });
+  }
+  const out = new Map(service.entries);
+  out.set('build', { node: { ...build, entries }, keyLoc: service.entries.get('build')!.keyLoc });
+  return { ...service, entries: out };
 }
 
 /** A service definition in the long syntax. */

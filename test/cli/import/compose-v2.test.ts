@@ -255,6 +255,84 @@ secrets:
     });
   });
 
+  test('interpolation and env files: nesting, operators, quoting', () => {
+    compare(
+      {
+        'compose.yaml': [
+          'services:',
+          '  app:',
+          '    image: "app:${MISSING:-${ALSO_MISSING:-nested}}"',
+          '    environment:',
+          '      A: "${SET}b $SET_ and ${SET}_x"',
+          '      B: "cost $$5 and $ alone and $1"',
+          '      C: "${EMPTY:-d1}/${EMPTY-d2}/${SET:+alt}/${EMPTY+alt2}/${UNSET+alt3}"',
+          '      D: "${SET?}${EMPTY?}"',
+          '    env_file:',
+          '      - one.env',
+          '      - path: two.env',
+          '        required: true',
+          '      - path: none.env',
+          '        required: false',
+        ].join('\n'),
+        'one.env': [
+          '# comment',
+          'PLAIN=value # trailing comment',
+          'HASH=a#b',
+          'SPACED = spaced value ',
+          'DOUBLE="line1\\nline2 ${SET}"',
+          "SINGLE='raw \\n ${SET}'",
+          'export EXPORTED=yes',
+          'REF=${PLAIN}-ref',
+          'EMPTY_VALUE=',
+          'OVERRIDDEN=one',
+        ].join('\n'),
+        'two.env': 'OVERRIDDEN=two\nMULTI="a\nb"\n',
+      },
+      ['compose.yaml'],
+      { SET: 's', EMPTY: '' },
+    );
+  });
+
+  test('short and long forms merged across files', () => {
+    compare(
+      {
+        'compose.yaml': [
+          'services:',
+          '  app:',
+          '    build: ./app',
+          '    labels: ["a=1", "b=1"]',
+          '    ports: ["8080:80", "53:53/udp"]',
+          '    volumes: ["data:/data", "./x:/x"]',
+          '    depends_on: [db]',
+          '    networks: [front]',
+          '    ulimits: {nofile: 100}',
+          '    environment: [A=1, B=1]',
+          '    extra_hosts: ["h:10.0.0.1"]',
+          '  db:',
+          '    image: db',
+          'volumes: {data: {}, other: {}}',
+          'networks: {front: {}, back: {}}',
+        ].join('\n'),
+        'override.yaml': [
+          'services:',
+          '  app:',
+          '    build: {dockerfile: Other.Dockerfile, args: {X: "1"}}',
+          '    labels: {b: "2", c: "2"}',
+          '    ports: ["53:53/tcp", {target: 80, published: "8080"}]',
+          '    volumes: [{type: volume, source: other, target: /data}]',
+          '    depends_on: {db: {condition: service_healthy}}',
+          '    networks: {back: {aliases: [b]}}',
+          '    ulimits: {nofile: {soft: 1, hard: 2}}',
+          '    environment: {B: "2"}',
+          '    extra_hosts: {h2: 10.0.0.2}',
+          '  db:',
+          '    healthcheck: {test: ["CMD", "true"]}',
+        ].join('\n'),
+      },
+      ['compose.yaml', 'override.yaml'],
+    );
+  });
+
   test('an override file merged over the base', () => {
     compare(
       {
