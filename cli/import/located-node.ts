@@ -9,6 +9,7 @@ import {
   LineCounter,
   Node as YamlNode,
   parseDocument,
+  Scalar,
   visit,
 } from 'yaml';
 import { ComposeImportError, Location } from './compose-import-error';
@@ -130,6 +131,18 @@ export function readYaml(source: string, file: string): LocatedNode {
   return convert(resolve, doc.contents as YamlNode, where, new Set());
 }
 
+/**
+ * The integers Compose's YAML reader (go-yaml v3) reads beyond YAML 1.2's core schema: a plain `0400` is
+ * octal (256, as a file mode is meant) and `0b101` binary; the yaml package reads them as 400 and a string.
+ */
+function goInteger(node: Scalar): number | undefined {
+  if (node.type !== 'PLAIN' || typeof node.source !== 'string') return undefined;
+  const m = /^([-+]?)0([0-7]+|[bB][01]+)$/.exec(node.source);
+  if (!m) return undefined;
+  const n = /^[bB]/.test(m[2]) ? parseInt(m[2].slice(1), 2) : parseInt(m[2], 8);
+  return m[1] === '-' ? -n : n;
+}
+
 function tagOf(node: YamlNode): MergeTag | undefined {
   const tag = (node as { tag?: string }).tag;
   return tag === '!reset' || tag === '!override' ? tag : undefined;
@@ -155,7 +168,7 @@ function convert(
   }
   const tag = tagOf(node);
   if (isScalar(node)) {
-    const v = node.value;
+    const v = goInteger(node) ?? node.value;
     const value = v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : v;
     if (value !== null && typeof value === 'object')
       throw new ComposeImportError('unsupported YAML scalar', loc);

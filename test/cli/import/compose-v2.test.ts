@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { parseDuration } from '../../../cli/import/compose-values';
-import { loadCompose, ServiceDefinition } from '../../../cli/import';
+import { ComposeImportError, loadCompose, ServiceDefinition } from '../../../cli/import';
 import { COMPOSE_V2_HINT, findComposeV2 } from '../../boot/container-engine';
 import { project } from './fixture';
 
@@ -15,7 +15,7 @@ if (!composeV2) process.stderr.write(`skipping the Compose v2 comparison: ${COMP
 
 type Json = Record<string, unknown>;
 
-function composeConfig(dir: string, files: string[], env: Record<string, string>): Json {
+function runCompose(dir: string, files: string[], env: Record<string, string>) {
   const args = [
     '--project-directory',
     dir,
@@ -24,10 +24,14 @@ function composeConfig(dir: string, files: string[], env: Record<string, string>
     '--format',
     'json',
   ];
-  const run = spawnSync(composeV2!, args, {
+  return spawnSync(composeV2!, args, {
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: dir, ...env },
   });
+}
+
+function composeConfig(dir: string, files: string[], env: Record<string, string>): Json {
+  const run = runCompose(dir, files, env);
   if (run.status !== 0) throw new Error(`docker compose config failed: ${run.stderr}`);
   // Compose prints each literal `$` as `$$`, so that its output reads back the same.
   return JSON.parse(run.stdout, (_k, v: unknown) =>
@@ -134,6 +138,16 @@ function compare(
   expect(Object.keys(ours.services).sort()).toEqual(Object.keys(theirServices).sort());
   for (const [name, service] of Object.entries(ours.services)) {
     expect({ [name]: fromLoader(service, false) }).toEqual({ [name]: fromCompose(theirServices[name], dir) });
+  }
+  // Top-level definitions: Compose adds each one's project-scoped name and makes file paths absolute.
+  for (const section of ['volumes', 'networks', 'secrets', 'configs'] as const) {
+    for (const [name, definition] of Object.entries(ours[section])) {
+      const expected = { ...definition };
+      if (typeof expected.file === 'string') expected.file = path.resolve(dir, expected.file);
+      expect({ [section]: { [name]: (theirs[section] as Record<string, Json>)[name] } }).toMatchObject({
+        [section]: { [name]: expected },
+      });
+    }
   }
 }
 
@@ -330,6 +344,65 @@ secrets:
         ].join('\n'),
       },
       ['compose.yaml', 'override.yaml'],
+    );
+  });
+
+  test('top-level volumes, networks, secrets and configs', () => {
+    compare({
+      'compose.yaml': [
+        'services:',
+        '  app:',
+        '    image: app',
+        '    volumes: [data:/data, old:/old]',
+        '    networks: [front, ext]',
+        '    secrets: [token, {source: key, target: /k, mode: 0400}]',
+        '    configs: [conf]',
+        'volumes:',
+        '  data:',
+        '    driver: local',
+        '    driver_opts: {type: none, o: bind, device: /srv}',
+        '    labels: [com.example=1]',
+        '  old:',
+        '    external: true',
+        '    name: real-old',
+        'networks:',
+        '  front:',
+        '    labels: {a: "1"}',
+        '  ext:',
+        '    external: true',
+        'secrets:',
+        '  token:',
+        '    file: ./token.txt',
+        '  key:',
+        '    environment: KEY_VALUE',
+        'configs:',
+        '  conf:',
+        '    content: hello',
+      ].join('\n'),
+      'token.txt': 't',
+    });
+  });
+
+  test.each([
+    ['an unset required variable', 'services:\n  a:\n    image: ${IMAGE:?needed}\n'],
+    ['depends_on on a missing service', 'services:\n  a:\n    image: a\n    depends_on: [b]\n'],
+    [
+      'a dependency cycle',
+      'services:\n  a:\n    image: a\n    depends_on: [b]\n  b:\n    image: b\n    depends_on: [a]\n',
+    ],
+    ['extends of a missing service', 'services:\n  a:\n    image: a\n    extends: b\n'],
+    ['a link to a missing service', 'services:\n  a:\n    image: a\n    links: [b]\n'],
+    ['an undefined volume', 'services:\n  a:\n    image: a\n    volumes: [data:/data]\n'],
+    ['an unknown key', 'services:\n  a:\n    image: a\n    imgae: b\n'],
+    ['a bad duration', 'services:\n  a:\n    image: a\n    healthcheck:\n      interval: soon\n'],
+    ['a bad port', 'services:\n  a:\n    image: a\n    ports: ["80:99999"]\n'],
+    ['neither image nor build', 'services:\n  a:\n    restart: always\n'],
+    ['not YAML', 'services:\n  a: [\n'],
+  ])('%s: refused by Compose and by the loader', (_name, text) => {
+    const dir = project({ 'compose.yaml': text });
+    expect(runCompose(dir, ['compose.yaml'], {}).status).not.toBe(0);
+    expect(() => loadCompose({ files: [path.join(dir, 'compose.yaml')], environment: {} })).toThrow(
+      ComposeImportError,
     );
   });
 

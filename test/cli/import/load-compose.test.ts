@@ -151,6 +151,23 @@ describe('YAML', () => {
     });
   });
 
+  test('integers as Compose reads them: a leading 0 is octal, 0b binary, 0o and 0x as in YAML 1.2', () => {
+    const l = load({
+      'compose.yaml': one(
+        'image: a\nenvironment:\n  OCTAL: 0400\n  BIN: 0b101\n  O: 0o17\n  X: 0x1F\n  QUOTED: "0400"\n  DEC: 400\n  NINE: 09',
+      ),
+    });
+    expect(l.services.app.environment).toEqual({
+      OCTAL: '256',
+      BIN: '5',
+      O: '15',
+      X: '31',
+      QUOTED: '0400',
+      DEC: '400',
+      NINE: '9',
+    });
+  });
+
   test('a legacy version key is accepted with a warning', () => {
     const l = load({ 'compose.yaml': `version: "3.8"\n${one('image: a')}` });
     expect(l.services.app.image).toBe('a');
