@@ -183,16 +183,14 @@ class Loader {
     const interpolated = interpolate(raw, this.ctx) as MapNode;
     checkSchema(interpolated);
     const entries = new Map<string, Entry>();
+    let includes: Entry | undefined;
     for (const [key, e] of interpolated.entries) {
       if (key === 'version') {
         this.warnings.push({ message: '`version` is obsolete: Compose ignores it', location: e.keyLoc });
         continue;
       }
       if (key === 'include') {
-        this.warnings.push({
-          message: '`include` is not read: the files it names are not imported',
-          location: e.keyLoc,
-        });
+        includes = e;
         continue;
       }
       if ((SECTIONS as readonly string[]).includes(key)) {
@@ -215,12 +213,63 @@ class Loader {
         entries.set(key, e);
       }
     }
+    if (includes) this.include(file, base, includes, entries);
     const root: MapNode = { kind: 'map', entries, loc: interpolated.loc };
     const services = (child(root, 'services') as MapNode | undefined)?.entries ?? new Map<string, Entry>();
     const model: FileModel = { root, services };
     const done = new Set<string>();
     for (const name of services.keys()) this.resolveExtends(model, file, base, name, [], done);
     return model;
+  }
+
+  /**
+   * `include`: each file read with its relative paths from its own directory, its definitions added to
+   * the including file's; a definition both define is an error, as in Compose.
+   */
+  private include(file: string, base: PathBase, includes: Entry, entries: Map<string, Entry>): void {
+    const list = includes.node.kind === 'seq' ? includes.node.items : [includes.node];
+    for (const item of list) {
+      const pathNode = item.kind === 'map' ? child(item, 'path') : item;
+      const paths = pathNode?.kind === 'seq' ? pathNode.items : pathNode ? [pathNode] : [];
+      if (item.kind === 'map' && (child(item, 'env_file') || child(item, 'project_directory'))) {
+        this.warnings.push({
+          message:
+            'include: env_file and project_directory are not read; the included files are interpolated with the variables of this project',
+          location: item.loc,
+        });
+      }
+      for (const p of paths) {
+        const rel = text(p);
+        if (rel === undefined) throw new ComposeImportError('include: each entry must be a path', p.loc);
+        const included = path.isAbsolute(rel) ? rel : path.join(path.dirname(file), rel);
+        if (this.reading.has(path.resolve(included))) {
+          throw new ComposeImportError(`include: ${included} includes this file: a cycle`, p.loc);
+        }
+        const model = this.readFile(included, { ...base, fileDir: path.dirname(path.resolve(included)) });
+        for (const [key, e] of model.root.entries) {
+          const own = entries.get(key);
+          if (!(SECTIONS as readonly string[]).includes(key) || e.node.kind !== 'map') {
+            if (!own && key.startsWith('x-')) entries.set(key, e);
+            continue;
+          }
+          if (!own || own.node.kind !== 'map') {
+            entries.set(key, e);
+            continue;
+          }
+          const section = new Map(own.node.entries);
+          for (const [name, d] of e.node.entries) {
+            if (section.has(name)) {
+              throw new ComposeImportError(
+                `${key}.${name} is defined both here and in the included ${included}`,
+                section.get(name)!.keyLoc,
+              );
+            }
+            section.set(name, d);
+          }
+          entries.set(key, { node: { ...own.node, entries: section }, keyLoc: own.keyLoc });
+        }
+      }
+    }
   }
 
   private resolveExtends(
@@ -562,7 +611,10 @@ function flatten(root: MapNode, loader: Loader): LoadedCompose {
  *   naming a service that does not exist, an undefined volume, network, secret or config, a cycle in
  *   depends_on, a bad duration, size or port.
  *
- * Not covered: `include` (a warning), profiles (every service is kept, its `profiles` with it), relative
+ * - `include` of other files (their relative paths from their own directory; a definition in two files
+ *   is an error), without its `env_file` and `project_directory` (a warning).
+ *
+ * Not covered: profiles (every service is kept, its `profiles` with it), relative
  * paths are not made absolute and `- VAR` pass-through entries are not looked up in the shell (the
  * importer decides what they become), the project name is not derived from the directory.
  */

@@ -398,12 +398,22 @@ secrets:
     ['a bad port', 'services:\n  a:\n    image: a\n    ports: ["80:99999"]\n'],
     ['neither image nor build', 'services:\n  a:\n    restart: always\n'],
     ['not YAML', 'services:\n  a: [\n'],
+    ['an included service defined twice', 'include: [other.yaml]\nservices:\n  a:\n    image: a\n'],
   ])('%s: refused by Compose and by the loader', (_name, text) => {
-    const dir = project({ 'compose.yaml': text });
+    const dir = project({ 'compose.yaml': text, 'other.yaml': 'services:\n  a:\n    image: b\n' });
     expect(runCompose(dir, ['compose.yaml'], {}).status).not.toBe(0);
     expect(() => loadCompose({ files: [path.join(dir, 'compose.yaml')], environment: {} })).toThrow(
       ComposeImportError,
     );
+  });
+
+  test('include: the included files relative to their own directory', () => {
+    compare({
+      'compose.yaml':
+        'include:\n  - db/compose.yaml\nservices:\n  app:\n    image: app\n    depends_on: [db]\n',
+      'db/compose.yaml':
+        'services:\n  db:\n    build: .\n    volumes: [./init:/init, data:/data]\nvolumes:\n  data: {}\n',
+    });
   });
 
   test('an override file merged over the base', () => {

@@ -550,6 +550,35 @@ describe('extends', () => {
   });
 });
 
+describe('include', () => {
+  test('adds the definitions of the included files, located in them', () => {
+    const l = load({
+      'compose.yaml': 'include:\n  - path: db/compose.yaml\nservices:\n  app:\n    image: app\n',
+      'db/compose.yaml': 'services:\n  db:\n    build: .\n    env_file: db.env\n',
+      'db/db.env': 'X=1\n',
+    });
+    expect(l.services.db).toMatchObject({ build: { context: './db' }, environment: { X: '1' } });
+    expect(l.locationOf(['services', 'db', 'build'])).toEqual({
+      file: path.join(l.dir, 'db', 'compose.yaml'),
+      line: 3,
+      column: 5,
+    });
+  });
+
+  test('a service defined in both files is an error', () => {
+    expect(
+      loadError({
+        'compose.yaml': 'include: [other.yaml]\nservices:\n  a:\n    image: a\n',
+        'other.yaml': 'services:\n  a:\n    image: b\n',
+      }),
+    ).toMatchObject({
+      file: 'compose.yaml',
+      line: 3,
+      message: expect.stringMatching(/^services\.a is defined both here and in the included .*other\.yaml$/),
+    });
+  });
+});
+
 describe('several files', () => {
   const base = [
     'services:',
