@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { parseDuration } from '../../../cli/import/compose-values';
 import { ComposeImportError, loadCompose, ServiceDefinition } from '../../../cli/import';
+import { writeComposeProject } from '../../../bench/compose-file';
 import { COMPOSE_V2_HINT, findComposeV2 } from '../../boot/container-engine';
 import { project } from './fixture';
 
@@ -127,11 +128,12 @@ function fromLoader(s: ServiceDefinition, network: boolean): Json {
 }
 
 function compare(
-  files: Record<string, string>,
+  files: Record<string, string> | ((dir: string) => void),
   names: string[] = ['compose.yaml'],
   env: Record<string, string> = {},
 ): void {
-  const dir = project(files);
+  const dir = typeof files === 'function' ? project({}) : project(files);
+  if (typeof files === 'function') files(dir);
   const theirs = composeConfig(dir, names, env);
   const ours = loadCompose({ files: names.map((n) => path.join(dir, n)), environment: env });
   const theirServices = theirs.services as Record<string, Json>;
@@ -414,6 +416,10 @@ secrets:
       'db/compose.yaml':
         'services:\n  db:\n    build: .\n    volumes: [./init:/init, data:/data]\nvolumes:\n  data: {}\n',
     });
+  });
+
+  test("the benchmark's generated project", () => {
+    compare((dir) => writeComposeProject(dir, 12), ['compose.yaml', 'compose.override.yaml']);
   });
 
   test('an override file merged over the base', () => {
