@@ -34,9 +34,9 @@ const UNIQUE: Readonly<Record<string, KeyOf>> = {
   'build.tags': byValue,
   'build.platforms': byValue,
   'build.cache_from': byValue,
-  'networks.*.aliases': byValue,
 };
 
+/** The unique-entry rule of a sequence at a path inside a service, if any (also `networks.*.aliases`). */
 function uniqueRule(servicePath: string[]): KeyOf | undefined {
   const joined = servicePath.join('.');
   if (UNIQUE[joined]) return UNIQUE[joined];

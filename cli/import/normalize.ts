@@ -481,13 +481,7 @@ function extraHosts(n: LocatedNode): MapNode {
   if (n.kind === 'map') {
     return mapping(
       n.loc,
-      [...n.entries].map(([host, e]) => [
-        host,
-        e.node.kind === 'seq'
-          ? stringList(e.node, `extra_hosts.${host}`)
-          : stringList(e.node, `extra_hosts.${host}`),
-        e.keyLoc,
-      ]),
+      [...n.entries].map(([host, e]) => [host, stringList(e.node, `extra_hosts.${host}`), e.keyLoc]),
     );
   }
   const seq = expect(n, ['seq'], 'extra_hosts');
