@@ -6,12 +6,14 @@
 //   npm run bench                                  everything, with the default number of runs
 //   npm run bench -- --only compose --runs 9       one section, more runs
 //   npm run bench -- --sizes 1,10,50 --runs 3      a shorter scaling series
+//   npm run bench -- --only import                 reading a 60-service compose file for twinstack import
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { projectRoot } from '../lib/project-root';
+import { writeComposeProject } from './compose-file';
 import { fitLine, median, summarize, Summary } from './stats';
 
 const ROOT = projectRoot();
@@ -27,7 +29,7 @@ const { values: options } = parseArgs({
     out: { type: 'string', default: path.join(DIST, 'bench', 'results.md') },
   },
 });
-const sections = new Set((options.only ?? 'ecoseller,scaling,compose').split(','));
+const sections = new Set((options.only ?? 'ecoseller,scaling,compose,import').split(','));
 const runsOption = options.runs === undefined ? undefined : Number(options.runs);
 const sizes = options.sizes!.split(',').map(Number);
 
@@ -335,6 +337,42 @@ function compose(runs: number): void {
   print();
 }
 
+function importing(runs: number): void {
+  const child = path.join(DIST, 'bench', 'import-child.js');
+  print('## Reading compose files for twinstack import');
+  print();
+  print(
+    `A generated project (bench/compose-file.ts) read by loadCompose in a fresh process: warm-up then ${runs} runs ` +
+      `(load before: ${load()}). The target is under 1 s for the whole import of 60 services.`,
+  );
+  print();
+  print(
+    '| services | wall median ms | min–max | modules loaded ms | files read ms (median) | peak RSS MiB |',
+  );
+  print('| --: | --: | --: | --: | --: | --: |');
+  for (const n of [60, 200]) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-bench-import-'));
+    const files = writeComposeProject(dir, n);
+    const run = () => {
+      const start = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [child, ...files], { encoding: 'utf8' });
+      const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+      if (r.status !== 0) throw new Error(`import-child ${n} failed:\n${tail(r.stderr)}`);
+      const out = JSON.parse(r.stdout.trim());
+      if (out.services !== n) throw new Error(`import-child read ${out.services} services of ${n}`);
+      return { wallMs, ...out } as { wallMs: number; loadedMs: number; readMs: number; maxRssKiB: number };
+    };
+    run();
+    const samples = Array.from({ length: runs }, run);
+    const wall = summarize(samples.map((s) => s.wallMs));
+    print(
+      `| ${n} | ${ms(wall.median)} | ${spread(wall, ms)} | ${ms(median(samples.map((s) => s.loadedMs)))} | ${ms(median(samples.map((s) => s.readMs - s.loadedMs)))} | ${mb(median(samples.map((s) => s.maxRssKiB / 1024)))} |`,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  print();
+}
+
 print(`# twinstack benchmark, ${new Date().toISOString()}`);
 print();
 print(
@@ -344,6 +382,7 @@ print();
 if (sections.has('ecoseller')) ecoseller(runsOption ?? 7);
 if (sections.has('scaling')) scaling(runsOption ?? 3);
 if (sections.has('compose')) compose(runsOption ?? 7);
+if (sections.has('import')) importing(runsOption ?? 7);
 print(`load average at the end: ${load()}`);
 fs.mkdirSync(path.dirname(options.out!), { recursive: true });
 fs.writeFileSync(options.out!, `${report.join('\n')}\n`);
