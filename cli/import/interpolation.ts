@@ -33,6 +33,8 @@ interface MutableVariable {
 export class InterpolationContext {
   private readonly recorded = new Map<string, MutableVariable>();
   readonly warnings: ComposeWarning[] = [];
+  /** The text of every value that interpolates, before interpolation, by `file:line:column`. */
+  readonly written = new Map<string, string>();
   private readonly warned = new Set<string>();
 
   constructor(
@@ -193,13 +195,18 @@ function braced(
   }
 }
 
+/** The key of a location in `InterpolationContext.written`. */
+export function locationKey(loc: Location): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
 /** Interpolates every string value of a node (never a key), as Compose does to each file before merging. */
 export function interpolate(node: LocatedNode, ctx: InterpolationContext): LocatedNode {
   switch (node.kind) {
     case 'scalar':
-      return typeof node.value === 'string' && node.value.includes('$')
-        ? { ...node, value: substitute(node.value, ctx, node.loc) }
-        : node;
+      if (typeof node.value !== 'string' || !node.value.includes('$')) return node;
+      ctx.written.set(locationKey(node.loc), node.value);
+      return { ...node, value: substitute(node.value, ctx, node.loc) };
     case 'seq':
       return { ...node, items: node.items.map((i) => interpolate(i, ctx)) };
     case 'map': {

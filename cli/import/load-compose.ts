@@ -3,7 +3,13 @@ import * as path from 'path';
 import { checkSchema } from './compose-schema';
 import { ComposeImportError, Location } from './compose-import-error';
 import { parseEnvFile } from './env-file';
-import { ComposeVariable, ComposeWarning, interpolate, InterpolationContext } from './interpolation';
+import {
+  ComposeVariable,
+  ComposeWarning,
+  interpolate,
+  InterpolationContext,
+  locationKey,
+} from './interpolation';
 import { child, Entry, LocatedNode, mapping, MapNode, plain, readYaml, scalar, text } from './located-node';
 import { clearResets, enforceUnique, mergeNodes } from './merge';
 import { normalizeResource, normalizeService, PathBase, serviceDefaults } from './normalize';
@@ -122,6 +128,11 @@ export interface LoadedCompose {
   readonly extensions: Record<string, unknown>;
   /** Each variable the files read, with its default and whether it is required. */
   readonly variables: ComposeVariable[];
+  /**
+   * The value as written, before interpolation, of a value that interpolates (`${TAG:-latest}`), by its
+   * location; undefined for a value without `$`.
+   */
+  writtenAt(location: Location): string | undefined;
   /** What Compose would warn about: unset variables, the obsolete `version`, keys not read. */
   readonly warnings: ComposeWarning[];
   /** The strings of `command`, `entrypoint` and `healthcheck.test` written as one string, per service. */
@@ -562,6 +573,7 @@ function flatten(root: MapNode, loader: Loader): LoadedCompose {
     configs: section('configs'),
     extensions,
     variables: loader.ctx.variables(),
+    writtenAt: (location: Location) => loader.ctx.written.get(locationKey(location)),
     warnings: [...loader.ctx.warnings, ...loader.warnings],
     shellForms,
     locationOf,
