@@ -261,7 +261,7 @@ describe('long syntax', () => {
     const l = load({
       'compose.yaml':
         one(
-          'image: a\nvolumes:\n  - /anon\n  - data:/data:nocopy\n  - ./src:/src:ro,z\n  - /host:/host:rw,rshared,cached\n  - type: bind\n    source: ./conf\n    target: /conf\n    read_only: "true"\n    bind:\n      selinux: Z',
+          'image: a\nvolumes:\n  - /anon/\n  - data:/data:nocopy\n  - ./src:/src/:ro,z\n  - /host:/host:rw,rshared,cached\n  - type: bind\n    source: ./conf\n    target: /conf\n    read_only: "true"\n    bind:\n      selinux: Z',
         ) + 'volumes:\n  data:\n',
     });
     expect(l.services.app.volumes).toEqual([
