@@ -359,6 +359,7 @@ class Loader {
     }
     for (const [name, e] of services.entries) {
       const s = e.node as MapNode;
+      checkDistinct(s, name);
       if (!s.entries.has('image') && !s.entries.has('build')) {
         throw new ComposeImportError(
           `service "${name}" has neither an image nor a build context specified`,
@@ -440,6 +441,27 @@ function mergeTop(model: MapNode, over: MapNode): MapNode {
     else entries.set(key, { node: merged, keyLoc: e.keyLoc });
   }
   return { kind: 'map', entries, loc: model.loc };
+}
+
+/** The pairs of keys Compose refuses to see set to different values. */
+const SAME_VALUE: readonly [string, string[]][] = [
+  ['cpus', ['deploy', 'resources', 'limits', 'cpus']],
+  ['mem_limit', ['deploy', 'resources', 'limits', 'memory']],
+  ['mem_reservation', ['deploy', 'resources', 'reservations', 'memory']],
+  ['pids_limit', ['deploy', 'resources', 'limits', 'pids']],
+];
+
+function checkDistinct(service: MapNode, name: string): void {
+  for (const [key, deployPath] of SAME_VALUE) {
+    const own = child(service, key);
+    const deploy = deployPath.reduce<LocatedNode | undefined>((n, k) => child(n, k), service);
+    if (own?.kind === 'scalar' && deploy?.kind === 'scalar' && own.value !== deploy.value) {
+      throw new ComposeImportError(
+        `services.${name}: can't set distinct values on '${key}' and '${deployPath.join('.')}'`,
+        deploy.loc,
+      );
+    }
+  }
 }
 
 /** The references Compose checks: depends_on, links and the named volumes, networks, secrets, configs. */

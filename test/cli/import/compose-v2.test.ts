@@ -109,11 +109,27 @@ function fromCompose(s: Json, dir: string): Json {
         });
         break;
       case 'deploy': {
-        const d = v as { resources?: { limits?: Json } };
-        const limits = d.resources?.limits;
-        out[k] = { resources: { limits: { ...limits, memory: Number(limits?.memory) } } };
+        // Compose prints sizes as strings of bytes, and an empty placement.
+        const { placement, resources, ...rest } = v as { placement?: Json; resources?: Record<string, Json> };
+        const sized = Object.fromEntries(
+          Object.entries(resources ?? {}).map(([kind, r]) => [
+            kind,
+            r.memory === undefined ? r : { ...r, memory: Number(r.memory) },
+          ]),
+        );
+        out[k] = {
+          ...rest,
+          ...(resources && { resources: sized }),
+          ...(placement && Object.keys(placement).length > 0 && { placement }),
+        };
         break;
       }
+      case 'mem_limit':
+      case 'mem_reservation':
+      case 'memswap_limit':
+      case 'shm_size':
+        out[k] = Number(v);
+        break;
       case 'secrets':
         // Compose adds the default target; the loader keeps what is written.
         out[k] = (v as Json[]).map((e) =>
@@ -127,9 +143,12 @@ function fromCompose(s: Json, dir: string): Json {
   return out;
 }
 
-/** A service of the loader, without what Compose's output leaves out: env_file (read into environment), unset build args. */
+/** A service of the loader, without what Compose's output leaves out: env_file (read into environment), unset build args, false booleans, x- keys. */
 function fromLoader(s: ServiceDefinition, network: boolean): Json {
-  const out: Json = { ...s };
+  // Compose's output leaves out false booleans and a service's x- keys.
+  const out: Json = Object.fromEntries(
+    Object.entries(s).filter(([k, v]) => v !== false && !k.startsWith('x-')),
+  );
   delete out.env_file;
   if (s.build?.args) {
     const args = Object.fromEntries(Object.entries(s.build.args).filter(([, v]) => v !== null));
@@ -362,6 +381,61 @@ secrets:
     );
   });
 
+  test('the other keys of a service', () => {
+    compare(
+      {
+        'compose.yaml': [
+          'services:',
+          '  app:',
+          '    image: app',
+          '    user: "1000:1000"',
+          '    working_dir: /srv',
+          '    hostname: app',
+          '    platform: linux/amd64',
+          '    pull_policy: always',
+          '    stop_signal: SIGTERM',
+          '    init: true',
+          '    privileged: "${PRIV:-false}"',
+          '    read_only: true',
+          '    tty: true',
+          '    stdin_open: true',
+          '    cap_add: [NET_ADMIN]',
+          '    cap_drop: [ALL]',
+          '    security_opt: ["no-new-privileges:true"]',
+          '    group_add: [audio]',
+          '    dns: 8.8.8.8',
+          '    cpus: ${CPUS:-1.5}',
+          '    mem_limit: 512m',
+          '    mem_reservation: 1g',
+          '    shm_size: 64m',
+          '    pids_limit: 100',
+          '    annotations: [com.example=1]',
+          '    logging:',
+          '      driver: json-file',
+          '      options: {max-size: 10m, max-file: 3}',
+          '    sysctls: {net.ipv4.ip_forward: 1}',
+          '    tmpfs: [/tmp, /run]',
+          '    healthcheck:',
+          '      test: ["CMD-SHELL", "true"]',
+          '      interval: 10s',
+          '      timeout: 2s',
+          '      start_period: 1m',
+          '      retries: 5',
+          '    deploy:',
+          '      replicas: 2',
+          '      resources:',
+          '        limits: {cpus: "1.5", memory: 512M, pids: 100}',
+          '        reservations: {cpus: "0.25", memory: 1024M}',
+          '      restart_policy: {condition: on-failure, max_attempts: 3}',
+          '    profiles: [extra]',
+          '    x-custom: kept',
+        ].join('\n'),
+      },
+      ['compose.yaml'],
+      { PRIV: 'false' },
+    );
+  });
+
   test('top-level volumes, networks, secrets and configs', () => {
     compare({
       'compose.yaml': [
@@ -411,6 +485,14 @@ secrets:
     ['an unknown key', 'services:\n  a:\n    image: a\n    imgae: b\n'],
     ['a bad duration', 'services:\n  a:\n    image: a\n    healthcheck:\n      interval: soon\n'],
     ['a bad port', 'services:\n  a:\n    image: a\n    ports: ["80:99999"]\n'],
+    [
+      'cpus unlike deploy.resources.limits.cpus',
+      'services:\n  a:\n    image: a\n    cpus: 1\n    deploy:\n      resources:\n        limits: {cpus: "2"}\n',
+    ],
+    [
+      'mem_limit unlike deploy.resources.limits.memory',
+      'services:\n  a:\n    image: a\n    mem_limit: 1g\n    deploy:\n      resources:\n        limits: {memory: 2g}\n',
+    ],
     ['neither image nor build', 'services:\n  a:\n    restart: always\n'],
     ['not YAML', 'services:\n  a: [\n'],
     ['an included service defined twice', 'include: [other.yaml]\nservices:\n  a:\n    image: a\n'],

@@ -449,6 +449,23 @@ describe('references', () => {
     expect(loadError({ 'compose.yaml': text })).toMatchObject({ message, line, file: 'compose.yaml' });
   });
 
+  test('cpus and deploy.resources.limits.cpus set to different values is an error', () => {
+    expect(
+      loadError({
+        'compose.yaml': one('image: a\ncpus: 1\ndeploy:\n  resources:\n    limits:\n      cpus: "2"'),
+      }),
+    ).toEqual({
+      message: "services.app: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'",
+      file: 'compose.yaml',
+      line: 8,
+    });
+    expect(
+      load({
+        'compose.yaml': one('image: a\ncpus: 1\ndeploy:\n  resources:\n    limits:\n      cpus: "1.0"'),
+      }).services.app.cpus,
+    ).toBe(1);
+  });
+
   test('a depends_on that is not required may name a service that does not exist', () => {
     const l = load({
       'compose.yaml': one(
