@@ -47,10 +47,18 @@ export interface ServiceHealthcheck {
 }
 
 /**
- * A service in the long syntax, as `docker compose config` prints it, with these differences: durations
- * are milliseconds and sizes bytes (numbers); paths stay relative to the project directory as written; a
- * pass-through `environment` entry (`- VAR` or `VAR:` without a value) is `null` rather than looked up in
- * the shell; `env_file` entries are read into `environment` (which wins over them) and kept as written.
+ * A service in the long syntax, as `docker compose config --format json` prints it (the tests compare the
+ * two with Compose v2), with these differences:
+ * - durations are milliseconds and sizes bytes (numbers), where Compose prints `1m30s` and `"536870912"`;
+ * - paths stay as written, relative to the project directory (those of a file read through `extends` or
+ *   `include` rebased on it), `~` not expanded; Compose prints them absolute;
+ * - a pass-through `environment` or `build.args` entry (`- VAR`, or `VAR:` without a value) is `null`,
+ *   not looked up in the shell;
+ * - `env_file` files are read into `environment` (whose own entries win), and the entries are kept;
+ * - `ulimits` are always `{soft, hard}`, `extra_hosts` a mapping of host to addresses, `networks` entries
+ *   `{}` where Compose prints `null`;
+ * - `false` booleans and the service's own `x-*` keys are kept; Compose leaves them out.
+ *
  * The keys named here are the ones whose short syntax is rewritten; every other key of the file is kept
  * as written (after interpolation).
  */
