@@ -48,12 +48,8 @@ function composeConfig(dir: string, files: string[], env: Record<string, string>
 }
 
 /** A service of `docker compose config --format json` in the loader's shape, for the keys compared. */
-function fromCompose(s: Json, dir: string): Json {
+function fromCompose(s: Json): Json {
   const out: Json = {};
-  const rel = (p: string) => {
-    const r = path.relative(dir, p);
-    return r === '' ? '.' : `./${r}`;
-  };
   for (const [k, v] of Object.entries(s)) {
     switch (k) {
       case 'command':
@@ -63,7 +59,7 @@ function fromCompose(s: Json, dir: string): Json {
         break;
       case 'build': {
         const b = v as Json;
-        out.build = { ...b, context: rel(b.context as string) };
+        out.build = b;
         break;
       }
       case 'healthcheck': {
@@ -96,13 +92,7 @@ function fromCompose(s: Json, dir: string): Json {
         break;
       case 'volumes':
         out[k] = (v as Json[]).map((m) => {
-          if (m.type === 'bind') {
-            const source = m.source as string;
-            return {
-              ...m,
-              source: source.startsWith(`${HOME}/`) ? `~${source.slice(HOME.length)}` : rel(source),
-            };
-          }
+          if (m.type === 'bind') return m;
           // Compose prints empty volume options; the loader leaves them out.
           const { volume, ...rest } = m as { volume?: Json };
           return volume && Object.keys(volume).length > 0 ? m : rest;
@@ -144,18 +134,26 @@ function fromCompose(s: Json, dir: string): Json {
 }
 
 /** A service of the loader, without what Compose's output leaves out: env_file (read into environment), unset build args, false booleans, x- keys. */
-function fromLoader(s: ServiceDefinition, network: boolean): Json {
+function fromLoader(s: ServiceDefinition, dir: string): Json {
   // Compose's output leaves out false booleans and a service's x- keys.
   const out: Json = Object.fromEntries(
     Object.entries(s).filter(([k, v]) => v !== false && !k.startsWith('x-')),
   );
   delete out.env_file;
+  // Compose prints paths absolute, `~` expanded.
+  const absolute = (p: string) => (p.startsWith('~/') ? path.join(HOME, p.slice(2)) : path.resolve(dir, p));
+  if (s.build) out.build = { ...s.build, context: absolute(s.build.context) };
+  if (s.volumes) {
+    out.volumes = s.volumes.map((v) =>
+      v.type === 'bind' && v.source ? { ...v, source: absolute(v.source) } : v,
+    );
+  }
   if (s.build?.args) {
     const args = Object.fromEntries(Object.entries(s.build.args).filter(([, v]) => v !== null));
-    out.build = { ...s.build, ...(Object.keys(args).length > 0 ? { args } : {}) };
+    out.build = { ...(out.build as Json), ...(Object.keys(args).length > 0 ? { args } : {}) };
     if (Object.keys(args).length === 0) delete (out.build as Json).args;
   }
-  if (!network && !s.networks) out.networks = { default: {} };
+  if (!s.networks) out.networks = { default: {} };
   return out;
 }
 
@@ -171,7 +169,7 @@ function compare(
   const theirServices = theirs.services as Record<string, Json>;
   expect(Object.keys(ours.services).sort()).toEqual(Object.keys(theirServices).sort());
   for (const [name, service] of Object.entries(ours.services)) {
-    expect({ [name]: fromLoader(service, false) }).toEqual({ [name]: fromCompose(theirServices[name], dir) });
+    expect({ [name]: fromLoader(service, dir) }).toEqual({ [name]: fromCompose(theirServices[name]) });
   }
   // Top-level definitions: Compose adds each one's project-scoped name and makes file paths absolute.
   for (const section of ['volumes', 'networks', 'secrets', 'configs'] as const) {
@@ -378,6 +376,59 @@ secrets:
         ].join('\n'),
       },
       ['compose.yaml', 'override.yaml'],
+    );
+  });
+
+  test('every short port and volume form', () => {
+    const ports = [
+      '80',
+      '"80"',
+      '"8080:80"',
+      '"127.0.0.1:8080:80"',
+      '"127.0.0.1::80"',
+      '"0.0.0.0:8081:81/udp"',
+      '"[::1]:8082:82"',
+      '"[::]:8083:83/tcp"',
+      '"3000-3002"',
+      '"4000-4001:5000-5001"',
+      '"6000-6010:7000"',
+      '"53:53/udp"',
+      '"54/sctp"',
+      '"${HOST_PORT:-9090}:90"',
+      '"127.0.0.1:${P2}:91"',
+    ];
+    const volumes = [
+      '/anon',
+      'named:/named',
+      'named:/ro:ro',
+      'named:/nocopy:nocopy',
+      './rel:/rel',
+      '../up:/up',
+      '/abs:/abs:rw',
+      '/z:/z:z',
+      '/Z:/Z:Z,ro',
+      '/shared:/shared:rshared',
+      '/cached:/cached:cached',
+      '.:/dot',
+      './trail/:/trail/',
+      '"${DATA_DIR:-./data}:/data"',
+    ];
+    compare(
+      {
+        'compose.yaml': [
+          'services:',
+          '  app:',
+          '    image: app',
+          '    ports:',
+          ...ports.map((p) => `      - ${p}`),
+          '    volumes:',
+          ...volumes.map((v) => `      - ${v}`),
+          'volumes:',
+          '  named: {}',
+        ].join('\n'),
+      },
+      ['compose.yaml'],
+      { P2: '9191' },
     );
   });
 

@@ -279,7 +279,6 @@ describe('long syntax', () => {
         source: '/host',
         target: '/host',
         bind: { create_host_path: true, propagation: 'rshared' },
-        consistency: 'cached',
       },
       { type: 'bind', source: './conf', target: '/conf', read_only: true, bind: { selinux: 'Z' } },
     ]);
