@@ -591,6 +591,42 @@ secrets:
     );
   });
 
+  test('extends within the file: each key merged by its rule', () => {
+    compare({
+      'compose.yaml': [
+        'services:',
+        '  base:',
+        '    image: base',
+        '    command: run base',
+        '    entrypoint: [/init]',
+        '    environment: [A=1, B=1]',
+        '    ports: ["8080:80", "9090:90"]',
+        '    volumes: [./a:/a, ./b:/b]',
+        '    labels: {x: "1"}',
+        '    depends_on: [db]',
+        '    healthcheck: {test: [CMD, "true"], interval: 5s}',
+        '    dns: [1.1.1.1]',
+        '    ulimits: {nofile: 10}',
+        '  app:',
+        '    extends: base',
+        '    command: ["run", "app"]',
+        '    environment: {B: "2"}',
+        '    ports: ["8080:80", "7070:70"]',
+        '    volumes: [./c:/b]',
+        '    labels: [y=2]',
+        '    depends_on: {cache: {condition: service_started}}',
+        '    healthcheck: {test: curl -f localhost, timeout: 1s}',
+        '    dns: [8.8.8.8]',
+        '    ulimits: {nofile: {soft: 1, hard: 2}}',
+        '    entrypoint: !reset null',
+        '  db:',
+        '    image: db',
+        '  cache:',
+        '    image: cache',
+      ].join('\n'),
+    });
+  });
+
   test('an override file merged over the base', () => {
     compare(
       {
