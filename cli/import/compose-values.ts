@@ -207,7 +207,8 @@ function volumeParts(spec: string): string[] {
 /**
  * The short volume syntax (`/in/container`, `name:/in/container`, `./host:/in/container:ro,z`) as the long
  * entry Compose makes of it: a source that is a path is a bind mount (which Compose creates when missing),
- * any other source a named volume, no source an anonymous volume.
+ * any other source a named volume, no source an anonymous volume. Compose accepts and ignores the
+ * consistency modes (`cached`, `delegated`, `consistent`); so does this.
  */
 export function parseShortVolume(spec: string, loc: Location): VolumeMount {
   const parts = volumeParts(spec);
@@ -221,14 +222,14 @@ export function parseShortVolume(spec: string, loc: Location): VolumeMount {
   let selinux: string | undefined;
   let propagation: string | undefined;
   let nocopy = false;
-  let consistency: string | undefined;
   for (const option of (mode ?? '').split(',').filter((o) => o !== '')) {
     if (option === 'ro') readOnly = true;
     else if (option === 'rw') readOnly = false;
     else if (option === 'z' || option === 'Z') selinux = option;
     else if (PROPAGATION.includes(option)) propagation = option;
     else if (option === 'nocopy') nocopy = true;
-    else if (CONSISTENCY.includes(option)) consistency = option;
+    else if (CONSISTENCY.includes(option))
+      continue; // accepted and ignored, as by Compose
     else throw new ComposeImportError(`volume "${spec}": unknown mode "${option}"`, loc);
   }
   return {
@@ -240,7 +241,6 @@ export function parseShortVolume(spec: string, loc: Location): VolumeMount {
       bind: { create_host_path: true, ...(selinux && { selinux }), ...(propagation && { propagation }) },
     }),
     ...(!bindType && nocopy && { volume: { nocopy: true } }),
-    ...(consistency && { consistency }),
   };
 }
 

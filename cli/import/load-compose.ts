@@ -53,10 +53,18 @@ export interface ServiceHealthcheck {
 }
 
 /**
- * A service in the long syntax, as `docker compose config` prints it, with these differences: durations
- * are milliseconds and sizes bytes (numbers); paths stay relative to the project directory as written; a
- * pass-through `environment` entry (`- VAR` or `VAR:` without a value) is `null` rather than looked up in
- * the shell; `env_file` entries are read into `environment` (which wins over them) and kept as written.
+ * A service in the long syntax, as `docker compose config --format json` prints it (the tests compare the
+ * two with Compose v2), with these differences:
+ * - durations are milliseconds and sizes bytes (numbers), where Compose prints `1m30s` and `"536870912"`;
+ * - paths stay as written, relative to the project directory (those of a file read through `extends` or
+ *   `include` rebased on it), `~` not expanded; Compose prints them absolute;
+ * - a pass-through `environment` or `build.args` entry (`- VAR`, or `VAR:` without a value) is `null`,
+ *   not looked up in the shell;
+ * - `env_file` files are read into `environment` (whose own entries win), and the entries are kept;
+ * - `ulimits` are always `{soft, hard}`, `extra_hosts` a mapping of host to addresses, `networks` entries
+ *   `{}` where Compose prints `null`;
+ * - `false` booleans and the service's own `x-*` keys are kept; Compose leaves them out.
+ *
  * The keys named here are the ones whose short syntax is rewritten; every other key of the file is kept
  * as written (after interpolation).
  */
@@ -370,6 +378,7 @@ class Loader {
     }
     for (const [name, e] of services.entries) {
       const s = e.node as MapNode;
+      checkDistinct(s, name);
       if (!s.entries.has('image') && !s.entries.has('build')) {
         throw new ComposeImportError(
           `service "${name}" has neither an image nor a build context specified`,
@@ -451,6 +460,27 @@ function mergeTop(model: MapNode, over: MapNode): MapNode {
     else entries.set(key, { node: merged, keyLoc: e.keyLoc });
   }
   return { kind: 'map', entries, loc: model.loc };
+}
+
+/** The pairs of keys Compose refuses to see set to different values. */
+const SAME_VALUE: readonly [string, string[]][] = [
+  ['cpus', ['deploy', 'resources', 'limits', 'cpus']],
+  ['mem_limit', ['deploy', 'resources', 'limits', 'memory']],
+  ['mem_reservation', ['deploy', 'resources', 'reservations', 'memory']],
+  ['pids_limit', ['deploy', 'resources', 'limits', 'pids']],
+];
+
+function checkDistinct(service: MapNode, name: string): void {
+  for (const [key, deployPath] of SAME_VALUE) {
+    const own = child(service, key);
+    const deploy = deployPath.reduce<LocatedNode | undefined>((n, k) => child(n, k), service);
+    if (own?.kind === 'scalar' && deploy?.kind === 'scalar' && own.value !== deploy.value) {
+      throw new ComposeImportError(
+        `services.${name}: can't set distinct values on '${key}' and '${deployPath.join('.')}'`,
+        deploy.loc,
+      );
+    }
+  }
 }
 
 /** The references Compose checks: depends_on, links and the named volumes, networks, secrets, configs. */

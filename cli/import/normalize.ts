@@ -174,13 +174,23 @@ function port(item: LocatedNode): LocatedNode[] {
   return [mapping(m.loc, entries)];
 }
 
+/** A mount's path in the container as Compose cleans it: `/usr/src/app/` is `/usr/src/app`. */
+function cleanTarget(target: string): string {
+  if (!target.startsWith('/')) return target;
+  const clean = path.posix.normalize(target);
+  return clean.length > 1 ? clean.replace(/\/$/, '') : clean;
+}
+
 function volume(item: LocatedNode, base: PathBase): LocatedNode {
   if (item.kind === 'scalar') {
     const t = text(item);
     if (t === undefined) fail(item, 'volumes: an entry must be a string or a mapping');
     const v = parseShortVolume(t, item.loc);
     const source = v.type === 'bind' && v.source ? rebase(v.source, base) : v.source;
-    return located({ ...v, ...(source !== undefined && { source }) }, item.loc);
+    return located(
+      { ...v, target: cleanTarget(v.target), ...(source !== undefined && { source }) },
+      item.loc,
+    );
   }
   const m = mapKeys(item, 'volumes entry', { read_only: bool('volumes.read_only') }, base);
   const type = text(child(m, 'type') ?? scalar(null, m.loc));
@@ -189,6 +199,13 @@ function volume(item: LocatedNode, base: PathBase): LocatedNode {
     m.entries.set('source', {
       node: scalar(rebase(source.value, base), source.loc),
       keyLoc: m.entries.get('source')!.keyLoc,
+    });
+  }
+  const target = child(m, 'target');
+  if (target?.kind === 'scalar' && typeof target.value === 'string') {
+    m.entries.set('target', {
+      node: scalar(cleanTarget(target.value), target.loc),
+      keyLoc: m.entries.get('target')!.keyLoc,
     });
   }
   const tmpfs = child(m, 'tmpfs');

@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { parseDuration } from '../../../cli/import/compose-values';
 import { ComposeImportError, loadCompose, ServiceDefinition } from '../../../cli/import';
@@ -16,18 +17,24 @@ if (!composeV2) process.stderr.write(`skipping the Compose v2 comparison: ${COMP
 
 type Json = Record<string, unknown>;
 
+/** The home directory Compose expands `~` to; the loader keeps `~` as written. */
+const HOME = '/home/compose-user';
+
 function runCompose(dir: string, files: string[], env: Record<string, string>) {
   const args = [
     '--project-directory',
     dir,
     ...files.flatMap((f) => ['-f', path.join(dir, f)]),
+    // Every profile: the loader keeps every service, with its profiles.
+    '--profile',
+    '*',
     'config',
     '--format',
     'json',
   ];
   return spawnSync(composeV2!, args, {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: dir, ...env },
+    env: { PATH: process.env.PATH, HOME, ...env },
   });
 }
 
@@ -41,12 +48,8 @@ function composeConfig(dir: string, files: string[], env: Record<string, string>
 }
 
 /** A service of `docker compose config --format json` in the loader's shape, for the keys compared. */
-function fromCompose(s: Json, dir: string): Json {
+function fromCompose(s: Json): Json {
   const out: Json = {};
-  const rel = (p: string) => {
-    const r = path.relative(dir, p);
-    return r === '' ? '.' : `./${r}`;
-  };
   for (const [k, v] of Object.entries(s)) {
     switch (k) {
       case 'command':
@@ -56,7 +59,7 @@ function fromCompose(s: Json, dir: string): Json {
         break;
       case 'build': {
         const b = v as Json;
-        out.build = { ...b, context: rel(b.context as string) };
+        out.build = b;
         break;
       }
       case 'healthcheck': {
@@ -89,18 +92,34 @@ function fromCompose(s: Json, dir: string): Json {
         break;
       case 'volumes':
         out[k] = (v as Json[]).map((m) => {
-          if (m.type === 'bind') return { ...m, source: rel(m.source as string) };
+          if (m.type === 'bind') return m;
           // Compose prints empty volume options; the loader leaves them out.
           const { volume, ...rest } = m as { volume?: Json };
           return volume && Object.keys(volume).length > 0 ? m : rest;
         });
         break;
       case 'deploy': {
-        const d = v as { resources?: { limits?: Json } };
-        const limits = d.resources?.limits;
-        out[k] = { resources: { limits: { ...limits, memory: Number(limits?.memory) } } };
+        // Compose prints sizes as strings of bytes, and an empty placement.
+        const { placement, resources, ...rest } = v as { placement?: Json; resources?: Record<string, Json> };
+        const sized = Object.fromEntries(
+          Object.entries(resources ?? {}).map(([kind, r]) => [
+            kind,
+            r.memory === undefined ? r : { ...r, memory: Number(r.memory) },
+          ]),
+        );
+        out[k] = {
+          ...rest,
+          ...(resources && { resources: sized }),
+          ...(placement && Object.keys(placement).length > 0 && { placement }),
+        };
         break;
       }
+      case 'mem_limit':
+      case 'mem_reservation':
+      case 'memswap_limit':
+      case 'shm_size':
+        out[k] = Number(v);
+        break;
       case 'secrets':
         // Compose adds the default target; the loader keeps what is written.
         out[k] = (v as Json[]).map((e) =>
@@ -114,16 +133,27 @@ function fromCompose(s: Json, dir: string): Json {
   return out;
 }
 
-/** A service of the loader, without what Compose's output leaves out: env_file (read into environment), unset build args. */
-function fromLoader(s: ServiceDefinition, network: boolean): Json {
-  const out: Json = { ...s };
+/** A service of the loader, without what Compose's output leaves out: env_file (read into environment), unset build args, false booleans, x- keys. */
+function fromLoader(s: ServiceDefinition, dir: string): Json {
+  // Compose's output leaves out false booleans and a service's x- keys.
+  const out: Json = Object.fromEntries(
+    Object.entries(s).filter(([k, v]) => v !== false && !k.startsWith('x-')),
+  );
   delete out.env_file;
+  // Compose prints paths absolute, `~` expanded.
+  const absolute = (p: string) => (p.startsWith('~/') ? path.join(HOME, p.slice(2)) : path.resolve(dir, p));
+  if (s.build) out.build = { ...s.build, context: absolute(s.build.context) };
+  if (s.volumes) {
+    out.volumes = s.volumes.map((v) =>
+      v.type === 'bind' && v.source ? { ...v, source: absolute(v.source) } : v,
+    );
+  }
   if (s.build?.args) {
     const args = Object.fromEntries(Object.entries(s.build.args).filter(([, v]) => v !== null));
-    out.build = { ...s.build, ...(Object.keys(args).length > 0 ? { args } : {}) };
+    out.build = { ...(out.build as Json), ...(Object.keys(args).length > 0 ? { args } : {}) };
     if (Object.keys(args).length === 0) delete (out.build as Json).args;
   }
-  if (!network && !s.networks) out.networks = { default: {} };
+  if (!s.networks) out.networks = { default: {} };
   return out;
 }
 
@@ -139,7 +169,7 @@ function compare(
   const theirServices = theirs.services as Record<string, Json>;
   expect(Object.keys(ours.services).sort()).toEqual(Object.keys(theirServices).sort());
   for (const [name, service] of Object.entries(ours.services)) {
-    expect({ [name]: fromLoader(service, false) }).toEqual({ [name]: fromCompose(theirServices[name], dir) });
+    expect({ [name]: fromLoader(service, dir) }).toEqual({ [name]: fromCompose(theirServices[name]) });
   }
   // Top-level definitions: Compose adds each one's project-scoped name and makes file paths absolute.
   for (const section of ['volumes', 'networks', 'secrets', 'configs'] as const) {
@@ -349,6 +379,114 @@ secrets:
     );
   });
 
+  test('every short port and volume form', () => {
+    const ports = [
+      '80',
+      '"80"',
+      '"8080:80"',
+      '"127.0.0.1:8080:80"',
+      '"127.0.0.1::80"',
+      '"0.0.0.0:8081:81/udp"',
+      '"[::1]:8082:82"',
+      '"[::]:8083:83/tcp"',
+      '"3000-3002"',
+      '"4000-4001:5000-5001"',
+      '"6000-6010:7000"',
+      '"53:53/udp"',
+      '"54/sctp"',
+      '"${HOST_PORT:-9090}:90"',
+      '"127.0.0.1:${P2}:91"',
+    ];
+    const volumes = [
+      '/anon',
+      'named:/named',
+      'named:/ro:ro',
+      'named:/nocopy:nocopy',
+      './rel:/rel',
+      '../up:/up',
+      '/abs:/abs:rw',
+      '/z:/z:z',
+      '/Z:/Z:Z,ro',
+      '/shared:/shared:rshared',
+      '/cached:/cached:cached',
+      '.:/dot',
+      './trail/:/trail/',
+      '"${DATA_DIR:-./data}:/data"',
+    ];
+    compare(
+      {
+        'compose.yaml': [
+          'services:',
+          '  app:',
+          '    image: app',
+          '    ports:',
+          ...ports.map((p) => `      - ${p}`),
+          '    volumes:',
+          ...volumes.map((v) => `      - ${v}`),
+          'volumes:',
+          '  named: {}',
+        ].join('\n'),
+      },
+      ['compose.yaml'],
+      { P2: '9191' },
+    );
+  });
+
+  test('the other keys of a service', () => {
+    compare(
+      {
+        'compose.yaml': [
+          'services:',
+          '  app:',
+          '    image: app',
+          '    user: "1000:1000"',
+          '    working_dir: /srv',
+          '    hostname: app',
+          '    platform: linux/amd64',
+          '    pull_policy: always',
+          '    stop_signal: SIGTERM',
+          '    init: true',
+          '    privileged: "${PRIV:-false}"',
+          '    read_only: true',
+          '    tty: true',
+          '    stdin_open: true',
+          '    cap_add: [NET_ADMIN]',
+          '    cap_drop: [ALL]',
+          '    security_opt: ["no-new-privileges:true"]',
+          '    group_add: [audio]',
+          '    dns: 8.8.8.8',
+          '    cpus: ${CPUS:-1.5}',
+          '    mem_limit: 512m',
+          '    mem_reservation: 1g',
+          '    shm_size: 64m',
+          '    pids_limit: 100',
+          '    annotations: [com.example=1]',
+          '    logging:',
+          '      driver: json-file',
+          '      options: {max-size: 10m, max-file: 3}',
+          '    sysctls: {net.ipv4.ip_forward: 1}',
+          '    tmpfs: [/tmp, /run]',
+          '    healthcheck:',
+          '      test: ["CMD-SHELL", "true"]',
+          '      interval: 10s',
+          '      timeout: 2s',
+          '      start_period: 1m',
+          '      retries: 5',
+          '    deploy:',
+          '      replicas: 2',
+          '      resources:',
+          '        limits: {cpus: "1.5", memory: 512M, pids: 100}',
+          '        reservations: {cpus: "0.25", memory: 1024M}',
+          '      restart_policy: {condition: on-failure, max_attempts: 3}',
+          '    profiles: [extra]',
+          '    x-custom: kept',
+        ].join('\n'),
+      },
+      ['compose.yaml'],
+      { PRIV: 'false' },
+    );
+  });
+
   test('top-level volumes, networks, secrets and configs', () => {
     compare({
       'compose.yaml': [
@@ -398,6 +536,14 @@ secrets:
     ['an unknown key', 'services:\n  a:\n    image: a\n    imgae: b\n'],
     ['a bad duration', 'services:\n  a:\n    image: a\n    healthcheck:\n      interval: soon\n'],
     ['a bad port', 'services:\n  a:\n    image: a\n    ports: ["80:99999"]\n'],
+    [
+      'cpus unlike deploy.resources.limits.cpus',
+      'services:\n  a:\n    image: a\n    cpus: 1\n    deploy:\n      resources:\n        limits: {cpus: "2"}\n',
+    ],
+    [
+      'mem_limit unlike deploy.resources.limits.memory',
+      'services:\n  a:\n    image: a\n    mem_limit: 1g\n    deploy:\n      resources:\n        limits: {memory: 2g}\n',
+    ],
     ['neither image nor build', 'services:\n  a:\n    restart: always\n'],
     ['not YAML', 'services:\n  a: [\n'],
     ['an included service defined twice', 'include: [other.yaml]\nservices:\n  a:\n    image: a\n'],
@@ -420,6 +566,65 @@ secrets:
 
   test("the benchmark's generated project", () => {
     compare((dir) => writeComposeProject(dir, 12), ['compose.yaml', 'compose.override.yaml']);
+  });
+
+  test.each([
+    ['dozer', 'docker-compose.yml', {}],
+    ['valawai-c1-echo', 'docker-compose.yml', {}],
+    // Its env files are not in the fixture: written here with a variable each.
+    [
+      'ecoseller',
+      'docker-compose.prod.yaml',
+      { 'backend/docker-compose.env': 'B=1\n', 'recommender_system/docker-compose.env': 'R="2"\n' },
+    ],
+  ])("the seed system %s's %s", (system, file, extra) => {
+    const fixture = path.join(__dirname, '..', '..', 'fixtures', 'seed-systems', system);
+    compare(
+      (dir) => {
+        fs.cpSync(fixture, dir, { recursive: true });
+        for (const [name, text] of Object.entries(extra as Record<string, string>)) {
+          fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+          fs.writeFileSync(path.join(dir, name), text);
+        }
+      },
+      [file],
+    );
+  });
+
+  test('extends within the file: each key merged by its rule', () => {
+    compare({
+      'compose.yaml': [
+        'services:',
+        '  base:',
+        '    image: base',
+        '    command: run base',
+        '    entrypoint: [/init]',
+        '    environment: [A=1, B=1]',
+        '    ports: ["8080:80", "9090:90"]',
+        '    volumes: [./a:/a, ./b:/b]',
+        '    labels: {x: "1"}',
+        '    depends_on: [db]',
+        '    healthcheck: {test: [CMD, "true"], interval: 5s}',
+        '    dns: [1.1.1.1]',
+        '    ulimits: {nofile: 10}',
+        '  app:',
+        '    extends: base',
+        '    command: ["run", "app"]',
+        '    environment: {B: "2"}',
+        '    ports: ["8080:80", "7070:70"]',
+        '    volumes: [./c:/b]',
+        '    labels: [y=2]',
+        '    depends_on: {cache: {condition: service_started}}',
+        '    healthcheck: {test: curl -f localhost, timeout: 1s}',
+        '    dns: [8.8.8.8]',
+        '    ulimits: {nofile: {soft: 1, hard: 2}}',
+        '    entrypoint: !reset null',
+        '  db:',
+        '    image: db',
+        '  cache:',
+        '    image: cache',
+      ].join('\n'),
+    });
   });
 
   test('an override file merged over the base', () => {

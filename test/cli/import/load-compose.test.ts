@@ -261,7 +261,7 @@ describe('long syntax', () => {
     const l = load({
       'compose.yaml':
         one(
-          'image: a\nvolumes:\n  - /anon\n  - data:/data:nocopy\n  - ./src:/src:ro,z\n  - /host:/host:rw,rshared,cached\n  - type: bind\n    source: ./conf\n    target: /conf\n    read_only: "true"\n    bind:\n      selinux: Z',
+          'image: a\nvolumes:\n  - /anon/\n  - data:/data:nocopy\n  - ./src:/src/:ro,z\n  - /host:/host:rw,rshared,cached\n  - type: bind\n    source: ./conf\n    target: /conf\n    read_only: "true"\n    bind:\n      selinux: Z',
         ) + 'volumes:\n  data:\n',
     });
     expect(l.services.app.volumes).toEqual([
@@ -279,7 +279,6 @@ describe('long syntax', () => {
         source: '/host',
         target: '/host',
         bind: { create_host_path: true, propagation: 'rshared' },
-        consistency: 'cached',
       },
       { type: 'bind', source: './conf', target: '/conf', read_only: true, bind: { selinux: 'Z' } },
     ]);
@@ -447,6 +446,23 @@ describe('references', () => {
     ['a secret', one('image: a\nsecrets: [token]'), 'service "app" refers to undefined secret token', 4],
   ])('%s naming what does not exist is an error', (_name, text, message, line) => {
     expect(loadError({ 'compose.yaml': text })).toMatchObject({ message, line, file: 'compose.yaml' });
+  });
+
+  test('cpus and deploy.resources.limits.cpus set to different values is an error', () => {
+    expect(
+      loadError({
+        'compose.yaml': one('image: a\ncpus: 1\ndeploy:\n  resources:\n    limits:\n      cpus: "2"'),
+      }),
+    ).toEqual({
+      message: "services.app: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'",
+      file: 'compose.yaml',
+      line: 8,
+    });
+    expect(
+      load({
+        'compose.yaml': one('image: a\ncpus: 1\ndeploy:\n  resources:\n    limits:\n      cpus: "1.0"'),
+      }).services.app.cpus,
+    ).toBe(1);
   });
 
   test('a depends_on that is not required may name a service that does not exist', () => {
