@@ -137,10 +137,10 @@ export interface LoadedCompose {
   /** Each variable the files read, with its default and whether it is required. */
   readonly variables: ComposeVariable[];
   /**
-   * The value as written, before interpolation, of a value that interpolates (`${TAG:-latest}`), by its
-   * location; undefined for a value without `$`.
+   * The text a value at `path` was read from, before interpolation, when it interpolates (`${TAG:-latest}`;
+   * an environment entry of the list form is its whole `NAME=value`); undefined for a value without `$`.
    */
-  writtenAt(location: Location): string | undefined;
+  writtenAt(path: readonly (string | number)[]): string | undefined;
   /** What Compose would warn about: unset variables, the obsolete `version`, keys not read. */
   readonly warnings: ComposeWarning[];
   /** The strings of `command`, `entrypoint` and `healthcheck.test` written as one string, per service. */
@@ -558,9 +558,12 @@ function checkReferences(root: MapNode): void {
 
 function flatten(root: MapNode, loader: Loader): LoadedCompose {
   const locations = new Map<string, Location>();
+  /** Where each scalar value was written (a map entry's location above is its key's). */
+  const valueLocations = new Map<string, Location>();
   const shellForms: Record<string, { command?: string; entrypoint?: string; healthcheck?: string }> = {};
   const keyOf = (p: readonly (string | number)[]) => JSON.stringify(p.map(String));
   const walk = (node: LocatedNode, p: (string | number)[]): void => {
+    if (node.kind === 'scalar') valueLocations.set(keyOf(p), node.loc);
     if (node.kind === 'map') {
       for (const [k, e] of node.entries) {
         locations.set(keyOf([...p, k]), e.keyLoc);
@@ -603,7 +606,10 @@ function flatten(root: MapNode, loader: Loader): LoadedCompose {
     configs: section('configs'),
     extensions,
     variables: loader.ctx.variables(),
-    writtenAt: (location: Location) => loader.ctx.written.get(locationKey(location)),
+    writtenAt: (p: readonly (string | number)[]) => {
+      const loc = valueLocations.get(keyOf(p));
+      return loc ? loader.ctx.written.get(locationKey(loc)) : undefined;
+    },
     warnings: [...loader.ctx.warnings, ...loader.warnings],
     shellForms,
     locationOf,
