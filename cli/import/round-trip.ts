@@ -1,0 +1,544 @@
+import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
+import { AWS_INIT_JOB, S3_STAND_IN, SQS_STAND_IN } from '../../constructs/model/rules/aws-resources';
+import { DYNAMODB_STAND_IN } from '../../constructs/model/rules/tables';
+import { SNS_STAND_IN } from '../../constructs/model/rules/topics';
+import type { LoadedCompose, ServiceDefinition } from './load-compose';
+import type { FidelityEntry, ImportReport } from './report';
+import { dotted } from './report';
+
+/**
+ * One way a service of the original compose project and the same service of the generated application's
+ * local twin differ, once both are read by `loadCompose` and what Compose reads alike is made alike.
+ */
+export interface RoundTripDifference {
+  /** The compose service. */
+  readonly service: string;
+  /**
+   * Where it is, as a compose path: `['services', 'web', 'environment', 'X']`. A list entry matched in
+   * both (a port, a mount, a capability) has the original's index; one only the local twin has, the
+   * list's path (`['services', 'web', 'ports']`).
+   */
+  readonly path: readonly (string | number)[];
+  /** The original's value there (normalized); `undefined` when it has none. */
+  readonly original: unknown;
+  /** The local twin's value there (normalized); `undefined` when it has none. */
+  readonly rendered: unknown;
+  /** The report's approximated or dropped entry that says so, when there is one. */
+  readonly declaredBy?: FidelityEntry;
+}
+
+/** The comparison of an original compose project with the local twin of what it was imported as. */
+export interface RoundTripResult {
+  /** Every difference, in service order, then in the order of the aspects compared. */
+  readonly differences: RoundTripDifference[];
+  /** The differences no approximated or dropped entry of the report declares. */
+  readonly undeclared: RoundTripDifference[];
+  /**
+   * The services the local twin has that the original has not and that twinstack adds by design: the
+   * AWS stand-ins (`aws-s3`, `aws-sqs`, `aws-sns`, `aws-dynamodb`), their init job `aws-init`, and the
+   * nginx proxy of each load balancer. Not differences.
+   */
+  readonly added: string[];
+}
+
+type Path = readonly (string | number)[];
+type Emit = (relative: Path, original: unknown, rendered: unknown) => void;
+
+/** A side of the comparison: one service as read, with the project it was read from. */
+interface Side {
+  readonly project: LoadedCompose;
+  readonly service: ServiceDefinition;
+}
+
+/** The services the local twin adds for the cloud's AWS resources, by their fixed names. */
+const AWS_STAND_INS: readonly string[] = [
+  S3_STAND_IN,
+  SQS_STAND_IN,
+  SNS_STAND_IN,
+  DYNAMODB_STAND_IN,
+  AWS_INIT_JOB,
+];
+
+/** Where a load balancer's nginx stand-in reads its generated configuration. */
+const PROXY_CONFIG_TARGET = '/etc/nginx/conf.d/default.conf';
+
+/** Compose's defaults for what a service leaves out, made explicit before comparing. */
+const DEFAULTS = {
+  healthcheck: { interval: 30_000, timeout: 30_000, retries: 3, start_period: 0, start_interval: 5_000 },
+  restart: 'no',
+  init: false,
+  read_only: false,
+  /** Milliseconds. */
+  stop_grace_period: 10_000,
+  /** Docker's /dev/shm: 64 MiB. */
+  shm_size: 64 * 1024 * 1024,
+  privileged: false,
+} as const;
+
+/**
+ * The keys compared aspect by aspect below; every other key of a service is compared as a whole, except
+ * those twinstack adds by design or that are outside this comparison ({@link NOT_COMPARED}).
+ */
+const ASPECTS = new Set([
+  'image',
+  'build',
+  'command',
+  'entrypoint',
+  'environment',
+  'env_file',
+  'healthcheck',
+  'depends_on',
+  'profiles',
+  'volumes',
+  'tmpfs',
+  'configs',
+  'ports',
+  'expose',
+  'restart',
+  'ulimits',
+  'shm_size',
+  'user',
+  'init',
+  'stop_grace_period',
+  'read_only',
+  'cap_add',
+  'cap_drop',
+  'working_dir',
+  'hostname',
+  'extra_hosts',
+  'labels',
+  'platform',
+  'privileged',
+  'cpus',
+  'mem_limit',
+  'scale',
+  'deploy',
+  'networks',
+]);
+
+/**
+ * Keys not compared: `pull_policy` (when to pull is the developer's choice, not the application's) and
+ * `x-*` extensions (Compose does not read them).
+ */
+const NOT_COMPARED = new Set(['pull_policy']);
+
+/**
+ * Compares the original compose project with the generated application's local twin, read back with the
+ * same `loadCompose`, service by service, and says which differences the import report declares.
+ *
+ * Made alike before comparing, as Compose reads them alike:
+ * - compose defaults made explicit: health check timings (interval 30s, timeout 30s, retries 3,
+ *   start_period 0, start_interval 5s) and `test: [NONE]` as `disable: true`; `restart: no`, `init`,
+ *   `read_only` and `privileged` false, `stop_grace_period` 10s, `shm_size` 64 MiB; a port's protocol
+ *   `tcp`, mode `ingress` and host address `0.0.0.0` when none; `expose` entries `/tcp`; a mount's
+ *   `read_only` false; `depends_on` without `restart` as `restart: false` (the loader already gives the
+ *   short form `service_started` and `required: true`);
+ * - image references: `nginx`, `nginx:latest`, `library/nginx`, `docker.io/library/nginx:latest` alike;
+ *   a service that builds is compared by its build, not by the name it gives the built image;
+ * - paths resolved against each project's directory: build contexts, bind-mount sources, `env_file`
+ *   entries and the files of configs;
+ * - a config mounted from a file as a read-only bind mount of that file (the local twin carries a single
+ *   configuration file so); `tmpfs:` entries as tmpfs mounts, their `mode` not compared (the local twin
+ *   makes each writable path world-writable with the sticky bit, as the cloud twin does);
+ * - `cpus` and `mem_limit` as `deploy.resources.limits`, `scale` as `deploy.replicas`;
+ * - order where Compose gives it no meaning: ports, mounts (by target), capabilities (upper case, without
+ *   `CAP_`), `expose`, `profiles`, labels, ulimits, extra hosts' addresses; `env_file` keeps its order;
+ * - what interpolation does (`$$`, `${VAR:-default}`) is already done by the loader on both sides.
+ *
+ * Not differences, as twinstack adds them by design: the services in {@link RoundTripResult.added} and
+ * the original services' dependencies on them; the networks of the local twin (it lays them out to
+ * mirror the cloud's reachability): only a network the original service joins by name (not `default`)
+ * and the local twin's service does not is a difference; `pull_policy` and `x-*` keys. Anything else the
+ * local twin adds (`read_only: true`, a tmpfs, `init`, a platform, resource limits, a label, a variable)
+ * is a difference.
+ *
+ * A difference is declared when the report has an `approximated` or `dropped` entry whose path is the
+ * difference's or a prefix of it: an entry at `['services', 'db']` covers every difference of `db`
+ * (a `postgres` container that became a Database, whose stand-in has twinstack's image, environment and
+ * health check).
+ */
+export function compareRoundTrip(
+  original: LoadedCompose,
+  rendered: LoadedCompose,
+  report: ImportReport,
+): RoundTripResult {
+  const differences: RoundTripDifference[] = [];
+  const added = Object.keys(rendered.services)
+    .filter((name) => !Object.hasOwn(original.services, name) && addedByDesign(rendered, name))
+    .sort();
+  const addedSet = new Set(added);
+  const names = [
+    ...Object.keys(original.services),
+    ...Object.keys(rendered.services).filter((n) => !Object.hasOwn(original.services, n) && !addedSet.has(n)),
+  ];
+  for (const name of names) {
+    const emit: Emit = (relative, o, r) => {
+      if (!isDeepStrictEqual(o, r))
+        differences.push({ service: name, path: ['services', name, ...relative], original: o, rendered: r });
+    };
+    const o = original.services[name];
+    const r = rendered.services[name];
+    if (!Object.hasOwn(original.services, name) || !Object.hasOwn(rendered.services, name)) {
+      emit([], o, r);
+      continue;
+    }
+    compareService({ project: original, service: o }, { project: rendered, service: r }, emit, addedSet);
+  }
+  const declaring = report.entries.filter((e) => e.fidelity !== 'mapped');
+  const declared = differences.map((d) => {
+    const entry = declaring.find((e) => isPrefix(e.path, d.path));
+    return entry ? { ...d, declaredBy: entry } : d;
+  });
+  return { differences: declared, undeclared: declared.filter((d) => !d.declaredBy), added };
+}
+
+/** The differences one a line, `service: path: original → rendered`, the undeclared ones marked. */
+export function summarizeRoundTrip(result: RoundTripResult): string {
+  const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+  return result.differences
+    .map(
+      (d) =>
+        `${d.declaredBy ? '  ' : '! '}${d.service}: ${dotted(d.path.slice(2)) || '(service)'}: ${show(d.original)} → ${show(d.rendered)}` +
+        (d.declaredBy ? ` (${d.declaredBy.fidelity} at ${dotted(d.declaredBy.path)})` : ''),
+    )
+    .join('\n');
+}
+
+function isPrefix(prefix: Path, p: Path): boolean {
+  return prefix.length <= p.length && prefix.every((segment, i) => String(segment) === String(p[i]));
+}
+
+/** An AWS stand-in or init job by its name, or a load balancer's nginx proxy by its generated configuration. */
+function addedByDesign(rendered: LoadedCompose, name: string): boolean {
+  if (AWS_STAND_INS.includes(name)) return true;
+  const configs = rendered.services[name].configs ?? [];
+  return configs.some(
+    (c) => c.target === PROXY_CONFIG_TARGET && typeof rendered.configs[c.source]?.content === 'string',
+  );
+}
+
+function compareService(o: Side, r: Side, emit: Emit, added: ReadonlySet<string>): void {
+  const os = o.service;
+  const rs = r.service;
+  compareImage(o, r, emit);
+  emit(['command'], os.command ?? undefined, rs.command ?? undefined);
+  emit(['entrypoint'], os.entrypoint ?? undefined, rs.entrypoint ?? undefined);
+  compareMap(['environment'], os.environment, rs.environment, emit);
+  compareEnvFiles(o, r, emit);
+  compareHealthcheck(os, rs, emit);
+  compareDependencies(os, rs, emit, added);
+  compareSet(['profiles'], os.profiles, rs.profiles, (p) => p, emit);
+  compareMounts(o, r, emit);
+  comparePorts(os, rs, emit);
+  compareSet(['expose'], os.expose, rs.expose, (e) => (/\//.test(e) ? e : `${e}/tcp`), emit);
+  for (const key of [
+    'restart',
+    'init',
+    'read_only',
+    'privileged',
+    'stop_grace_period',
+    'shm_size',
+  ] as const) {
+    emit([key], os[key] ?? DEFAULTS[key], rs[key] ?? DEFAULTS[key]);
+  }
+  for (const key of ['user', 'working_dir', 'hostname', 'platform'] as const) emit([key], os[key], rs[key]);
+  compareMap(['ulimits'], os.ulimits, rs.ulimits, emit);
+  const capability = (c: string) => c.toUpperCase().replace(/^CAP_/, '');
+  compareSet(
+    ['cap_add'],
+    os.cap_add as string[] | undefined,
+    rs.cap_add as string[] | undefined,
+    capability,
+    emit,
+  );
+  compareSet(
+    ['cap_drop'],
+    os.cap_drop as string[] | undefined,
+    rs.cap_drop as string[] | undefined,
+    capability,
+    emit,
+  );
+  const sorted = (hosts?: Record<string, string[]>) =>
+    hosts && Object.fromEntries(Object.entries(hosts).map(([h, a]) => [h, [...a].sort()]));
+  compareMap(['extra_hosts'], sorted(os.extra_hosts), sorted(rs.extra_hosts), emit);
+  compareMap(['labels'], os.labels, rs.labels, emit);
+  compareResources(os, rs, emit);
+  compareNetworks(os, rs, emit);
+  for (const key of new Set([...Object.keys(os), ...Object.keys(rs)])) {
+    if (ASPECTS.has(key) || NOT_COMPARED.has(key) || key.startsWith('x-')) continue;
+    emit([key], os[key], rs[key]);
+  }
+}
+
+/** `nginx`, `nginx:latest`, `library/nginx` and `docker.io/library/nginx:latest` as one reference. */
+export function normalizeImage(reference: string): string {
+  const at = reference.indexOf('@');
+  const name = at < 0 ? reference : reference.slice(0, at);
+  const digest = at < 0 ? '' : reference.slice(at);
+  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
+  const tagged = lastSegment.includes(':') || digest !== '' ? name : `${name}:latest`;
+  return (
+    tagged.replace(/^(?:docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)?(?:library\/)?/, '') +
+    digest
+  );
+}
+
+function compareImage(o: Side, r: Side, emit: Emit): void {
+  const ob = o.service.build;
+  const rb = r.service.build;
+  if (ob && rb) {
+    // The name of a built image is the tag Compose gives what it builds: the build says what it is.
+    const context = (s: Side) => resolvePath(s.project, s.service.build!.context);
+    emit(['build', 'context'], context(o), context(r));
+    emit(['build', 'dockerfile'], ob.dockerfile, rb.dockerfile);
+    compareMap(['build', 'args'], ob.args, rb.args, emit);
+    for (const key of new Set([...Object.keys(ob), ...Object.keys(rb)])) {
+      if (['context', 'dockerfile', 'args'].includes(key)) continue;
+      emit(['build', key], ob[key], rb[key]);
+    }
+    return;
+  }
+  const image = (s: Side) => (s.service.image === undefined ? undefined : normalizeImage(s.service.image));
+  emit(['image'], image(o), image(r));
+  if (ob || rb) emit(['build'], ob, rb);
+}
+
+/** Absolute, against the project's directory; `~` and URLs (a git build context) as written. */
+function resolvePath(project: LoadedCompose, p: string): string {
+  if (p.startsWith('~') || /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || /^git@/.test(p)) return p;
+  return path.resolve(project.projectDir, p);
+}
+
+/** Key by key: a key only one side has is a difference at the key. */
+function compareMap<T>(
+  at: Path,
+  o: Readonly<Record<string, T>> | undefined,
+  r: Readonly<Record<string, T>> | undefined,
+  emit: Emit,
+): void {
+  const keys = new Set([...Object.keys(o ?? {}), ...Object.keys(r ?? {})]);
+  for (const k of keys) emit([...at, k], o?.[k], r?.[k]);
+}
+
+/**
+ * A list whose order means nothing: an entry of the original that the other lacks is a difference at its
+ * index; one only the local twin has, at the list.
+ */
+function compareSet<T>(
+  at: Path,
+  o: readonly T[] | undefined,
+  r: readonly T[] | undefined,
+  key: (item: T) => string,
+  emit: Emit,
+): void {
+  const theirs = new Set((r ?? []).map(key));
+  const ours = new Set((o ?? []).map(key));
+  (o ?? []).forEach((item, i) => {
+    if (!theirs.has(key(item))) emit([...at, i], key(item), undefined);
+  });
+  for (const item of r ?? []) if (!ours.has(key(item))) emit(at, undefined, key(item));
+}
+
+function compareEnvFiles(o: Side, r: Side, emit: Emit): void {
+  const files = (s: Side) =>
+    (s.service.env_file ?? []).map((f) => ({
+      path: resolvePath(s.project, f.path),
+      required: f.required,
+      ...(f.format !== undefined && { format: f.format }),
+    }));
+  const of = files(o);
+  const rf = files(r);
+  for (let i = 0; i < Math.max(of.length, rf.length); i++) emit(['env_file', i], of[i], rf[i]);
+}
+
+function compareHealthcheck(os: ServiceDefinition, rs: ServiceDefinition, emit: Emit): void {
+  const normalize = (h: ServiceDefinition['healthcheck']) => {
+    if (!h) return undefined;
+    if (h.disable || h.test?.[0] === 'NONE') return { disable: true };
+    return { test: h.test, ...DEFAULTS.healthcheck, ...withoutUndefined(h), disable: false };
+  };
+  const oh = normalize(os.healthcheck);
+  const rh = normalize(rs.healthcheck);
+  if (oh === undefined || rh === undefined || oh.disable || rh.disable) {
+    emit(['healthcheck'], oh, rh);
+    return;
+  }
+  compareMap(['healthcheck'], oh as Record<string, unknown>, rh as Record<string, unknown>, emit);
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function compareDependencies(
+  os: ServiceDefinition,
+  rs: ServiceDefinition,
+  emit: Emit,
+  added: ReadonlySet<string>,
+): void {
+  const od = os.depends_on ?? {};
+  const rd = rs.depends_on ?? {};
+  for (const target of new Set([...Object.keys(od), ...Object.keys(rd)])) {
+    if (added.has(target) && !Object.hasOwn(od, target)) continue;
+    const normalize = (d: (typeof od)[string] | undefined) =>
+      d && { condition: d.condition, required: d.required, restart: d.restart ?? false };
+    const o = normalize(od[target]);
+    const r = normalize(rd[target]);
+    if (o && r) compareMap(['depends_on', target], o, r, emit);
+    else emit(['depends_on', target], o, r);
+  }
+}
+
+/** A mount, whatever key wrote it: `volumes`, `tmpfs` or `configs`. */
+interface Mount {
+  readonly type: string;
+  readonly source?: string;
+  readonly read_only: boolean;
+  readonly selinux?: string;
+  readonly propagation?: string;
+  readonly subpath?: string;
+  readonly nocopy?: boolean;
+  /** tmpfs size in bytes. */
+  readonly size?: number;
+  /** A config's inline content or variable. */
+  readonly content?: unknown;
+}
+
+function mounts(s: Side): Map<string, { path: Path; mount: Mount }> {
+  const out = new Map<string, { path: Path; mount: Mount }>();
+  const target = (t: string) => (t.length > 1 ? t.replace(/\/+$/, '') : t);
+  (s.service.volumes ?? []).forEach((v, i) => {
+    const bind = v.type === 'bind';
+    out.set(target(v.target), {
+      path: ['volumes', i],
+      mount: withoutUndefined({
+        type: v.type,
+        source: bind && v.source !== undefined ? resolvePath(s.project, v.source) : v.source,
+        read_only: v.read_only ?? false,
+        selinux: v.bind?.selinux,
+        propagation: v.bind?.propagation,
+        subpath: v.volume?.subpath,
+        nocopy: v.volume?.nocopy || undefined,
+        size: v.tmpfs?.size,
+      }) as Mount,
+    });
+  });
+  (s.service.tmpfs ?? []).forEach((t, i) => {
+    const [where, ...options] = t.split(':');
+    const size = options
+      .join(':')
+      .split(',')
+      .map((o) => /^size=(\d+)([kmg]?)$/i.exec(o))
+      .find(Boolean);
+    const factor = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(size?.[2] ?? '').toLowerCase() as 'k'];
+    out.set(target(where), {
+      path: ['tmpfs', i],
+      mount: withoutUndefined({
+        type: 'tmpfs',
+        read_only: false,
+        size: size ? Number(size[1]) * factor : undefined,
+      }) as Mount,
+    });
+  });
+  (s.service.configs ?? []).forEach((c, i) => {
+    const config = s.project.configs[c.source] ?? {};
+    const mount: Mount =
+      typeof config.file === 'string'
+        ? { type: 'bind', source: resolvePath(s.project, config.file), read_only: true }
+        : { type: 'config', read_only: true, content: config.content ?? config.environment ?? config.name };
+    out.set(target(c.target ?? `/${c.source}`), { path: ['configs', i], mount });
+  });
+  return out;
+}
+
+function compareMounts(o: Side, r: Side, emit: Emit): void {
+  const om = mounts(o);
+  const rm = mounts(r);
+  for (const [target, { path: p, mount }] of om) {
+    const theirs = rm.get(target)?.mount;
+    if (!theirs) {
+      emit(p, { target, ...mount }, undefined);
+      continue;
+    }
+    compareMap(
+      p,
+      mount as unknown as Record<string, unknown>,
+      theirs as unknown as Record<string, unknown>,
+      emit,
+    );
+  }
+  for (const [target, { path: p, mount }] of rm)
+    if (!om.has(target)) emit([p[0]], undefined, { target, ...mount });
+}
+
+function comparePorts(os: ServiceDefinition, rs: ServiceDefinition, emit: Emit): void {
+  type Port = NonNullable<ServiceDefinition['ports']>[number];
+  const keyed = (ports: readonly Port[]) => {
+    const seen = new Map<string, number>();
+    return ports.map((p, index) => {
+      const k = `${p.target}/${p.protocol ?? 'tcp'}`;
+      const n = seen.get(k) ?? 0;
+      seen.set(k, n + 1);
+      return { key: `${k}#${n}`, index, port: p };
+    });
+  };
+  const normalize = (p: Port) => ({
+    target: p.target,
+    protocol: p.protocol ?? 'tcp',
+    published: p.published,
+    host_ip: p.host_ip === '0.0.0.0' ? undefined : p.host_ip,
+    mode: p.mode ?? 'ingress',
+    name: p.name,
+    app_protocol: p.app_protocol,
+  });
+  const op = keyed(os.ports ?? []);
+  const rp = keyed(rs.ports ?? []);
+  const theirs = new Map(rp.map((p) => [p.key, p]));
+  const ours = new Set(op.map((p) => p.key));
+  for (const p of op) {
+    const match = theirs.get(p.key);
+    if (match) compareMap(['ports', p.index], normalize(p.port), normalize(match.port), emit);
+    else emit(['ports', p.index], withoutUndefined(normalize(p.port)), undefined);
+  }
+  for (const p of rp) if (!ours.has(p.key)) emit(['ports'], undefined, withoutUndefined(normalize(p.port)));
+}
+
+/** `cpus`/`mem_limit`/`scale` and their `deploy` forms as one; the rest of `deploy` key by key. */
+function compareResources(os: ServiceDefinition, rs: ServiceDefinition, emit: Emit): void {
+  const limits = (s: ServiceDefinition) =>
+    ((s.deploy?.resources as Record<string, unknown> | undefined)?.limits ?? {}) as Record<string, unknown>;
+  const ol = limits(os);
+  const rl = limits(rs);
+  const at = (key: string, shortKey: string) =>
+    os[shortKey] !== undefined ? [shortKey] : ['deploy', 'resources', 'limits', key];
+  emit(at('cpus', 'cpus'), os.cpus ?? ol.cpus, rs.cpus ?? rl.cpus);
+  emit(at('memory', 'mem_limit'), os.mem_limit ?? ol.memory, rs.mem_limit ?? rl.memory);
+  emit(
+    os.scale !== undefined ? ['scale'] : ['deploy', 'replicas'],
+    os.scale ?? os.deploy?.replicas ?? 1,
+    rs.scale ?? rs.deploy?.replicas ?? 1,
+  );
+  for (const key of new Set([...Object.keys(ol), ...Object.keys(rl)])) {
+    if (key === 'cpus' || key === 'memory') continue;
+    emit(['deploy', 'resources', 'limits', key], ol[key], rl[key]);
+  }
+  const resources = (s: ServiceDefinition) => (s.deploy?.resources ?? {}) as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(resources(os)), ...Object.keys(resources(rs))])) {
+    if (key === 'limits') continue;
+    emit(['deploy', 'resources', key], resources(os)[key], resources(rs)[key]);
+  }
+  const deploy = (s: ServiceDefinition) => s.deploy ?? {};
+  for (const key of new Set([...Object.keys(deploy(os)), ...Object.keys(deploy(rs))])) {
+    if (key === 'resources' || key === 'replicas') continue;
+    emit(['deploy', key], deploy(os)[key], deploy(rs)[key]);
+  }
+}
+
+/** Only a network the original joins by name and the local twin's service does not is a difference. */
+function compareNetworks(os: ServiceDefinition, rs: ServiceDefinition, emit: Emit): void {
+  for (const network of Object.keys(os.networks ?? {})) {
+    if (network === 'default' || Object.hasOwn(rs.networks ?? {}, network)) continue;
+    emit(['networks', network], os.networks![network], undefined);
+  }
+}
