@@ -42,6 +42,17 @@ export interface RoundTripResult {
   readonly added: string[];
 }
 
+/** How both projects were read. */
+export interface RoundTripOptions {
+  /**
+   * The shell's variables both projects were read with (`loadCompose`'s `environment`): a pass-through
+   * variable of the original (`- VAR`, which Compose takes from the shell when it creates the container,
+   * and leaves out when the shell has none) is compared as the value it gets there.
+   * @default - a pass-through variable is compared as `null`, unlike any value
+   */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+}
+
 type Path = readonly (string | number)[];
 type Emit = (relative: Path, original: unknown, rendered: unknown) => void;
 
@@ -49,6 +60,7 @@ type Emit = (relative: Path, original: unknown, rendered: unknown) => void;
 interface Side {
   readonly project: LoadedCompose;
   readonly service: ServiceDefinition;
+  readonly options: RoundTripOptions;
 }
 
 /** The services the local twin adds for the cloud's AWS resources, by their fixed names. */
@@ -137,7 +149,12 @@ const NOT_COMPARED = new Set(['pull_policy']);
  * - image references: `nginx`, `nginx:latest`, `library/nginx`, `docker.io/library/nginx:latest` alike;
  *   a service that builds is compared by its build, not by the name it gives the built image;
  * - paths resolved against each project's directory: build contexts, bind-mount sources, `env_file`
- *   entries and the files of configs;
+ *   entries and the files of configs; a dockerfile relative to its context as one path (`./Dockerfile`
+ *   is `Dockerfile`);
+ * - a pass-through variable (`- VAR`, in `environment` or `build.args`) as the shell's value, when
+ *   `options.environment` gives the shell both were read with;
+ * - a named volume's top-level `name`, `external`, `driver` (but `local`) and `driver_opts` compared
+ *   with each mount of it;
  * - a config mounted from a file as a read-only bind mount of that file (the local twin carries a single
  *   configuration file so); `tmpfs:` entries as tmpfs mounts, their `mode` not compared (the local twin
  *   makes each writable path world-writable with the sticky bit, as the cloud twin does);
@@ -153,15 +170,21 @@ const NOT_COMPARED = new Set(['pull_policy']);
  * local twin adds (`read_only: true`, a tmpfs, `init`, a platform, resource limits, a label, a variable)
  * is a difference.
  *
+ * Keys compared aspect by aspect give a difference per entry (a variable, a port, a mount, a
+ * dependency); any other key down to its values (`logging.driver`), a list entry by entry when one side
+ * lacks it; a service only one side has, at the service.
+ *
  * A difference is declared when the report has an `approximated` or `dropped` entry whose path is the
- * difference's or a prefix of it: an entry at `['services', 'db']` covers every difference of `db`
- * (a `postgres` container that became a Database, whose stand-in has twinstack's image, environment and
- * health check).
+ * difference's or a prefix of it (the longest one is `declaredBy`): an entry at `['services', 'db']`
+ * covers every difference of `db` (a `postgres` container that became a Database, whose stand-in has
+ * twinstack's image, environment and health check). A `depends_on` or `links` difference about a service
+ * the local twin does not have is declared by the report's entry of that service.
  */
 export function compareRoundTrip(
   original: LoadedCompose,
   rendered: LoadedCompose,
   report: ImportReport,
+  options: RoundTripOptions = {},
 ): RoundTripResult {
   const differences: RoundTripDifference[] = [];
   const added = Object.keys(rendered.services)
@@ -183,11 +206,23 @@ export function compareRoundTrip(
       emit([], o, r);
       continue;
     }
-    compareService({ project: original, service: o }, { project: rendered, service: r }, emit, addedSet);
+    compareService(
+      { project: original, service: o, options },
+      { project: rendered, service: r, options },
+      emit,
+      addedSet,
+    );
   }
   const declaring = report.entries.filter((e) => e.fidelity !== 'mapped');
   const declared = differences.map((d) => {
-    const entry = declaring.find((e) => isPrefix(e.path, d.path));
+    // The most specific entry says most about it.
+    const covering = (p: Path) =>
+      declaring.filter((e) => isPrefix(e.path, p)).sort((a, b) => b.path.length - a.path.length)[0];
+    let entry = covering(d.path);
+    // A dependency on a service the local twin has not: what the report says of that service.
+    const on = dependencyTarget(d);
+    if (!entry && on !== undefined && !Object.hasOwn(rendered.services, on))
+      entry = covering(['services', on]);
     return entry ? { ...d, declaredBy: entry } : d;
   });
   return { differences: declared, undeclared: declared.filter((d) => !d.declaredBy), added };
@@ -203,6 +238,13 @@ export function summarizeRoundTrip(result: RoundTripResult): string {
         (d.declaredBy ? ` (${d.declaredBy.fidelity} at ${dotted(d.declaredBy.path)})` : ''),
     )
     .join('\n');
+}
+
+/** The service a `depends_on` or `links` difference is about. */
+function dependencyTarget(d: RoundTripDifference): string | undefined {
+  if (d.path[2] === 'depends_on' && d.path.length >= 4) return String(d.path[3]);
+  if (d.path[2] === 'links' && typeof d.original === 'string') return d.original.split(':')[0];
+  return undefined;
 }
 
 function isPrefix(prefix: Path, p: Path): boolean {
@@ -224,7 +266,7 @@ function compareService(o: Side, r: Side, emit: Emit, added: ReadonlySet<string>
   compareImage(o, r, emit);
   emit(['command'], os.command ?? undefined, rs.command ?? undefined);
   emit(['entrypoint'], os.entrypoint ?? undefined, rs.entrypoint ?? undefined);
-  compareMap(['environment'], os.environment, rs.environment, emit);
+  compareMap(['environment'], passThrough(o, os.environment), passThrough(r, rs.environment), emit);
   compareEnvFiles(o, r, emit);
   compareHealthcheck(os, rs, emit);
   compareDependencies(os, rs, emit, added);
@@ -267,8 +309,41 @@ function compareService(o: Side, r: Side, emit: Emit, added: ReadonlySet<string>
   compareNetworks(os, rs, emit);
   for (const key of new Set([...Object.keys(os), ...Object.keys(rs)])) {
     if (ASPECTS.has(key) || NOT_COMPARED.has(key) || key.startsWith('x-')) continue;
-    emit([key], os[key], rs[key]);
+    compareWhole([key], os[key], rs[key], emit);
   }
+}
+
+/**
+ * Another key: mappings key by key and a list one side lacks entry by entry, down to the values, so
+ * that the report's entry of any of them declares it; two lists that differ, as a whole.
+ */
+function compareWhole(at: Path, o: unknown, r: unknown, emit: Emit): void {
+  const isMap = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if ((isMap(o) || o === undefined) && (isMap(r) || r === undefined) && (o ?? r) !== undefined) {
+    const keys = new Set([...Object.keys(o ?? {}), ...Object.keys(r ?? {})]);
+    for (const k of keys) compareWhole([...at, k], o?.[k], r?.[k], emit);
+    return;
+  }
+  if (Array.isArray(o) && r === undefined) o.forEach((v, i) => compareWhole([...at, i], v, undefined, emit));
+  else if (Array.isArray(r) && o === undefined)
+    r.forEach((v, i) => compareWhole([...at, i], undefined, v, emit));
+  else emit(at, o, r);
+}
+
+/** `environment` or `build.args` with each pass-through entry as the shell gives it. */
+function passThrough(
+  s: Side,
+  values: Readonly<Record<string, string | null>> | undefined,
+): Record<string, string | null | undefined> | undefined {
+  const shell = s.options.environment;
+  if (!values || !shell) return values;
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [
+      k,
+      v === null ? (Object.hasOwn(shell, k) ? shell[k] : undefined) : v,
+    ]),
+  );
 }
 
 /** `nginx`, `nginx:latest`, `library/nginx` and `docker.io/library/nginx:latest` as one reference. */
@@ -291,17 +366,28 @@ function compareImage(o: Side, r: Side, emit: Emit): void {
     // The name of a built image is the tag Compose gives what it builds: the build says what it is.
     const context = (s: Side) => resolvePath(s.project, s.service.build!.context);
     emit(['build', 'context'], context(o), context(r));
-    emit(['build', 'dockerfile'], ob.dockerfile, rb.dockerfile);
-    compareMap(['build', 'args'], ob.args, rb.args, emit);
+    // Relative to the context: the same file when the contexts are (compared above); an absolute one
+    // against the other resolved in its context.
+    const [od, rd] = [ob.dockerfile, rb.dockerfile];
+    const absolute = (od !== undefined && path.isAbsolute(od)) || (rd !== undefined && path.isAbsolute(rd));
+    const dockerfile = (s: Side) => {
+      const file = s.service.build!.dockerfile;
+      if (file === undefined) return undefined;
+      return absolute
+        ? path.resolve(resolvePath(s.project, s.service.build!.context), file)
+        : path.posix.normalize(file.split(path.sep).join('/'));
+    };
+    emit(['build', 'dockerfile'], dockerfile(o), dockerfile(r));
+    compareMap(['build', 'args'], passThrough(o, ob.args), passThrough(r, rb.args), emit);
     for (const key of new Set([...Object.keys(ob), ...Object.keys(rb)])) {
       if (['context', 'dockerfile', 'args'].includes(key)) continue;
-      emit(['build', key], ob[key], rb[key]);
+      compareWhole(['build', key], ob[key], rb[key], emit);
     }
     return;
   }
   const image = (s: Side) => (s.service.image === undefined ? undefined : normalizeImage(s.service.image));
   emit(['image'], image(o), image(r));
-  if (ob || rb) emit(['build'], ob, rb);
+  if (ob || rb) compareWhole(['build'], ob, rb, emit);
 }
 
 /** Absolute, against the project's directory; `~` and URLs (a git build context) as written. */
@@ -403,6 +489,8 @@ interface Mount {
   readonly size?: number;
   /** A config's inline content or variable. */
   readonly content?: unknown;
+  /** A named volume's `name`, `external`, `driver` and `driver_opts`, when it has them. */
+  readonly volume?: Record<string, unknown>;
 }
 
 function mounts(s: Side): Map<string, { path: Path; mount: Mount }> {
@@ -421,6 +509,7 @@ function mounts(s: Side): Map<string, { path: Path; mount: Mount }> {
         subpath: v.volume?.subpath,
         nocopy: v.volume?.nocopy || undefined,
         size: v.tmpfs?.size,
+        volume: v.type === 'volume' && v.source !== undefined ? volumeDefinition(s, v.source) : undefined,
       }) as Mount,
     });
   });
@@ -450,6 +539,17 @@ function mounts(s: Side): Map<string, { path: Path; mount: Mount }> {
     out.set(target(c.target ?? `/${c.source}`), { path: ['configs', i], mount });
   });
   return out;
+}
+
+function volumeDefinition(s: Side, name: string): Record<string, unknown> | undefined {
+  const d = s.project.volumes[name] ?? {};
+  const kept = withoutUndefined({
+    name: d.name,
+    external: d.external || undefined,
+    driver: d.driver === 'local' ? undefined : d.driver,
+    driver_opts: d.driver_opts,
+  });
+  return Object.keys(kept).length ? kept : undefined;
 }
 
 function compareMounts(o: Side, r: Side, emit: Emit): void {

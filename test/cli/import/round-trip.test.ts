@@ -200,7 +200,7 @@ describe('compareRoundTrip', () => {
     );
     expect(found.map((d) => d.path)).toEqual([
       ['services', 'web', 'container_name'],
-      ['services', 'web', 'logging'],
+      ['services', 'web', 'logging', 'driver'],
     ]);
   });
 
@@ -484,5 +484,112 @@ describe('what twinstack adds by design', () => {
 
   test('pull_policy and x- keys are not compared', () => {
     expect(differences(web('image: a\npull_policy: always\nx-note: 1'), web('image: a'))).toEqual([]);
+  });
+});
+
+describe('more of what Compose reads alike', () => {
+  test('a pass-through variable is the shell value both were read with', () => {
+    const dir = project({
+      'compose.yaml': web('image: a\nenvironment: [TOKEN, UNSET]\nbuild: {context: ., args: [REV]}'),
+      'cdk.out/compose.yaml': web(
+        'image: a\nenvironment:\n  TOKEN: ${TOKEN:-}\n  UNSET: ${UNSET:-}\nbuild: {context: .., args: {REV: "${REV:-}"}}',
+      ),
+    });
+    const environment = { TOKEN: 't', REV: 'r' };
+    const original = loadCompose({ files: [path.join(dir, 'compose.yaml')], environment });
+    const rendered = loadCompose({ files: [path.join(dir, 'cdk.out', 'compose.yaml')], environment });
+    const report = importReport([], [], []);
+    // Compose leaves an unset pass-through variable out of the container; `${UNSET:-}` sets it empty.
+    expect(compareRoundTrip(original, rendered, report, { environment }).differences).toEqual([
+      {
+        service: 'web',
+        path: ['services', 'web', 'environment', 'UNSET'],
+        original: undefined,
+        rendered: '',
+      },
+    ]);
+    expect(compareRoundTrip(original, rendered, report).differences.map((d) => d.path)).toEqual([
+      ['services', 'web', 'build', 'args', 'REV'],
+      ['services', 'web', 'environment', 'TOKEN'],
+      ['services', 'web', 'environment', 'UNSET'],
+    ]);
+  });
+
+  test('a dockerfile is one path relative to its context; an absolute one is resolved in it', () => {
+    const o = web('build: {context: ./app, dockerfile: ./Dockerfile.prod}');
+    expect(differences(o, web('build: {context: ../app, dockerfile: Dockerfile.prod}'))).toEqual([]);
+    expect(
+      differences(o, web('build: {context: ../app, dockerfile: Dockerfile}')).map((d) => d.path),
+    ).toEqual([['services', 'web', 'build', 'dockerfile']]);
+    const p = pair(o, web('build: {context: ../app, dockerfile: /abs/Dockerfile.prod}'));
+    expect(compare(p.original, p.rendered).differences).toEqual([
+      {
+        service: 'web',
+        path: ['services', 'web', 'build', 'dockerfile'],
+        original: path.join(p.dir, 'app', 'Dockerfile.prod'),
+        rendered: '/abs/Dockerfile.prod',
+      },
+    ]);
+  });
+
+  test("a named volume's definition is compared with its mounts", () => {
+    const o = web('image: a\nvolumes: [data:/data]') + 'volumes:\n  data: {external: true}\n';
+    const found = differences(
+      o,
+      web('image: a\nvolumes: [data:/data]') + 'volumes:\n  data: {driver: local}\n',
+    );
+    expect(found).toEqual([
+      {
+        service: 'web',
+        path: ['services', 'web', 'volumes', 0, 'volume'],
+        original: { external: true },
+        rendered: undefined,
+      },
+    ]);
+  });
+
+  test('a list of another key only one side has is a difference per entry', () => {
+    const found = differences(web('image: a\ndns: [1.1.1.1, 8.8.8.8]'), web('image: a'));
+    expect(found.map((d) => [d.path, d.original])).toEqual([
+      [['services', 'web', 'dns', 0], '1.1.1.1'],
+      [['services', 'web', 'dns', 1], '8.8.8.8'],
+    ]);
+  });
+});
+
+describe('more declared differences', () => {
+  test("a dependency on a service the local twin has not is declared by that service's entry", () => {
+    const p = pair(
+      services(
+        'web:\n  image: a\n  depends_on: [mail]\n  links: ["mail:smtp"]\nmail:\n  image: mailhog/mailhog',
+      ),
+      services('web:\n  image: a'),
+    );
+    const dropped = entry(['services', 'mail'], 'dropped');
+    const result = compare(p.original, p.rendered, [dropped]);
+    expect(result.differences.map((d) => [d.path, d.declaredBy])).toEqual([
+      [['services', 'web', 'depends_on', 'mail'], dropped],
+      [['services', 'web', 'links', 0], dropped],
+      [['services', 'mail'], dropped],
+    ]);
+    expect(result.undeclared).toEqual([]);
+  });
+
+  test('a dependency on a service the local twin keeps is declared only by its own entry', () => {
+    const p = pair(
+      services('web:\n  image: a\n  depends_on: [db]\ndb:\n  image: postgres'),
+      services('web:\n  image: a\n  depends_on: {db: {condition: service_healthy}}\ndb:\n  image: postgres'),
+    );
+    const result = compare(p.original, p.rendered, [entry(['services', 'db'], 'approximated')]);
+    expect(result.undeclared.map((d) => d.path)).toEqual([
+      ['services', 'web', 'depends_on', 'db', 'condition'],
+    ]);
+  });
+
+  test('the most specific entry declares a difference', () => {
+    const p = pair(web('image: a\nports: ["80:80"]'), web('image: a\nports: ["127.0.0.1:80:80"]'));
+    const port = entry(['services', 'web', 'ports', 0], 'approximated');
+    const result = compare(p.original, p.rendered, [entry(['services', 'web'], 'approximated'), port]);
+    expect(result.differences.map((d) => d.declaredBy)).toEqual([port]);
   });
 });
