@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { loadCompose, LoadedCompose } from '../../../cli/import';
 import type { FidelityEntry } from '../../../cli/import/report';
@@ -8,6 +9,10 @@ import {
   RoundTripResult,
   summarizeRoundTrip,
 } from '../../../cli/import/round-trip';
+import { renderLocalTwinFiles } from '../../../constructs/compose/compose-renderer';
+import type { LoadBalancerSpec } from '../../../constructs/model/spec';
+import { corpusEntries } from '../../import/corpus';
+import { applicationSpec, serviceSpec } from '../../support/spec-builders';
 import { project } from './fixture';
 
 /**
@@ -591,5 +596,87 @@ describe('more declared differences', () => {
     const port = entry(['services', 'web', 'ports', 0], 'approximated');
     const result = compare(p.original, p.rendered, [entry(['services', 'web'], 'approximated'), port]);
     expect(result.differences.map((d) => d.declaredBy)).toEqual([port]);
+  });
+});
+
+describe('the local twin twinstack renders', () => {
+  test('its load balancer proxy is added by design; what it writes for a service is compared', () => {
+    const route = {
+      name: 'site',
+      path: 'Stack/Shop/web-lb/site',
+      service: 'web',
+      port: 80,
+      conditions: { pathPatterns: [], hostHeaders: [], httpHeaders: {}, queryStrings: [] },
+      healthCheck: { path: '/', healthyHttpCodes: '200-399' },
+      deregistrationDelaySeconds: 0,
+    } as unknown as LoadBalancerSpec['routes'][number];
+    const app = applicationSpec(
+      [
+        serviceSpec('web', {
+          ports: [{ name: 'web-80', containerPort: 80, protocol: 'http' }],
+          environment: { GREETING: 'a $5 coffee' },
+          restart: 'unless-stopped',
+        }),
+      ],
+      {
+        loadBalancers: [
+          {
+            name: 'web-lb',
+            path: 'Stack/Shop/web-lb',
+            internetFacing: true,
+            httpPort: 80,
+            localPort: 8080,
+            localProxyImage: 'nginx:1.27-alpine',
+            routes: [route],
+          },
+        ],
+      },
+    );
+    const dir = project({
+      'compose.yaml': web(
+        'image: nginx:1.27\nenvironment: ["GREETING=a $$5 coffee"]\nexpose: ["80"]\nrestart: unless-stopped',
+      ),
+    });
+    const out = path.join(dir, 'cdk.out');
+    const twin = renderLocalTwinFiles(app, { outputDirectory: out });
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'compose.yaml'), twin.compose);
+    const original = loadCompose({ files: [path.join(dir, 'compose.yaml')] });
+    const rendered = loadCompose({ files: [path.join(out, 'compose.yaml')] });
+    const result = compare(original, rendered);
+    expect(result.added).toEqual(['web-lb']);
+    // The proxy's port and its dependency on web are not web's; the limits a model without
+    // `resourcesDeclared` gets locally are a difference of web's.
+    expect(summarizeRoundTrip(result).split('\n')).toEqual([
+      '! web: deploy.resources.limits.cpus: (none) → 0.25',
+      '! web: deploy.resources.limits.memory: (none) → 536870912',
+    ]);
+  });
+});
+
+describe('the corpus', () => {
+  // The projects that load without variables or env files of their own.
+  const projects = [
+    'awesome-compose-nginx-golang-postgres',
+    'dockprom',
+    'librechat',
+    'n8n-ai-starter-kit',
+    'redash',
+    'signoz',
+    'temporal',
+    'twenty',
+    'umami',
+    'voting-app',
+    'zulip',
+  ];
+
+  test.each(projects)('%s compared with itself has no differences', (name) => {
+    const e = corpusEntries().find((c) => c.project === name)!;
+    const files = (e.origin.composeWith?.[0] ?? [path.basename(e.origin.path)]).map((f) =>
+      path.join(e.dir, f),
+    );
+    const result = compare(loadCompose({ files }), loadCompose({ files }));
+    expect(summarizeRoundTrip(result)).toBe('');
+    expect(result.added).toEqual([]);
   });
 });
