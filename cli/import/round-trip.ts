@@ -158,7 +158,9 @@ const NOT_COMPARED = new Set(['pull_policy']);
  * - a config mounted from a file as a read-only bind mount of that file (the local twin carries a single
  *   configuration file so); `tmpfs:` entries as tmpfs mounts, their `mode` not compared (the local twin
  *   makes each writable path world-writable with the sticky bit, as the cloud twin does);
- * - `cpus` and `mem_limit` as `deploy.resources.limits`, `scale` as `deploy.replicas`;
+ * - `cpus` and `mem_limit` as `deploy.resources.limits`, `scale` as `deploy.replicas`; without
+ *   `restart`, `deploy.restart_policy` as the restart policy Compose gives the container;
+ * - a port in `expose` that `ports` publishes as not written there (Compose exposes what it publishes);
  * - order where Compose gives it no meaning: ports, mounts (by target), capabilities (upper case, without
  *   `CAP_`), `expose`, `profiles`, labels, ulimits, extra hosts' addresses; `env_file` keeps its order;
  * - what interpolation does (`$$`, `${VAR:-default}`) is already done by the loader on both sides.
@@ -273,15 +275,15 @@ function compareService(o: Side, r: Side, emit: Emit, added: ReadonlySet<string>
   compareSet(['profiles'], os.profiles, rs.profiles, (p) => p, emit);
   compareMounts(o, r, emit);
   comparePorts(os, rs, emit);
-  compareSet(['expose'], os.expose, rs.expose, (e) => (/\//.test(e) ? e : `${e}/tcp`), emit);
-  for (const key of [
-    'restart',
-    'init',
-    'read_only',
-    'privileged',
-    'stop_grace_period',
-    'shm_size',
-  ] as const) {
+  compareSet(['expose'], exposed(os), exposed(rs), (e) => e, emit);
+  emit(
+    os.restart === undefined && os.deploy?.restart_policy !== undefined
+      ? ['deploy', 'restart_policy', 'condition']
+      : ['restart'],
+    restartOf(os),
+    restartOf(rs),
+  );
+  for (const key of ['init', 'read_only', 'privileged', 'stop_grace_period', 'shm_size'] as const) {
     emit([key], os[key] ?? DEFAULTS[key], rs[key] ?? DEFAULTS[key]);
   }
   for (const key of ['user', 'working_dir', 'hostname', 'platform'] as const) emit([key], os[key], rs[key]);
@@ -344,6 +346,27 @@ function passThrough(
       v === null ? (Object.hasOwn(shell, k) ? shell[k] : undefined) : v,
     ]),
   );
+}
+
+/** `expose` as `port/protocol`, without the ports `ports` publishes (which Compose exposes too). */
+function exposed(s: ServiceDefinition): string[] | undefined {
+  const published = new Set((s.ports ?? []).map((p) => `${p.target}/${p.protocol ?? 'tcp'}`));
+  return s.expose?.map((e) => (e.includes('/') ? e : `${e}/tcp`)).filter((e) => !published.has(e));
+}
+
+/**
+ * The restart policy: `restart`, or without it `deploy.restart_policy` as Compose makes a container's
+ * policy of it (`any` is `always`, `none` is `no`, `on-failure` with its `max_attempts`); `no` without
+ * either.
+ */
+function restartOf(s: ServiceDefinition): string {
+  if (s.restart !== undefined) return s.restart;
+  const policy = s.deploy?.restart_policy as { condition?: string; max_attempts?: number } | undefined;
+  if (!policy) return DEFAULTS.restart;
+  const condition = policy.condition ?? 'any';
+  if (condition === 'on-failure')
+    return policy.max_attempts ? `on-failure:${policy.max_attempts}` : 'on-failure';
+  return condition === 'none' ? 'no' : condition === 'any' ? 'always' : condition;
 }
 
 /** `nginx`, `nginx:latest`, `library/nginx` and `docker.io/library/nginx:latest` as one reference. */
@@ -626,12 +649,13 @@ function compareResources(os: ServiceDefinition, rs: ServiceDefinition, emit: Em
   const resources = (s: ServiceDefinition) => (s.deploy?.resources ?? {}) as Record<string, unknown>;
   for (const key of new Set([...Object.keys(resources(os)), ...Object.keys(resources(rs))])) {
     if (key === 'limits') continue;
-    emit(['deploy', 'resources', key], resources(os)[key], resources(rs)[key]);
+    compareWhole(['deploy', 'resources', key], resources(os)[key], resources(rs)[key], emit);
   }
   const deploy = (s: ServiceDefinition) => s.deploy ?? {};
   for (const key of new Set([...Object.keys(deploy(os)), ...Object.keys(deploy(rs))])) {
-    if (key === 'resources' || key === 'replicas') continue;
-    emit(['deploy', key], deploy(os)[key], deploy(rs)[key]);
+    // Compose reads of a restart policy only what makes the container's (see restartOf).
+    if (key === 'resources' || key === 'replicas' || key === 'restart_policy') continue;
+    compareWhole(['deploy', key], deploy(os)[key], deploy(rs)[key], emit);
   }
 }
 

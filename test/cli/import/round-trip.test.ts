@@ -553,6 +553,38 @@ describe('more of what Compose reads alike', () => {
     ]);
   });
 
+  test('without restart, deploy.restart_policy is the restart policy', () => {
+    const policy = (p: string) => web(`image: a\ndeploy:\n  restart_policy: ${p}`);
+    expect(differences(policy('{condition: any, delay: 5s}'), web('image: a\nrestart: always'))).toEqual([]);
+    expect(
+      differences(policy('{condition: on-failure, max_attempts: 3}'), web('image: a\nrestart: on-failure:3')),
+    ).toEqual([]);
+    expect(differences(policy('{condition: none}'), web('image: a'))).toEqual([]);
+    expect(differences(policy('{condition: on-failure}'), web('image: a\nrestart: always'))).toEqual([
+      {
+        service: 'web',
+        path: ['services', 'web', 'deploy', 'restart_policy', 'condition'],
+        original: 'on-failure',
+        rendered: 'always',
+      },
+    ]);
+  });
+
+  test('a published port is exposed whether expose names it or not', () => {
+    expect(
+      differences(
+        web('image: a\nports: ["8080:80"]\nexpose: ["80", "9000"]'),
+        web('image: a\nports: ["8080:80"]\nexpose: ["9000"]'),
+      ),
+    ).toEqual([]);
+    expect(
+      differences(web('image: a\nexpose: ["80"]'), web('image: a\nports: ["8080:80"]')).map((d) => d.path),
+    ).toEqual([
+      ['services', 'web', 'ports'],
+      ['services', 'web', 'expose', 0],
+    ]);
+  });
+
   test('a list of another key only one side has is a difference per entry', () => {
     const found = differences(web('image: a\ndns: [1.1.1.1, 8.8.8.8]'), web('image: a'));
     expect(found.map((d) => [d.path, d.original])).toEqual([
