@@ -198,7 +198,7 @@ describe('compareRoundTrip', () => {
     ]);
   });
 
-  test('other keys are compared whole', () => {
+  test('other keys are compared down to their values', () => {
     const found = differences(
       web('image: a\ncontainer_name: the-web\nlogging:\n  driver: syslog'),
       web('image: a'),
