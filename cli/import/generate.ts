@@ -209,6 +209,8 @@ class StackWriter {
   private readonly imports = new Imports();
   /** Construct keys (`volume:x`, `secret:x`, `service:x`) a later statement refers to. */
   private readonly referenced = new Set<string>();
+  /** Environments several workloads have in full, by their text: the constant declared above the class. */
+  private readonly sharedEnvironments = new Map<string, { readonly name: string; readonly value: Expr }>();
 
   public constructor(private readonly plan: ImportPlan) {
     this.names = new Names(plan.className);
@@ -220,6 +222,20 @@ class StackWriter {
     for (const c of plan.connections) {
       this.referenced.add(`service:${c.workload}`);
       this.referenced.add(`service:${c.dataService}`);
+    }
+    // The same environment (two variables or more) in several workloads is written once, as a constant
+    // (the way a compose file shares it with an anchor), and each workload names it.
+    const counts = new Map<string, number>();
+    for (const w of plan.workloads) {
+      if (Object.keys(w.environment).length < 2) continue;
+      const key = JSON.stringify(w.environment);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const w of plan.workloads) {
+      const key = JSON.stringify(w.environment);
+      if ((counts.get(key) ?? 0) < 2 || this.sharedEnvironments.has(key)) continue;
+      const constant = this.names.allocate(`environment:${key}`, 'shared-environment', '');
+      this.sharedEnvironments.set(key, { name: constant, value: this.environment(w.environment, true)! });
     }
   }
 
@@ -250,12 +266,20 @@ class StackWriter {
       (c) => commentLines(c, 0),
     );
     const body = printStatements(statements, 4);
+    const constants: Statement[] = [...this.sharedEnvironments.values()].map((e) => ({
+      kind: 'const',
+      name: e.name,
+      value: e.value,
+    }));
     const file: builders.Doc = [
       ...header.flatMap((c) => [c, hardline]),
       hardline,
       ...this.imports.declarations().flatMap((d) => [d, hardline]),
       hardline,
-      `/** The application ${stringLiteral(p.applicationName)} of the compose project, in both twins. */`,
+      ...(constants.length > 0 ? [printStatements(constants, 0), hardline, hardline] : []),
+      ...docComment(
+        `The application ${stringLiteral(p.applicationName)} of the compose project, in both twins.`,
+      ),
       hardline,
       `export class ${p.className} extends Stack {`,
       indent([
@@ -372,10 +396,8 @@ class StackWriter {
     if (reasons.length > 0)
       add('hardeningReason', str(`As in the original compose file, ${reasons.join(' and ')}.`));
     add('writablePaths', strings(w.writablePaths?.length ? w.writablePaths : undefined));
-    add(
-      'environment',
-      record(w.environment, (v) => this.value(v)),
-    );
+    const shared = this.sharedEnvironments.get(JSON.stringify(w.environment));
+    add('environment', shared ? name(shared.name) : this.environment(w.environment, false));
     add('environmentFiles', strings(w.environmentFiles?.length ? w.environmentFiles : undefined));
     add(
       'secrets',
@@ -542,6 +564,15 @@ class StackWriter {
     );
   }
 
+  private environment(environment: PlanWorkload['environment'], expanded: boolean): Expr | undefined {
+    const entries = Object.entries(environment);
+    if (entries.length === 0) return undefined;
+    return obj(
+      entries.map(([key, v]) => ({ key, value: this.value(v) })),
+      expanded,
+    );
+  }
+
   private value(v: PlanValue): Expr {
     if (v.kind === 'literal') return str(v.value);
     const options = v.default !== undefined ? [obj([{ key: 'default', value: str(v.default) }])] : [];
@@ -592,6 +623,14 @@ class StackWriter {
     const target = this.names.get(`service:${c.dataService}`);
     return { kind: 'expression', value: call(`${workload}.connectTo`, name(target), obj(props)) };
   }
+}
+
+/** A TSDoc comment: one line when it fits, else its words wrapped. */
+function docComment(text: string): builders.Doc[] {
+  const one = `/** ${text} */`;
+  if (one.length <= 110) return [one];
+  const lines = commentLines(text, 0).map((l) => ` *${l.slice(2)}`);
+  return ['/**', ...lines, ' */'].flatMap((l, i) => (i === 0 ? [l] : [hardline, l]));
 }
 
 const comments = (comment: string | undefined): string[] => (comment === undefined ? [] : [comment]);

@@ -196,7 +196,23 @@ const PLANS: Record<string, ImportPlan> = {
       { id: 'valkey', engine: 'valkey', version: '8.0', hostPort: 6380 },
       { id: 'search', engine: 'opensearch', version: '2.19' },
     ],
-    workloads: [workload('Service', 'app')],
+    workloads: [
+      workload('Service', 'app'),
+      ...['api', 'consumer'].map((id) =>
+        workload('Service', id, {
+          environment: {
+            LOG_LEVEL: { kind: 'start', variable: 'LOG_LEVEL', default: 'info' },
+            QUEUE: { kind: 'literal', value: 'jobs' },
+          },
+        }),
+      ),
+      workload('Service', 'other', {
+        environment: {
+          LOG_LEVEL: { kind: 'start', variable: 'LOG_LEVEL', default: 'debug' },
+          QUEUE: { kind: 'literal', value: 'jobs' },
+        },
+      }),
+    ],
     connections: [
       { workload: 'app', dataService: 'mysql', variables: {}, urls: [{ variable: 'MYSQL_URL' }] },
       { workload: 'app', dataService: 'valkey', variables: { host: 'VALKEY_HOST' }, tls: 'VALKEY_TLS' },
@@ -269,6 +285,88 @@ const PLANS: Record<string, ImportPlan> = {
       }),
       workload('Service', 'class', { dependsOn: [{ target: 'web_app', condition: 'started' }] }),
       workload('Job', 'stack', { dependsOn: [{ target: 'class', condition: 'started' }] }),
+    ],
+  }),
+  // Values too long for one line, so that each form breaks as prettier breaks it.
+  layout: plan({
+    className: 'LayoutStack',
+    applicationName: 'a-rather-long-application-name-that-makes-the-application-line-longer-than-the-width',
+    secrets: [
+      {
+        id: 'AVeryLongSecretIdentifierThatTakesMostOfTheLine',
+        kind: 'imported',
+        secretName: 'some/very/long/secret/name/in/secrets/manager/that/does/not/fit/on/the/line/at/all',
+        localVariable: 'A_VERY_LONG_LOCAL_VARIABLE_NAME_FOR_THE_SECRET',
+      },
+    ],
+    workloads: [
+      workload('Service', 'first', {
+        image: {
+          kind: 'registry',
+          reference:
+            'registry.example.com/a/very/long/repository/path/that/goes/on/and/on/image-name:1.2.3-with-a-long-tag',
+        },
+        command: [
+          'python',
+          '-m',
+          'gunicorn',
+          '--workers',
+          '4',
+          '--bind',
+          '0.0.0.0:8000',
+          '--timeout',
+          '120',
+          'app:app',
+        ],
+        environment: {
+          A: { kind: 'literal', value: 'x'.repeat(120) },
+          SHORT_LITERAL_VALUE_WITH_A_LONG_KEY_THAT_PUSHES_THE_STRING_BEYOND: {
+            kind: 'literal',
+            value: 'y'.repeat(60),
+          },
+          A_START_VARIABLE_WITH_A_LONG_DEFAULT: {
+            kind: 'start',
+            variable: 'A_START_VARIABLE_WITH_A_LONG_DEFAULT',
+            default: 'z'.repeat(70),
+          },
+          WIDE: { kind: 'start', variable: 'W'.repeat(100) },
+        },
+        secrets: {
+          A_SECRET_VARIABLE_WHOSE_NAME_IS_LONG_ENOUGH_TO_PUSH_THE_FIELD_CALL_OVER_THE_EDGE: {
+            secret: 'AVeryLongSecretIdentifierThatTakesMostOfTheLine',
+            field: 'password',
+          },
+        },
+        healthCheck: {
+          kind: 'command',
+          command: [
+            'curl',
+            '--fail',
+            '--silent',
+            '--show-error',
+            '--max-time',
+            '5',
+            'http://localhost:8000/health/ready',
+          ],
+          intervalSeconds: 15,
+          timeoutSeconds: 5,
+          retries: 3,
+          startPeriodSeconds: 0,
+        },
+        comments: ['w'.repeat(150)],
+      }),
+      workload('Service', 'second', {
+        healthCheck: {
+          kind: 'shell',
+          script:
+            'a shell script that is so long that even the first line of the hugged form cannot hold it, surely',
+          intervalSeconds: 15,
+          timeoutSeconds: 5,
+          retries: 3,
+          startPeriodSeconds: 0,
+        },
+        dependsOn: [{ target: 'first', condition: 'healthy' }],
+      }),
     ],
   }),
 };
@@ -398,6 +496,17 @@ describe('the generated source', () => {
     expect(sources.full).not.toContain('const docs');
   });
 
+  test('writes an environment several workloads have as one constant above the class', () => {
+    const source = sources.engines!;
+    expect(source).toContain(
+      "const sharedEnvironment = {\n  LOG_LEVEL: StartVariable.named('LOG_LEVEL', { default: 'info' }),\n  QUEUE: 'jobs',\n};\n\n/**",
+    );
+    expect(source.match(/environment: sharedEnvironment,/g)).toHaveLength(2);
+    expect(source).toContain(
+      "environment: { LOG_LEVEL: StartVariable.named('LOG_LEVEL', { default: 'debug' }), QUEUE: 'jobs' },",
+    );
+  });
+
   test('leaves out the props equal to their defaults', () => {
     const worker = sources.full!.slice(sources.full!.indexOf("'worker'"));
     const props = worker.slice(0, worker.indexOf('});'));
@@ -495,6 +604,13 @@ describe('synthesized', () => {
       expect.arrayContaining(['app', 'mysql', 'valkey', 'search']),
     );
     expect(compose.services.app.environment).toMatchObject({ VALKEY_TLS: 'false' });
+    for (const service of ['api', 'consumer']) {
+      expect(compose.services[service].environment).toEqual({
+        LOG_LEVEL: '${LOG_LEVEL:-info}',
+        QUEUE: 'jobs',
+      });
+    }
+    expect(compose.services.other.environment.LOG_LEVEL).toBe('${LOG_LEVEL:-debug}');
   });
 
   test('the stateful plan declares a broker, a document database and a stateful service', () => {
