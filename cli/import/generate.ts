@@ -209,11 +209,14 @@ class StackWriter {
   private readonly imports = new Imports();
   /** Construct keys (`volume:x`, `secret:x`, `service:x`) a later statement refers to. */
   private readonly referenced = new Set<string>();
+  /** The construct of each data service and workload declared so far, by id. */
+  private readonly kinds = new Map<string, string>();
   /** Environments several workloads have in full, by their text: the constant declared above the class. */
   private readonly sharedEnvironments = new Map<string, { readonly name: string; readonly value: Expr }>();
 
   public constructor(private readonly plan: ImportPlan) {
     this.names = new Names(plan.className);
+    for (const d of plan.dataServices) this.kinds.set(d.id, ENGINES[d.engine].construct);
     for (const w of plan.workloads) {
       for (const m of w.mounts) this.referenced.add(`volume:${m.volume}`);
       for (const s of Object.values(w.secrets)) this.referenced.add(`secret:${s.secret}`);
@@ -433,6 +436,14 @@ class StackWriter {
               healthy: 'healthy',
               'completed-successfully': 'completedSuccessfully',
             }[d.condition];
+            const kind = this.kinds.get(d.target);
+            const fits =
+              d.condition === 'started' || (d.condition === 'healthy' ? kind !== 'Job' : kind === 'Job');
+            if (kind === undefined || !fits) {
+              throw new Error(
+                `${w.id} cannot wait for ${d.target} (${kind ?? 'undeclared'}) to be ${d.condition}`,
+              );
+            }
             return call(
               `${this.imports.use('Dependency')}.${factory}`,
               name(this.names.get(`service:${d.target}`)),
@@ -539,6 +550,7 @@ class StackWriter {
       record(s.labels, (v) => str(v)),
     );
 
+    this.kinds.set(w.id, w.construct);
     const construct = this.imports.use(w.construct);
     const value = newCall(construct, name('application'), str(w.id), obj(props, true));
     const noun = w.construct === 'Job' ? 'Job' : 'Service';

@@ -86,6 +86,8 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** A property key: bare when it is an identifier, else a string literal (prettier's quoteProps as-needed). */
 export function propertyKey(key: string): string {
+  // `__proto__: x` (quoted or not) would set the object's prototype: a computed key makes it a property.
+  if (key === '__proto__') return `[${stringLiteral(key)}]`;
   return IDENTIFIER.test(key) ? key : stringLiteral(key);
 }
 

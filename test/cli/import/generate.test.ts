@@ -380,7 +380,6 @@ beforeAll(() => {
   fs.mkdirSync(OUT, { recursive: true });
   for (const [key, p] of Object.entries(PLANS)) {
     sources[key] = generateStack(p);
-    if (process.env.DUMP_GENERATED) fs.writeFileSync(`/tmp/generated-${key}.ts`, sources[key]!);
     fs.writeFileSync(path.join(OUT, `${key}.ts`), sources[key]!);
   }
   // One program for every generated file: `twinstack` is the library's public API.
@@ -524,6 +523,20 @@ describe('the generated source', () => {
     expect(sources.awkward).toContain("    // It's the first one\n    // and a second line.\n");
   });
 
+  test('writes a __proto__ key as a property, not the prototype', () => {
+    const source = generateStack(
+      plan({
+        className: 'ProtoStack',
+        workloads: [
+          workload('Service', 'web', {
+            environment: Object.fromEntries([['__proto__', { kind: 'literal', value: 'x' }]]),
+          }),
+        ],
+      }),
+    );
+    expect(source).toContain("environment: { ['__proto__']: 'x' },");
+  });
+
   test('gives every construct a distinct identifier that clashes with no import or reserved word', () => {
     const names = [...sources.awkward!.matchAll(/const (\w+) =/g)].map((m) => m[1]);
     expect(names).toEqual(['application', 'stack', 'secret1st', 'webApp', 'webAppService', 'classService']);
@@ -650,5 +663,21 @@ describe('a plan the constructs cannot take', () => {
         }),
       ),
     ).toThrow(/does not declare/);
+    const waits = (
+      construct: PlanWorkload['construct'],
+      condition: PlanWorkload['dependsOn'][0]['condition'],
+    ) =>
+      generateStack(
+        plan({
+          className: 'BadStack',
+          workloads: [
+            workload(construct, 'a'),
+            workload('Service', 'b', { dependsOn: [{ target: 'a', condition }] }),
+          ],
+        }),
+      );
+    expect(() => waits('Job', 'healthy')).toThrow(/cannot wait for a \(Job\) to be healthy/);
+    expect(() => waits('Service', 'completed-successfully')).toThrow(/cannot wait for a \(Service\)/);
+    expect(() => waits('Job', 'completed-successfully')).not.toThrow();
   });
 });
