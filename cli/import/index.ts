@@ -42,3 +42,4 @@ export type {
   ServiceDependency,
   ServiceHealthcheck,
 } from './load-compose';
+export { generateStack } from './generate';
