@@ -5,9 +5,11 @@ import * as ts from 'typescript';
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as constructs from 'constructs';
+import fc from 'fast-check';
 import * as twinstack from '../../../constructs';
 import { Application } from '../../../constructs';
 import { generateStack } from '../../../cli/import/generate';
+import { stringLiteral } from '../../../cli/import/source-doc';
 import type { ImportPlan, PlanWorkload } from '../../../cli/import/plan';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
@@ -59,6 +61,8 @@ const AWKWARD = {
   UNICODE: 'héllo ✓ 日本語 🚀 \u2028 sep',
   EMPTY: '',
 };
+
+const RANDOM_TEXTS = fc.sample(fc.string({ unit: 'binary', maxLength: 40 }), { numRuns: 60, seed: 20261203 });
 
 /** The plans under test, by name. */
 const PLANS: Record<string, ImportPlan> = {
@@ -369,6 +373,17 @@ const PLANS: Record<string, ImportPlan> = {
       }),
     ],
   }),
+  // Any text at all, lone surrogates and control characters included, as environment values and labels.
+  random: plan({
+    className: 'RandomStack',
+    workloads: [
+      workload('Service', 'web', {
+        environment: Object.fromEntries(
+          RANDOM_TEXTS.map((value, i) => [`V${i}`, { kind: 'literal', value } as const]),
+        ),
+      }),
+    ],
+  }),
 };
 
 const OUT = path.join(__dirname, '.generated-stacks');
@@ -521,6 +536,15 @@ describe('the generated source', () => {
       "    // The web front end.\n    // Published on 8080 as in the original.\n    const web = new Service(application, 'web', {",
     );
     expect(sources.awkward).toContain("    // It's the first one\n    // and a second line.\n");
+  });
+
+  test('writes every text as a literal that evaluates to it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(new Function(`return ${stringLiteral(text)};`)()).toBe(text);
+      }),
+    );
+    expect(sources.random).toContain(`V0: ${stringLiteral(RANDOM_TEXTS[0]!)}`);
   });
 
   test('writes a __proto__ key as a property, not the prototype', () => {
