@@ -371,6 +371,34 @@ const PLANS: Record<string, ImportPlan> = {
         },
         dependsOn: [{ target: 'first', condition: 'healthy' }],
       }),
+      workload('Service', 'a-service-with-a-long-name-to-make-the-references-to-it-long', {
+        dependsOn: [
+          { target: 'first', condition: 'healthy' },
+          { target: 'second', condition: 'started' },
+          { target: 'the-database-of-the-application', condition: 'healthy' },
+        ],
+        mounts: [
+          { volume: 'data', path: '/data' },
+          { volume: 'data-of-another-kind', path: '/other', readOnly: true },
+        ],
+        ports: [{ containerPort: 80 }, { containerPort: 443, hostPort: 8443 }],
+      }),
+    ],
+    volumes: [
+      { id: 'data', name: 'data' },
+      { id: 'data-of-another-kind', name: 'data-of-another-kind' },
+    ],
+    dataServices: [{ id: 'the-database-of-the-application', engine: 'postgres', version: '16' }],
+    connections: [
+      {
+        workload: 'a-service-with-a-long-name-to-make-the-references-to-it-long',
+        dataService: 'the-database-of-the-application',
+        variables: { host: 'DB_HOST' },
+        urls: [
+          { variable: 'DATABASE_URL', scheme: 'postgresql+asyncpg', path: '/a-database-name-that-is-long' },
+        ],
+      },
+      { workload: 'second', dataService: 'the-database-of-the-application', variables: { host: 'H' } },
     ],
   }),
   // Any text at all, lone surrogates and control characters included, as environment values and labels.
