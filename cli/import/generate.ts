@@ -25,6 +25,7 @@ import {
   num,
   obj,
   printStatements,
+  PRETTIER_OPTIONS,
   Prop,
   render,
   Statement,
@@ -640,7 +641,7 @@ class StackWriter {
 /** A TSDoc comment: one line when it fits, else its words wrapped. */
 function docComment(text: string): builders.Doc[] {
   const one = `/** ${text} */`;
-  if (one.length <= 110) return [one];
+  if (one.length <= PRETTIER_OPTIONS.printWidth) return [one];
   const lines = commentLines(text, 0).map((l) => ` *${l.slice(2)}`);
   return ['/**', ...lines, ' */'].flatMap((l, i) => (i === 0 ? [l] : [hardline, l]));
 }

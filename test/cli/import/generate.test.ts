@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import * as twinstack from '../../../constructs';
 import { Application } from '../../../constructs';
 import { generateStack } from '../../../cli/import/generate';
-import { stringLiteral } from '../../../cli/import/source-doc';
+import { PRETTIER_OPTIONS, stringLiteral } from '../../../cli/import/source-doc';
 import type { ImportPlan, PlanWorkload } from '../../../cli/import/plan';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
@@ -564,6 +564,11 @@ describe('the generated source', () => {
       "    // The web front end.\n    // Published on 8080 as in the original.\n    const web = new Service(application, 'web', {",
     );
     expect(sources.awkward).toContain("    // It's the first one\n    // and a second line.\n");
+  });
+
+  test('is laid out for the project\u2019s prettier settings', () => {
+    const settings = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, '.prettierrc.json'), 'utf8'));
+    expect({ tabWidth: 2, ...settings }).toEqual(PRETTIER_OPTIONS);
   });
 
   test('writes every text as a literal that evaluates to it', () => {
