@@ -1,4 +1,5 @@
 import type { builders } from 'prettier/doc';
+import { upperSnake } from '../../constructs/model/names';
 import type {
   DataServiceEngine,
   ImportPlan,
@@ -325,8 +326,11 @@ class StackWriter {
   }
 
   private secret(s: PlanSecret): Statement {
+    // The library's default local variable is the id in UPPER_SNAKE_CASE.
     const options =
-      s.localVariable !== undefined ? [obj([{ key: 'localVariable', value: str(s.localVariable) }])] : [];
+      s.localVariable !== undefined && s.localVariable !== upperSnake(s.id)
+        ? [obj([{ key: 'localVariable', value: str(s.localVariable) }])]
+        : [];
     const secretClass = this.imports.use('Secret');
     let value: Expr;
     if (s.kind === 'generated') {

@@ -550,6 +550,7 @@ describe('the generated source', () => {
   });
 
   test('leaves out the props equal to their defaults', () => {
+    expect(sources.full).toContain("const sessionKey = Secret.generate(application, 'SessionKey');");
     const worker = sources.full!.slice(sources.full!.indexOf("'worker'"));
     const props = worker.slice(0, worker.indexOf('});'));
     expect(props).not.toContain('restart');
@@ -635,7 +636,11 @@ describe('synthesized', () => {
       platform: 'linux/arm64',
       extra_hosts: expect.anything(),
     });
-    expect(web.environment).toMatchObject({ LOG_LEVEL: '${LOG_LEVEL:-info}', MODE: 'production' });
+    expect(web.environment).toMatchObject({
+      LOG_LEVEL: '${LOG_LEVEL:-info}',
+      MODE: 'production',
+      SESSION_KEY: '${SESSION_KEY:?set SESSION_KEY in .env}',
+    });
     expect(web.healthcheck).toMatchObject({
       interval: '10s',
       timeout: '30s',
