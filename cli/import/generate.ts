@@ -1,4 +1,5 @@
 import type { builders } from 'prettier/doc';
+import { upperSnake } from '../../constructs/model/names';
 import type {
   DataServiceEngine,
   ImportPlan,
@@ -25,6 +26,7 @@ import {
   num,
   obj,
   printStatements,
+  PRETTIER_OPTIONS,
   Prop,
   render,
   Statement,
@@ -324,8 +326,11 @@ class StackWriter {
   }
 
   private secret(s: PlanSecret): Statement {
+    // The library's default local variable is the id in UPPER_SNAKE_CASE.
     const options =
-      s.localVariable !== undefined ? [obj([{ key: 'localVariable', value: str(s.localVariable) }])] : [];
+      s.localVariable !== undefined && s.localVariable !== upperSnake(s.id)
+        ? [obj([{ key: 'localVariable', value: str(s.localVariable) }])]
+        : [];
     const secretClass = this.imports.use('Secret');
     let value: Expr;
     if (s.kind === 'generated') {
@@ -640,7 +645,7 @@ class StackWriter {
 /** A TSDoc comment: one line when it fits, else its words wrapped. */
 function docComment(text: string): builders.Doc[] {
   const one = `/** ${text} */`;
-  if (one.length <= 110) return [one];
+  if (one.length <= PRETTIER_OPTIONS.printWidth) return [one];
   const lines = commentLines(text, 0).map((l) => ` *${l.slice(2)}`);
   return ['/**', ...lines, ' */'].flatMap((l, i) => (i === 0 ? [l] : [hardline, l]));
 }

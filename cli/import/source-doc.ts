@@ -12,7 +12,7 @@ type Doc = doc.builders.Doc;
 const { conditionalGroup, group, hardline, ifBreak, indent, indentIfBreak, join, line, softline } =
   doc.builders;
 
-/** The project's .prettierrc. */
+/** The project's .prettierrc.json, which the layout below assumes. */
 export const PRETTIER_OPTIONS = { printWidth: 110, tabWidth: 2, singleQuote: true, trailingComma: 'all' };
 
 /** An expression of the generated source. */
@@ -275,4 +275,4 @@ export function importDeclaration(names: readonly string[], module: string): Doc
   ]);
 }
 
-export { group, hardline, indent, join, line };
+export { group, hardline, indent };

@@ -5,9 +5,11 @@ import * as ts from 'typescript';
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as constructs from 'constructs';
+import fc from 'fast-check';
 import * as twinstack from '../../../constructs';
 import { Application } from '../../../constructs';
 import { generateStack } from '../../../cli/import/generate';
+import { PRETTIER_OPTIONS, stringLiteral } from '../../../cli/import/source-doc';
 import type { ImportPlan, PlanWorkload } from '../../../cli/import/plan';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
@@ -59,6 +61,8 @@ const AWKWARD = {
   UNICODE: 'héllo ✓ 日本語 🚀 \u2028 sep',
   EMPTY: '',
 };
+
+const RANDOM_TEXTS = fc.sample(fc.string({ unit: 'binary', maxLength: 40 }), { numRuns: 60, seed: 20261203 });
 
 /** The plans under test, by name. */
 const PLANS: Record<string, ImportPlan> = {
@@ -367,6 +371,45 @@ const PLANS: Record<string, ImportPlan> = {
         },
         dependsOn: [{ target: 'first', condition: 'healthy' }],
       }),
+      workload('Service', 'a-service-with-a-long-name-to-make-the-references-to-it-long', {
+        dependsOn: [
+          { target: 'first', condition: 'healthy' },
+          { target: 'second', condition: 'started' },
+          { target: 'the-database-of-the-application', condition: 'healthy' },
+        ],
+        mounts: [
+          { volume: 'data', path: '/data' },
+          { volume: 'data-of-another-kind', path: '/other', readOnly: true },
+        ],
+        ports: [{ containerPort: 80 }, { containerPort: 443, hostPort: 8443 }],
+      }),
+    ],
+    volumes: [
+      { id: 'data', name: 'data' },
+      { id: 'data-of-another-kind', name: 'data-of-another-kind' },
+    ],
+    dataServices: [{ id: 'the-database-of-the-application', engine: 'postgres', version: '16' }],
+    connections: [
+      {
+        workload: 'a-service-with-a-long-name-to-make-the-references-to-it-long',
+        dataService: 'the-database-of-the-application',
+        variables: { host: 'DB_HOST' },
+        urls: [
+          { variable: 'DATABASE_URL', scheme: 'postgresql+asyncpg', path: '/a-database-name-that-is-long' },
+        ],
+      },
+      { workload: 'second', dataService: 'the-database-of-the-application', variables: { host: 'H' } },
+    ],
+  }),
+  // Any text at all, lone surrogates and control characters included, as environment values and labels.
+  random: plan({
+    className: 'RandomStack',
+    workloads: [
+      workload('Service', 'web', {
+        environment: Object.fromEntries(
+          RANDOM_TEXTS.map((value, i) => [`V${i}`, { kind: 'literal', value } as const]),
+        ),
+      }),
     ],
   }),
 };
@@ -507,6 +550,7 @@ describe('the generated source', () => {
   });
 
   test('leaves out the props equal to their defaults', () => {
+    expect(sources.full).toContain("const sessionKey = Secret.generate(application, 'SessionKey');");
     const worker = sources.full!.slice(sources.full!.indexOf("'worker'"));
     const props = worker.slice(0, worker.indexOf('});'));
     expect(props).not.toContain('restart');
@@ -521,6 +565,20 @@ describe('the generated source', () => {
       "    // The web front end.\n    // Published on 8080 as in the original.\n    const web = new Service(application, 'web', {",
     );
     expect(sources.awkward).toContain("    // It's the first one\n    // and a second line.\n");
+  });
+
+  test('is laid out for the project\u2019s prettier settings', () => {
+    const settings = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, '.prettierrc.json'), 'utf8'));
+    expect({ tabWidth: 2, ...settings }).toEqual(PRETTIER_OPTIONS);
+  });
+
+  test('writes every text as a literal that evaluates to it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(new Function(`return ${stringLiteral(text)};`)()).toBe(text);
+      }),
+    );
+    expect(sources.random).toContain(`V0: ${stringLiteral(RANDOM_TEXTS[0]!)}`);
   });
 
   test('writes a __proto__ key as a property, not the prototype', () => {
@@ -578,7 +636,11 @@ describe('synthesized', () => {
       platform: 'linux/arm64',
       extra_hosts: expect.anything(),
     });
-    expect(web.environment).toMatchObject({ LOG_LEVEL: '${LOG_LEVEL:-info}', MODE: 'production' });
+    expect(web.environment).toMatchObject({
+      LOG_LEVEL: '${LOG_LEVEL:-info}',
+      MODE: 'production',
+      SESSION_KEY: '${SESSION_KEY:?set SESSION_KEY in .env}',
+    });
     expect(web.healthcheck).toMatchObject({
       interval: '10s',
       timeout: '30s',
