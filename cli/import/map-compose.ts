@@ -86,6 +86,28 @@ const STATEFUL_IMAGES =
 /** Environment names that hold credentials: a literal under one becomes a Secret. */
 const CREDENTIAL_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
 
+/** The variables of each engine's official image that set its credentials and database. */
+const CREDENTIAL_KEYS: Readonly<
+  Record<DataServiceEngine, Partial<Record<'password' | 'username' | 'database', readonly string[]>>>
+> = {
+  postgres: { password: ['POSTGRES_PASSWORD'], username: ['POSTGRES_USER'], database: ['POSTGRES_DB'] },
+  mysql: {
+    password: ['MYSQL_PASSWORD', 'MYSQL_ROOT_PASSWORD'],
+    username: ['MYSQL_USER'],
+    database: ['MYSQL_DATABASE'],
+  },
+  mariadb: {
+    password: ['MARIADB_PASSWORD', 'MYSQL_PASSWORD', 'MARIADB_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD'],
+    username: ['MARIADB_USER', 'MYSQL_USER'],
+    database: ['MARIADB_DATABASE', 'MYSQL_DATABASE'],
+  },
+  redis: { password: ['REDIS_PASSWORD'] },
+  valkey: { password: ['VALKEY_PASSWORD', 'REDIS_PASSWORD'] },
+  opensearch: { password: ['OPENSEARCH_INITIAL_ADMIN_PASSWORD', 'ELASTIC_PASSWORD'] },
+  rabbitmq: { password: ['RABBITMQ_DEFAULT_PASS'], username: ['RABBITMQ_DEFAULT_USER'] },
+  mongo: { password: ['MONGO_INITDB_ROOT_PASSWORD'], username: ['MONGO_INITDB_ROOT_USERNAME'] },
+};
+
 /** Default ports of each engine, as connections name them. */
 const ENGINE_PORTS: Readonly<Record<DataServiceEngine, number>> = {
   postgres: 5432,
@@ -100,11 +122,12 @@ const ENGINE_PORTS: Readonly<Record<DataServiceEngine, number>> = {
 
 /** The URL scheme each engine's own connection URL has (a typed URL is needed for another). */
 const ENGINE_SCHEMES: Readonly<Record<DataServiceEngine, readonly string[]>> = {
-  postgres: ['postgres', 'postgresql'],
+  postgres: ['postgres'],
   mysql: ['mysql'],
-  mariadb: ['mysql', 'mariadb'],
-  redis: ['redis'],
-  valkey: ['redis', 'valkey'],
+  mariadb: ['mysql'],
+  // Redis and Valkey URLs are rediss:// in the cloud (ElastiCache is TLS only) and redis:// locally.
+  redis: ['redis', 'rediss'],
+  valkey: ['redis', 'rediss', 'valkey', 'valkeys'],
   opensearch: ['https', 'http'],
   rabbitmq: ['amqp'],
   mongo: ['mongodb'],
@@ -139,6 +162,8 @@ interface DataServiceInfo {
   readonly password?: string;
   readonly username?: string;
   readonly databaseName?: string;
+  /** The shell variables the original fed each credential from (`- POSTGRES_PASSWORD`, `${DB_PASS}`). */
+  readonly credentialVariables: Readonly<Partial<Record<'password' | 'username' | 'database', string>>>;
   readonly port: number;
 }
 
@@ -152,6 +177,8 @@ class Mapper {
   private readonly secretsByValue = new Map<string, string>();
   private readonly connections: PlanConnection[] = [];
   private readonly notes: string[] = [];
+  /** Host ports published so far, by the service that publishes each. */
+  private readonly hostPorts = new Map<number, string>();
 
   constructor(
     private readonly model: LoadedCompose,
@@ -162,16 +189,26 @@ class Mapper {
 
   map(): MappedCompose {
     const m = this.model;
-    this.topLevel();
     for (const [name, s] of Object.entries(m.services)) {
       const ds = this.dataServiceOf(name, s);
       if (ds) this.dataServices.set(name, ds);
     }
+    this.topLevel();
     const jobs = this.jobNames();
     const workloads: PlanWorkload[] = [];
     for (const [name, s] of Object.entries(m.services)) {
       if (this.dataServices.has(name)) continue;
       workloads.push(this.workload(name, s, jobs.has(name)));
+    }
+    // A connection waits for its data service to be healthy: a dependency the original may not have had.
+    for (const c of this.connections) {
+      if (Object.hasOwn(m.services[c.workload].depends_on ?? {}, c.dataService)) continue;
+      this.report(
+        ['services', c.workload, 'depends_on', c.dataService],
+        'approximated',
+        `a dependency on '${c.dataService}' being healthy`,
+        'the connection to the data service waits until it is healthy, where the original started at once',
+      );
     }
     const plan: ImportPlan = {
       className: `${pascal(this.options.name)}Stack`,
@@ -222,12 +259,22 @@ class Mapper {
         'expanded where the file uses it (anchors and merge keys), as Compose does',
       );
     for (const [name, v] of Object.entries(m.volumes)) {
-      const id = identifierFor(name, new Set(this.volumes.keys()));
-      const used = Object.values(m.services).some((s) =>
+      // Construct ids are unique in the application: a volume named like a service takes a suffix.
+      const taken = new Set([...Object.keys(m.services), ...[...this.volumes.values()].map((x) => x.id)]);
+      const id = identifierFor(taken.has(name) ? `${name}-volume` : name, taken);
+      const mountedBy = Object.entries(m.services).filter(([, s]) =>
         (s.volumes ?? []).some((x) => x.type === 'volume' && x.source === name),
       );
-      if (!used) {
+      if (mountedBy.length === 0) {
         this.report(['volumes', name], 'dropped', undefined, 'no service mounts it', 'nothing to do');
+        continue;
+      }
+      if (mountedBy.every(([service]) => this.dataServices.has(service))) {
+        this.report(
+          ['volumes', name],
+          'mapped',
+          `the local data volume of ${mountedBy.map(([service]) => `'${service}'`).join(', ')}; the managed service's storage in the cloud`,
+        );
         continue;
       }
       this.volumes.set(name, { id, name: volumeName(name) });
@@ -237,7 +284,16 @@ class Mapper {
         `Volume '${volumeName(name)}': EFS in the cloud, a named volume locally`,
       );
       for (const key of Object.keys(v)) {
-        if (key === 'name') continue;
+        if (key === 'name') {
+          this.report(
+            ['volumes', name, 'name'],
+            'approximated',
+            `the volume '${name}' of the project`,
+            `the engine's volume is the project's '${name}', not '${String(v.name)}': data kept under that name is not reused`,
+            'copy the data across, or rename the volume',
+          );
+          continue;
+        }
         this.report(
           ['volumes', name, key],
           'dropped',
@@ -300,8 +356,12 @@ class Mapper {
     const credentials = engineCredentials(engine, environment, s);
     const volume = (s.volumes ?? []).find((v) => v.type === 'volume' && v.source);
     const published = (s.ports ?? []).find((x) => x.published !== undefined && !x.published.includes('-'));
+    // An official image variant of the version's major stays the local image, as the construct accepts.
     const localImage =
-      (engine === 'redis' || engine === 'valkey') && s.image && /alpine/.test(tag ?? '')
+      (engine === 'redis' || engine === 'valkey') &&
+      s.image &&
+      /alpine/.test(tag ?? '') &&
+      (tag ?? '').split(/[.-]/)[0] === version.version.split('.')[0]
         ? s.image
         : undefined;
     const plan: PlanDataService = {
@@ -358,9 +418,15 @@ class Mapper {
           'put init scripts in the database construct (initScript) or a job',
         );
     }
+    if (published) this.hostPorts.set(Number(published.published), name);
     for (const [i, x] of (s.ports ?? []).entries()) {
       if (x === published)
-        this.report([...p, 'ports', i], 'mapped', `hostPort ${x.published} of the local stand-in`);
+        this.report(
+          [...p, 'ports', i],
+          published.host_ip === '127.0.0.1' ? 'mapped' : 'approximated',
+          `hostPort ${x.published} of the local stand-in, on 127.0.0.1`,
+          published.host_ip === '127.0.0.1' ? undefined : 'twinstack publishes on 127.0.0.1 only by default',
+        );
       else
         this.report(
           [...p, 'ports', i],
@@ -393,8 +459,35 @@ class Mapper {
       ...(credentials.password !== undefined ? { password: credentials.password } : {}),
       ...(credentials.username !== undefined ? { username: credentials.username } : {}),
       ...(credentials.databaseName !== undefined ? { databaseName: credentials.databaseName } : {}),
+      credentialVariables: this.credentialVariables(name, engine, environment),
       port: ENGINE_PORTS[engine],
     };
+  }
+
+  /** The shell variables a data service's credentials come from: a pass-through, or exactly `${X}`. */
+  private credentialVariables(
+    name: string,
+    engine: DataServiceEngine,
+    environment: Readonly<Record<string, string | null>>,
+  ): DataServiceInfo['credentialVariables'] {
+    const keys = CREDENTIAL_KEYS[engine];
+    const out: { -readonly [K in keyof DataServiceInfo['credentialVariables']]: string } = {};
+    for (const kind of ['password', 'username', 'database'] as const) {
+      for (const key of keys[kind] ?? []) {
+        if (!Object.hasOwn(environment, key)) continue;
+        if (environment[key] === null) out[kind] = key;
+        else {
+          const written = this.model.writtenAt(['services', name, 'environment', key]);
+          const m =
+            written === undefined
+              ? null
+              : /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(written.replace(`${key}=`, ''));
+          if (m) out[kind] = m[1];
+        }
+        if (out[kind]) break;
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -533,10 +626,10 @@ class Mapper {
         );
         continue;
       }
-      if (this.connectionValue(name, key, value)) continue;
       const text = this.model.writtenAt(ep);
       // The list form `- NAME=value` was read as one text.
       const written = text?.startsWith(`${key}=`) ? text.slice(key.length + 1) : text;
+      if (this.connectionValue(name, key, value, written)) continue;
       const start = written !== undefined ? startVariableOf(written, key) : undefined;
       if (start) {
         environment[key] = start;
@@ -585,6 +678,12 @@ class Mapper {
       const variable = upperSnake(secretUse.source);
       secretRefs[variable] = { secret: this.secrets.get(secretUse.source)!.id };
       this.report(
+        [...p, 'environment', variable],
+        'approximated',
+        `the variable ${variable}, from the secret '${secretUse.source}'`,
+        'added: twinstack passes a secret as a variable, where compose mounted it as a file',
+      );
+      this.report(
         [...p, 'secrets', i],
         'approximated',
         `the variable ${variable} from the secret '${secretUse.source}'`,
@@ -626,12 +725,15 @@ class Mapper {
       const dp = [...p, 'depends_on', target];
       if (this.dataServices.has(target)) {
         const connected = this.connections.some((c) => c.workload === name && c.dataService === target);
+        const healthy = d.condition === 'service_healthy';
         this.report(
           dp,
-          connected ? 'mapped' : 'dropped',
+          connected ? (healthy ? 'mapped' : 'approximated') : 'dropped',
           connected ? 'the connection, which waits for the data service to be healthy' : undefined,
           connected
-            ? undefined
+            ? healthy
+              ? undefined
+              : `the original waited for ${d.condition}; a connection waits until the data service is healthy`
             : `no variable of '${name}' names '${target}', so there is no connection to wait for`,
           connected ? undefined : `connect it: ${camel(name)}.connectTo(${camel(target)}, { host: '...' })`,
         );
@@ -975,6 +1077,26 @@ class Mapper {
       return;
     }
     const hostPort = published !== undefined && published !== '' ? Number(published) : undefined;
+    // Services of different profiles may publish one host port in compose; twinstack publishes each once.
+    const owner = hostPort !== undefined ? this.hostPorts.get(hostPort) : undefined;
+    if (owner !== undefined) {
+      this.report(
+        p,
+        'approximated',
+        `port ${x.target}, not published`,
+        `host port ${hostPort} is already published by '${owner}'; twinstack publishes each host port once`,
+        'publish it on another host port',
+      );
+      if (!ports.some((q) => q.containerPort === x.target)) ports.push({ containerPort: x.target });
+      this.report(
+        [...p.slice(0, 2), 'expose'],
+        'approximated',
+        `port ${x.target}, reachable by the services that depend on this one`,
+        `the port is exposed, not published: host port ${owner === undefined ? '' : `${String(published)} is '${owner}''s`}`,
+      );
+      return;
+    }
+    if (hostPort !== undefined) this.hostPorts.set(hostPort, String(p[1]));
     const existing = ports.find((q) => q.containerPort === x.target);
     if (existing) {
       this.report(
@@ -1158,6 +1280,15 @@ class Mapper {
         this.report(p, 'dropped', undefined, `volume '${v.source}' is not declared`, 'declare it');
         return undefined;
       }
+      // What the definition says beyond the name (its driver, a name of its own) is not kept.
+      const definition = Object.keys(this.model.volumes[v.source] ?? {});
+      if (definition.length)
+        this.report(
+          [...p, 'volume'],
+          'approximated',
+          `the volume '${volume.name}' as twinstack declares it`,
+          `its definition (${definition.join(', ')}) is not kept`,
+        );
       if (statefulCandidate && !v.read_only) {
         this.volumes.delete(v.source);
         this.report(
@@ -1167,7 +1298,7 @@ class Mapper {
         );
         return { path: v.target, volumeName: volume.name };
       }
-      into.mounts.push({ volume: v.source, path: v.target, ...(v.read_only ? { readOnly: true } : {}) });
+      into.mounts.push({ volume: volume.id, path: v.target, ...(v.read_only ? { readOnly: true } : {}) });
       this.report(p, 'mapped', `the volume '${volume.name}' at ${v.target}`);
       return undefined;
     }
@@ -1243,8 +1374,10 @@ class Mapper {
    * Whether `value` of `workload`'s variable `key` names a data service (its host, port, credentials or a
    * URL to it): the variable then comes from a connection (`connectTo`), recorded and reported here.
    */
-  private connectionValue(workload: string, key: string, value: string): boolean {
+  private connectionValue(workload: string, key: string, value: string, written?: string): boolean {
     const ep = ['services', workload, 'environment', key];
+    const fromShell =
+      written === undefined ? undefined : /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(written)?.[1];
     for (const [name, ds] of this.dataServices) {
       const connection = (): { -readonly [K in keyof PlanConnection]: PlanConnection[K] } => {
         let c = this.connections.find((x) => x.workload === workload && x.dataService === name);
@@ -1295,6 +1428,14 @@ class Mapper {
         (k) => (this.model.services[workload].environment ?? {})[k] === name,
       );
       if (!mentions) continue;
+      // The variable the data service's own credential came from (`${POSTGRES_PASSWORD}` in both).
+      for (const kind of ['password', 'username', 'database'] as const) {
+        if (fromShell !== undefined && ds.credentialVariables[kind] === fromShell)
+          return setVariable(
+            kind,
+            `the ${kind} of the data service, which the original read from ${fromShell} too`,
+          );
+      }
       if (value === String(ds.port) && /PORT/i.test(key))
         return setVariable('port', 'the engine port of the managed service');
       if (ds.password !== undefined && value === ds.password && /PASS/i.test(key))
@@ -1533,7 +1674,8 @@ function startVariableOf(written: string, key: string): PlanValue | undefined {
   const variable = m[1] ?? m[5];
   if (m[2] !== undefined) return { kind: 'start', variable, default: m[3].replace(/\$\$/g, '$') };
   void key;
-  return { kind: 'start', variable };
+  // `${X:?message}` is required; plain `${X}` is empty when unset, as Compose gives it.
+  return m[4] !== undefined ? { kind: 'start', variable } : { kind: 'start', variable, default: '' };
 }
 
 function imageRepository(image: string): string | undefined {
