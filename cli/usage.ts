@@ -12,6 +12,7 @@ Commands:
   status    Show the deployed services: tasks, rollout, circuit breaker, failed tasks (--wait).
   images    Check the application's ECR images exist, with scan findings; --lock pins digests.
   graph     Draw the application as Mermaid or Graphviz.
+  import    Turn a compose file into a typed twinstack stack, with a report of every key's fidelity.
   Run 'twinstack <command> --help' for the options and exit codes of each.
 
 Options:

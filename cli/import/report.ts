@@ -93,7 +93,7 @@ export function formatReport(report: ImportReport, options: { readonly verbose?:
     for (const e of shown) {
       const what = [e.became, e.why && `(${e.why})`, e.action && `-> ${e.action}`].filter(Boolean).join(' ');
       lines.push(
-        `  ${e.fidelity.padEnd(12)} ${dotted(e.path.slice(2)) || e.key}  ${at(e.location)}  ${what}`,
+        `  ${e.fidelity.padEnd(12)} ${dotted(e.path.slice(2)) || '(itself)'}  ${at(e.location)}  ${what}`,
       );
     }
   }
