@@ -606,7 +606,7 @@ class Mapper {
     for (const [key, value] of Object.entries(s.environment ?? {})) {
       const ep = [...p, 'environment', key];
       if (fromFiles.has(key)) continue;
-      if (!ENV_NAME.test(key)) {
+      if (!ENV_NAME.test(key) || key === '__proto__') {
         this.report(
           ep,
           'dropped',

@@ -25,6 +25,14 @@ export function checkName(path: string, prop: string, name: unknown): string {
 }
 
 export function checkEnvName(path: string, prop: string, name: string): string {
+  if (name === '__proto__') {
+    throw invalid(
+      path,
+      prop,
+      name,
+      'is a name a JavaScript object cannot hold as a key, so the variable would be lost; choose another name',
+    );
+  }
   if (!ENV_NAME_PATTERN.test(name)) {
     throw invalid(
       path,

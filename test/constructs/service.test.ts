@@ -473,6 +473,11 @@ describe('Service: validation', () => {
     ],
     ['an invalid environment variable name', { environment: { '1ABC': 'x' } }, ['environment', '"1ABC"']],
     [
+      'a variable named __proto__, which an object would not keep',
+      { environment: JSON.parse('{"__proto__": "x"}') },
+      ['environment', '__proto__', 'cannot hold'],
+    ],
+    [
       'a health check start period of 301 s',
       { healthCheck: HealthCheck.command(['true'], { startPeriod: Duration.seconds(301) }) },
       ['healthCheck.startPeriod', '301 s', '300'],
