@@ -13,6 +13,7 @@ import type {
   PlanVolume,
   PlanWorkload,
 } from './plan';
+import { FARGATE_SIZES } from '../../constructs/model/fargate';
 import { FidelityEntry, specKey } from './report';
 
 /** How a compose service is brought across: as a managed data service of an engine, or as a container. */
@@ -136,16 +137,6 @@ const ENGINE_SCHEMES: Readonly<Record<DataServiceEngine, readonly string[]>> = {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const START_VARIABLE =
   /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*)|(:?\?)[^}]*)?\}$|^\$([A-Za-z_][A-Za-z0-9_]*)$/;
-/** Fargate's CPU sizes and, per size, the memory it allows (MiB). */
-const FARGATE: readonly (readonly [number, readonly number[]])[] = [
-  [256, [512, 1024, 2048]],
-  [512, [1024, 2048, 3072, 4096]],
-  [1024, [2048, 3072, 4096, 5120, 6144, 7168, 8192]],
-  [2048, Array.from({ length: 13 }, (_, i) => 4096 + i * 1024)],
-  [4096, Array.from({ length: 23 }, (_, i) => 8192 + i * 1024)],
-  [8192, Array.from({ length: 12 }, (_, i) => 16384 + i * 4096)],
-  [16384, Array.from({ length: 12 }, (_, i) => 32768 + i * 8192)],
-];
 
 /**
  * Maps a compose project read by `loadCompose` to the plan of a twinstack stack, and reports every key:
@@ -1707,7 +1698,7 @@ function bytesOf(size: unknown): number {
 
 /** The smallest Fargate size with at least `cpu` units and `memory` MiB. */
 function fargateSize(cpu: number, memory: number): [number, number] | undefined {
-  for (const [c, memories] of FARGATE) {
+  for (const [c, memories] of FARGATE_SIZES) {
     if (c < cpu) continue;
     const mem = memories.find((m) => m >= memory);
     if (mem !== undefined) return [c, mem];

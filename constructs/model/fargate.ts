@@ -1,7 +1,7 @@
 import { invalid } from '../errors';
 
 /** Memory sizes (MiB) Fargate accepts for each CPU size (CPU units). */
-const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map([
+export const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map([
   [256, [512, 1024, 2048]],
   [512, range(1024, 4096, 1024)],
   [1024, range(2048, 8192, 1024)],

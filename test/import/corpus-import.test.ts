@@ -1,10 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as cdk from 'aws-cdk-lib';
 import { App, Stack } from 'aws-cdk-lib';
-import * as constructs from 'constructs';
 import { nagFindings } from '../support/data-service-twins';
+import { evaluateGenerated } from '../support/generated-stack';
 import { CDK_CONTEXT } from '../support/test-app';
 import * as ts from 'typescript';
 import { ComposeImportError, loadCompose, type LoadedCompose } from '../../cli/import';
@@ -25,25 +24,6 @@ import { prepareProject, WORK_DIR } from './corpus-project';
 
 afterAll(() => fs.rmSync(WORK_DIR, { recursive: true, force: true }));
 
-/** The generated module, run with `twinstack` resolved to the library. */
-function evaluate(source: string): Record<string, unknown> {
-  const js = ts.transpileModule(source, {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-    },
-  }).outputText;
-  const module = { exports: {} as Record<string, unknown> };
-  const load = (id: string): unknown => {
-    const modules: Record<string, unknown> = { twinstack: library, 'aws-cdk-lib': cdk, constructs };
-    if (Object.hasOwn(modules, id)) return modules[id];
-    throw new Error(`the generated file imports ${id}`);
-  };
-  new Function('require', 'module', 'exports', js)(load, module, module.exports);
-  return module.exports;
-}
-
 /** The generated stack of each project, type-checked together once every project is imported. */
 const generated = new Map<string, string>();
 
@@ -57,7 +37,7 @@ describe.each(corpusEntries().map((e) => [e.project, e] as const))('%s', (_proje
     const report = importReport(prepared.model.files, entries, prepared.model.warnings);
     const source = generateStack(plan);
     generated.set(entry.project, source);
-    const exported = evaluate(source);
+    const exported = evaluateGenerated(source);
     const StackClass = exported[plan.className] as new (scope: App, id: string) => Stack;
     expect(StackClass).toBeDefined();
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-corpus-'));

@@ -4,13 +4,12 @@ import { execFileSync } from 'child_process';
 import * as ts from 'typescript';
 import * as cdk from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as constructs from 'constructs';
 import fc from 'fast-check';
-import * as twinstack from '../../../constructs';
 import { Application } from '../../../constructs';
 import { generateStack } from '../../../cli/import/generate';
 import { PRETTIER_OPTIONS, stringLiteral } from '../../../cli/import/source-doc';
 import type { ImportPlan, PlanWorkload } from '../../../cli/import/plan';
+import { evaluateGenerated } from '../../support/generated-stack';
 import { PROJECT_ROOT, testApp } from '../../support/test-app';
 
 const FIXTURE = 'test/fixtures/mounts-variables';
@@ -460,28 +459,9 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(OUT, { recursive: true, force: true }));
 
-/** Evaluates a generated file as CommonJS, `twinstack` being the library, and returns its exports. */
-function evaluate(source: string): Record<string, unknown> {
-  const js = ts.transpileModule(source, {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-    },
-  }).outputText;
-  const module = { exports: {} as Record<string, unknown> };
-  const load = (id: string): unknown => {
-    const modules: Record<string, unknown> = { twinstack, 'aws-cdk-lib': cdk, constructs };
-    if (Object.hasOwn(modules, id)) return modules[id];
-    throw new Error(`the generated file imports ${id}`);
-  };
-  new Function('require', 'module', 'exports', js)(load, module, module.exports);
-  return module.exports;
-}
-
 /** Synthesizes the class a plan generates: the template and the local twin. */
 function synthesize(key: string) {
-  const exports = evaluate(sources[key]!);
+  const exports = evaluateGenerated(sources[key]!);
   const Stack = exports[PLANS[key]!.className] as new (scope: cdk.App, id: string) => cdk.Stack;
   const app = testApp();
   app.node.setContext('FEATURE', 'on'); // the full plan's start-time variable without a default
@@ -601,7 +581,7 @@ describe('the generated source', () => {
   });
 
   test('escapes awkward strings so each value is exactly the plan\u2019s', () => {
-    const exports = evaluate(sources.awkward!);
+    const exports = evaluateGenerated(sources.awkward!);
     expect(exports.AwkwardStack).toBeDefined();
     const { template } = synthesize('awkward');
     const containers = Object.values(template.findResources('AWS::ECS::TaskDefinition')).flatMap(
