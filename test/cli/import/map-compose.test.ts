@@ -370,3 +370,138 @@ services:
 `);
   expect(plan.workloads.map((w) => w.id)).toEqual(['worker', 'api', 'web']);
 });
+
+test('env files: plain ones stay files, others are inlined; a missing one is dropped', () => {
+  const { workload, entry } = mapped(
+    `
+services:
+  api:
+    image: shop/api:1
+    env_file: [plain.env, quoted.env, { path: missing.env, required: false }]
+`,
+    {},
+    { 'plain.env': 'A=1\n# comment\nB=two words\n', 'quoted.env': 'C="quoted"\n' },
+  );
+  const api = workload('api');
+  expect(api.environmentFiles).toEqual(['./plain.env']);
+  expect(api.environment).toEqual({ C: { kind: 'literal', value: 'quoted' } });
+  expect(entry('services', 'api', 'env_file', 0)).toMatchObject({ fidelity: 'mapped' });
+  expect(entry('services', 'api', 'env_file', 1)).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'env_file', 2)).toMatchObject({ fidelity: 'dropped' });
+});
+
+test('compose secrets, networks, links, local-only settings and unknown keys are reported, never lost', () => {
+  const { workload, entry, plan } = mapped(
+    `
+services:
+  api:
+    image: shop/api:1
+    secrets: [api_key]
+    networks: [back]
+    links: [worker]
+    hostname: api-host
+    extra_hosts: ["db.example:10.0.0.2"]
+    tmpfs: [/tmp]
+    read_only: true
+    stdin_open: true
+    x-custom: kept
+  worker:
+    image: shop/worker:1
+networks:
+  back: { internal: true }
+secrets:
+  api_key: { file: ./api_key.txt }
+`,
+    {},
+    { 'api_key.txt': 'not-a-real-key\n' },
+  );
+  const api = workload('api');
+  expect(plan.secrets).toEqual([expect.objectContaining({ kind: 'imported', secretName: 'api_key' })]);
+  expect(api.secrets).toEqual({ API_KEY: { secret: plan.secrets[0].id } });
+  expect(api.settings).toMatchObject({ hostname: 'api-host', extraHosts: { 'db.example': '10.0.0.2' } });
+  expect(api.writablePaths).toEqual(['/tmp']);
+  expect(entry('services', 'api', 'secrets', 0)).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'environment', 'API_KEY')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('secrets', 'api_key')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('networks', 'back')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'networks')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'links', 0)).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'hostname')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'extra_hosts', 'db.example')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'tmpfs', 0)).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'stdin_open')).toMatchObject({ fidelity: 'dropped' });
+});
+
+test('--managed brings a service of an image it does not know across as the chosen kind', () => {
+  const { plan, entry } = mapped(
+    `
+services:
+  kv:
+    image: bitnami/redis:7.2
+  search:
+    image: opensearchproject/opensearch:2.19.0
+`,
+    { managed: { kv: 'cache', search: 'container' } },
+  );
+  expect(plan.dataServices).toEqual([expect.objectContaining({ id: 'kv', engine: 'redis' })]);
+  expect(plan.workloads.map((w) => w.id)).toEqual(['search']);
+  expect(entry('services', 'kv').why).toContain('(--managed)');
+});
+
+test('a data service with a connection waits for it to be healthy, reported where the original did not', () => {
+  const { entry } = mapped(`
+services:
+  db:
+    image: postgres:16
+  api:
+    image: shop/api:1
+    environment: { DB_HOST: db }
+  worker:
+    image: shop/api:1
+    environment: { DB_HOST: db }
+    depends_on: [db]
+`);
+  expect(entry('services', 'api', 'depends_on', 'db')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'worker', 'depends_on', 'db')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'worker', 'depends_on', 'db').why).toContain('service_started');
+});
+
+test('a host port two services publish (in different profiles) is published once', () => {
+  const { workload, entry } = mapped(`
+services:
+  cpu:
+    image: ollama/ollama
+    profiles: [cpu]
+    ports: ["11434:11434"]
+  gpu:
+    image: ollama/ollama
+    profiles: [gpu]
+    ports: ["11434:11434"]
+`);
+  expect(workload('cpu').ports).toEqual([{ containerPort: 11434, hostPort: 11434 }]);
+  expect(workload('gpu').ports).toEqual([{ containerPort: 11434 }]);
+  expect(entry('services', 'gpu', 'ports', 0).why).toContain("already published by 'cpu'");
+});
+
+test('a client reads a credential from the same variable as the data service: the connection password', () => {
+  const { plan } = mapped(
+    `
+services:
+  db:
+    image: postgres:16
+    environment: [POSTGRES_PASSWORD]
+  api:
+    image: shop/api:1
+    environment:
+      - DB_HOST=db
+      - DB_PASSWORD=\${POSTGRES_PASSWORD}
+`,
+    {},
+    {},
+    { POSTGRES_PASSWORD: 'from-the-shell' },
+  );
+  expect(plan.connections).toEqual([
+    expect.objectContaining({ workload: 'api', variables: { host: 'DB_HOST', password: 'DB_PASSWORD' } }),
+  ]);
+  expect(JSON.stringify(plan)).not.toContain('from-the-shell');
+});
