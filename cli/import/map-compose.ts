@@ -168,6 +168,8 @@ class Mapper {
   private readonly secretsByValue = new Map<string, string>();
   private readonly connections: PlanConnection[] = [];
   private readonly notes: string[] = [];
+  /** Per service, the variables each interpolated value was read from, by its path. */
+  private readonly interpolations = new Map<string, Map<string, string[]>>();
   /** Host ports published so far, by the service that publishes each. */
   private readonly hostPorts = new Map<number, string>();
 
@@ -225,15 +227,54 @@ class Mapper {
     why?: string,
     action?: string,
   ): void {
+    // A value read from variables when it was imported is frozen in the stack: what Compose reads when the
+    // application starts, the stack has as it was then (only StartVariable keeps reading it).
+    const variables =
+      fidelity === 'mapped' && !became?.startsWith('StartVariable') ? this.interpolated(p) : [];
+    const frozen = variables.length > 0;
     this.entries.push({
       path: [...p],
       key: specKey(p),
-      fidelity,
+      fidelity: frozen ? 'approximated' : fidelity,
       ...(became !== undefined ? { became } : {}),
-      ...(why !== undefined ? { why } : {}),
-      ...(action !== undefined ? { action } : {}),
+      ...(frozen
+        ? {
+            why: `the value of ${variables.join(', ')} when it was imported, which Compose would read at each start`,
+          }
+        : why !== undefined
+          ? { why }
+          : {}),
+      ...(frozen
+        ? { action: 'import again with the variables set as the cloud twin needs them' }
+        : action !== undefined
+          ? { action }
+          : {}),
       location: this.model.locationOf(p),
     });
+  }
+
+  /** The variables the values at `p` and below were interpolated from, as written. */
+  private interpolated(p: readonly (string | number)[]): string[] {
+    if (p[0] !== 'services' || p.length < 3) return [];
+    const service = String(p[1]);
+    let byPath = this.interpolations.get(service);
+    if (!byPath) {
+      byPath = new Map();
+      for (const e of this.model.entries('services', service)) {
+        const written = this.model.writtenAt(e.path);
+        if (written === undefined) continue;
+        const names = [...written.replace(/\$\$/g, '').matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map(
+          (m) => m[1],
+        );
+        if (names.length) byPath.set(JSON.stringify(e.path.map(String)), names);
+      }
+      this.interpolations.set(service, byPath);
+    }
+    const prefix = JSON.stringify(p.map(String)).slice(0, -1);
+    const out = new Set<string>();
+    for (const [key, names] of byPath)
+      if (key === `${prefix}]` || key.startsWith(`${prefix},`)) names.forEach((n) => out.add(n));
+    return [...out].map((n) => `\${${n}}`);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -582,7 +623,19 @@ class Mapper {
     }
     for (const key of ['working_dir', 'user', 'hostname', 'init', 'labels'] as const) handle(key);
     if (s.working_dir !== undefined) this.report([...p, 'working_dir'], 'mapped', 'workingDirectory');
-    const user = typeof s.user === 'string' ? s.user : undefined;
+    // A user made of unset variables (`${UID}:${GID}`) reads `:`; the image's own user is kept instead.
+    const written = typeof s.user === 'string' ? s.user : undefined;
+    const user = written !== undefined && /^[^:]+(:[^:]+)?$/.test(written) ? written : undefined;
+    if (written !== undefined && user === undefined) {
+      handle('user');
+      this.report(
+        [...p, 'user'],
+        'dropped',
+        undefined,
+        `the user read '${written}' when it was imported: its variables were not set`,
+        'import again with them set, or give user a uid:gid',
+      );
+    }
     const root = user !== undefined && /^(root|0)(:.*)?$/.test(user);
     if (user !== undefined)
       this.report([...p, 'user'], 'mapped', root ? 'user root, with allowRootUser and a reason' : 'user');

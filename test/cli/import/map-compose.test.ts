@@ -505,3 +505,27 @@ services:
   ]);
   expect(JSON.stringify(plan)).not.toContain('from-the-shell');
 });
+
+test('a value read from variables at import is reported approximated: the stack keeps what it was then', () => {
+  const { workload, entry } = mapped(
+    `
+services:
+  api:
+    image: shop/api:\${TAG:-1}
+    user: "\${UID}:\${GID}"
+    command: ["serve", "--port", "\${PORT:-8080}"]
+    environment:
+      MODE: \${MODE:-fast}
+`,
+  );
+  expect(workload('api').image).toEqual({ kind: 'registry', reference: 'shop/api:1' });
+  expect(entry('services', 'api', 'image')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'image').why).toContain('${TAG}');
+  expect(entry('services', 'api', 'command')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'command').why).toContain('${PORT}');
+  // Unset variables made the user `:`: the image's own user is kept, and that is said.
+  expect(workload('api').user).toBeUndefined();
+  expect(entry('services', 'api', 'user')).toMatchObject({ fidelity: 'dropped' });
+  // A whole value that is one variable stays a variable.
+  expect(entry('services', 'api', 'environment', 'MODE')).toMatchObject({ fidelity: 'mapped' });
+});
