@@ -127,7 +127,38 @@ async function consumerApp(awsCdkLib: string): Promise<ConsumerApp> {
   const synth = await step('npx', '--no', 'cdk', 'synth', '--quiet', '--no-notices');
   const compose = await step('npx', '--no', 'twinstack', 'compose', '-a', 'shop');
   const status = await step('npx', '--no', 'twinstack', 'status');
-  return { dir, install, tsc, synth, compose, status };
+  // A compose file imported with the installed tool, its stack type-checked against the installed package.
+  write(
+    'existing/docker-compose.yml',
+    'services:\n  db:\n    image: postgres:16\n  web:\n    image: nginx:1.27\n    environment:\n      DB_HOST: db\n',
+  );
+  const imported = await step(
+    'npx',
+    '--no',
+    'twinstack',
+    'import',
+    'existing/docker-compose.yml',
+    '-o',
+    'lib/existing-stack.ts',
+    '--name',
+    'Existing',
+  );
+  const importedTsc = await step(
+    process.execPath,
+    'node_modules/typescript/bin/tsc',
+    '--noEmit',
+    '--strict',
+    '--target',
+    'ES2022',
+    '--module',
+    'NodeNext',
+    '--moduleResolution',
+    'NodeNext',
+    '--types',
+    'node',
+    'lib/existing-stack.ts',
+  );
+  return { dir, install, tsc, synth, compose, status, imported, importedTsc };
 }
 
 interface ConsumerApp {
@@ -137,6 +168,8 @@ interface ConsumerApp {
   synth?: Result;
   compose?: Result;
   status?: Result;
+  imported?: Result;
+  importedTsc?: Result;
 }
 
 const apps = new Map<string, ConsumerApp>();
@@ -225,6 +258,16 @@ describe.each([
     expect(doc.name).toBe('shop');
     expect(Object.keys(doc.services)).toEqual(expect.arrayContaining(['api', 'migrate', 'site', 'worker']));
     expect(fs.existsSync(path.join(app().dir, '.env.example'))).toBe(true);
+  });
+
+  test('`npx twinstack import` writes a stack that type-checks against the installed package', () => {
+    expectStatus(app().imported!);
+    expect(app().imported!.stdout).toMatch(/wrote lib\/existing-stack\.ts: class ExistingStack/);
+    const source = fs.readFileSync(path.join(app().dir, 'lib', 'existing-stack.ts'), 'utf8');
+    expect(source).toContain("from 'twinstack'");
+    expect(source).toContain("web.connectTo(db, { host: 'DB_HOST' })");
+    expect(app().importedTsc!.stdout + app().importedTsc!.stderr).toBe('');
+    expectStatus(app().importedTsc!);
   });
 
   test('a command that needs an optional peer names the packages to install, exit code 2', () => {
