@@ -135,6 +135,8 @@ const ENGINE_SCHEMES: Readonly<Record<DataServiceEngine, readonly string[]>> = {
 };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** Names of workloads, data services and volumes in twinstack (the constructs' NAME_PATTERN). */
+const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const START_VARIABLE =
   /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*)|(:?\?)[^}]*)?\}$|^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 
@@ -203,15 +205,27 @@ class Mapper {
         'the connection to the data service waits until it is healthy, where the original started at once',
       );
     }
+    // Names twinstack does not take (upper case, dots, a leading digit) are renamed in both twins.
+    const rename = this.renames();
+    const volumeName = this.volumeRenames();
     const plan: ImportPlan = {
       className: `${pascal(this.options.name)}Stack`,
       applicationName: applicationName(m.name ?? this.options.name),
       files: m.files,
-      volumes: [...this.volumes.values()],
+      volumes: [...this.volumes.values()].map((v) => ({ ...v, name: volumeName(v.name) })),
       secrets: [...this.secrets.values()],
-      dataServices: [...this.dataServices.values()].map((d) => d.plan),
-      workloads: orderWorkloads(workloads),
-      connections: this.connections,
+      dataServices: [...this.dataServices.values()].map((d) => ({ ...d.plan, id: rename(d.plan.id) })),
+      workloads: orderWorkloads(workloads).map((w) => ({
+        ...w,
+        id: rename(w.id),
+        dependsOn: w.dependsOn.map((d) => ({ ...d, target: rename(d.target) })),
+        ...(w.stateful ? { stateful: { ...w.stateful, volumeName: volumeName(w.stateful.volumeName) } } : {}),
+      })),
+      connections: this.connections.map((c) => ({
+        ...c,
+        workload: rename(c.workload),
+        dataService: rename(c.dataService),
+      })),
       notes: this.notes,
     };
     return { plan, entries: this.entries };
@@ -275,6 +289,48 @@ class Mapper {
     for (const [key, names] of byPath)
       if (key === `${prefix}]` || key.startsWith(`${prefix},`)) names.forEach((n) => out.add(n));
     return [...out].map((n) => `\${${n}}`);
+  }
+
+  /** Each service's name in twinstack, which takes lowercase letters, digits, `_` and `-`, first a letter. */
+  private renames(): (name: string) => string {
+    const names = new Map<string, string>();
+    const taken = new Set(Object.keys(this.model.services).filter((n) => NAME.test(n)));
+    for (const name of Object.keys(this.model.services)) {
+      if (NAME.test(name)) {
+        names.set(name, name);
+        continue;
+      }
+      const renamed = identifierFor(validName(name), taken);
+      taken.add(renamed);
+      names.set(name, renamed);
+      this.report(
+        ['services', name],
+        'approximated',
+        `the service '${renamed}'`,
+        `twinstack names take lowercase letters, digits, "_" and "-", starting with a letter; other services reach it as ${renamed}`,
+        `rename it in the values that name ${name}`,
+      );
+    }
+    return (name) => names.get(name) ?? name;
+  }
+
+  /** Each Volume's name in twinstack, by the same rule. */
+  private volumeRenames(): (name: string) => string {
+    const names = new Map<string, string>();
+    const taken = new Set([...this.volumes.values()].map((v) => v.name).filter((n) => NAME.test(n)));
+    for (const v of this.volumes.values()) {
+      if (NAME.test(v.name)) continue;
+      const renamed = identifierFor(validName(v.name), taken);
+      taken.add(renamed);
+      names.set(v.name, renamed);
+      this.report(
+        ['volumes', v.name],
+        'approximated',
+        `the volume '${renamed}'`,
+        'twinstack names take lowercase letters, digits, "_" and "-", starting with a letter',
+      );
+    }
+    return (name) => names.get(name) ?? name;
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -1782,6 +1838,15 @@ function applicationName(name: string): string {
     .replace(/[^a-z0-9_-]+/g, '-')
     .replace(/^[^a-z]+/, '');
   return n.slice(0, 63) || 'app';
+}
+
+/** A name twinstack takes, made of one it does not. */
+function validName(name: string): string {
+  const n = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[^a-z]+/, (lead) => `s-${lead.replace(/^-+/, '')}`);
+  return n.slice(0, 60).replace(/[-_]+$/, '') || 'service';
 }
 
 function identifierFor(name: string, taken: ReadonlySet<string>): string {

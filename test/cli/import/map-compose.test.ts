@@ -14,7 +14,9 @@ import {
 } from '../../../constructs';
 import { mapCompose, MapComposeOptions, OFFERED_VERSIONS } from '../../../cli/import/map-compose';
 import type { FidelityEntry } from '../../../cli/import/report';
-import { testStack } from '../../support/test-app';
+import { generateStack } from '../../../cli/import/generate';
+import { evaluateGenerated } from '../../support/generated-stack';
+import { testApp, testStack } from '../../support/test-app';
 import { load } from './fixture';
 
 function mapped(
@@ -528,4 +530,32 @@ services:
   expect(entry('services', 'api', 'user')).toMatchObject({ fidelity: 'dropped' });
   // A whole value that is one variable stays a variable.
   expect(entry('services', 'api', 'environment', 'MODE')).toMatchObject({ fidelity: 'mapped' });
+});
+
+test('names twinstack does not take are renamed in both twins and reported; the stack synthesizes', () => {
+  const { plan, entry } = mapped(`
+services:
+  Web.App:
+    image: nginx:1.27
+    depends_on: [1st]
+    volumes: [My.Data:/data]
+  1st:
+    image: busybox:1.37
+volumes:
+  My.Data: {}
+`);
+  expect(plan.workloads.map((w) => w.id).sort()).toEqual(['s-1st', 'web-app']);
+  expect(plan.workloads.find((w) => w.id === 'web-app')!.dependsOn).toEqual([
+    { target: 's-1st', condition: 'started' },
+  ]);
+  expect(plan.volumes.map((v) => v.name)).toEqual(['my-data']);
+  expect(entry('services', 'Web.App')).toMatchObject({
+    fidelity: 'approximated',
+    became: "the service 'web-app'",
+  });
+  const exported = evaluateGenerated(generateStack(plan));
+  const app = testApp();
+  const StackClass = exported[plan.className] as new (scope: typeof app, id: string) => Stack;
+  new StackClass(app, 'Renamed');
+  expect(() => app.synth()).not.toThrow();
 });
