@@ -452,6 +452,7 @@ class StackWriter {
             return call(
               `${this.imports.use('Dependency')}.${factory}`,
               name(this.names.get(`service:${d.target}`)),
+              ...(d.optional ? [obj([{ key: 'optional', value: bool(true) }])] : []),
             );
           }),
         ),

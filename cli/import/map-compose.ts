@@ -193,7 +193,7 @@ class Mapper {
     const workloads: PlanWorkload[] = [];
     for (const [name, s] of Object.entries(m.services)) {
       if (this.dataServices.has(name)) continue;
-      workloads.push(this.workload(name, s, jobs.has(name)));
+      workloads.push(this.workload(name, s, jobs.has(name), jobs));
     }
     // A connection waits for its data service to be healthy: a dependency the original may not have had.
     for (const c of this.connections) {
@@ -442,6 +442,13 @@ class Mapper {
     const construct = constructOf(engine);
     const environment = s.environment ?? {};
     const credentials = engineCredentials(engine, environment, s);
+    // A user or database the managed service refuses (DocumentDB's `root`, RDS's `rdsadmin`) is left to
+    // the construct's default, said at the variable that gave it.
+    const accepted = {
+      username: credentials.username === undefined || userAccepted(engine, credentials.username),
+      databaseName:
+        credentials.databaseName === undefined || databaseAccepted(engine, credentials.databaseName),
+    };
     const volume = (s.volumes ?? []).find((v) => v.type === 'volume' && v.source);
     const published = (s.ports ?? []).find((x) => x.published !== undefined && !x.published.includes('-'));
     // An official image variant of the version's major stays the local image, as the construct accepts.
@@ -456,8 +463,10 @@ class Mapper {
       id: name,
       engine,
       version: version.version,
-      ...(credentials.databaseName !== undefined ? { databaseName: credentials.databaseName } : {}),
-      ...(credentials.username !== undefined ? { username: credentials.username } : {}),
+      ...(credentials.databaseName !== undefined && accepted.databaseName
+        ? { databaseName: credentials.databaseName }
+        : {}),
+      ...(credentials.username !== undefined && accepted.username ? { username: credentials.username } : {}),
       ...(volume?.source ? { localVolumeName: volumeName(volume.source) } : {}),
       ...(published ? { hostPort: Number(published.published) } : {}),
       ...(localImage ? { localImage } : {}),
@@ -480,6 +489,19 @@ class Mapper {
         version.exact ? undefined : version.why,
       );
     for (const key of Object.keys(environment)) {
+      const refused =
+        (!accepted.username && environment[key] === credentials.username) ||
+        (!accepted.databaseName && environment[key] === credentials.databaseName);
+      if (refused) {
+        this.report(
+          [...p, 'environment', key],
+          'approximated',
+          "the construct's default",
+          `${managedName(engine)} does not take '${environment[key]}' here (a reserved or too long name)`,
+          'connect with the variables connectTo gives, which name the actual user and database',
+        );
+        continue;
+      }
       const why = credentials.used.has(key)
         ? 'the managed service has its own credentials: a generated password (Secrets Manager in the cloud, .env locally)'
         : "the managed service is configured by twinstack, not by the image's variables";
@@ -591,7 +613,12 @@ class Mapper {
     return jobs;
   }
 
-  private workload(name: string, s: ServiceDefinition, job: boolean): PlanWorkload {
+  private workload(
+    name: string,
+    s: ServiceDefinition,
+    job: boolean,
+    jobs: ReadonlySet<string>,
+  ): PlanWorkload {
     const p = ['services', name];
     const comments: string[] = [];
     const done = new Set<string>();
@@ -820,7 +847,11 @@ class Mapper {
     // Dependencies.
     handle('depends_on');
     handle('links');
-    const dependsOn: { target: string; condition: 'started' | 'healthy' | 'completed-successfully' }[] = [];
+    const dependsOn: {
+      target: string;
+      condition: 'started' | 'healthy' | 'completed-successfully';
+      optional?: boolean;
+    }[] = [];
     for (const [target, d] of Object.entries(s.depends_on ?? {})) {
       const dp = [...p, 'depends_on', target];
       if (this.dataServices.has(target)) {
@@ -839,18 +870,46 @@ class Mapper {
         );
         continue;
       }
-      const condition =
+      const written =
         d.condition === 'service_healthy'
           ? 'healthy'
           : d.condition === 'service_completed_successfully'
             ? 'completed-successfully'
             : 'started';
-      dependsOn.push({ target, condition });
+      const t = this.model.services[target];
+      const targetIsJob = jobs.has(target);
+      const targetChecked =
+        t?.healthcheck !== undefined && t.healthcheck.disable !== true && t.healthcheck.test?.[0] !== 'NONE';
+      // What the target can give: a job completes (it is never healthy), a service without a health check
+      // only starts.
+      const condition: 'started' | 'healthy' | 'completed-successfully' = targetIsJob
+        ? written === 'healthy'
+          ? 'completed-successfully'
+          : written
+        : written === 'healthy' && !targetChecked
+          ? 'started'
+          : written;
+      // A target in a profile this service is not in runs only when that profile is asked for.
+      const ownProfiles = s.profiles ?? [];
+      const elsewhere =
+        (t?.profiles ?? []).length > 0 && !(t?.profiles ?? []).some((x) => ownProfiles.includes(x));
+      const optional = d.required === false || elsewhere;
+      dependsOn.push({ target, condition, ...(optional ? { optional: true } : {}) });
+      const whys = [
+        condition !== written
+          ? targetIsJob
+            ? `'${target}' runs to completion (a Job): the dependency waits for it to complete`
+            : `'${target}' has no health check: the dependency waits for it to start`
+          : undefined,
+        elsewhere && d.required !== false
+          ? `'${target}' is in profile ${(t?.profiles ?? []).join(', ')}: the dependency is optional, as Compose starts it only with that profile`
+          : undefined,
+      ].filter((w): w is string => w !== undefined);
       this.report(
         dp,
-        d.required === false ? 'approximated' : 'mapped',
-        `Dependency.${condition === 'completed-successfully' ? 'completedSuccessfully' : condition}(${camel(target)})`,
-        d.required === false ? 'an optional dependency (required: false) becomes a required one' : undefined,
+        whys.length ? 'approximated' : 'mapped',
+        `Dependency.${condition === 'completed-successfully' ? 'completedSuccessfully' : condition}(${camel(target)}${optional ? ', { optional: true }' : ''})`,
+        whys.length ? whys.join('; ') : undefined,
       );
     }
     for (const [i] of (Array.isArray(s.links) ? s.links : []).entries())
@@ -1750,6 +1809,37 @@ function engineCredentials(
     default:
       return { used };
   }
+}
+
+/** Whether the managed service of `engine` takes `username` as its user (the constructs' rules). */
+function userAccepted(engine: DataServiceEngine, username: string): boolean {
+  switch (engine) {
+    case 'postgres':
+    case 'mysql':
+    case 'mariadb': {
+      const reserved = ['rdsadmin', 'rdsrepladmin', 'root', ...(engine === 'postgres' ? ['admin'] : [])];
+      return (
+        /^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(username) &&
+        !reserved.includes(username.toLowerCase()) &&
+        !username.startsWith('pg_')
+      );
+    }
+    case 'mongo':
+      return (
+        /^[A-Za-z][A-Za-z0-9]{0,62}$/.test(username) &&
+        !['admin', 'root', 'serviceadmin'].includes(username.toLowerCase())
+      );
+    case 'rabbitmq':
+      return /^[A-Za-z0-9._~-]{2,100}$/.test(username) && username.toLowerCase() !== 'guest';
+    default:
+      return false;
+  }
+}
+
+/** Whether the managed service of `engine` takes `name` as its database's name. */
+function databaseAccepted(engine: DataServiceEngine, name: string): boolean {
+  if (engine === 'mongo') return /^[A-Za-z0-9_-]{1,63}$/.test(name);
+  return /^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(name);
 }
 
 /** `scheme://[user[:password]@]host[:port][/path][?query]`, when `value` is such a URL. */

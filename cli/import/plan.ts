@@ -114,6 +114,8 @@ export interface PlanWorkload {
   readonly dependsOn: readonly {
     readonly target: string;
     readonly condition: 'started' | 'healthy' | 'completed-successfully';
+    /** The target may be left out (a profile that is not enabled): `{ optional: true }`. */
+    readonly optional?: boolean;
   }[];
   readonly mounts: readonly { readonly volume: string; readonly path: string; readonly readOnly?: boolean }[];
   readonly bindMounts: readonly {

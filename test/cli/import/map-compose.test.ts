@@ -559,3 +559,50 @@ volumes:
   new StackClass(app, 'Renamed');
   expect(() => app.synth()).not.toThrow();
 });
+
+test('dependencies are what the targets can give: a job completes, an unchecked service starts, a profile is optional', () => {
+  const { workload, entry } = mapped(`
+services:
+  migrate:
+    image: shop/api:1
+  broker:
+    image: nats:2
+    profiles: [queue]
+  api:
+    image: shop/api:1
+    depends_on:
+      migrate: { condition: service_completed_successfully }
+      broker: { condition: service_started }
+  worker:
+    image: shop/api:1
+    depends_on:
+      migrate: { condition: service_healthy }
+      api: { condition: service_healthy }
+`);
+  expect(workload('api').dependsOn).toEqual([
+    { target: 'migrate', condition: 'completed-successfully' },
+    { target: 'broker', condition: 'started', optional: true },
+  ]);
+  expect(workload('worker').dependsOn).toEqual([
+    { target: 'migrate', condition: 'completed-successfully' },
+    { target: 'api', condition: 'started' },
+  ]);
+  expect(entry('services', 'api', 'depends_on', 'broker').why).toContain('profile queue');
+  expect(entry('services', 'worker', 'depends_on', 'migrate').why).toContain('a Job');
+  expect(entry('services', 'worker', 'depends_on', 'api').why).toContain('no health check');
+});
+
+test('a user or database the managed service refuses is left to its default, and said', () => {
+  const { plan, entry } = mapped(`
+services:
+  mongo:
+    image: mongo:8.0
+    environment:
+      MONGO_INITDB_ROOT_USERNAME: root
+      MONGO_INITDB_ROOT_PASSWORD: example
+`);
+  expect(plan.dataServices[0].username).toBeUndefined();
+  expect(entry('services', 'mongo', 'environment', 'MONGO_INITDB_ROOT_USERNAME').why).toContain(
+    "does not take 'root'",
+  );
+});
