@@ -13,6 +13,12 @@ import type {
   PlanVolume,
   PlanWorkload,
 } from './plan';
+import {
+  FARGATE_MAX_NOFILE,
+  HOST_NAME_PATTERN,
+  LINUX_CAPABILITIES,
+  ULIMIT_NAMES,
+} from '../../constructs/model/container-settings';
 import { FARGATE_SIZES } from '../../constructs/model/fargate';
 import { FidelityEntry, specKey } from './report';
 
@@ -626,7 +632,24 @@ class Mapper {
 
     // The image.
     let image: PlanWorkload['image'];
-    if (s.build !== undefined) {
+    const buildContext = s.build ? path.resolve(this.model.projectDir, s.build.context) : undefined;
+    const buildHere =
+      buildContext !== undefined &&
+      fs.existsSync(path.resolve(buildContext, s.build?.dockerfile ?? 'Dockerfile'));
+    if (s.build !== undefined && !buildHere && s.image !== undefined) {
+      // The sources are not here, but the image the build tags is named: the stack pulls that image.
+      handle('build');
+      handle('image');
+      image = { kind: 'registry', reference: s.image };
+      this.report(
+        [...p, 'build'],
+        'approximated',
+        `Image.fromRegistry('${s.image}')`,
+        `the build's Dockerfile is not in ${relativeTo(this.appDirectory, buildContext!)}, so the image it tags is pulled instead`,
+        'import where the sources are, to build them in both twins',
+      );
+      this.report([...p, 'image'], 'mapped', `Image.fromRegistry('${s.image}')`);
+    } else if (s.build !== undefined) {
       handle('build');
       const context = path.resolve(this.model.projectDir, s.build.context);
       const directory = relativeTo(this.appDirectory, context);
@@ -653,7 +676,13 @@ class Mapper {
         ...(s.build.target ? { target: s.build.target } : {}),
         ...(Object.keys(args).length ? { buildArgs: args } : {}),
       };
-      this.report([...p, 'build'], 'mapped', `Image.fromDirectory('${directory}')`);
+      this.report(
+        [...p, 'build'],
+        buildHere ? 'mapped' : 'approximated',
+        `Image.fromDirectory('${directory}')`,
+        buildHere ? undefined : `its Dockerfile is not in ${directory} here`,
+        buildHere ? undefined : 'the build context must hold its Dockerfile when cdk synth runs',
+      );
       for (const key of Object.keys(s.build)) {
         if (['context', 'dockerfile', 'target', 'args'].includes(key)) continue;
         this.report(
@@ -705,7 +734,16 @@ class Mapper {
       );
     }
     for (const key of ['working_dir', 'user', 'hostname', 'init', 'labels'] as const) handle(key);
-    if (s.working_dir !== undefined) this.report([...p, 'working_dir'], 'mapped', 'workingDirectory');
+    const workingDirectory =
+      typeof s.working_dir === 'string' && s.working_dir.startsWith('/') ? s.working_dir : undefined;
+    if (s.working_dir !== undefined)
+      this.report(
+        [...p, 'working_dir'],
+        workingDirectory ? 'mapped' : 'dropped',
+        workingDirectory ? 'workingDirectory' : undefined,
+        workingDirectory ? undefined : 'the working directory is not an absolute path',
+        workingDirectory ? undefined : 'give an absolute path',
+      );
     // A user made of unset variables (`${UID}:${GID}`) reads `:`; the image's own user is kept instead.
     const written = typeof s.user === 'string' ? s.user : undefined;
     const user = written !== undefined && /^[^:]+(:[^:]+)?$/.test(written) ? written : undefined;
@@ -961,9 +999,28 @@ class Mapper {
     const settings: { -readonly [K in keyof PlanWorkload['settings']]: PlanWorkload['settings'][K] } = {};
     handle('ulimits');
     for (const [k, u] of Object.entries(s.ulimits ?? {})) {
-      ulimits[k] = u;
+      if (!(ULIMIT_NAMES as readonly string[]).includes(k)) {
+        this.report(
+          [...p, 'ulimits', k],
+          'dropped',
+          undefined,
+          `ECS sets no ${k} limit`,
+          `use one of ${ULIMIT_NAMES.join(', ')}`,
+        );
+        continue;
+      }
+      // Fargate allows at most FARGATE_MAX_NOFILE open files.
+      const cap = (n: number) => (k === 'nofile' ? Math.min(n, FARGATE_MAX_NOFILE) : n);
+      const limit = { soft: cap(u.soft), hard: cap(u.hard) };
+      ulimits[k] = limit;
       settings.ulimits = ulimits;
-      this.report([...p, 'ulimits', k], 'mapped', `ulimits.${k}`);
+      const capped = limit.soft !== u.soft || limit.hard !== u.hard;
+      this.report(
+        [...p, 'ulimits', k],
+        capped ? 'approximated' : 'mapped',
+        `ulimits.${k}`,
+        capped ? `Fargate allows at most ${FARGATE_MAX_NOFILE} open files` : undefined,
+      );
     }
     if (s.init !== undefined) {
       if (s.init === true) settings.init = true;
@@ -1001,10 +1058,22 @@ class Mapper {
           'run without it, or on a platform that allows it',
         );
     }
-    const drop = (Array.isArray(s.cap_drop) ? (s.cap_drop as string[]) : []).map((c) =>
-      String(c).replace(/^CAP_/, ''),
-    );
-    drop.forEach((c, i) => this.report([...p, 'cap_drop', i], 'mapped', `capabilities.drop ${c}`));
+    const drop: string[] = [];
+    (Array.isArray(s.cap_drop) ? (s.cap_drop as string[]) : []).forEach((c, i) => {
+      const cap = String(c).toUpperCase().replace(/^CAP_/, '');
+      if (cap !== 'ALL' && !(LINUX_CAPABILITIES as readonly string[]).includes(cap)) {
+        this.report(
+          [...p, 'cap_drop', i],
+          'dropped',
+          undefined,
+          `${String(c)} is no Linux capability ECS knows`,
+          'drop it',
+        );
+        return;
+      }
+      drop.push(cap);
+      this.report([...p, 'cap_drop', i], 'mapped', `capabilities.drop ${cap}`);
+    });
     if (add.length || drop.length)
       settings.capabilities = { ...(add.length ? { add } : {}), ...(drop.length ? { drop } : {}) };
     if (s.labels && Object.keys(s.labels).length) {
@@ -1036,7 +1105,15 @@ class Mapper {
         'Fargate has no shared-memory size: local only (stand-in container-settings)',
       );
     }
-    if (typeof s.hostname === 'string') {
+    if (typeof s.hostname === 'string' && !(HOST_NAME_PATTERN.test(s.hostname) && s.hostname.length <= 63)) {
+      this.report(
+        [...p, 'hostname'],
+        'dropped',
+        undefined,
+        `'${s.hostname}' is no host name twinstack takes`,
+        'give a host name of letters, digits and "-"',
+      );
+    } else if (typeof s.hostname === 'string') {
       settings.hostname = s.hostname;
       this.report(
         [...p, 'hostname'],
@@ -1152,7 +1229,7 @@ class Mapper {
       image,
       ...(command?.length ? { command } : {}),
       ...(entrypoint?.length ? { entrypoint } : {}),
-      ...(typeof s.working_dir === 'string' ? { workingDirectory: s.working_dir } : {}),
+      ...(workingDirectory ? { workingDirectory } : {}),
       ...(user !== undefined ? { user } : {}),
       ...(root ? { allowRootUser: true } : {}),
       ...(!readOnly ? { writableRoot: true } : {}),
@@ -1304,9 +1381,12 @@ class Mapper {
       intervalSeconds: seconds(h.interval, 30),
       timeoutSeconds: seconds(h.timeout, 30),
       retries: h.retries ?? 3,
-      startPeriodSeconds: h.start_period === undefined ? 0 : Math.round(h.start_period / 1000),
+      // ECS honours a start period of at most 300 seconds.
+      startPeriodSeconds: h.start_period === undefined ? 0 : Math.min(300, Math.round(h.start_period / 1000)),
     };
-    const exact = [h.interval, h.timeout, h.start_period].every((ms) => ms === undefined || ms % 1000 === 0);
+    const exact =
+      [h.interval, h.timeout, h.start_period].every((ms) => ms === undefined || ms % 1000 === 0) &&
+      (h.start_period ?? 0) <= 300000;
     const plan: PlanHealthCheck =
       test[0] === 'CMD-SHELL'
         ? { kind: 'shell', script: test.slice(1).join(' '), ...timing }
@@ -1490,7 +1570,13 @@ class Mapper {
       const stat = fs.statSync(source);
       const relative = relativeTo(this.appDirectory, source);
       const selinux = v.bind?.selinux === 'z' ? 'shared' : v.bind?.selinux === 'Z' ? 'private' : undefined;
-      if (stat.isFile() && v.read_only && stat.size <= 16384 && isText(source)) {
+      if (
+        stat.isFile() &&
+        v.read_only &&
+        stat.size <= 16384 &&
+        isText(source) &&
+        /^(\/[A-Za-z0-9._-]+){2,}$/.test(v.target)
+      ) {
         into.configFiles.push({ path: v.target, source: relative });
         this.report(p, 'mapped', `configFiles: the file ${relative} at ${v.target} in both twins`);
         return undefined;
@@ -1862,6 +1948,8 @@ function startVariableOf(written: string, key: string): PlanValue | undefined {
   const m = START_VARIABLE.exec(written);
   if (!m) return undefined;
   const variable = m[1] ?? m[5];
+  // A default over several lines is no default compose interpolates in one piece: kept a literal.
+  if (m[2] !== undefined && /[\r\n]/.test(m[3])) return undefined;
   if (m[2] !== undefined) return { kind: 'start', variable, default: m[3].replace(/\$\$/g, '$') };
   void key;
   // `${X:?message}` is required; plain `${X}` is empty when unset, as Compose gives it.

@@ -606,3 +606,50 @@ services:
     "does not take 'root'",
   );
 });
+
+test('values Fargate or twinstack would refuse are brought within bounds or dropped, and the stack synthesizes', () => {
+  const { plan, workload, entry, model } = mapped(
+    `
+services:
+  api:
+    build: ./missing
+    image: shop/api:1
+    working_dir: app
+    hostname: "not a host"
+    ulimits: { nofile: 2000000, bogus: 1 }
+    cap_drop: [NET_RAW, NOT_A_CAP]
+    healthcheck:
+      test: ["CMD", "true"]
+      start_period: 10m
+    volumes: ["./top.conf:/top.conf:ro"]
+`,
+    {},
+    { 'top.conf': 'x = 1\n' },
+  );
+  const api = workload('api');
+  expect(api.image).toEqual({ kind: 'registry', reference: 'shop/api:1' });
+  expect(api.workingDirectory).toBeUndefined();
+  expect(api.settings.hostname).toBeUndefined();
+  expect(api.settings.ulimits).toEqual({ nofile: { soft: 1048576, hard: 1048576 } });
+  expect(api.settings.capabilities).toEqual({ drop: ['NET_RAW'] });
+  expect(api.healthCheck?.startPeriodSeconds).toBe(300);
+  // A file directly in / is no config file path: it stays a local bind mount.
+  expect(api.configFiles).toEqual([]);
+  expect(api.bindMounts).toEqual([{ source: './top.conf', path: '/top.conf', readOnly: true }]);
+  for (const at of [['build'], ['working_dir'], ['hostname'], ['ulimits', 'bogus'], ['cap_drop', 1]])
+    expect(entry('services', 'api', ...at).fidelity).not.toBe('mapped');
+  expect(entry('services', 'api', 'ulimits', 'nofile')).toMatchObject({ fidelity: 'approximated' });
+  expect(entry('services', 'api', 'healthcheck')).toMatchObject({ fidelity: 'approximated' });
+  const exported = evaluateGenerated(generateStack(plan));
+  const app = testApp();
+  const StackClass = exported[plan.className] as new (scope: typeof app, id: string) => Stack;
+  // The stack's paths are relative to the CDK app's directory, where cdk synth runs.
+  const cwd = process.cwd();
+  process.chdir(model.dir);
+  try {
+    new StackClass(app, 'Bounded');
+    expect(() => app.synth()).not.toThrow();
+  } finally {
+    process.chdir(cwd);
+  }
+});
