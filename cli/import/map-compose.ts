@@ -979,6 +979,42 @@ class Mapper {
       );
       if (r) stateful = r;
     }
+    // Compose configs of a file: the same config files in both twins.
+    handle('configs');
+    for (const [i, c] of (s.configs ?? []).entries()) {
+      const cp = [...p, 'configs', i];
+      const definition = this.model.configs[c.source] ?? {};
+      const target = c.target ?? `/${c.source}`;
+      const file =
+        typeof definition.file === 'string'
+          ? path.resolve(this.model.projectDir, definition.file)
+          : undefined;
+      const fits =
+        file !== undefined &&
+        fs.existsSync(file) &&
+        fs.statSync(file).isFile() &&
+        fs.statSync(file).size <= 16384 &&
+        isText(file) &&
+        /^(\/[A-Za-z0-9._-]+){2,}$/.test(target) &&
+        !relativeTo(this.appDirectory, file).startsWith('..');
+      if (fits) {
+        configFiles.push({ path: target, source: relativeTo(this.appDirectory, file) });
+        this.report(
+          cp,
+          'mapped',
+          `configFiles: the file ${relativeTo(this.appDirectory, file)} at ${target} in both twins`,
+        );
+      } else
+        this.report(
+          cp,
+          'dropped',
+          undefined,
+          file === undefined
+            ? `config '${c.source}' is not a file (inline content or an environment variable)`
+            : `config '${c.source}' is not a text file of at most 16 KiB inside the CDK app, at a path below a directory`,
+          'give it as configFiles with its content',
+        );
+    }
     for (const [i, t] of (s.tmpfs ?? []).entries()) {
       const target = String(t).split(':')[0];
       writablePaths.push(target);
@@ -1179,7 +1215,6 @@ class Mapper {
       security_opt: 'Fargate takes no security options',
       sysctls: 'twinstack passes no kernel parameters',
       volumes_from: 'twinstack mounts volumes by name',
-      configs: 'compose configs are read from files; give them as configFiles',
       domainname: 'Fargate sets no domain name',
       mac_address: 'Fargate sets no MAC address',
       dns: 'the VPC resolves names in the cloud',

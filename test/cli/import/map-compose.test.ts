@@ -653,3 +653,27 @@ services:
     process.chdir(cwd);
   }
 });
+
+test('compose configs of a file become config files in both twins; inline ones are dropped with why', () => {
+  const { workload, entry } = mapped(
+    `
+services:
+  web:
+    image: nginx:1.27
+    configs:
+      - source: site
+        target: /etc/nginx/conf.d/site.conf
+      - inline
+configs:
+  site: { file: ./site.conf }
+  inline: { content: "x" }
+`,
+    {},
+    { 'site.conf': 'server { listen 80; }\n' },
+  );
+  expect(workload('web').configFiles).toEqual([
+    { path: '/etc/nginx/conf.d/site.conf', source: './site.conf' },
+  ]);
+  expect(entry('services', 'web', 'configs', 0)).toMatchObject({ fidelity: 'mapped' });
+  expect(entry('services', 'web', 'configs', 1)).toMatchObject({ fidelity: 'dropped' });
+});
