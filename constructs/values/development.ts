@@ -42,7 +42,8 @@ export interface DevelopmentRestart {
  * - any other source: `sync` to its destination (a relative destination resolved against the `WORKDIR`);
  *   a source that is the whole context (`COPY . .`) ignores `.git`, `node_modules` and what
  *   `.dockerignore` lists;
- * - sources with wildcards or variables, URLs, and sources outside the context are not watched.
+ * - sources with wildcards or variables, URLs, archives ADD unpacks, and sources outside the context are
+ *   not watched.
  *
  * Nothing is inferred for `restart`.
  */
@@ -92,6 +93,9 @@ export function isDependencyManifest(file: string): boolean {
   return MANIFESTS.has(file) || /^requirements.*\.txt$/.test(file) || /^build\.gradle/.test(file);
 }
 
+/** A local archive, which ADD unpacks. */
+const ARCHIVE = /\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst))$/i;
+
 /** What the sync of a whole build context always leaves out. */
 const CONTEXT_IGNORES = ['.git/', 'node_modules/'];
 
@@ -133,6 +137,8 @@ export function inferredWatch(image: DirectoryImage): {
     const target = path.posix.resolve(workdir, destination);
     for (const source of sources) {
       if (/[*?[$]/.test(source) || /^[a-z]+:\/\//i.test(source) || source.startsWith('git@')) continue;
+      // ADD unpacks a local archive: the container has its contents, not the file.
+      if (kind === 'ADD' && ARCHIVE.test(source)) continue;
       const host = path.resolve(context, source);
       const relative = path.relative(context, host);
       if (relative.startsWith('..') || path.isAbsolute(relative) || !fs.existsSync(host)) continue;

@@ -77,7 +77,7 @@ describe('the model', () => {
     ]);
   });
 
-  test('requirements files and pyproject.toml rebuild; a file copied into the WORKDIR syncs to its path there', () => {
+  test('requirements files and pyproject.toml rebuild; a file copied into the WORKDIR syncs to its path there; an archive ADD unpacks is not watched', () => {
     const { web } = synth({}, Image.fromDirectory(`${FIXTURE}/python`));
     expect(web.application.toSpec().workloads[0].development?.watch).toEqual([
       { action: 'rebuild', path: path.join(PYTHON, 'Dockerfile') },
@@ -85,6 +85,7 @@ describe('the model', () => {
       { action: 'rebuild', path: path.join(PYTHON, 'requirements-dev.txt') },
       { action: 'rebuild', path: path.join(PYTHON, 'pyproject.toml') },
       { action: 'sync', path: path.join(PYTHON, 'app.py'), target: '/srv/app.py' },
+      { action: 'sync', path: path.join(PYTHON, 'static'), target: '/srv/static' },
     ]);
   });
 
