@@ -89,6 +89,7 @@ export { EcrImage, Image } from './values/image';
 export { StartVariable } from './values/start-variable';
 export type { StartVariableOptions } from './values/start-variable';
 export type { BindMount } from './values/bind-mount';
+export type { DevelopmentOptions, DevelopmentRestart, DevelopmentSync } from './values/development';
 export type { ContainerImageOptions, DirectoryImageOptions, RegistryImageOptions } from './values/image';
 export { JobRun, MAX_DEPLOYMENT_JOB_SECONDS } from './values/job-run';
 export type { DeploymentRunOptions } from './values/job-run';

@@ -16,6 +16,7 @@ import {
 import { checkFargateSize } from './model/fargate';
 import { Image } from './values/image';
 import { BindMount, bindMountSpec } from './values/bind-mount';
+import { DevelopmentOptions, developmentSpec } from './values/development';
 import { configSource } from './values/config-source';
 import { environmentFileSpecs } from './values/environment-file';
 import { StartVariable } from './values/start-variable';
@@ -25,6 +26,7 @@ import { checkContainerSettings, ContainerSettingsProps } from './values/contain
 import { checkEnvName, checkName, checkNonEmptyString } from './model/names';
 import type {
   BindMountSpec,
+  DevelopmentWatchSpec,
   EnvironmentFileSpec,
   StartVariableSpec,
   ConfigFileSpec,
@@ -187,6 +189,17 @@ export interface WorkloadProps extends ContainerSettingsProps {
    */
   readonly bindMounts?: BindMount[];
   /**
+   * What the local twin does when files change while compose watches the workload (`docker compose
+   * watch`, `docker compose up --watch`): copy paths of the build context into the running container,
+   * rebuild on dependency manifests, copy and restart on configuration. Only for `Image.fromDirectory`.
+   * `{}` infers every setting from the Dockerfile (its build context and COPY lines, see
+   * DevelopmentOptions); each list given replaces the inferred one. Local: compose `develop.watch`.
+   * Cloud: nothing (the image `cdk deploy` built), reported by the parity check as the stand-in
+   * `development`. Source directories mounted instead of copied are `bindMounts`.
+   * @default - no development settings: the local twin runs the image as built, in both twins
+   */
+  readonly development?: DevelopmentOptions | false;
+  /**
    * Environment variables whose values are secrets: injected by ECS from Secrets Manager in the cloud,
    * read from `.env` locally.
    * @default - none
@@ -314,6 +327,7 @@ export abstract class Workload extends Construct {
   private readonly dependencies: Dependency[] = [];
   private readonly mountList: Mount[] = [];
   private readonly bindMountList: BindMountSpec[] = [];
+  private readonly development?: { readonly watch: readonly DevelopmentWatchSpec[] };
   private readonly startVariableList: Record<string, { spec: StartVariableSpec; cloudValue?: string }> = {};
   /** @internal */
   public readonly _environmentFiles: readonly EnvironmentFileSpec[];
@@ -398,6 +412,7 @@ export abstract class Workload extends Construct {
     this._writablePaths = hardening.writablePaths;
     if (hardening.reason !== undefined) this._hardeningReason = hardening.reason;
     this._containerSettings = checkContainerSettings(path, props);
+    this.development = developmentSpec(path, props.development, this._imageSpec);
     this.application._registerWorkload(this);
   }
 
@@ -889,6 +904,7 @@ export abstract class Workload extends Construct {
           }
         : {}),
       ...(this.bindMountList.length ? { bindMounts: this.bindMountList.map((m) => ({ ...m })) } : {}),
+      ...(this.development ? { development: structuredClone(this.development) } : {}),
       ...(Object.keys(this.startVariableList).length
         ? {
             startVariables: Object.fromEntries(

@@ -28,7 +28,7 @@ export interface ComposeBindMount {
 }
 
 /** A service as docker-compose 1.29 reads it: no `configs`, which it ignores, but file mounts instead. */
-export interface DockerCompose129Service extends Omit<ComposeService, 'configs' | 'volumes'> {
+export interface DockerCompose129Service extends Omit<ComposeService, 'configs' | 'volumes' | 'develop'> {
   /** A bind mount with SELinux relabelling is written in short syntax (`./src:/app:ro,z`). */
   readonly volumes?: readonly (ComposeVolumeMount | ComposeBindMount | string)[];
 }
@@ -70,6 +70,8 @@ export interface DockerCompose129Twin {
  *   express: the dependent starts without waiting for an optional service). Each is dropped and named in
  *   the header.
  *
+ * - `develop.watch`, which 1.29 does not know (it has no watch mode): dropped and named in the header.
+ *
  * - a bind mount's `bind.selinux`, which 1.29's schema lacks: that mount is written in short syntax
  *   (`./src:/app/src:ro,z`), whose mode 1.29 passes to the engine.
  *
@@ -95,7 +97,9 @@ export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin 
   const services: Record<string, DockerCompose129Service> = {};
   const dropped: string[] = [];
   for (const [name, service] of Object.entries(doc.services)) {
-    const { configs, volumes, healthcheck, build, depends_on, ...rest } = service;
+    const { configs, volumes, healthcheck, build, depends_on, develop, ...rest } = service;
+    if (develop !== undefined)
+      dropped.push(`${name}: develop.watch dropped (1.29 has no watch mode; rebuild and restart by hand).`);
     const mounts: (ComposeVolumeMount | ComposeBindMount | string)[] = (volumes ?? []).map((v) =>
       // 1.29 reads no `bind.selinux`; its short syntax passes the relabel flag to the engine.
       v.type === 'bind' && v.bind
@@ -153,6 +157,7 @@ export function forDockerCompose129(doc: ComposeDocument): DockerCompose129Twin 
     for (const key of Object.keys(service)) {
       if (key === 'configs') continue;
       if (key === 'volumes') continue;
+      if (key === 'develop') continue;
       if (key === 'healthcheck') out[key] = check;
       else if (key === 'build') out[key] = image;
       else if (key === 'depends_on') {

@@ -20,7 +20,13 @@ import { defaultRestart } from '../model/restart';
 import { ENV_NAME_PATTERN } from '../model/names';
 import { localDataVolume } from '../model/rules/naming';
 import { renderNginxConfig } from './proxy-config';
-import { bindVolumes, environmentFiles, relativeToCompose, startVariableValues } from './workload-inputs';
+import {
+  bindVolumes,
+  developWatch,
+  environmentFiles,
+  relativeToCompose,
+  startVariableValues,
+} from './workload-inputs';
 import { renderAwsStandIns, resourceConnectionEnvironment, standInVolumes } from './aws-stand-ins';
 import { escapeControls, hasLoneSurrogate, LONE_SURROGATE_RULE, writeYaml } from './yaml-writer';
 import { ComposeCompatibility, DockerCompose129Document, forDockerCompose129 } from './compatibility';
@@ -149,6 +155,7 @@ function renderWorkload(
   Object.assign(environment, startVariableValues(w, variables, escape));
   for (const [k, ref] of Object.entries(w.secrets)) environment[k] = secretVariable(app, ref, variables);
   const envFiles = environmentFiles(w, options.outputDirectory, escape);
+  const watch = developWatch(w, options.outputDirectory, escape);
   const volumes = [
     ...w.mounts.map((m) => ({
       type: 'volume' as const,
@@ -221,6 +228,7 @@ function renderWorkload(
     ...(volumes.length ? { volumes } : {}),
     restart: w.restart ?? defaultRestart(w.kind),
     ...renderLocalLimits(w),
+    ...(watch.length ? { develop: { watch } } : {}),
   };
 }
 

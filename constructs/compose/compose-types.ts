@@ -46,6 +46,17 @@ export interface ComposeBindVolume {
   readonly bind?: { readonly selinux: 'z' | 'Z' };
 }
 
+/** One rule of `develop.watch`: what compose does when the watched path changes. */
+export interface ComposeWatch {
+  readonly action: 'sync' | 'rebuild' | 'sync+restart';
+  /** Path relative to the compose file. */
+  readonly path: string;
+  /** Path in the container (sync actions). */
+  readonly target?: string;
+  /** Patterns relative to `path` whose changes are not acted on. */
+  readonly ignore?: readonly string[];
+}
+
 export interface ComposeService {
   /** Profiles the service belongs to; without one it always starts. */
   readonly profiles?: readonly string[];
@@ -85,6 +96,8 @@ export interface ComposeService {
   /** Networks the service joins, with more host names it answers to there. */
   readonly networks?: Readonly<Record<string, { readonly aliases?: readonly string[] }>>;
   readonly restart?: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  /** What `docker compose watch` does when files of the build context change. */
+  readonly develop?: { readonly watch: readonly ComposeWatch[] };
   readonly deploy?: {
     /** Each limit only when the workload declares it. */
     readonly resources: { readonly limits: { readonly cpus?: string; readonly memory?: string } };

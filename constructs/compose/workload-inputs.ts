@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { WorkloadSpec } from '../model/spec';
-import type { ComposeBindVolume } from './compose-types';
+import type { ComposeBindVolume, ComposeWatch } from './compose-types';
 
 /** A path of the developer's machine as the compose file names it: relative to the compose file's directory. */
 export function relativeToCompose(outputDirectory: string, file: string): string {
@@ -22,6 +22,20 @@ export function bindVolumes(
     ...(m.selinux !== undefined
       ? { bind: { selinux: m.selinux === 'shared' ? ('z' as const) : ('Z' as const) } }
       : {}),
+  }));
+}
+
+/** The compose `develop.watch` rules of a workload, paths relative to the compose file; none without settings. */
+export function developWatch(
+  w: WorkloadSpec,
+  outputDirectory: string,
+  escape: (text: string) => string,
+): ComposeWatch[] {
+  return (w.development?.watch ?? []).map((r) => ({
+    action: r.action,
+    path: escape(relativeToCompose(outputDirectory, r.path)),
+    ...(r.target !== undefined ? { target: escape(r.target) } : {}),
+    ...(r.ignore?.length ? { ignore: r.ignore.map(escape) } : {}),
   }));
 }
 

@@ -256,6 +256,11 @@ export interface WorkloadSpec extends ContainerSettingsSpec {
   readonly stateful?: { readonly volume: string; readonly path: string };
   /** Host paths the local twin mounts into the container; the cloud twin has the image's files there. */
   readonly bindMounts?: readonly BindMountSpec[];
+  /**
+   * What the local twin does when files of the build context change while compose watches it (compose
+   * `develop.watch`); the cloud twin has nothing of it. Only for an image built from a directory.
+   */
+  readonly development?: { readonly watch: readonly DevelopmentWatchSpec[] };
   /** Environment variables whose values are given when the application starts, by container variable. */
   readonly startVariables?: Readonly<Record<string, StartVariableSpec>>;
   /** dotenv files the container's environment is read from, absolute, in the order given. */
@@ -263,6 +268,18 @@ export interface WorkloadSpec extends ContainerSettingsSpec {
 }
 
 /** A host path mounted into a container by the local twin (compose `type: bind`); none in the cloud. */
+/** One rule of compose `develop.watch`. */
+export interface DevelopmentWatchSpec {
+  /** `sync`: copy into the container; `rebuild`: rebuild the image; `sync+restart`: copy, then restart. */
+  readonly action: 'sync' | 'rebuild' | 'sync+restart';
+  /** Absolute path of the watched file or directory, inside the build context. */
+  readonly path: string;
+  /** Absolute path in the container (sync actions). */
+  readonly target?: string;
+  /** Patterns relative to `path` (`.dockerignore` syntax) whose changes are not acted on. */
+  readonly ignore?: readonly string[];
+}
+
 export interface BindMountSpec {
   /** Absolute path on the host (resolved from the CDK app's directory). */
   readonly source: string;

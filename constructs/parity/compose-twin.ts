@@ -46,6 +46,14 @@ export interface ComposeMount {
   readonly type: string;
 }
 
+/** One rule of a service's `develop.watch`. */
+export interface ComposeWatchRule {
+  readonly action: string;
+  readonly path: string;
+  readonly target?: string;
+  readonly ignore: readonly string[];
+}
+
 /** One compose service. */
 export interface ComposeService {
   readonly image?: string;
@@ -93,6 +101,11 @@ export interface ComposeService {
    */
   readonly networks: readonly string[];
   readonly restart?: string;
+  /**
+   * `develop.watch`: each rule as written (paths relative to the compose file, `ignore` a list, empty when
+   * absent), in document order; empty without `develop`.
+   */
+  readonly watch: readonly ComposeWatchRule[];
   /** `deploy.replicas`, 1 when unset. */
   readonly replicas: number;
   /** `deploy.resources.limits`: CPUs and memory in MiB, when set. */
@@ -222,12 +235,28 @@ function _service(s: RawRecord): ComposeService {
     profiles: (_list(s.profiles) ?? []).map(String),
     networks: _networks(s),
     ...(s.restart !== undefined ? { restart: String(s.restart) } : {}),
+    watch: _watch(s.develop),
     replicas: Number(deploy.replicas ?? 1),
     limits: {
       ...(limits.cpus !== undefined ? { cpus: Number(limits.cpus) } : {}),
       ...(limits.memory !== undefined ? { memoryMiB: _megabytes(String(limits.memory)) } : {}),
     },
   };
+}
+
+/** The rules of `develop.watch` (see ComposeService.watch). */
+function _watch(raw: unknown): ComposeWatchRule[] {
+  return (_list(_record(raw).watch) ?? []).map((r) => {
+    const rule = _record(r);
+    const target = _text(rule.target);
+    const ignore = rule.ignore === undefined ? [] : (_list(rule.ignore) ?? [rule.ignore]).map(String);
+    return {
+      action: String(rule.action),
+      path: String(rule.path),
+      ...(target !== undefined ? { target } : {}),
+      ignore,
+    };
+  });
 }
 
 /** The networks a service joins (see ComposeService.networks). */

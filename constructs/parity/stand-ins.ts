@@ -38,6 +38,10 @@ export const STAND_IN_KINDS = {
     cloud: 'nothing mounted: the image’s own files at the path (Fargate cannot mount host paths)',
     local: 'the host directory or file, bind-mounted (edits are live)',
   },
+  development: {
+    cloud: 'nothing: the image `cdk deploy` built runs as it is',
+    local: 'compose develop.watch: changed files synced into the container, rebuilt or restarted',
+  },
   'start-variable': {
     cloud: 'the value found at synth time: stage setting, CDK context value or the default',
     local: '${VAR:-default} (or ${VAR:?...} when required), interpolated when compose starts',

@@ -22,6 +22,73 @@ export function compareLocalInputs(
     ...compareBindMounts(ctx, name, w, i, local),
     ...compareStartVariables(name, w, i, local),
     ...compareEnvironmentFiles(ctx, name, w, i, local),
+    ...compareDevelopment(ctx, name, w, local),
+  ];
+}
+
+/** A watch rule in one comparable form: action, absolute host path, target, ignores. */
+function describeWatch(rule: {
+  action: string;
+  path: string;
+  target?: string;
+  ignore?: readonly string[];
+}): string {
+  const ignore = rule.ignore?.length ? ` ignoring ${rule.ignore.join(', ')}` : '';
+  return `${rule.action} ${rule.path}${rule.target !== undefined ? ` -> ${rule.target}` : ''}${ignore}`;
+}
+
+/**
+ * The development settings: compose `develop.watch` must hold exactly the model's rules (the cloud twin
+ * has nothing of them, which is the stand-in `development`); a watch the model does not declare is an
+ * error too.
+ */
+function compareDevelopment(
+  ctx: ParityContext,
+  name: string,
+  w: WorkloadSpec,
+  local: ComposeService,
+): ParityEntry[] {
+  const wanted = (w.development?.watch ?? []).map(describeWatch);
+  const here = local.watch.map((r) =>
+    describeWatch({
+      action: r.action,
+      path: fromCompose(ctx, r.path),
+      ...(r.target !== undefined ? { target: literal(r.target) } : {}),
+      ignore: r.ignore.map((p) => literal(p)),
+    }),
+  );
+  if (wanted.length === 0 && here.length === 0) return [];
+  const localText = here.length ? here.join('; ') : undefined;
+  const cloudText = 'the image as built';
+  if (wanted.length === 0)
+    return [
+      problem(
+        name,
+        'develop.watch',
+        cloudText,
+        localText,
+        'the local twin watches files the model declares no development settings for',
+      ),
+    ];
+  if (JSON.stringify([...here].sort()) !== JSON.stringify([...wanted].sort()))
+    return [
+      problem(
+        name,
+        'develop.watch',
+        cloudText,
+        localText,
+        `the model watches ${wanted.join('; ')}; the local twin's develop.watch differs`,
+      ),
+    ];
+  return [
+    standIn(
+      name,
+      'develop.watch',
+      cloudText,
+      localText,
+      'development',
+      'files synced, rebuilt or restarted while compose watches; the cloud runs the image as built',
+    ),
   ];
 }
 
