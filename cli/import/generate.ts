@@ -510,6 +510,38 @@ class StackWriter {
         ),
       ),
     );
+    if (w.development) {
+      const d = w.development;
+      add(
+        'development',
+        obj([
+          {
+            key: 'sync',
+            value: arr(
+              d.sync.map((x) =>
+                obj([
+                  { key: 'path', value: str(x.path) },
+                  { key: 'target', value: str(x.target) },
+                  ...(x.ignore?.length ? [{ key: 'ignore', value: arr(x.ignore.map((i) => str(i))) }] : []),
+                ]),
+              ),
+            ),
+          },
+          { key: 'rebuild', value: arr(d.rebuild.map((r) => str(r))) },
+          {
+            key: 'restart',
+            value: arr(
+              d.restart.map((x) =>
+                obj([
+                  { key: 'path', value: str(x.path) },
+                  { key: 'target', value: str(x.target) },
+                ]),
+              ),
+            ),
+          },
+        ]),
+      );
+    }
     if (w.restart !== undefined && w.restart !== RESTART_DEFAULT[w.construct]) add('restart', str(w.restart));
     if (w.profile !== undefined) add('profile', str(w.profile));
     if (w.cpu !== undefined) add('cpu', num(w.cpu));

@@ -1170,6 +1170,10 @@ class Mapper {
       );
     }
 
+    // What the local twin does when files change: compose's develop.watch, relative to the build context.
+    handle('develop');
+    const development = this.development(p, s, image);
+
     // Restart, profiles, platform, resources.
     handle('restart');
     const restart = this.restart([...p, 'restart'], s.restart, job);
@@ -1228,7 +1232,6 @@ class Mapper {
       cgroup_parent: 'Fargate takes no cgroup parent',
       runtime: 'Fargate runs its own runtime',
       isolation: 'Fargate runs its own isolation',
-      develop: 'the development loop is not imported yet',
     };
     for (const key of Object.keys(s)) {
       if (done.has(key) || s[key] === undefined) continue;
@@ -1283,9 +1286,85 @@ class Mapper {
       ...size,
       ...(cpuArchitecture ? { cpuArchitecture } : {}),
       ...(stateful ? { stateful } : {}),
+      ...(development ? { development } : {}),
       settings,
       comments,
     };
+  }
+
+  private development(
+    p: (string | number)[],
+    s: ServiceDefinition,
+    image: PlanWorkload['image'],
+  ): PlanWorkload['development'] {
+    const develop = (s.develop ?? {}) as { watch?: unknown };
+    const watch = Array.isArray(develop.watch) ? (develop.watch as Record<string, unknown>[]) : [];
+    for (const key of Object.keys(develop))
+      if (key !== 'watch')
+        this.report(
+          [...p, 'develop', key],
+          'dropped',
+          undefined,
+          'twinstack reads develop.watch only',
+          'drop it',
+        );
+    if (watch.length === 0) return undefined;
+    if (image.kind !== 'directory' || !s.build) {
+      this.report(
+        [...p, 'develop'],
+        'dropped',
+        undefined,
+        'watch rules need an image built from a directory',
+        'build the image',
+      );
+      return undefined;
+    }
+    const context = path.resolve(this.model.projectDir, s.build.context);
+    const out = {
+      sync: [] as { path: string; target: string; ignore?: string[] }[],
+      rebuild: [] as string[],
+      restart: [] as { path: string; target: string }[],
+    };
+    watch.forEach((w, i) => {
+      const wp = [...p, 'develop', 'watch', i];
+      const file = path.resolve(this.model.projectDir, String(w.path ?? ''));
+      const relative = path.relative(context, file).split(path.sep).join('/') || '.';
+      const target = typeof w.target === 'string' ? w.target : undefined;
+      const ignore = Array.isArray(w.ignore) ? w.ignore.map(String) : undefined;
+      const inside = !relative.startsWith('..') && !path.isAbsolute(relative) && fs.existsSync(file);
+      if (!inside) {
+        this.report(
+          wp,
+          'dropped',
+          undefined,
+          `${String(w.path)} is not a path of the build context here`,
+          'watch a path of the build context',
+        );
+        return;
+      }
+      if (w.action === 'rebuild') {
+        out.rebuild.push(relative);
+        this.report(wp, 'mapped', `development.rebuild '${relative}'`);
+      } else if ((w.action === 'sync' || w.action === 'sync+restart') && target?.startsWith('/')) {
+        if (w.action === 'sync')
+          out.sync.push({ path: relative, target, ...(ignore?.length ? { ignore } : {}) });
+        else out.restart.push({ path: relative, target });
+        this.report(
+          wp,
+          w.action === 'sync+restart' && ignore?.length ? 'approximated' : 'mapped',
+          `development.${w.action === 'sync' ? 'sync' : 'restart'} '${relative}' to ${target}`,
+          w.action === 'sync+restart' && ignore?.length ? 'a restart rule keeps no ignores' : undefined,
+        );
+      } else
+        this.report(
+          wp,
+          'dropped',
+          undefined,
+          `a ${String(w.action)} rule${target ? '' : ' without an absolute target'}`,
+          'use sync, rebuild or sync+restart',
+        );
+    });
+    return out.sync.length || out.rebuild.length || out.restart.length ? out : undefined;
   }
 
   private environmentFiles(

@@ -124,6 +124,19 @@ export interface PlanWorkload {
     readonly readOnly?: boolean;
     readonly selinux?: 'shared' | 'private';
   }[];
+  /**
+   * What the local twin does when files change (compose `develop.watch`), paths relative to the build
+   * context; every list given, so that nothing is inferred beyond what the original watched.
+   */
+  readonly development?: {
+    readonly sync: readonly {
+      readonly path: string;
+      readonly target: string;
+      readonly ignore?: readonly string[];
+    }[];
+    readonly rebuild: readonly string[];
+    readonly restart: readonly { readonly path: string; readonly target: string }[];
+  };
   /** Single configuration files the original bind-mounted read-only: the file in both twins. */
   readonly configFiles: readonly { readonly path: string; readonly source: string }[];
   readonly restart?: 'always' | 'unless-stopped' | 'on-failure' | 'no';

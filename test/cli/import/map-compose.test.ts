@@ -677,3 +677,56 @@ configs:
   expect(entry('services', 'web', 'configs', 0)).toMatchObject({ fidelity: 'mapped' });
   expect(entry('services', 'web', 'configs', 1)).toMatchObject({ fidelity: 'dropped' });
 });
+
+test("develop.watch becomes the workload's development settings, exactly the rules the original had", () => {
+  const { workload, entry, plan, model } = mapped(
+    `
+services:
+  api:
+    build: ./api
+    develop:
+      watch:
+        - { action: sync, path: ./api/src, target: /app/src, ignore: [tmp/] }
+        - { action: rebuild, path: ./api/package.json }
+        - { action: sync+restart, path: ./api/config, target: /app/config }
+        - { action: sync+exec, path: ./api/src, target: /app/src, exec: { command: ["true"] } }
+        - { action: sync, path: ./elsewhere, target: /x }
+`,
+    {},
+    {
+      'api/Dockerfile': 'FROM node:22\nWORKDIR /app\nCOPY . .\n',
+      'api/package.json': '{}\n',
+      'api/src/index.js': '\n',
+      'api/config/app.yaml': 'a: 1\n',
+      'elsewhere/x': '\n',
+    },
+  );
+  expect(workload('api').development).toEqual({
+    sync: [{ path: 'src', target: '/app/src', ignore: ['tmp/'] }],
+    rebuild: ['package.json'],
+    restart: [{ path: 'config', target: '/app/config' }],
+  });
+  expect(entry('services', 'api', 'develop', 'watch', 3)).toMatchObject({ fidelity: 'dropped' });
+  expect(entry('services', 'api', 'develop', 'watch', 4)).toMatchObject({ fidelity: 'dropped' });
+  const exported = evaluateGenerated(generateStack(plan));
+  const app = testApp();
+  const StackClass = exported[plan.className] as new (scope: typeof app, id: string) => Stack;
+  const cwd = process.cwd();
+  process.chdir(model.dir);
+  try {
+    const stack = new StackClass(app, 'Watched');
+    app.synth();
+    const application = stack.node.findAll().find((c) => c instanceof Application) as Application;
+    const watch = application.renderLocalTwin(model.dir).compose.services.api.develop?.watch ?? [];
+    // The same rules, in the renderer's order.
+    expect(watch.map((w) => [w.action, w.path, w.target ?? null]).sort()).toEqual(
+      [
+        ['sync', './api/src', '/app/src'],
+        ['rebuild', './api/package.json', null],
+        ['sync+restart', './api/config', '/app/config'],
+      ].sort(),
+    );
+  } finally {
+    process.chdir(cwd);
+  }
+});
