@@ -128,3 +128,26 @@ export abstract class AwsResource extends Construct {
     return { access: access as ResourceAccess, variables };
   }
 }
+
+/**
+ * A queue's or topic's `contentBasedDeduplication`, checked: true or false, and true only on a FIFO one.
+ * @internal
+ */
+export function contentBasedDeduplication(
+  at: string,
+  value: unknown,
+  fifo: boolean,
+  kind: 'queue' | 'topic',
+): boolean {
+  const dedup = value ?? false;
+  if (typeof dedup !== 'boolean')
+    throw invalid(at, 'contentBasedDeduplication', dedup, 'must be true or false');
+  if (dedup && !fifo)
+    throw invalid(
+      at,
+      'contentBasedDeduplication',
+      dedup,
+      `applies only to FIFO ${kind}s; set fifo: true or remove it`,
+    );
+  return dedup;
+}

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AwsResource, AwsResourceProps } from './aws-resource';
+import { AwsResource, AwsResourceProps, contentBasedDeduplication } from './aws-resource';
 import { CONTROL_TOWER } from './aws/nag-findings';
 import { invalid, ValidationError } from './errors';
 import { checkInteger } from './model/names';
@@ -107,16 +107,7 @@ export class Queue extends AwsResource {
     });
     const at = this.node.path;
     this.fifo = fifo;
-    const dedup = props.contentBasedDeduplication ?? false;
-    if (typeof dedup !== 'boolean')
-      throw invalid(at, 'contentBasedDeduplication', dedup, 'must be true or false');
-    if (dedup && !fifo)
-      throw invalid(
-        at,
-        'contentBasedDeduplication',
-        dedup,
-        'applies only to FIFO queues; set fifo: true or remove it',
-      );
+    const dedup = contentBasedDeduplication(at, props.contentBasedDeduplication, fifo, 'queue');
     const visibility = seconds(at, 'visibilityTimeout', props.visibilityTimeout, 30, 0, 43200);
     const retention = seconds(at, 'retentionPeriod', props.retentionPeriod, 4 * 86400, 60, 14 * 86400);
     if (dlqOptions === undefined) {

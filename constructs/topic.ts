@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { AwsResource, AwsResourceProps } from './aws-resource';
+import { AwsResource, AwsResourceProps, contentBasedDeduplication } from './aws-resource';
 import { refuseGrantsExceptForAwsResources } from './aws/log-groups';
 import { invalid, ValidationError } from './errors';
 import { filterPolicyProblem, subscriptionTypeProblem, topicNameProblem } from './model/rules/topics';
@@ -95,16 +95,7 @@ export class Topic extends AwsResource {
     });
     const at = this.node.path;
     this.fifo = fifo;
-    const dedup = props.contentBasedDeduplication ?? false;
-    if (typeof dedup !== 'boolean')
-      throw invalid(at, 'contentBasedDeduplication', dedup, 'must be true or false');
-    if (dedup && !fifo)
-      throw invalid(
-        at,
-        'contentBasedDeduplication',
-        dedup,
-        'applies only to FIFO topics; set fifo: true or remove it',
-      );
+    const dedup = contentBasedDeduplication(at, props.contentBasedDeduplication, fifo, 'topic');
     const subs = this.checkSubscriptions(props.subscriptions);
 
     this.encryptionKey = new kms.Key(this, 'Key', {

@@ -157,7 +157,7 @@ export interface CloudTwin {
 }
 
 /** CloudFormation types of the resources that make up managed data services. */
-const DATA_SERVICE_TYPES: ReadonlySet<string> = new Set([
+export const DATA_SERVICE_TYPES: ReadonlySet<string> = new Set([
   'AWS::RDS::DBInstance',
   'AWS::RDS::DBCluster',
   'AWS::ElastiCache::ReplicationGroup',

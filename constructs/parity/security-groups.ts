@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import type { CloudTwin } from './cloud-twin';
+import { DATA_SERVICE_TYPES, type CloudTwin } from './cloud-twin';
 
 /**
  * Reads back from a synthesized template which parts of the cloud twin the security groups let reach
@@ -31,18 +31,6 @@ export interface CloudReachability {
   /** Workloads and data services with a security group in the template. */
   readonly owners: ReadonlySet<string>;
 }
-
-const DATA_SERVICE_TYPES: ReadonlySet<string> = new Set([
-  'AWS::RDS::DBInstance',
-  'AWS::RDS::DBCluster',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::ElastiCache::CacheCluster',
-  'AWS::ElastiCache::ServerlessCache',
-  'AWS::OpenSearchService::Domain',
-  'AWS::AmazonMQ::Broker',
-  'AWS::DocDB::DBCluster',
-  'AWS::DocDB::DBInstance',
-]);
 
 /**
  * The reachability of `cloud`'s parts in `template`. `dataServiceOf` names the data service a resource of
