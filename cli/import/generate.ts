@@ -127,7 +127,7 @@ const RESERVED = new Set(
 );
 
 /** `web-app` → `webApp`, `DbPassword` → `dbPassword`, `POSTGRES_DB` → `postgresDb`. */
-function camelCase(id: string): string {
+export function camelCase(id: string): string {
   const words = id.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
   return words
     .map((w, i) => {

@@ -20,6 +20,8 @@ import {
   ULIMIT_NAMES,
 } from '../../constructs/model/container-settings';
 import { FARGATE_SIZES } from '../../constructs/model/fargate';
+import { camelCase } from './generate';
+import { upperSnake } from '../../constructs/model/names';
 import { FidelityEntry, specKey } from './report';
 
 /** How a compose service is brought across: as a managed data service of an engine, or as a container. */
@@ -840,7 +842,8 @@ class Mapper {
           secretName: secretUse.source,
           comment: `compose secret '${secretUse.source}': create it in Secrets Manager`,
         });
-      const variable = upperSnake(secretUse.source);
+      // The library's own stem of variable names, which a variable may not start with a digit of.
+      const variable = upperSnake(secretUse.source).replace(/^(\d)/, '_$1');
       secretRefs[variable] = { secret: this.secrets.get(secretUse.source)!.id };
       this.report(
         [...p, 'environment', variable],
@@ -904,7 +907,9 @@ class Mapper {
               ? undefined
               : `the original waited for ${d.condition}; a connection waits until the data service is healthy`
             : `no variable of '${name}' names '${target}', so there is no connection to wait for`,
-          connected ? undefined : `connect it: ${camel(name)}.connectTo(${camel(target)}, { host: '...' })`,
+          connected
+            ? undefined
+            : `connect it: ${camelCase(name)}.connectTo(${camelCase(target)}, { host: '...' })`,
         );
         continue;
       }
@@ -946,7 +951,7 @@ class Mapper {
       this.report(
         dp,
         whys.length ? 'approximated' : 'mapped',
-        `Dependency.${condition === 'completed-successfully' ? 'completedSuccessfully' : condition}(${camel(target)}${optional ? ', { optional: true }' : ''})`,
+        `Dependency.${condition === 'completed-successfully' ? 'completedSuccessfully' : condition}(${camelCase(target)}${optional ? ', { optional: true }' : ''})`,
         whys.length ? whys.join('; ') : undefined,
       );
     }
@@ -1765,7 +1770,7 @@ class Mapper {
         this.report(
           ep,
           'approximated',
-          `connectTo(${camel(name)}, { url: '${key}' }) (${url.scheme}://)`,
+          `connectTo(${camelCase(name)}, { url: '${key}' }) (${url.scheme}://)`,
           "the URL of the managed service in the cloud and of its stand-in locally, with the data service's own credentials",
           undefined,
         );
@@ -1775,7 +1780,7 @@ class Mapper {
         const c = connection();
         if (c.variables[kind] !== undefined) return false;
         c.variables = { ...c.variables, [kind]: key };
-        this.report(ep, 'approximated', `connectTo(${camel(name)}, { ${kind}: '${key}' })`, why);
+        this.report(ep, 'approximated', `connectTo(${camelCase(name)}, { ${kind}: '${key}' })`, why);
         return true;
       };
       if (value === name)
@@ -2147,26 +2152,8 @@ function identifierFor(name: string, taken: ReadonlySet<string>): string {
   return id;
 }
 
-function upperSnake(name: string): string {
-  return name
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^(\d)/, '_$1')
-    .toUpperCase();
-}
-
-/** `web-app` → `webApp`. */
-export function camel(name: string): string {
-  const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const joined = words
-    .map((w, i) =>
-      i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1),
-    )
-    .join('');
-  return /^[0-9]/.test(joined) ? `_${joined}` : joined || '_';
-}
-
 /** `my-shop` → `MyShop`. */
 function pascal(name: string): string {
-  const c = camel(name);
-  return c.charAt(0).toUpperCase() + c.slice(1);
+  const c = camelCase(name);
+  return /^[0-9]/.test(c) ? `_${c}` : c.charAt(0).toUpperCase() + c.slice(1);
 }
