@@ -1127,7 +1127,10 @@ function validResources(
     } else if (r.kind === 'queue') {
       const suffix = r.fifo ? '.fifo' : '';
       const queueNames = [`${r.name}${suffix}`, ...(r.deadLetterQueue ? [`${r.name}-dlq${suffix}`] : [])];
-      if (queueNames.some((n) => taken.has(`queue:${n}`))) return;
+      // The declared name is unique among queues whatever the type (the library refuses a standard and a
+      // FIFO queue both named `orders`), and so is each name the queues have on SQS.
+      if (taken.has(`queue-name:${r.name}`) || queueNames.some((n) => taken.has(`queue:${n}`))) return;
+      taken.add(`queue-name:${r.name}`);
       for (const n of queueNames) taken.add(`queue:${n}`);
       resources.push({
         kind: 'queue',
