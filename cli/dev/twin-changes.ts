@@ -10,20 +10,31 @@ import { parseDocument, YAMLError } from 'yaml';
 
 type Mapping = Readonly<Record<string, unknown>>;
 
-/** Service keys with a line of their own, in the order their lines come. */
-const DESCRIBED_SERVICE_KEYS = [
-  'image',
-  'build',
-  'command',
-  'entrypoint',
-  'environment',
-  'ports',
-  'healthcheck',
-  'depends_on',
-  'volumes',
-  'develop',
-  'profiles',
-] as const;
+/** What a change of one service key is said as; `[]` when the describer finds no difference worth a word. */
+type KeyDescriber = (previous: unknown, next: unknown) => string[];
+
+/** The service keys with lines of their own, in the order their lines come; any other key is `<key> changed`. */
+const SERVICE_KEY_DESCRIBERS: readonly (readonly [key: string, describe: KeyDescriber])[] = [
+  ['image', (previous, next) => [`image ${display(previous)} -> ${display(next)}`]],
+  ['build', buildChange],
+  ['command', () => ['command changed']],
+  ['entrypoint', () => ['entrypoint changed']],
+  ['environment', environmentChange],
+  [
+    'ports',
+    (previous, next) =>
+      namesChange('ports', list(previous).map(portDescription), list(next).map(portDescription)),
+  ],
+  ['healthcheck', healthcheckChange],
+  ['depends_on', dependsOnChanges],
+  [
+    'volumes',
+    (previous, next) =>
+      namesChange('volumes', list(previous).map(mountDescription), list(next).map(mountDescription)),
+  ],
+  ['develop', developChanges],
+  ['profiles', (previous, next) => namesChange('profiles', stringList(previous), stringList(next))],
+];
 
 /** Top-level collections of named resources, with the word a line uses for one of them. */
 const RESOURCE_KINDS: readonly (readonly [key: string, noun: string])[] = [
@@ -115,41 +126,27 @@ function serviceChanges(previous: Mapping, next: Mapping): string[] {
 }
 
 function changesOfService(name: string, previous: Mapping, next: Mapping): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
-  const described: string[] = [
-    ...imageChange(previous.image, next.image),
-    ...buildChange(previous.build, next.build),
-    ...(isDeepStrictEqual(previous.command, next.command) ? [] : ['command changed']),
-    ...(isDeepStrictEqual(previous.entrypoint, next.entrypoint) ? [] : ['entrypoint changed']),
-    ...environmentChange(previous.environment, next.environment),
-    ...portsChange(previous.ports, next.ports),
-    ...healthcheckChange(previous.healthcheck, next.healthcheck),
-    ...dependsOnChanges(previous.depends_on, next.depends_on),
-    ...volumesChange(previous.volumes, next.volumes),
-    ...developChanges(previous.develop, next.develop),
-    ...namesChange('profiles', stringList(previous.profiles), stringList(next.profiles)),
-  ];
+  const described = SERVICE_KEY_DESCRIBERS.flatMap(([key, describe]) => {
+    if (isDeepStrictEqual(previous[key], next[key])) return [];
+    // A change the describer finds no words for (the same thing written in another form) is still named.
+    const lines = describe(previous[key], next[key]);
+    return lines.length > 0 ? lines : [`${key} changed`];
+  });
+  const describedKeys = SERVICE_KEY_DESCRIBERS.map(([key]) => key);
   const others = unionOfKeys(previous, next)
-    .filter((key) => !(DESCRIBED_SERVICE_KEYS as readonly string[]).includes(key))
-    .filter((key) => !isDeepStrictEqual(previous[key], next[key]))
+    .filter((key) => !describedKeys.includes(key) && !isDeepStrictEqual(previous[key], next[key]))
     .map((key) => `${key} changed`);
   return [...described, ...others].map((change) => `~ ${name}: ${change}`);
 }
 
-function imageChange(previous: unknown, next: unknown): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
-  return [`image ${display(previous)} -> ${display(next)}`];
-}
-
 /** The build fields that changed (not their values: build arguments can hold credentials). */
 function buildChange(previous: unknown, next: unknown): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
   if (previous === undefined) return ['build added'];
   if (next === undefined) return ['build removed'];
   const before = buildMapping(previous);
   const after = buildMapping(next);
   const fields = unionOfKeys(before, after).filter((key) => !isDeepStrictEqual(before[key], after[key]));
-  return [`build ${fields.join(', ')} changed`];
+  return fields.length > 0 ? [`build ${fields.join(', ')} changed`] : [];
 }
 
 function buildMapping(build: unknown): Mapping {
@@ -177,7 +174,7 @@ function environmentChange(previous: unknown, next: unknown): string[] {
  * A service's environment, by variable: the value as text, or null for a variable passed through from the
  * shell (`KEY` in a list, `KEY:` or `KEY: null` in a mapping).
  */
-export function environmentMap(environment: unknown): Map<string, string | null> {
+function environmentMap(environment: unknown): Map<string, string | null> {
   const variables = new Map<string, string | null>();
   if (Array.isArray(environment)) {
     for (const entry of environment) {
@@ -192,13 +189,6 @@ export function environmentMap(environment: unknown): Map<string, string | null>
     }
   }
   return variables;
-}
-
-/** `ports +127.0.0.1:8080->80/tcp -...`, or `ports changed` when only other port options changed. */
-function portsChange(previous: unknown, next: unknown): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
-  const line = namesChange('ports', list(previous).map(portDescription), list(next).map(portDescription));
-  return line.length > 0 ? line : ['ports changed'];
 }
 
 /**
@@ -218,10 +208,10 @@ export function portDescription(port: unknown): string {
   const text = String(port);
   const slash = text.lastIndexOf('/');
   const protocol = slash < 0 ? 'tcp' : text.slice(slash + 1);
-  const mapping = slash < 0 ? text : text.slice(0, slash);
+  const addresses = slash < 0 ? text : text.slice(0, slash);
   // An IPv6 host address is written in brackets: `[::1]:8080:80`.
-  const bracketed = /^(\[[^\]]*\]):(.*)$/.exec(mapping);
-  const parts = bracketed ? [bracketed[1], ...bracketed[2].split(':')] : mapping.split(':');
+  const bracketed = /^(\[[^\]]*\]):(.*)$/.exec(addresses);
+  const parts = bracketed ? [bracketed[1], ...bracketed[2].split(':')] : addresses.split(':');
   const target = parts[parts.length - 1];
   const published = parts.length >= 2 ? parts[parts.length - 2] : undefined;
   const hostIp = parts.length >= 3 ? parts.slice(0, parts.length - 2).join(':') : undefined;
@@ -244,7 +234,6 @@ function formatPort(port: {
 
 /** `healthcheck interval, timeout changed`: the fields, not their values. */
 function healthcheckChange(previous: unknown, next: unknown): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
   if (previous === undefined) return ['healthcheck added'];
   if (next === undefined) return ['healthcheck removed'];
   const before = mapping(previous);
@@ -252,7 +241,7 @@ function healthcheckChange(previous: unknown, next: unknown): string[] {
   const fields = unionOfKeys(before, after)
     .filter((key) => !isDeepStrictEqual(before[key], after[key]))
     .sort((a, b) => fieldRank(a) - fieldRank(b) || a.localeCompare(b));
-  return [`healthcheck ${fields.join(', ')} changed`];
+  return fields.length > 0 ? [`healthcheck ${fields.join(', ')} changed`] : [];
 }
 
 function fieldRank(field: string): number {
@@ -265,7 +254,6 @@ function fieldRank(field: string): number {
  * (`depends_on db service_started -> service_healthy`) or whose other options changed.
  */
 function dependsOnChanges(previous: unknown, next: unknown): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
   const before = dependencies(previous);
   const after = dependencies(next);
   const lines = namesChange('depends_on', Object.keys(before), Object.keys(after));
@@ -293,15 +281,8 @@ function dependencies(dependsOn: unknown): Readonly<Record<string, Mapping>> {
   );
 }
 
-/** `volumes +data:/data/db -./src:/app`, or `volumes changed` when only mount options changed. */
-function volumesChange(previous: unknown, next: unknown): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
-  const line = namesChange('volumes', list(previous).map(mountDescription), list(next).map(mountDescription));
-  return line.length > 0 ? line : ['volumes changed'];
-}
-
 /** A mount as `source:target` (`tmpfs:target` for a tmpfs, `target` alone for an anonymous volume). */
-export function mountDescription(mount: unknown): string {
+function mountDescription(mount: unknown): string {
   if (isMapping(mount)) {
     const target = optionalText(mount.target) ?? '?';
     if (mount.type === 'tmpfs') return `tmpfs:${target}`;
@@ -314,7 +295,6 @@ export function mountDescription(mount: unknown): string {
 
 /** `develop.watch +sync:./src -rebuild:package.json`, and `develop changed` for its other keys. */
 function developChanges(previous: unknown, next: unknown): string[] {
-  if (isDeepStrictEqual(previous, next)) return [];
   const before = mapping(previous);
   const after = mapping(next);
   const lines: string[] = [];
