@@ -56,6 +56,53 @@ interface SynthesisRun {
   readonly env: NodeJS.ProcessEnv;
 }
 
+/** The app's `cdk.json` (none: `{}`), as the CDK CLI reads it. */
+export function readCdkJson(cwd: string): {
+  app?: string;
+  context?: Record<string, unknown>;
+  watch?: unknown;
+} {
+  const cdkJsonPath = path.join(cwd, 'cdk.json');
+  return fs.existsSync(cdkJsonPath) ? JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8')) : {};
+}
+
+/** The command that runs the app: `appCommand`, else the `app` entry of `cdk.json`. */
+export function appCommandOf(cwd: string, appCommand: string | undefined): string {
+  const command = appCommand ?? readCdkJson(cwd).app;
+  if (!command)
+    throw new CliError(
+      `no app to synthesize: pass --app "<command>" or --assembly <dir>, or run in a directory with a cdk.json`,
+    );
+  return command;
+}
+
+/**
+ * The variables a synthesis into `outdir` gives the app, as the CDK CLI does: the output directory and the
+ * context (committed lookups of `cdk.context.json`, then `cdk.json`'s context, then `context`), with the
+ * built-in CloudFormation validation off, and local-twin-only synthesis when asked for.
+ */
+export function synthesisVariables(
+  cwd: string,
+  outdir: string,
+  context: Record<string, unknown>,
+  options: { readonly localTwinOnly?: boolean },
+): Record<string, string> {
+  // Committed lookups (e.g. availability zones of stacks with an account and region), as `cdk synth` reads them.
+  const cdkContextPath = path.join(cwd, 'cdk.context.json');
+  const lookups = fs.existsSync(cdkContextPath) ? JSON.parse(fs.readFileSync(cdkContextPath, 'utf8')) : {};
+  return {
+    CDK_OUTDIR: outdir,
+    CDK_CONTEXT_JSON: JSON.stringify({
+      ...lookups,
+      ...(readCdkJson(cwd).context ?? {}),
+      ...(options.localTwinOnly ? LOCAL_TWIN_ONLY_CONTEXT : {}),
+      ...context,
+    }),
+    CDK_VALIDATION: 'false',
+    [LOCAL_TWIN_ONLY_ENV]: options.localTwinOnly ? '1' : '',
+  };
+}
+
 function synthesisRun(
   cwd: string,
   env: NodeJS.ProcessEnv,
@@ -63,33 +110,9 @@ function synthesisRun(
   context: Record<string, unknown>,
   options: { readonly localTwinOnly?: boolean },
 ): SynthesisRun {
-  const cdkJsonPath = path.join(cwd, 'cdk.json');
-  const cdkJson = fs.existsSync(cdkJsonPath) ? JSON.parse(fs.readFileSync(cdkJsonPath, 'utf8')) : {};
-  // Committed lookups (e.g. availability zones of stacks with an account and region), as `cdk synth` reads them.
-  const cdkContextPath = path.join(cwd, 'cdk.context.json');
-  const lookups = fs.existsSync(cdkContextPath) ? JSON.parse(fs.readFileSync(cdkContextPath, 'utf8')) : {};
-  const command = appCommand ?? cdkJson.app;
-  if (!command)
-    throw new CliError(
-      `no app to synthesize: pass --app "<command>" or --assembly <dir>, or run in a directory with a cdk.json`,
-    );
+  const command = appCommandOf(cwd, appCommand);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-'));
-  return {
-    command,
-    outdir,
-    env: {
-      ...env,
-      CDK_OUTDIR: outdir,
-      CDK_CONTEXT_JSON: JSON.stringify({
-        ...lookups,
-        ...(cdkJson.context ?? {}),
-        ...(options.localTwinOnly ? LOCAL_TWIN_ONLY_CONTEXT : {}),
-        ...context,
-      }),
-      CDK_VALIDATION: 'false',
-      [LOCAL_TWIN_ONLY_ENV]: options.localTwinOnly ? '1' : '',
-    },
-  };
+  return { command, outdir, env: { ...env, ...synthesisVariables(cwd, outdir, context, options) } };
 }
 
 /**

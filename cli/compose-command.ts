@@ -14,7 +14,10 @@ function isCompatibility(value: string): value is ComposeCompatibility {
 }
 
 /** The applications of stage `stage` (all of them without one); none is an error naming the stages. */
-function stageApplications(apps: AssemblyApplication[], stage: string | undefined): AssemblyApplication[] {
+export function stageApplications(
+  apps: AssemblyApplication[],
+  stage: string | undefined,
+): AssemblyApplication[] {
   if (stage === undefined) return apps;
   const matching = apps.filter((a) => a.spec.stage === stage);
   if (matching.length > 0) return matching;

@@ -34,6 +34,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (command === 'images')
       return await (await loadCommand(command, () => import('./images-command'))).imagesCommand(rest, io);
     if (command === 'graph') return await (await import('./graph-command')).graphCommand(rest, io);
+    if (command === 'dev') return await (await import('./dev/dev-command')).devCommand(rest, io);
     if (command === 'import') return await (await import('./import-command')).importCommand(rest, io);
     throw new CliError(`unknown command '${command}'\n\n${USAGE}`, ExitCode.CANNOT_RUN);
   } catch (e) {

@@ -7,6 +7,7 @@ export const USAGE = `Usage: twinstack <command> [options]
 
 Commands:
   compose   Write the local twin (compose file and .env.example) of an application.
+  dev       Run the local twin as a development loop: regenerated as the app is edited, applied by Compose.
   parity    Compare the synthesized twins field by field; exit 1 when they differ.
   diff      Compare the synthesized templates and compose files with a committed baseline (CI).
   status    Show the deployed services: tasks, rollout, circuit breaker, failed tasks (--wait).
