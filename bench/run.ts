@@ -7,6 +7,7 @@
 //   npm run bench -- --only compose --runs 9       one section, more runs
 //   npm run bench -- --sizes 1,10,50 --runs 3      a shorter scaling series
 //   npm run bench -- --only import                 importing a 60- and a 200-service compose file
+//   npm run bench -- --only dev                    the twinstack dev loop: warm regenerations and memory
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +15,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { projectRoot } from '../lib/project-root';
 import { writeComposeProject } from './compose-file';
+import { devLoop } from './dev-loop';
 import { fitLine, median, summarize, Summary } from './stats';
 
 const ROOT = projectRoot();
@@ -29,7 +31,7 @@ const { values: options } = parseArgs({
     out: { type: 'string', default: path.join(DIST, 'bench', 'results.md') },
   },
 });
-const sections = new Set((options.only ?? 'ecoseller,scaling,compose,import').split(','));
+const sections = new Set((options.only ?? 'ecoseller,scaling,compose,import,dev').split(','));
 const runsOption = options.runs === undefined ? undefined : Number(options.runs);
 const sizes = options.sizes!.split(',').map(Number);
 
@@ -387,11 +389,38 @@ print(
   `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average ${load()}`,
 );
 print();
-if (sections.has('ecoseller')) ecoseller(runsOption ?? 7);
-if (sections.has('scaling')) scaling(runsOption ?? 3);
-if (sections.has('compose')) compose(runsOption ?? 7);
-if (sections.has('import')) importing(runsOption ?? 7);
-print(`load average at the end: ${load()}`);
-fs.mkdirSync(path.dirname(options.out!), { recursive: true });
-fs.writeFileSync(options.out!, `${report.join('\n')}\n`);
-process.stdout.write(`\nwritten to ${path.relative(process.cwd(), options.out!)}\n`);
+async function main(): Promise<void> {
+  if (sections.has('ecoseller')) ecoseller(runsOption ?? 7);
+  if (sections.has('scaling')) scaling(runsOption ?? 3);
+  if (sections.has('compose')) compose(runsOption ?? 7);
+  if (sections.has('import')) importing(runsOption ?? 7);
+  if (sections.has('dev')) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-bench-dev-cold-'));
+    await devLoop({
+      root: ROOT,
+      print,
+      regenerations: 200,
+      coldRuns: runsOption ?? 7,
+      coldCompose: () =>
+        command([
+          process.execPath,
+          path.join(DIST, 'bin', 'twinstack.js'),
+          'compose',
+          '--app',
+          `node ${path.join(DIST, 'bench', 'apps', 'ecoseller-app.js')}`,
+          '-o',
+          path.join(out, 'cold.yml'),
+        ]).wallMs,
+    });
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  print(`load average at the end: ${load()}`);
+  fs.mkdirSync(path.dirname(options.out!), { recursive: true });
+  fs.writeFileSync(options.out!, `${report.join('\n')}\n`);
+  process.stdout.write(`\nwritten to ${path.relative(process.cwd(), options.out!)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { renderLocalTwinFiles } from '../../constructs/compose/compose-renderer';
 import type { ApplicationSpec } from '../../constructs/model/spec';
 import { commandOptions, SELECTION_OPTIONS } from '../args';
@@ -19,7 +18,7 @@ import type { CliIo } from '../io';
 import { appEntry, entryExists } from './app-entry';
 import { ComposeSession, composeSession, findComposeV2 } from './compose-session';
 import { SourceWatcher, sourceFilter } from './source-watcher';
-import { describeTwinChanges } from './twin-changes';
+import { describeComposeChanges, Mapping, readComposeText } from './twin-changes';
 import { WarmAppProcess } from './warm-process';
 
 export const DEV_USAGE = `Usage: twinstack dev [options]
@@ -66,6 +65,8 @@ export function signalControl(): DevControl {
 interface Twin {
   readonly spec: ApplicationSpec;
   readonly compose: string;
+  /** The compose file read as data. */
+  readonly document: Mapping;
   /** Build contexts of its services, absolute: files in them are the services' code, not the app's. */
   readonly buildContexts: readonly string[];
 }
@@ -147,18 +148,18 @@ export async function devCommand(
       return false;
     }
     const files = renderLocalTwinFiles(spec, { outputDirectory: path.dirname(output) });
-    const previous = twin?.compose ?? (fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : undefined);
-    const next: Twin = {
-      spec,
-      compose: files.compose,
-      buildContexts: buildContexts(files.compose, path.dirname(output)),
-    };
-    const first = twin === undefined;
-    twin = next;
-    if (previous === files.compose && !first) {
+    if (twin && twin.compose === files.compose) {
       say('local twin unchanged');
       return false;
     }
+    const previous = twin;
+    const document = readComposeText(files.compose);
+    twin = {
+      spec,
+      compose: files.compose,
+      document,
+      buildContexts: buildContexts(document, path.dirname(output)),
+    };
     fs.mkdirSync(path.dirname(output), { recursive: true });
     fs.writeFileSync(output, files.compose);
     written = [output];
@@ -173,7 +174,7 @@ export async function devCommand(
       written.push(envExample);
     }
     say(`wrote ${show(output)} (application '${spec.name}')`);
-    for (const line of describeTwinChanges(first ? undefined : previous, files.compose)) say(`  ${line}`);
+    for (const line of describeComposeChanges(previous?.document, document)) say(`  ${line}`);
     return true;
   };
 
@@ -197,7 +198,7 @@ export async function devCommand(
       io.err.write(`twinstack: ${e.message}\n`);
       return;
     }
-    for (const line of watching(twin.compose)) say(line);
+    for (const line of watching(twin.document)) say(line);
     for (const lb of twin.spec.loadBalancers) say(`open http://localhost:${lb.localPort}/ (${lb.name})`);
   };
 
@@ -265,8 +266,8 @@ function isAppFile(file: string, modules: ReadonlySet<string>, twin: Twin | unde
 }
 
 /** The build contexts of a compose file's services, absolute. */
-function buildContexts(compose: string, directory: string): string[] {
-  const doc = parse(compose) as { services?: Record<string, { build?: string | { context?: string } }> };
+function buildContexts(compose: Mapping, directory: string): string[] {
+  const doc = compose as { services?: Record<string, { build?: string | { context?: string } }> };
   return Object.values(doc.services ?? {}).flatMap((s) => {
     const context = typeof s.build === 'string' ? s.build : s.build?.context;
     return context !== undefined ? [path.resolve(directory, context)] : [];
@@ -274,8 +275,8 @@ function buildContexts(compose: string, directory: string): string[] {
 }
 
 /** Lines naming the services Compose watches, with their rules. */
-function watching(compose: string): string[] {
-  const doc = parse(compose) as {
+function watching(compose: Mapping): string[] {
+  const doc = compose as {
     services?: Record<string, { develop?: { watch?: { action: string; path: string; target?: string }[] } }>;
   };
   const lines: string[] = [];

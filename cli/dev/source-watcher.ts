@@ -67,7 +67,7 @@ export class SourceWatcher {
     root: string,
     isSource: (file: string) => boolean,
     changed: (files: string[]) => void,
-    settleMs = 80,
+    settleMs = 25,
   ) {
     const skipDirectory = (file: string) => {
       const relative = path.relative(root, file).split(path.sep).join('/');

@@ -8,7 +8,7 @@ import { parseDocument, YAMLError } from 'yaml';
  * definitions and inline config contents can hold credentials, and commands can carry them inline.
  */
 
-type Mapping = Readonly<Record<string, unknown>>;
+export type Mapping = Readonly<Record<string, unknown>>;
 
 /** What a change of one service key is said as; `[]` when the describer finds no difference worth a word. */
 type KeyDescriber = (previous: unknown, next: unknown) => string[];
@@ -59,8 +59,17 @@ const SUMMARY_NAMES = 6;
 
 /** What changed between two renderings of a local twin's compose file. */
 export function describeTwinChanges(before: string | undefined, after: string): string[] {
-  const next = parseCompose(after);
-  const previous = before === undefined ? undefined : parsePrevious(before);
+  return describeComposeChanges(
+    before === undefined ? undefined : parsePrevious(before),
+    parseCompose(after),
+  );
+}
+
+/**
+ * describeTwinChanges on compose files already read (see readComposeText), so that a loop that keeps the
+ * previous one reads each rendering once.
+ */
+export function describeComposeChanges(previous: Mapping | undefined, next: Mapping): string[] {
   if (previous === undefined) return [summarize(next)];
   if (isDeepStrictEqual(previous, next)) return [];
   return [
@@ -71,6 +80,11 @@ export function describeTwinChanges(before: string | undefined, after: string): 
     ),
     ...otherTopLevelChanges(previous, next),
   ];
+}
+
+/** A rendered compose file read as plain data; a text that is not a YAML mapping is an error. */
+export function readComposeText(text: string): Mapping {
+  return parseCompose(text);
 }
 
 /** Parses the new compose file; a text that is not a YAML mapping is an error. */

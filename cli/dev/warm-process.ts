@@ -9,7 +9,7 @@ export interface WarmProcessOptions extends WarmAppOptions {
   readonly env: NodeJS.ProcessEnv;
   /** What the app itself prints (console.log in its modules), passed on as it comes. */
   readonly output: (text: string) => void;
-  /** Options of the Node process itself (e.g. --expose-gc, to measure its heap). */
+  /** More options of the Node process itself (it always runs with --expose-gc: see warm-app.ts). */
   readonly nodeOptions?: readonly string[];
 }
 
@@ -53,11 +53,15 @@ export class WarmAppProcess {
 
   private start(): ChildProcess {
     const { env, output, nodeOptions, ...options } = this.options;
-    const child = spawn(process.execPath, [...(nodeOptions ?? []), ...warmAppCommand(options)], {
-      cwd: options.root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', ...(nodeOptions ?? []), ...warmAppCommand(options)],
+      {
+        cwd: options.root,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
     this.starts++;
     child.stdout!.setEncoding('utf8').on('data', output);
     child.stderr!.setEncoding('utf8').on('data', output);
