@@ -1,0 +1,67 @@
+/* A stand-in for Compose v2 in the compose session's tests: records each run in calls.jsonl of
+ * FAKE_COMPOSE_DIR and behaves as the files there say. */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+
+const dir = process.env.FAKE_COMPOSE_DIR;
+const argv = process.argv.slice(2);
+const command = argv.find((a) => ['version', 'up', 'down', 'watch', 'logs'].includes(a));
+const control = (name) => path.join(dir, name);
+const has = (name) => fs.existsSync(control(name));
+const record = (entry) =>
+  fs.appendFileSync(control('calls.jsonl'), `${JSON.stringify({ command, pid: process.pid, ...entry })}\n`);
+const stayAlive = () => setInterval(() => undefined, 1000);
+
+record({ argv, cwd: process.cwd() });
+process.on('SIGTERM', () => {
+  record({ event: 'terminated' });
+  process.exit(143);
+});
+
+switch (command) {
+  case 'version':
+    process.stdout.write(
+      has('version.txt')
+        ? fs.readFileSync(control('version.txt'), 'utf8')
+        : 'Docker Compose version v2.26.1\n',
+    );
+    break;
+  case 'up':
+    process.stderr.write('\x1b[2K Image web  Building\n');
+    if (has('up.sleep')) {
+      stayAlive();
+    } else if (has('up.fail')) {
+      process.stderr.write(fs.readFileSync(control('up.fail'), 'utf8'));
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(' Container demo-web-1  Started\n');
+    }
+    break;
+  case 'watch':
+    process.stdout.write('\x1b[2KWatch enabled\n');
+    if (has('watch.exit')) {
+      process.stderr.write('watch: the watcher failed\n');
+      process.exitCode = Number(fs.readFileSync(control('watch.exit'), 'utf8'));
+    } else {
+      stayAlive();
+    }
+    break;
+  case 'logs': {
+    process.stdout.write('\x1b[2Kweb-1  | hello from web\r\n');
+    // Something Compose would have started: it must end with the session too.
+    const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], {
+      stdio: 'ignore',
+    });
+    record({ event: 'grandchild', grandchild: grandchild.pid });
+    stayAlive();
+    break;
+  }
+  case 'down':
+    process.stderr.write(' Container demo-web-1  Removed\n');
+    break;
+  default:
+    process.stderr.write(`fake compose: unknown command ${argv.join(' ')}\n`);
+    process.exitCode = 2;
+}
