@@ -127,6 +127,8 @@ export interface ComposeSession {
 
 /** How many of a child's last output lines an error quotes. */
 const LAST_LINES = 20;
+/** How often in a row the logs follower is started again without having printed anything. */
+const RESTARTS_WITHOUT_OUTPUT = 3;
 /** How long a child has to exit after SIGTERM before it gets SIGKILL. */
 const KILL_GRACE_MS = 10_000;
 
@@ -345,30 +347,76 @@ class Session implements ComposeSession {
     if (this.stopping) return;
     if (hasWatchRules(this.options.file)) {
       this.saidNoRules = false;
-      this.watch = this.longRunning(['watch', '--no-up'], (line) => this.options.err.write(`${line}\n`));
+      const args = ['watch', '--no-up'];
+      this.watch = this.longRunning(
+        args,
+        (line) => this.options.err.write(`${line}\n`),
+        (child, code) => this.report('watch stopped', args, child, code),
+      );
     } else if (!this.saidNoRules) {
       this.saidNoRules = true;
       this.options.err.write('no service of the local twin has development settings: nothing is watched\n');
     }
-    this.logs = this.longRunning(['logs', '-f', '--no-color', '--since', since], (line) =>
-      this.options.out.write(`${line}\n`),
+    this.followLogs(since, 0);
+  }
+
+  /**
+   * Follows the logs from `since`. `logs -f` ends when no container of the project runs any more, and
+   * with podman also when a container it follows is replaced (a rebuild of `watch`: "no such container"):
+   * while containers run it is started again from the moment of its last line, at most
+   * RESTARTS_WITHOUT_OUTPUT times in a row without a line of a container; otherwise its end is reported.
+   */
+  private followLogs(since: string, restartsWithoutOutput: number): void {
+    const args = ['logs', '-f', '--no-color', '--since', since];
+    let containerLines = false;
+    let lastLineAt = since;
+    const sink = (line: string) => {
+      lastLineAt = new Date().toISOString();
+      // A container's line is prefixed `<service>-<n>  | `; Compose's own say what happened to one.
+      if (/^\S+\s+\|/.test(line)) containerLines = true;
+      this.options.out.write(`${line}\n`);
+    };
+    this.logs = this.longRunning(args, sink, async (child, code) => {
+      const restarts = containerLines ? 0 : restartsWithoutOutput + 1;
+      const running = restarts <= RESTARTS_WITHOUT_OUTPUT && (await this.anyRunning());
+      // An apply or stop may have replaced or ended the follower meanwhile.
+      if (this.stopping || this.logs !== child) return;
+      if (running) this.followLogs(lastLineAt, restarts);
+      else this.report('logs stopped (no container of the twin runs?)', args, child, code);
+    });
+  }
+
+  /** Whether any container of the project runs (`ps --status running --quiet`). */
+  private async anyRunning(): Promise<boolean> {
+    const ids: string[] = [];
+    const child = this.spawn(['ps', '--status', 'running', '--quiet'], (line) => ids.push(line.trim()));
+    const code = await child.closed;
+    this.children.delete(child);
+    this.updateExitHandler();
+    return code === 0 && ids.some((id) => id !== '');
+  }
+
+  /** Says on `err` that `compose <args>` ended on its own, with its last lines. */
+  private report(what: string, args: string[], child: ComposeChild, code: number | null): void {
+    const last = child.lastLines.filter((l) => l.trim() !== '').slice(-5);
+    this.options.err.write(
+      `compose ${what}: \`${args.join(' ')}\` exited ${code ?? 'on a signal'}` +
+        `${last.length ? `:\n${last.map((l) => `  ${l}`).join('\n')}` : ''}\n` +
+        'it starts again when the compose file is next applied\n',
     );
   }
 
-  /** A child that runs until the session ends it; an exit before that is reported once on `err`. */
-  private longRunning(args: string[], sink: (line: string) => void): ComposeChild {
+  /** A child that runs until the session ends it; `exited` is called when it ends before that. */
+  private longRunning(
+    args: string[],
+    sink: (line: string) => void,
+    exited: (child: ComposeChild, code: number | null) => unknown,
+  ): ComposeChild {
     const child = this.spawn(args, sink);
     void child.closed.then((code) => {
       this.children.delete(child);
       this.updateExitHandler();
-      if (child.ending || this.stopping) return;
-      const last = child.lastLines.filter((l) => l.trim() !== '').slice(-5);
-      const what = args[0] === 'logs' ? 'logs stopped (no container of the twin runs?)' : 'watch stopped';
-      this.options.err.write(
-        `compose ${what}: \`${args.join(' ')}\` exited ${code ?? 'on a signal'}` +
-          `${last.length ? `:\n${last.map((l) => `  ${l}`).join('\n')}` : ''}\n` +
-          'it starts again when the compose file is next applied\n',
-      );
+      if (!child.ending && !this.stopping) void exited(child, code);
     });
     return child;
   }

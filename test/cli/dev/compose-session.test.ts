@@ -379,3 +379,45 @@ describe('findComposeV2', () => {
     expect(findComposeV2({ PATH: path.join(dir, 'empty') })).toBeUndefined();
   });
 });
+
+describe('the logs follower', () => {
+  const sinceOf = (c: Call) => c.argv![c.argv!.length - 1];
+
+  test('ended while containers run (podman, a container replaced) starts again from its last line, unreported', async () => {
+    control('logs.exit-once');
+    const { s, err, out } = session();
+    await s.start();
+    const [first, second] = await waitFor('the logs again', () => runs('logs').length === 2 && runs('logs'));
+    expect(runs('ps').map((c) => c.argv!.slice(6))).toEqual([['ps', '--status', 'running', '--quiet']]);
+    expect(sinceOf(second) > sinceOf(first)).toBe(true);
+    expect(alive(second.pid)).toBe(true);
+    await waitFor('the second logs', () => out().split('hello from web').length === 3);
+    expect(out()).toContain('web-1 has been recreated\n');
+    expect(err()).not.toContain('logs stopped');
+  });
+
+  test('ended when no container runs is reported once and not started again', async () => {
+    control('logs.exit-always');
+    control('ps.txt', '');
+    const { s, err } = session();
+    await s.start();
+    await waitFor('the report', () => err().includes('compose logs stopped'));
+    await s.stop({ down: false });
+    expect(runs('logs')).toHaveLength(1);
+    expect(err().match(/compose logs stopped/g)).toHaveLength(1);
+    expect(err()).toContain('`logs -f --no-color --since ');
+    expect(err()).toContain(
+      ':\n  web-1 exited with code 0\nit starts again when the compose file is next applied\n',
+    );
+  });
+
+  test('ending again and again without a line of a container is started again three times, then reported', async () => {
+    control('logs.exit-always');
+    const { s, err } = session();
+    await s.start();
+    await waitFor('the report', () => err().includes('compose logs stopped'));
+    await s.stop({ down: false });
+    expect(runs('logs')).toHaveLength(4);
+    expect(err().match(/compose logs stopped/g)).toHaveLength(1);
+  });
+});

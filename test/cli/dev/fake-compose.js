@@ -7,7 +7,7 @@ const { spawn } = require('child_process');
 
 const dir = process.env.FAKE_COMPOSE_DIR;
 const argv = process.argv.slice(2);
-const command = argv.find((a) => ['version', 'up', 'down', 'watch', 'logs'].includes(a));
+const command = argv.find((a) => ['version', 'up', 'down', 'watch', 'logs', 'ps'].includes(a));
 const control = (name) => path.join(dir, name);
 const has = (name) => fs.existsSync(control(name));
 const record = (entry) =>
@@ -48,8 +48,26 @@ switch (command) {
       stayAlive();
     }
     break;
+  case 'ps':
+    process.stdout.write(has('ps.txt') ? fs.readFileSync(control('ps.txt'), 'utf8') : '0123abcd\n');
+    break;
   case 'logs': {
+    if (has('logs.exit-always')) {
+      // What Compose prints when the last container stops, and then it ends.
+      process.stdout.write('web-1 exited with code 0\n');
+      break;
+    }
     process.stdout.write('\x1b[2Kweb-1  | hello from web\r\n');
+    if (has('logs.exit-once')) {
+      // What Compose says with podman when watch replaced the container it followed.
+      fs.rmSync(control('logs.exit-once'));
+      process.stdout.write('web-1 has been recreated\n');
+      process.stderr.write(
+        'Error response from daemon: container 1f47 does not exist in database: no such container\n',
+      );
+      process.exitCode = 1;
+      break;
+    }
     // Something Compose would have started: it must end with the session too.
     const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)'], {
       stdio: 'ignore',
