@@ -161,6 +161,8 @@ class ComposeChild {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const onLine = (line: string) => {
+      // What Compose says when it is ended: the session ended it.
+      if (this.ending && line === 'canceled') return;
       this.lastLines.push(line);
       if (this.lastLines.length > LAST_LINES) this.lastLines.shift();
       sink(line);

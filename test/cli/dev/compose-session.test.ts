@@ -137,7 +137,7 @@ describe('composeSession', () => {
   });
 
   test('stop ends watching and the logs, and what Compose started, without down', async () => {
-    const { s } = session();
+    const { s, out, err } = session();
     await s.start();
     const watch = await waitFor('watch', () => runs('watch')[0]);
     const grandchild = await waitFor('the logs child', () => calls().find((c) => c.event === 'grandchild'));
@@ -153,6 +153,9 @@ describe('composeSession', () => {
       false,
     ]);
     expect(runs('down')).toEqual([]);
+    // Compose's "canceled" when the session ends it says nothing to the user.
+    expect(calls().filter((c) => c.event === 'terminated').length).toBeGreaterThanOrEqual(2);
+    expect(out() + err()).not.toContain('canceled');
   });
 
   test('stop with down runs `down` once, keeping the volumes; stopping again does nothing more', async () => {

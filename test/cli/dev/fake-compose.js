@@ -17,6 +17,8 @@ const stayAlive = () => setInterval(() => undefined, 1000);
 record({ argv, cwd: process.cwd() });
 process.on('SIGTERM', () => {
   record({ event: 'terminated' });
+  // As Compose does when it is interrupted.
+  process.stderr.write('canceled\n');
   process.exit(143);
 });
 
