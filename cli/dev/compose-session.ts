@@ -363,29 +363,45 @@ class Session implements ComposeSession {
   }
 
   /**
-   * Follows the logs from `since`. `logs -f` ends when no container of the project runs any more, and
-   * with podman also when a container it follows is replaced (a rebuild of `watch`: "no such container"):
-   * while containers run it is started again from the moment of its last line, at most
-   * RESTARTS_WITHOUT_OUTPUT times in a row without a line of a container; otherwise its end is reported.
+   * Follows the logs from `since`, and starts following again from the time of the last line of a
+   * container printed (so that nothing is printed twice or lost) when Compose's `logs -f`, run against
+   * podman, falls short:
+   * - when `watch` replaces a container ("web-1 has been recreated"), it follows the new one only from the
+   *   time of the event, so the new container's first lines are missing, or it ends ("no such container");
+   * - it ends when no container of the project runs any more.
+   * After an end, it starts again while containers run, at most RESTARTS_WITHOUT_OUTPUT times in a row
+   * without a line of a container; otherwise its end is reported.
    */
   private followLogs(since: string, restartsWithoutOutput: number): void {
     const args = ['logs', '-f', '--no-color', '--since', since];
     let containerLines = false;
-    let lastLineAt = since;
+    let resumeAt = since;
     const sink = (line: string) => {
-      lastLineAt = new Date().toISOString();
       // A container's line is prefixed `<service>-<n>  | `; Compose's own say what happened to one.
-      if (/^\S+\s+\|/.test(line)) containerLines = true;
+      if (/^\S+\s+\|/.test(line)) {
+        containerLines = true;
+        resumeAt = new Date().toISOString();
+      }
       this.options.out.write(`${line}\n`);
+      if (/^\S+ has been recreated$/.test(line)) void this.refollow(child, () => resumeAt);
     };
-    this.logs = this.longRunning(args, sink, async (child, code) => {
+    const child = this.longRunning(args, sink, async (_child, code) => {
       const restarts = containerLines ? 0 : restartsWithoutOutput + 1;
       const running = restarts <= RESTARTS_WITHOUT_OUTPUT && (await this.anyRunning());
       // An apply or stop may have replaced or ended the follower meanwhile.
       if (this.stopping || this.logs !== child) return;
-      if (running) this.followLogs(lastLineAt, restarts);
+      if (running) this.followLogs(resumeAt, restarts);
       else this.report('logs stopped (no container of the twin runs?)', args, child, code);
     });
+    this.logs = child;
+  }
+
+  /** Ends the logs follower `child` and follows again from `resumeAt()`, unless it was replaced meanwhile. */
+  private async refollow(child: ComposeChild, resumeAt: () => string): Promise<void> {
+    if (child.ending) return;
+    await this.end(child);
+    if (this.stopping || this.logs !== child) return;
+    this.followLogs(resumeAt(), 0);
   }
 
   /** Whether any container of the project runs (`ps --status running --quiet`). */

@@ -395,7 +395,24 @@ describe('the logs follower', () => {
     expect(sinceOf(second) > sinceOf(first)).toBe(true);
     expect(alive(second.pid)).toBe(true);
     await waitFor('the second logs', () => out().split('hello from web').length === 3);
-    expect(out()).toContain('web-1 has been recreated\n');
+    expect(out()).toContain('web-1 exited with code 137\n');
+    expect(out()).toContain('no such container\n');
+    expect(err()).not.toContain('logs stopped');
+  });
+
+  test('follows again from its last line of a container when Compose says a container was recreated', async () => {
+    control('logs.recreate-once');
+    const { s, err, out } = session();
+    await s.start();
+    const [first, second] = await waitFor('the logs again', () => runs('logs').length === 2 && runs('logs'));
+    expect(sinceOf(second) > sinceOf(first)).toBe(true);
+    expect(calls().some((c) => c.event === 'terminated' && c.pid === first.pid)).toBe(true);
+    expect(alive(second.pid)).toBe(true);
+    expect(runs('ps')).toEqual([]);
+    await waitFor('the second logs', () => out().split('hello from web').length === 3);
+    expect(out()).toContain(
+      'web-1  | hello from web\nweb-1 exited with code 137\nweb-1 has been recreated\n',
+    );
     expect(err()).not.toContain('logs stopped');
   });
 

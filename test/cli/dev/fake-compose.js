@@ -60,10 +60,15 @@ switch (command) {
       break;
     }
     process.stdout.write('\x1b[2Kweb-1  | hello from web\r\n');
+    if (has('logs.recreate-once')) {
+      // What Compose says when watch replaced a container; with podman it then misses its first lines.
+      fs.rmSync(control('logs.recreate-once'));
+      setTimeout(() => process.stdout.write('web-1 exited with code 137\nweb-1 has been recreated\n'), 200);
+    }
     if (has('logs.exit-once')) {
       // What Compose says with podman when watch replaced the container it followed.
       fs.rmSync(control('logs.exit-once'));
-      process.stdout.write('web-1 has been recreated\n');
+      process.stdout.write('web-1 exited with code 137\n');
       process.stderr.write(
         'Error response from daemon: container 1f47 does not exist in database: no such container\n',
       );
