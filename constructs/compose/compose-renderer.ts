@@ -194,7 +194,9 @@ function renderWorkload(
     ...(w.command ? { command: w.command.map(escape) } : {}),
     ...(w.workingDirectory ? { working_dir: escape(w.workingDirectory) } : {}),
     ...(w.user ? { user: escape(w.user) } : {}),
-    ...(w.readOnlyRootFilesystem ? { read_only: true } : {}),
+    // Compose's watch copies synced files into the container's own filesystem: a read-only root refuses
+    // them (and Compose only warns). Writable locally then, the stand-in `development`.
+    ...(w.readOnlyRootFilesystem && !syncsFiles(w) ? { read_only: true } : {}),
     ...(w.writablePaths?.length
       ? { tmpfs: w.writablePaths.map((p) => `${escape(p)}:mode=${WRITABLE_PATH_MODE}`) }
       : {}),
@@ -352,6 +354,11 @@ const STAND_IN_USERS: Readonly<Record<string, string>> = {
 };
 
 /** The user a data service's stand-in runs as, when its image is an official one that has one. */
+/** Whether compose watch copies files into the workload's containers (a `sync` or `sync+restart` rule). */
+function syncsFiles(w: Pick<WorkloadSpec, 'development'>): boolean {
+  return (w.development?.watch ?? []).some((r) => r.action === 'sync' || r.action === 'sync+restart');
+}
+
 export function standInUser(ds: Pick<DataServiceSpec, 'local'>): string | undefined {
   const name = ds.local.image
     .replace(/@.*$/, '')

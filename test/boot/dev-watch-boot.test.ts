@@ -82,10 +82,7 @@ async function writeTwin(greeting: string): Promise<void> {
       'echo "serving version $(cat /srv/www/version.txt) to $GREETING"; exec httpd -f -v -p 8080 -h /srv/www',
     ],
     environment: { GREETING: greeting },
-    // Compose copies synced files into the container's filesystem, which a read-only root refuses
-    // ("unlinkat /srv/www/index.html: read-only file system").
-    readOnlyRootFilesystem: false,
-    hardeningReason: 'Compose syncs the site into the running container.',
+    // Read-only root by default, as in the cloud: the local twin leaves it writable for the sync.
     ports: [{ containerPort: 8080, hostPort: port, protocol: 'http' }],
   });
   Annotations.of(web).acknowledgeWarning(

@@ -279,6 +279,32 @@ describe('parity', () => {
     expect(check(edit(f)).errors.map((d: any) => d.field)).toContain('develop.watch');
   });
 
+  test("a synced workload's root is writable locally (compose watch copies into it): the stand-in development", () => {
+    const container = (twins: typeof inferred) =>
+      Object.values(twins.template.Resources as Record<string, any>).find(
+        (r) => r.Type === 'AWS::ECS::TaskDefinition',
+      ).Properties.ContainerDefinitions[0];
+    expect(container(inferred).ReadonlyRootFilesystem).toBe(true);
+    expect(inferred.compose.services.web.read_only).toBeUndefined();
+    expect(check(inferred.compose).entries.filter((e: any) => e.field === 'readOnlyRootFilesystem')).toEqual([
+      expect.objectContaining({
+        kind: 'stand-in',
+        standIn: 'development',
+        cloud: 'read-only',
+        local: 'writable',
+      }),
+    ]);
+    // Rebuild rules copy nothing into the container: its root stays read-only in both twins.
+    const rebuildOnly = synth({ sync: [], rebuild: ['package.json'], restart: [] });
+    expect(rebuildOnly.compose.services.web.read_only).toBe(true);
+    expect(check(rebuildOnly.compose, rebuildOnly).errors).toEqual([]);
+  });
+
+  test('broken local twin: a writable root without the sync rules that need it', () => {
+    const fields = check(edit((web) => delete web.develop)).errors.map((d: any) => d.field);
+    expect(fields).toContain('readOnlyRootFilesystem');
+  });
+
   test('broken local twin: develop.watch the model does not declare', () => {
     const plain = synth(undefined);
     const doc = structuredClone(plain.compose);

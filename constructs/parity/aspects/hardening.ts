@@ -26,9 +26,23 @@ export function compareHardening(
   const out: ParityEntry[] = [];
   out.push(compareValue(name, 'user', c.user, literal(local.user)));
   const mode = (readOnly: boolean) => (readOnly ? 'read-only' : 'writable');
-  out.push(
-    compareValue(name, 'readOnlyRootFilesystem', mode(c.readOnlyRootFilesystem), mode(local.readOnly)),
-  );
+  // Compose watch syncs files into the container: the local twin leaves its root writable for that.
+  const synced = local.watch.some((r) => r.action === 'sync' || r.action === 'sync+restart');
+  if (c.readOnlyRootFilesystem && !local.readOnly && synced)
+    out.push(
+      standIn(
+        name,
+        'readOnlyRootFilesystem',
+        mode(true),
+        mode(false),
+        'development',
+        "compose watch copies synced files into the container's filesystem, which a read-only root refuses",
+      ),
+    );
+  else
+    out.push(
+      compareValue(name, 'readOnlyRootFilesystem', mode(c.readOnlyRootFilesystem), mode(local.readOnly)),
+    );
   const cloudPaths = new Map(writableMounts(i.host, c).map((m) => [m.path, m]));
   const localPaths = new Map(local.tmpfs.map((t) => [literal(t.path), t.mode ?? DOCKER_TMPFS_MODE]));
   // The mode the preparer gives each volume, by volume.
