@@ -91,7 +91,7 @@ export async function devLoop(bench: DevLoopBench): Promise<void> {
     await done;
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     // A developer's edits are seconds apart: the warm process collects its garbage in between.
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     if (i === 1 || i === 50 || i === bench.regenerations)
       memory.push({ at: i, warm: memoryOf(warm), loop: process.memoryUsage().rss / 2 ** 20 });
   }

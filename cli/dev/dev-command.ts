@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderLocalTwinFiles } from '../../constructs/compose/compose-renderer';
+import { renderLocalTwin, serializeLocalTwin } from '../../constructs/compose/compose-renderer';
 import type { ApplicationSpec } from '../../constructs/model/spec';
 import { commandOptions, SELECTION_OPTIONS } from '../args';
 import {
@@ -18,7 +18,7 @@ import type { CliIo } from '../io';
 import { appEntry, entryExists } from './app-entry';
 import { ComposeSession, composeSession, findComposeV2 } from './compose-session';
 import { SourceWatcher, sourceFilter } from './source-watcher';
-import { describeComposeChanges, Mapping, readComposeText } from './twin-changes';
+import { describeComposeChanges, Mapping } from './twin-changes';
 import { WarmAppProcess } from './warm-process';
 
 export const DEV_USAGE = `Usage: twinstack dev [options]
@@ -147,13 +147,16 @@ export async function devCommand(
       io.err.write(`twinstack: ${e.message}\n`);
       return false;
     }
-    const files = renderLocalTwinFiles(spec, { outputDirectory: path.dirname(output) });
+    const options = { outputDirectory: path.dirname(output) };
+    const rendered = renderLocalTwin(spec, options);
+    const files = serializeLocalTwin(spec, rendered, options);
     if (twin && twin.compose === files.compose) {
       say('local twin unchanged');
       return false;
     }
     const previous = twin;
-    const document = readComposeText(files.compose);
+    // The document as data, as a reader of the file gets it (the text is its YAML form).
+    const document = JSON.parse(JSON.stringify(rendered.compose)) as Mapping;
     twin = {
       spec,
       compose: files.compose,

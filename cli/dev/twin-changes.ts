@@ -66,8 +66,8 @@ export function describeTwinChanges(before: string | undefined, after: string): 
 }
 
 /**
- * describeTwinChanges on compose files already read (see readComposeText), so that a loop that keeps the
- * previous one reads each rendering once.
+ * describeTwinChanges on compose files as data (as the `yaml` package reads them), so that a loop that keeps
+ * the previous one reads no file.
  */
 export function describeComposeChanges(previous: Mapping | undefined, next: Mapping): string[] {
   if (previous === undefined) return [summarize(next)];
@@ -80,11 +80,6 @@ export function describeComposeChanges(previous: Mapping | undefined, next: Mapp
     ),
     ...otherTopLevelChanges(previous, next),
   ];
-}
-
-/** A rendered compose file read as plain data; a text that is not a YAML mapping is an error. */
-export function readComposeText(text: string): Mapping {
-  return parseCompose(text);
 }
 
 /** Parses the new compose file; a text that is not a YAML mapping is an error. */

@@ -42,6 +42,7 @@ export class WarmApp {
   private readonly loader: TypeScriptLoader | undefined;
   private readonly entry: string;
   private evaluations = 0;
+  private pendingRelease: (() => void) | undefined;
 
   constructor(private readonly options: WarmAppOptions) {
     this.loader = TypeScriptLoader.install(options.root);
@@ -102,7 +103,8 @@ export class WarmApp {
 
   /** Evaluates the app once; its models are in the request's output directory when it succeeds. */
   evaluate(request: EvaluateRequest): EvaluateReply {
-    this.evaluations++;
+    this.release();
+    const evaluation = ++this.evaluations;
     const stale = this.stale(request.changed);
     let reloaded = 0;
     for (const key of Object.keys(require.cache)) {
@@ -153,19 +155,31 @@ export class WarmApp {
     } finally {
       for (const listener of process.listeners('beforeExit'))
         if (!listenersBefore.has(listener)) process.removeListener('beforeExit', listener);
-      // References are cached per construct: the tree of this evaluation is not used again.
-      if (references && referencesBefore)
-        for (const key of references.keys()) if (!referencesBefore.has(key)) references.delete(key);
-      // The first evaluation loads the library and may create tokens it keeps; later ones add only their
-      // own tree's, unless the library loaded more of itself.
-      if (tokens && tokensBefore && numbersBefore && this.evaluations > 1)
-        if (this.dependencyCount() === dependenciesBefore) {
-          for (const key of tokens.stringTokenMap.keys())
-            if (!tokensBefore.has(key)) tokens.stringTokenMap.delete(key);
-          for (const key of tokens.numberTokenMap.keys())
-            if (!numbersBefore.has(key)) tokens.numberTokenMap.delete(key);
-        }
+      this.pendingRelease = () => {
+        // References are cached per construct: the tree of this evaluation is not used again.
+        if (references && referencesBefore)
+          for (const key of references.keys()) if (!referencesBefore.has(key)) references.delete(key);
+        // The first evaluation loads the library and may create tokens it keeps; later ones add only
+        // their own tree's, unless the library loaded more of itself.
+        if (tokens && tokensBefore && numbersBefore && evaluation > 1)
+          if (this.dependencyCount() === dependenciesBefore) {
+            for (const key of tokens.stringTokenMap.keys())
+              if (!tokensBefore.has(key)) tokens.stringTokenMap.delete(key);
+            for (const key of tokens.numberTokenMap.keys())
+              if (!numbersBefore.has(key)) tokens.numberTokenMap.delete(key);
+          }
+      };
     }
+  }
+
+  /**
+   * Releases what aws-cdk-lib keeps of the last evaluation's tree (see the class's description): after
+   * the reply is sent, so that it costs the developer no time, and at the latest before the next one.
+   */
+  release(): void {
+    const release = this.pendingRelease;
+    this.pendingRelease = undefined;
+    release?.();
   }
 
   /**
@@ -258,9 +272,12 @@ export function runWarmApp(options: WarmAppOptions): void {
     }
     fs.mkdirSync(request.env.CDK_OUTDIR ?? '.', { recursive: true });
     process.send!(app.evaluate(request));
-    // The tree just built is garbage: collected while the developer edits (the process runs with
-    // --expose-gc), not during the next evaluation, and the heap does not grow between collections.
-    setImmediate(() => (global as { gc?: () => void }).gc?.());
+    // The tree just built is garbage: released and collected while the developer edits (the process
+    // runs with --expose-gc), not during the next evaluation, and the heap does not grow between edits.
+    setImmediate(() => {
+      app!.release();
+      (global as { gc?: () => void }).gc?.();
+    });
   });
   process.on('disconnect', () => process.exit(0));
 }
