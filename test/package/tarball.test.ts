@@ -158,7 +158,44 @@ async function consumerApp(awsCdkLib: string): Promise<ConsumerApp> {
     'node',
     'lib/existing-stack.ts',
   );
-  return { dir, install, tsc, synth, compose, status, imported, importedTsc };
+  const loop = await devLoop(dir);
+  return { dir, install, tsc, synth, compose, status, imported, importedTsc, loop };
+}
+
+/**
+ * `npx twinstack dev --no-up` in the app: once it watches, app.ts is edited (the api's LOG_LEVEL) and the
+ * loop must rewrite the twin and say so; then SIGINT stops it. What it printed, and its exit code.
+ */
+function devLoop(dir: string): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['--no', 'twinstack', 'dev', '--no-up', '-o', 'dev/docker-compose.yml'], {
+      cwd: dir,
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let edited = false;
+    const giveUp = setTimeout(() => child.kill('SIGINT'), 120_000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!edited && stdout.includes("watching the app's sources")) {
+        edited = true;
+        const app = path.join(dir, 'app.ts');
+        fs.writeFileSync(
+          app,
+          fs.readFileSync(app, 'utf8').replace("LOG_LEVEL: 'info'", "LOG_LEVEL: 'debug'"),
+        );
+      }
+      if (stdout.includes('~ api: environment ~LOG_LEVEL')) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(giveUp);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 interface ConsumerApp {
@@ -170,6 +207,7 @@ interface ConsumerApp {
   status?: Result;
   imported?: Result;
   importedTsc?: Result;
+  loop?: Result;
 }
 
 const apps = new Map<string, ConsumerApp>();
@@ -268,6 +306,19 @@ describe.each([
     expect(source).toContain("web.connectTo(db, { host: 'DB_HOST' })");
     expect(app().importedTsc!.stdout + app().importedTsc!.stderr).toBe('');
     expectStatus(app().importedTsc!);
+  });
+
+  test('`npx twinstack dev --no-up` loads the app from its TypeScript source and follows an edit', () => {
+    const dev = app().loop!;
+    // `node build/app.js` in cdk.json: the loop loads app.ts, the source tsc compiles it from.
+    expect(dev.stdout).toContain("loading build/app.js (the app's entry module) in a warm process");
+    expect(dev.stdout).toContain("wrote dev/docker-compose.yml (application 'shop')");
+    expect(dev.stdout).toContain('changed: app.ts');
+    expect(dev.stdout).toContain('~ api: environment ~LOG_LEVEL');
+    expect(dev.stderr).toBe('');
+    expect(dev.status).toBe(0);
+    const doc = parse(fs.readFileSync(path.join(app().dir, 'dev', 'docker-compose.yml'), 'utf8'));
+    expect(doc.services.api.environment.LOG_LEVEL).toBe('debug');
   });
 
   test('a command that needs an optional peer names the packages to install, exit code 2', () => {
