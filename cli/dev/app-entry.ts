@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { CliError } from '../cli-error';
 import { shellWords } from '../import/shell-words';
@@ -24,8 +23,8 @@ export function entryOfCommand(command: string, cwd: string): string | undefined
 
 /**
  * The app's entry module: `--entry` when given, else the one cdk.json's app command names; an error that
- * says how to name it otherwise. A compiled `.js` that is not there yet is fine when its TypeScript source
- * is (the warm process loads the source).
+ * says how to name it otherwise. Whether it exists is the warm process's to say: a compiled `.js` that is
+ * not built yet is fine when its TypeScript source is there (see TypeScriptLoader.sourceOf).
  */
 export function appEntry(cwd: string, command: string, explicit: string | undefined): string {
   const entry = explicit !== undefined ? path.resolve(cwd, explicit) : entryOfCommand(command, cwd);
@@ -36,9 +35,4 @@ export function appEntry(cwd: string, command: string, explicit: string | undefi
   if (!ENTRY.test(entry))
     throw new CliError(`--entry ${explicit}: give a .ts or .js module (the file that creates the CDK App)`);
   return entry;
-}
-
-/** Whether `file` exists, or, for compiled JavaScript, a TypeScript source of the same name beside it. */
-export function entryExists(file: string): boolean {
-  return fs.existsSync(file) || fs.existsSync(file.replace(/\.(c?)js$/, '.$1ts'));
 }

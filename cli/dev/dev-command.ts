@@ -15,7 +15,7 @@ import { CliError } from '../cli-error';
 import { stageApplications } from '../compose-command';
 import { ExitCode, exitCodesUsage } from '../exit-codes';
 import type { CliIo } from '../io';
-import { appEntry, entryExists } from './app-entry';
+import { appEntry } from './app-entry';
 import { ComposeSession, composeSession, findComposeV2 } from './compose-session';
 import { SourceWatcher, sourceFilter } from './source-watcher';
 import { describeComposeChanges, Mapping } from './twin-changes';
@@ -67,6 +67,8 @@ interface Twin {
   readonly compose: string;
   /** The compose file read as data. */
   readonly document: Mapping;
+  /** Files the model names (see modelPaths). */
+  readonly files: ReadonlySet<string>;
   /** Build contexts of its services, absolute: files in them are the services' code, not the app's. */
   readonly buildContexts: readonly string[];
 }
@@ -97,10 +99,6 @@ export async function devCommand(
   const cwd = io.cwd;
   const command = appCommandOf(cwd, values.app);
   const entry = appEntry(cwd, command, values.entry);
-  if (!entryExists(entry))
-    throw new CliError(
-      `the app's entry module ${path.relative(cwd, entry)} does not exist; name it with --entry FILE`,
-    );
   const up = !values['no-up'];
   const program = up ? findComposeV2(io.env, values.compose) : undefined;
   if (up && !program)
@@ -128,6 +126,7 @@ export async function devCommand(
       changed,
       synthesisVariables(cwd, outdir, context, { localTwinOnly: true }),
     );
+    if (!reply.ok && reply.fatal && !twin) throw new CliError(reply.message);
     if (!reply.ok) {
       io.err.write(
         `twinstack: the app failed${twin ? '; the last good local twin stays' : ''}:\n${reply.message}\n`,
@@ -161,6 +160,7 @@ export async function devCommand(
       spec,
       compose: files.compose,
       document,
+      files: modelPaths(spec),
       buildContexts: buildContexts(document, path.dirname(output)),
     };
     fs.mkdirSync(path.dirname(output), { recursive: true });
@@ -206,7 +206,14 @@ export async function devCommand(
   };
 
   say(`loading ${show(entry)} (the app's entry module) in a warm process`);
-  const firstWritten = await regenerate([]);
+  let firstWritten: boolean;
+  try {
+    firstWritten = await regenerate([]);
+  } catch (e) {
+    warm.close();
+    fs.rmSync(outdir, { recursive: true, force: true });
+    throw e;
+  }
   if (firstWritten || twin) await start();
   if (!program)
     say('--no-up: the local twin is regenerated as you edit; start it with docker compose up --watch');
@@ -258,14 +265,30 @@ export async function devCommand(
 }
 
 /**
- * Whether a change to `file` can change the twin: one of the app's modules, a file outside every build
- * context (env files, config sources, the app's data), or a build's Dockerfile or .dockerignore (the
- * development rules are inferred from it). A service's own code is Compose's to sync or rebuild.
+ * Whether a change to `file` can change the twin: one of the app's modules (or a JavaScript, TypeScript or
+ * JSON file outside every build context: a module not loaded yet, a settings file), a file the model names
+ * (an env file, a config source), or a build's Dockerfile or .dockerignore (the development rules are
+ * inferred from them). A service's own code is Compose's to sync or rebuild; anything else (logs, notes)
+ * changes nothing.
  */
 function isAppFile(file: string, modules: ReadonlySet<string>, twin: Twin | undefined): boolean {
-  if (modules.has(file) || !twin) return true;
+  if (modules.has(file) || twin?.files.has(file)) return true;
   if (/(^|[\\/])(Dockerfile[^\\/]*|Containerfile[^\\/]*|\.dockerignore)$/.test(file)) return true;
-  return !twin.buildContexts.some((c) => file === c || file.startsWith(c + path.sep));
+  const inBuild = (twin?.buildContexts ?? []).some((c) => file === c || file.startsWith(c + path.sep));
+  return !inBuild && /\.([cm]?[jt]sx?|json)$/.test(file);
+}
+
+/** Every absolute path the model names (env files, config sources, Dockerfiles, build contexts). */
+function modelPaths(spec: ApplicationSpec): Set<string> {
+  const paths = new Set<string>();
+  const visit = (value: unknown) => {
+    if (typeof value === 'string') {
+      if (path.isAbsolute(value)) paths.add(path.normalize(value));
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(spec);
+  return paths;
 }
 
 /** The build contexts of a compose file's services, absolute. */

@@ -48,6 +48,8 @@ export class TranspileError extends Error {
 export class TypeScriptLoader {
   private readonly cache = new Map<string, Transpiled>();
   private readonly options: import('typescript').CompilerOptions;
+  private readonly outDir: string | undefined;
+  private readonly rootDir: string | undefined;
 
   private constructor(
     private readonly ts: TypeScript,
@@ -59,9 +61,24 @@ export class TypeScriptLoader {
       esModuleInterop: true,
     };
     const configured = tsconfig ? readCompilerOptions(ts, tsconfig) : {};
+    this.outDir = configured.outDir;
+    this.rootDir = configured.rootDir;
+    // Options of a whole program (where its files are, where output goes) say nothing of one file's code,
+    // and transpiling a file outside `rootDir` (a library the app imports by path) would be an error.
+    // The module settings go with the CommonJS output below: resolution is Node's own here, and ESM-only
+    // checks (verbatimModuleSyntax) do not apply to it.
+    const {
+      outDir: _outDir,
+      rootDir: _rootDir,
+      rootDirs: _rootDirs,
+      moduleResolution: _moduleResolution,
+      verbatimModuleSyntax: _verbatim,
+      ...perFile
+    } = configured;
+    void [_outDir, _rootDir, _rootDirs, _moduleResolution, _verbatim];
     this.options = {
       ...base,
-      ...configured,
+      ...perFile,
       module: ts.ModuleKind.CommonJS,
       sourceMap: false,
       inlineSourceMap: true,
@@ -104,7 +121,7 @@ export class TypeScriptLoader {
     const toTs = (f: string) => f.replace(/\.(c?)js$/, '.$1ts');
     if (fs.existsSync(toTs(file))) return toTs(file);
     // tsc's output directory: dist/bin/app.js is compiled from <rootDir>/bin/app.ts.
-    const { outDir, rootDir } = this.options;
+    const { outDir, rootDir } = this;
     if (outDir) {
       const relative = path.relative(outDir, file);
       if (!relative.startsWith('..') && !path.isAbsolute(relative)) {

@@ -47,6 +47,10 @@ export class WarmApp {
   constructor(private readonly options: WarmAppOptions) {
     this.loader = TypeScriptLoader.install(options.root);
     this.entry = this.loader?.sourceOf(options.entry) ?? options.entry;
+    if (!fs.existsSync(this.entry))
+      throw new Error(
+        `the app's entry module ${path.relative(options.root, options.entry)} does not exist, nor a TypeScript source it is compiled from; name it with --entry FILE`,
+      );
     if (/\.c?ts$/.test(this.entry) && !this.loader)
       throw new Error(
         `the app's entry ${path.relative(options.root, this.entry)} is TypeScript and the project has no 'typescript' package; install it (npm install -D typescript)`,
@@ -267,7 +271,7 @@ export function runWarmApp(options: WarmAppOptions): void {
   }
   process.on('message', (request: EvaluateRequest) => {
     if (!app) {
-      process.send!({ id: request.id, ok: false, message: cannotLoad, restart: true });
+      process.send!({ id: request.id, ok: false, message: cannotLoad, restart: true, fatal: true });
       return;
     }
     fs.mkdirSync(request.env.CDK_OUTDIR ?? '.', { recursive: true });

@@ -33,6 +33,8 @@ export interface FailedReply {
   readonly message: string;
   /** The process's state cannot be trusted any more: the next evaluation starts a fresh one. */
   readonly restart?: boolean;
+  /** The app cannot be loaded at all (no entry module, no TypeScript compiler): the loop cannot go on. */
+  readonly fatal?: boolean;
 }
 
 export type EvaluateReply = EvaluatedReply | FailedReply;

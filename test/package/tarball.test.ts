@@ -163,12 +163,14 @@ async function consumerApp(awsCdkLib: string): Promise<ConsumerApp> {
 }
 
 /**
- * `npx twinstack dev --no-up` in the app: once it watches, app.ts is edited (the api's LOG_LEVEL) and the
+ * `twinstack dev --no-up` in the app: once it watches, app.ts is edited (the api's LOG_LEVEL) and the
  * loop must rewrite the twin and say so; then SIGINT stops it. What it printed, and its exit code.
  */
 function devLoop(dir: string): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['--no', 'twinstack', 'dev', '--no-up', '-o', 'dev/docker-compose.yml'], {
+    // The installed bin itself, as a terminal's Ctrl-C reaches it (npx would not pass a SIGINT on).
+    const bin = path.join(dir, 'node_modules', '.bin', 'twinstack');
+    const child = spawn(bin, ['dev', '--no-up', '-o', 'dev/docker-compose.yml'], {
       cwd: dir,
       env: childEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -177,6 +179,7 @@ function devLoop(dir: string): Promise<Result> {
     let stderr = '';
     let edited = false;
     const giveUp = setTimeout(() => child.kill('SIGINT'), 120_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 150_000);
     child.stdout.on('data', (d) => {
       stdout += d;
       if (!edited && stdout.includes("watching the app's sources")) {
@@ -193,6 +196,7 @@ function devLoop(dir: string): Promise<Result> {
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(giveUp);
+      clearTimeout(kill);
       resolve({ status, stdout, stderr });
     });
   });
@@ -308,7 +312,7 @@ describe.each([
     expectStatus(app().importedTsc!);
   });
 
-  test('`npx twinstack dev --no-up` loads the app from its TypeScript source and follows an edit', () => {
+  test('`twinstack dev --no-up` loads the app from its TypeScript source and follows an edit', () => {
     const dev = app().loop!;
     // `node build/app.js` in cdk.json: the loop loads app.ts, the source tsc compiles it from.
     expect(dev.stdout).toContain("loading build/app.js (the app's entry module) in a warm process");

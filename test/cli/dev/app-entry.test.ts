@@ -1,7 +1,4 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { appEntry, entryExists, entryOfCommand } from '../../../cli/dev/app-entry';
+import { appEntry, entryOfCommand } from '../../../cli/dev/app-entry';
 import { CliError } from '../../../cli/cli-error';
 
 describe("the app's entry module, from cdk.json's app command", () => {
@@ -29,13 +26,5 @@ describe("the app's entry module, from cdk.json's app command", () => {
   test('--entry wins, and must be a module', () => {
     expect(appEntry(cwd, 'npx ts-node bin/app.ts', 'src/main.ts')).toBe('/project/src/main.ts');
     expect(() => appEntry(cwd, 'npx ts-node bin/app.ts', 'Makefile')).toThrow(/give a \.ts or \.js module/);
-  });
-
-  test('a compiled entry that is not built yet counts when its source is beside it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-entry-'));
-    fs.writeFileSync(path.join(dir, 'app.ts'), '');
-    expect(entryExists(path.join(dir, 'app.js'))).toBe(true);
-    expect(entryExists(path.join(dir, 'other.js'))).toBe(false);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

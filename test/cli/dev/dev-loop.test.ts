@@ -37,10 +37,8 @@ const WEB = `new Service(application, 'web', { image: web, environment: { GREETI
 function writeApp(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-dev-app-'));
   fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'));
-  const cdkJson = {
-    app: 'npx ts-node --prefer-ts-exts bin/app.ts',
-    watch: { include: ['bin/**', 'lib/**', 'web/**'] },
-  };
+  // No include: every file of the app is watched, and the loop tells which ones matter.
+  const cdkJson = { app: 'npx ts-node --prefer-ts-exts bin/app.ts', watch: { exclude: ['README.md'] } };
   fs.writeFileSync(path.join(root, 'cdk.json'), JSON.stringify(cdkJson));
   fs.mkdirSync(path.join(root, 'bin'));
   fs.mkdirSync(path.join(root, 'lib'));
@@ -94,6 +92,8 @@ class Loop {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    // A loop left running would keep the test process alive: stop it before failing.
+    this.stop();
     throw new Error(`timed out waiting for ${String(text)}\nout:\n${this.out}\nerr:\n${this.err}`);
   }
 
@@ -191,6 +191,16 @@ describe('twinstack dev --no-up', () => {
     expect(loop.out.slice(before)).not.toContain('changed:');
   });
 
+  test("a file the app does not read (a log of the loop's own output) changes nothing", async () => {
+    const before = loop.out.length;
+    for (let i = 0; i < 3; i++) {
+      fs.appendFileSync(path.join(root, 'dev.log'), `line ${i}\n`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 800));
+    expect(loop.out.slice(before)).not.toContain('changed:');
+  });
+
   test("a build's Dockerfile is read by the model: editing it regenerates", async () => {
     fs.appendFileSync(path.join(root, 'web', 'Dockerfile'), 'ENV MODE=dev\n');
     const printed = await loop.waitFor('local twin unchanged');
@@ -225,6 +235,40 @@ describe('twinstack dev, without Compose', () => {
     fs.rmSync(root, { recursive: true, force: true });
     expect(code).toBeInstanceOf(Error);
     expect((code as Error).message).toMatch(/--no-up/);
+  });
+
+  test('an entry module that does not exist, nor a source of it, is an error that ends the loop', async () => {
+    const root = writeApp();
+    fs.writeFileSync(path.join(root, 'cdk.json'), JSON.stringify({ app: 'node build/app.js' }));
+    const result = await devCommand(
+      ['--no-up'],
+      { cwd: root, env: process.env, out: { write: () => true }, err: { write: () => true } },
+      { stopped: new Promise(() => {}) },
+    ).catch((e: Error) => e);
+    fs.rmSync(root, { recursive: true, force: true });
+    expect((result as Error).message).toBe(
+      "the app's entry module build/app.js does not exist, nor a TypeScript source it is compiled from; name it with --entry FILE",
+    );
+  });
+
+  test('a compiled entry is loaded from its TypeScript source, built or not', async () => {
+    const root = writeApp();
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.renameSync(path.join(root, 'bin'), path.join(root, 'src', 'bin'));
+    fs.renameSync(path.join(root, 'lib'), path.join(root, 'src', 'lib'));
+    fs.writeFileSync(path.join(root, 'cdk.json'), JSON.stringify({ app: 'tsc && node build/bin/app.js' }));
+    fs.writeFileSync(
+      path.join(root, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { outDir: 'build', rootDir: 'src', strict: true } }),
+    );
+    const loop = new Loop(root);
+    try {
+      await loop.waitFor("watching the app's sources");
+      expect(loop.out).toContain("wrote docker-compose.yml (application 'shop')");
+    } finally {
+      expect(await loop.stopLoop()).toBe(0);
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('an app command that names no module asks for --entry', async () => {
