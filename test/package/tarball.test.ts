@@ -178,6 +178,7 @@ function devLoop(dir: string): Promise<Result> {
     let stdout = '';
     let stderr = '';
     let edited = false;
+    let stopped = false;
     const giveUp = setTimeout(() => child.kill('SIGINT'), 120_000);
     const kill = setTimeout(() => child.kill('SIGKILL'), 150_000);
     child.stdout.on('data', (d) => {
@@ -190,7 +191,11 @@ function devLoop(dir: string): Promise<Result> {
           fs.readFileSync(app, 'utf8').replace("LOG_LEVEL: 'info'", "LOG_LEVEL: 'debug'"),
         );
       }
-      if (stdout.includes('~ api: environment ~LOG_LEVEL')) child.kill('SIGINT');
+      // Once: a second Ctrl-C would end the process without letting the loop stop.
+      if (!stopped && stdout.includes('~ api: environment ~LOG_LEVEL')) {
+        stopped = true;
+        child.kill('SIGINT');
+      }
     });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
