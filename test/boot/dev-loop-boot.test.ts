@@ -1,19 +1,11 @@
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { devCommand } from '../../cli/dev/dev-command';
 import { freePort } from '../proxy/nginx-harness';
 import { PROJECT_ROOT } from '../support/test-app';
-import {
-  BootTools,
-  COMPOSE_V2_HINT,
-  ContainerEngine,
-  findBootTools,
-  findComposeV2,
-  run,
-  sleep,
-} from './container-engine';
+import { ContainerEngine, run, sleep } from './container-engine';
+import { devBootTools, pollFor, runningContainer } from './dev-boot';
 import { BootImages, buildImages } from './images';
 
 /**
@@ -30,22 +22,14 @@ import { BootImages, buildImages } from './images';
 jest.setTimeout(300_000);
 
 const PROJECT = 'twinstack-dev-loop';
-const COMPOSE_V2 = findComposeV2();
 const CONSTRUCTS = JSON.stringify(path.join(PROJECT_ROOT, 'constructs'));
 
-/** The boot tools, or why they are missing. */
-function bootTools(): BootTools | string {
-  try {
-    return findBootTools();
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-const TOOLS = bootTools();
-const MISSING = [...(typeof TOOLS === 'string' ? [TOOLS] : []), ...(COMPOSE_V2 ? [] : [COMPOSE_V2_HINT])];
-const SKIPPED = MISSING.length > 0 && process.env.CI !== 'true';
-if (SKIPPED) console.warn(`${MISSING.join('; ')}; the dev loop boot test is skipped here (it fails in CI).`);
+const {
+  tools: TOOLS,
+  composeV2: COMPOSE_V2,
+  missing: MISSING,
+  skipped: SKIPPED,
+} = devBootTools('the dev loop boot test');
 
 /** What the web service of the app's stack is given. */
 interface Web {
@@ -130,7 +114,7 @@ const webImages = new Set<string>();
 
 beforeAll(async () => {
   if (SKIPPED) return;
-  if (typeof TOOLS === 'string' || !COMPOSE_V2) throw new Error(MISSING.join('; '));
+  if (!TOOLS || !COMPOSE_V2) throw new Error(MISSING.join('; '));
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-dev-loop-'));
   engine = await ContainerEngine.start(TOOLS, workDir);
   images = await buildImages(engine, workDir, `t${process.pid}`);
@@ -174,34 +158,6 @@ afterAll(async () => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-function get(target: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: target, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`GET ${target}: no answer`)));
-  });
-}
-
-/** Polls GET `target` until it answers `body` (at most `attempts` times); what it last answered. */
-async function pollFor(target: string, body: string, attempts = 120): Promise<string> {
-  let last = '(nothing)';
-  for (let i = 0; i < attempts; i++) {
-    try {
-      const res = await get(target);
-      last = `${res.status} ${res.body}`;
-      if (res.status === 200 && res.body === body) return res.body;
-    } catch (e) {
-      last = String(e);
-    }
-    await sleep(500);
-  }
-  return last;
-}
-
 /**
  * Polls until the loop's output (`out`: its own lines and the services' logs; `err`: Compose and errors)
  * from offset `from` holds `text` `times` times; whether it did.
@@ -226,18 +182,9 @@ async function says(
 
 /** The running container of web: its id and the id of its image. */
 async function web(): Promise<{ id: string; image: string }> {
-  const ps = await engine!.podman([
-    'ps',
-    '--filter',
-    `label=com.docker.compose.project=${PROJECT}`,
-    '--filter',
-    'label=com.docker.compose.service=web',
-    '--format',
-    '{{.ID}} {{.ImageID}}',
-  ]);
-  const [id, image] = ps.stdout.trim().split('\n')[0]?.split(' ') ?? [];
-  if (image) webImages.add(image);
-  return { id, image };
+  const c = await runningContainer(engine!, PROJECT, 'web');
+  if (c.image) webImages.add(c.image);
+  return c;
 }
 
 /** The environment of container `id`, as podman inspects it. */
@@ -310,7 +257,7 @@ async function step(check: () => Promise<void>): Promise<void> {
         expect(out).toMatch(/starting the local twin with Compose 2\.\d+/);
         expect(err).toContain(`Container ${PROJECT}-web-1  Started`);
         expect(out).toContain('watching web: rebuild ./web/version.txt, sync ./web/www -> /srv/www');
-        expect(await pollFor('/index.html', 'first page\n')).toBe('first page\n');
+        expect(await pollFor(port, '/index.html', 'first page\n')).toBe('first page\n');
         expect(await says('out', 'web-1  | serving version one to first')).toBe(true);
         started = await web();
         expect(started.id).toMatch(/^[0-9a-f]{12,}$/);
@@ -324,7 +271,7 @@ async function step(check: () => Promise<void>): Promise<void> {
       await step(async () => {
         const from = out.length;
         fs.writeFileSync(path.join(root, 'web', 'www', 'index.html'), 'second page\n');
-        expect(await pollFor('/index.html', 'second page\n')).toBe('second page\n');
+        expect(await pollFor(port, '/index.html', 'second page\n')).toBe('second page\n');
         expect(await web()).toEqual(started);
         expect(err).toContain('Syncing "web" after changes were detected');
         // A service's code is Compose's to sync: the app is not evaluated again for it.
@@ -346,7 +293,7 @@ async function step(check: () => Promise<void>): Promise<void> {
         // The new container is served, and watched: Compose started watching again on the new file.
         expect(await says('err', 'Watch enabled', { times: watches + 1 })).toBe(true);
         fs.writeFileSync(path.join(root, 'web', 'www', 'index.html'), 'third page\n');
-        expect(await pollFor('/index.html', 'third page\n')).toBe('third page\n');
+        expect(await pollFor(port, '/index.html', 'third page\n')).toBe('third page\n');
         expect(await web()).toEqual(recreated);
         started = recreated;
       });
@@ -361,7 +308,7 @@ async function step(check: () => Promise<void>): Promise<void> {
         ).toBe(true);
         expect(await web()).toEqual(started);
         expect(await environmentOf(started.id)).toContain('GREETING=second');
-        expect(await pollFor('/index.html', 'third page\n')).toBe('third page\n');
+        expect(await pollFor(port, '/index.html', 'third page\n')).toBe('third page\n');
       });
     });
 

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { Annotations, Stack } from 'aws-cdk-lib';
@@ -8,15 +7,8 @@ import { composeSession, ComposeProgram, ComposeSession, findComposeV2 } from '.
 import { main } from '../../cli/main';
 import { freePort } from '../proxy/nginx-harness';
 import { testApp } from '../support/test-app';
-import {
-  BootTools,
-  COMPOSE_V2_HINT,
-  ContainerEngine,
-  findBootTools,
-  findComposeV2 as findComposeV2Binary,
-  run,
-  sleep,
-} from './container-engine';
+import { ContainerEngine, run, sleep } from './container-engine';
+import { devBootTools, pollFor, runningContainer } from './dev-boot';
 import { BootImages, buildImages } from './images';
 
 /**
@@ -33,22 +25,13 @@ import { BootImages, buildImages } from './images';
 jest.setTimeout(300_000);
 
 const PROJECT = 'twinstack-dev-watch';
-const COMPOSE_V2 = findComposeV2Binary();
 
-/** The boot tools, or why they are missing. */
-function bootTools(): BootTools | string {
-  try {
-    return findBootTools();
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-const TOOLS = bootTools();
-const MISSING = [...(typeof TOOLS === 'string' ? [TOOLS] : []), ...(COMPOSE_V2 ? [] : [COMPOSE_V2_HINT])];
-const SKIPPED = MISSING.length > 0 && process.env.CI !== 'true';
-if (SKIPPED)
-  console.warn(`${MISSING.join('; ')}; the development watch boot test is skipped here (it fails in CI).`);
+const {
+  tools: TOOLS,
+  composeV2: COMPOSE_V2,
+  missing: MISSING,
+  skipped: SKIPPED,
+} = devBootTools('the development watch boot test');
 
 let workDir: string;
 let engine: ContainerEngine | undefined;
@@ -103,7 +86,7 @@ async function writeTwin(greeting: string): Promise<void> {
 
 beforeAll(async () => {
   if (SKIPPED) return;
-  if (typeof TOOLS === 'string' || !COMPOSE_V2) throw new Error(MISSING.join('; '));
+  if (!TOOLS || !COMPOSE_V2) throw new Error(MISSING.join('; '));
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twinstack-dev-watch-'));
   engine = await ContainerEngine.start(TOOLS, workDir);
   images = await buildImages(engine, workDir, `t${process.pid}`);
@@ -132,34 +115,6 @@ afterAll(async () => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-function get(target: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: target, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`GET ${target}: no answer`)));
-  });
-}
-
-/** Polls GET `target` until it answers `body` (at most `attempts` times); what it last answered. */
-async function pollFor(target: string, body: string, attempts = 120): Promise<string> {
-  let last = '(nothing)';
-  for (let i = 0; i < attempts; i++) {
-    try {
-      const res = await get(target);
-      last = `${res.status} ${res.body}`;
-      if (res.status === 200 && res.body === body) return res.body;
-    } catch (e) {
-      last = String(e);
-    }
-    await sleep(500);
-  }
-  return last;
-}
-
 /** Polls until the session's logs (on `out`) contain `text`; whether they did. */
 async function logsSay(text: string, attempts = 120): Promise<boolean> {
   for (let i = 0; i < attempts; i++) {
@@ -180,17 +135,8 @@ async function waitForErr(text: string, times: number, attempts = 120): Promise<
 
 /** The running container of web: its id and the id of its image. */
 async function web(): Promise<{ id: string; image: string }> {
-  const ps = await engine!.podman([
-    'ps',
-    '--filter',
-    `label=com.docker.compose.project=${PROJECT}`,
-    '--filter',
-    'label=com.docker.compose.service=web',
-    '--format',
-    '{{.ID}} {{.ImageID}}',
-  ]);
-  const [id, image] = ps.stdout.trim().split('\n')[0]?.split(' ') ?? [];
-  return { id, image };
+  const c = await runningContainer(engine!, PROJECT, 'web');
+  return c;
 }
 
 /** What the session and podman said, for a failing step. */
@@ -233,7 +179,7 @@ async function step(check: () => Promise<void>): Promise<void> {
       });
       await step(async () => {
         await session!.start();
-        expect(await pollFor('/index.html', 'first page\n')).toBe('first page\n');
+        expect(await pollFor(port, '/index.html', 'first page\n')).toBe('first page\n');
         expect(await logsSay('web-1  | serving version one to first')).toBe(true);
         started = await web();
         expect(started.image).toMatch(/^[0-9a-f]{12,}$/);
@@ -245,7 +191,7 @@ async function step(check: () => Promise<void>): Promise<void> {
     test('a changed file under the synced www/ is served by the same container, without a rebuild', async () => {
       await step(async () => {
         fs.writeFileSync(path.join(context, 'www', 'index.html'), 'second page\n');
-        expect(await pollFor('/index.html', 'second page\n')).toBe('second page\n');
+        expect(await pollFor(port, '/index.html', 'second page\n')).toBe('second page\n');
         expect(await web()).toEqual(started);
         expect(err.join('')).toContain('Syncing "web" after changes were detected');
       });
@@ -254,7 +200,7 @@ async function step(check: () => Promise<void>): Promise<void> {
     test('a changed rebuild trigger gives a new image and container, which serve it', async () => {
       await step(async () => {
         fs.writeFileSync(path.join(context, 'version.txt'), 'two\n');
-        expect(await pollFor('/version.txt', 'two\n')).toBe('two\n');
+        expect(await pollFor(port, '/version.txt', 'two\n')).toBe('two\n');
         const rebuilt = await web();
         expect(rebuilt.image).not.toBe(started.image);
         expect(rebuilt.id).not.toBe(started.id);
@@ -276,7 +222,7 @@ async function step(check: () => Promise<void>): Promise<void> {
         expect(applied.image).toBe(started.image);
         const syncs = (err.join('').match(/Syncing "web"/g) ?? []).length;
         fs.writeFileSync(path.join(context, 'www', 'index.html'), 'third page\n');
-        expect(await pollFor('/index.html', 'third page\n')).toBe('third page\n');
+        expect(await pollFor(port, '/index.html', 'third page\n')).toBe('third page\n');
         expect((err.join('').match(/Syncing "web"/g) ?? []).length).toBe(syncs + 1);
         expect(await web()).toEqual(applied);
       });
