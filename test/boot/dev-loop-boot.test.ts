@@ -5,7 +5,7 @@ import { devCommand } from '../../cli/dev/dev-command';
 import { freePort } from '../proxy/nginx-harness';
 import { PROJECT_ROOT } from '../support/test-app';
 import { ContainerEngine, run, sleep } from './container-engine';
-import { devBootTools, pollFor, runningContainer } from './dev-boot';
+import { devBootTools, pollFor, runningContainer, withDiagnostics } from './boot-support';
 import { BootImages, buildImages } from './images';
 
 /**
@@ -223,13 +223,8 @@ function diagnostics(): string {
   ].join('\n');
 }
 
-async function step(check: () => Promise<void>): Promise<void> {
-  try {
-    await check();
-  } catch (e) {
-    (e as Error).message += `\n${diagnostics()}`;
-    throw e;
-  }
+function step(check: () => Promise<void>): Promise<void> {
+  return withDiagnostics(check, diagnostics);
 }
 
 (SKIPPED ? describe.skip : describe)(

@@ -1,6 +1,5 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
@@ -29,6 +28,7 @@ import {
   run,
   sleep,
 } from './container-engine';
+import { get } from './boot-support';
 import { BootImages, buildImages } from './images';
 
 /**
@@ -268,18 +268,6 @@ async function waitForHealth(b: Booted, service: string, status: string, attempt
     await sleep(500);
   }
   return String(last);
-}
-
-function get(port: number, target: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: target, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`GET ${target}: no answer`)));
-  });
 }
 
 /** GET through the proxy, retried while the proxy is still coming up (connection refused, 502). */

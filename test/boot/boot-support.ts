@@ -9,8 +9,8 @@ import {
 } from './container-engine';
 
 /**
- * What the boot tests of the development loop share: the tools they need (and whether they are skipped),
- * HTTP against the published port, and the running container of a compose service.
+ * What the boot tests share: the tools the development ones need (and whether they are skipped), HTTP
+ * against a published port, the running container of a compose service, and a failing step's diagnostics.
  */
 
 /** The boot tools and Compose v2, what is missing, and whether the tests are skipped (outside CI only). */
@@ -80,4 +80,14 @@ export async function runningContainer(
   ]);
   const [id, image] = ps.stdout.trim().split('\n')[0]?.split(' ') ?? [];
   return { id, image };
+}
+
+/** Runs `check`; when it fails, its error carries `diagnostics()` (what the tools said) too. */
+export async function withDiagnostics(check: () => Promise<void>, diagnostics: () => string): Promise<void> {
+  try {
+    await check();
+  } catch (e) {
+    (e as Error).message += `\n${diagnostics()}`;
+    throw e;
+  }
 }
