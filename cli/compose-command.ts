@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { renderLocalTwinFiles } from '../constructs/compose/compose-renderer';
+import { LocalTwinTexts, renderLocalTwinFiles } from '../constructs/compose/compose-renderer';
 import { COMPOSE_COMPATIBILITIES, ComposeCompatibility } from '../constructs/compose/compatibility';
 import { ASSEMBLY_OPTIONS, commandOptions, SELECTION_OPTIONS } from './args';
 import { AssemblyApplication, readApplications, selectApplication, withAssembly } from './assembly';
@@ -82,23 +82,37 @@ function writeLocalTwin(
     outputDirectory: path.dirname(output),
     ...(compatibility ? { compatibility } : {}),
   });
-  fs.mkdirSync(path.dirname(output), { recursive: true });
-  fs.writeFileSync(output, files.compose);
-  io.out.write(`wrote ${path.relative(io.cwd, output) || output} (application '${app.spec.name}')\n`);
-  for (const [name, text] of Object.entries(files.files)) {
-    const file = path.join(path.dirname(output), name);
-    fs.writeFileSync(file, text);
-    io.out.write(`wrote ${path.relative(io.cwd, file)}\n`);
-  }
+  const [compose, ...others] = writeLocalTwinFiles(output, files, !values['no-env-example']);
+  io.out.write(`wrote ${path.relative(io.cwd, compose) || compose} (application '${app.spec.name}')\n`);
+  // The files the compose file mounts, then .env.example.
+  const envExample = values['no-env-example'] ? undefined : others.pop();
+  for (const file of others) io.out.write(`wrote ${path.relative(io.cwd, file)}\n`);
   if (compatibility === 'docker-compose-1.29') {
     io.out.write(
       `run it with: docker-compose -p ${app.spec.name} -f ${path.relative(io.cwd, output) || output} up\n`,
     );
   }
-  if (!values['no-env-example']) {
-    const envExample = path.join(path.dirname(output), '.env.example');
-    fs.writeFileSync(envExample, files.envExample);
-    io.out.write(`wrote ${path.relative(io.cwd, envExample)}\n`);
-  }
+  if (envExample) io.out.write(`wrote ${path.relative(io.cwd, envExample)}\n`);
   return ExitCode.OK;
+}
+
+/**
+ * Writes the local twin's files: the compose file at `output`, the files it mounts beside it and, with
+ * `envExample`, `.env.example` there too. The paths written, in that order.
+ */
+export function writeLocalTwinFiles(output: string, files: LocalTwinTexts, envExample: boolean): string[] {
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  fs.writeFileSync(output, files.compose);
+  const written = [output];
+  for (const [name, text] of Object.entries(files.files)) {
+    const file = path.join(path.dirname(output), name);
+    fs.writeFileSync(file, text);
+    written.push(file);
+  }
+  if (envExample) {
+    const file = path.join(path.dirname(output), '.env.example');
+    fs.writeFileSync(file, files.envExample);
+    written.push(file);
+  }
+  return written;
 }

@@ -12,7 +12,7 @@ import {
   synthesisVariables,
 } from '../assembly';
 import { CliError } from '../cli-error';
-import { stageApplications } from '../compose-command';
+import { stageApplications, writeLocalTwinFiles } from '../compose-command';
 import { ExitCode, exitCodesUsage } from '../exit-codes';
 import type { CliIo } from '../io';
 import { appEntry } from './app-entry';
@@ -163,19 +163,7 @@ export async function devCommand(
       files: modelPaths(spec),
       buildContexts: buildContexts(document, path.dirname(output)),
     };
-    fs.mkdirSync(path.dirname(output), { recursive: true });
-    fs.writeFileSync(output, files.compose);
-    written = [output];
-    for (const [name, text] of Object.entries(files.files)) {
-      const file = path.join(path.dirname(output), name);
-      fs.writeFileSync(file, text);
-      written.push(file);
-    }
-    if (!values['no-env-example']) {
-      const envExample = path.join(path.dirname(output), '.env.example');
-      fs.writeFileSync(envExample, files.envExample);
-      written.push(envExample);
-    }
+    written = writeLocalTwinFiles(output, files, !values['no-env-example']);
     say(`wrote ${show(output)} (application '${spec.name}')`);
     for (const line of describeComposeChanges(previous?.document, document)) say(`  ${line}`);
     return true;
@@ -206,15 +194,15 @@ export async function devCommand(
   };
 
   say(`loading ${show(entry)} (the app's entry module) in a warm process`);
-  let firstWritten: boolean;
   try {
-    firstWritten = await regenerate([]);
+    await regenerate([]);
   } catch (e) {
     warm.close();
     fs.rmSync(outdir, { recursive: true, force: true });
     throw e;
   }
-  if (firstWritten || twin) await start();
+  // Started once there is a twin: now, or after the first good edit.
+  await start();
   if (!program)
     say('--no-up: the local twin is regenerated as you edit; start it with docker compose up --watch');
 
